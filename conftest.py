@@ -1,0 +1,64 @@
+"""Fixtures shared by every app: a live ConnectWise simulator on loopback and demo tenants."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+
+@pytest.fixture(scope="session")
+def cw_simulator() -> Iterator[Any]:
+    """One simulator for the whole run (loopback, free port); tests reset its data as needed."""
+    from psa.simulator.server import start_background
+
+    sim = start_background(host="127.0.0.1", port=0)
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def cw_sim(cw_simulator: Any) -> Iterator[Any]:
+    """The simulator with pristine data, no faults and zeroed counters for this test."""
+    requests.post(f"{cw_simulator.base_url}/_sim/reset", json={"data": True}, timeout=10)
+    requests.post(
+        f"{cw_simulator.base_url}/_sim/config",
+        json={"latency_ms": 0, "jitter_ms": 0, "fail_rate": 0, "rate_limit": 0, "hang_rate": 0},
+        timeout=10,
+    )
+    yield cw_simulator
+
+
+@pytest.fixture(autouse=True)
+def _isolated_caches() -> Iterator[None]:
+    """Reference data and pooled providers must not leak between tests."""
+    from django.core.cache import cache
+
+    from psa.registry import reset_provider_cache
+
+    cache.clear()
+    reset_provider_cache()
+    yield
+    reset_provider_cache()
+    cache.clear()
+
+
+@pytest.fixture
+def demo(db: Any, cw_sim: Any) -> Any:
+    """The seeded demo (both accounts, users, connections, mappings) against the test simulator."""
+    from django.core.management import call_command
+
+    from resolutionflow.tests.demo import DemoWorld
+
+    call_command("seed_demo", cw_url=cw_sim.base_url, stdout=_Null(), stderr=_Null())
+    return DemoWorld.load()
+
+
+class _Null:
+    def write(self, *_: Any) -> None:
+        pass
+
+    def flush(self) -> None:
+        pass

@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.http import HttpRequest
+
+from .forms import MemberMappingForm, PSAConnectionForm
+from .models import PSAConnection, PSAMemberMapping
+from .providers.base import PSAError
+from .services import connection_test, member_mappings_auto_match
+
+
+@admin.register(PSAConnection)
+class PSAConnectionAdmin(admin.ModelAdmin):
+    form = PSAConnectionForm
+    list_display = [
+        "account",
+        "provider",
+        "site",
+        "company_id",
+        "is_active",
+        "last_checked_at",
+        "health",
+    ]
+    list_filter = ["provider", "is_active"]
+    search_fields = ["account__name", "site", "company_id"]
+    readonly_fields = ["last_checked_at", "last_error"]
+    actions = ["test_connection", "auto_match_members"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields = ["account", "provider", *PSAConnectionForm.Meta.fields]
+        return [*fields, "last_checked_at", "last_error"] if obj else fields
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        readonly = list(self.readonly_fields)
+        return [*readonly, "account"] if obj else readonly
+
+    @admin.display(description="Health", boolean=True)
+    def health(self, obj: PSAConnection) -> bool | None:
+        return None if obj.last_checked_at is None else not obj.last_error
+
+    @admin.action(description="Test connection")
+    def test_connection(self, request: HttpRequest, queryset: Any) -> None:
+        for connection in queryset:
+            status = connection_test(connection=connection)
+            level = messages.SUCCESS if status.ok else messages.ERROR
+            self.message_user(request, f"{connection.account}: {status.message}", level)
+
+    @admin.action(description="Auto-match unmapped users to members by email")
+    def auto_match_members(self, request: HttpRequest, queryset: Any) -> None:
+        for connection in queryset:
+            try:
+                created = member_mappings_auto_match(account=connection.account)
+            except PSAError as exc:
+                self.message_user(request, f"{connection.account}: {exc.message}", messages.ERROR)
+                continue
+            names = ", ".join(f"{m.user} → {m.member_identifier}" for m in created) or "none"
+            self.message_user(request, f"{connection.account}: matched {len(created)} ({names}).")
+
+
+@admin.register(PSAMemberMapping)
+class PSAMemberMappingAdmin(admin.ModelAdmin):
+    form = MemberMappingForm
+    list_display = [
+        "user",
+        "account",
+        "member_identifier",
+        "member_name",
+        "match_method",
+        "updated_at",
+    ]
+    list_filter = ["account", "match_method"]
+    search_fields = ["user__username", "user__email", "member_identifier", "member_name"]
+    list_select_related = ["user", "account"]
+    fields = ["account", "user", "member"]

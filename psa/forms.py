@@ -1,0 +1,146 @@
+"""Forms shared by Django admin and the integrations page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from resolutionflow.models import Account
+
+from .models import PSAConnection, PSAMemberMapping
+from .providers.base import PSAError, PSAMember
+from .security import validate_site_url
+from .selectors import reference_data_get
+from .services import connection_check
+
+
+class PSAConnectionForm(forms.ModelForm):
+    """The private key is write-only: never rendered back, blank keeps the stored one.
+
+    Saving tests the credentials against ConnectWise first and shows ConnectWise's own message.
+    """
+
+    private_key = forms.CharField(
+        required=False,
+        strip=True,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"}),
+        help_text="Stored encrypted. Leave blank to keep the current key.",
+    )
+
+    class Meta:
+        model = PSAConnection
+        fields = [
+            "site",
+            "company_id",
+            "public_key",
+            "private_key",
+            "client_id",
+            "codebase",
+            "api_version",
+            "is_active",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not (self.instance.pk and self.instance.private_key):
+            self.fields["private_key"].required = True
+            self.fields["private_key"].help_text = "Stored encrypted."
+
+    def clean_site(self) -> str:
+        return validate_site_url(self.cleaned_data["site"])
+
+    def clean_private_key(self) -> str:
+        value = self.cleaned_data.get("private_key") or ""
+        return value or (self.instance.private_key if self.instance.pk else "")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if self.errors or not cleaned.get("is_active", True):
+            return cleaned
+        # Only a change to what reaches ConnectWise needs a live check.
+        credential_fields = {"site", "company_id", "public_key", "private_key", "client_id"}
+        if self.instance.pk and not (credential_fields & set(self.changed_data)):
+            return cleaned
+        candidate = PSAConnection(
+            provider=self.instance.provider,
+            **{name: cleaned[name] for name in self.Meta.fields if name in cleaned},
+        )
+        status = connection_check(connection=candidate, shared=False)
+        if not status.ok:
+            raise ValidationError(f"ConnectWise refused these settings: {status.message}")
+        self.health = status
+        return cleaned
+
+
+def member_choices(account: Account) -> list[tuple[str, str]]:
+    members = reference_data_get(account=account).members
+    return [
+        (str(m.id), f"{m.name} ({m.identifier})" + (" — inactive" if m.inactive else ""))
+        for m in sorted(members, key=lambda m: (m.inactive, m.name.lower()))
+    ]
+
+
+def member_by_id(account: Account, member_id: int) -> PSAMember | None:
+    return next((m for m in reference_data_get(account=account).members if m.id == member_id), None)
+
+
+class MemberMappingForm(forms.ModelForm):
+    """Pick the ConnectWise member from the account's live member list, never typed by hand."""
+
+    member = forms.ChoiceField(label="ConnectWise member")
+
+    class Meta:
+        model = PSAMemberMapping
+        fields = ["account", "user"]
+
+    def __init__(self, *args: Any, account: Account | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.account = account or (self.instance.account if self.instance.pk else None)
+        accounts = [self.account] if self.account else list(Account.objects.all())
+        if self.account:
+            self.fields["account"].initial = self.account
+            self.fields["account"].disabled = True
+            self.fields["user"].queryset = get_user_model().objects.filter(
+                membership__account=self.account
+            )
+        groups: list[tuple[str, list[tuple[str, str]]]] = []
+        self.member_errors: list[str] = []
+        for acct in accounts:
+            try:
+                choices = member_choices(acct)
+            except PSAError as exc:
+                self.member_errors.append(f"{acct}: {exc.message}")
+                continue
+            groups.append((acct.name, [(f"{acct.pk}:{v}", label) for v, label in choices]))
+        self.fields["member"].choices = [("", "Choose a member…"), *groups]
+        if self.member_errors:
+            self.fields["member"].help_text = "Members could not be loaded for " + "; ".join(
+                self.member_errors
+            )
+        if self.instance.pk:
+            self.fields["member"].initial = f"{self.instance.account_id}:{self.instance.member_id}"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        raw = cleaned.get("member") or ""
+        account = cleaned.get("account") or self.account
+        try:
+            account_pk, member_pk = (int(part) for part in raw.split(":", 1))
+        except ValueError:
+            raise ValidationError({"member": "Choose a ConnectWise member."}) from None
+        if account is None or account_pk != account.pk:
+            raise ValidationError(
+                {"member": "That member belongs to another account's ConnectWise."}
+            )
+        member = member_by_id(account, member_pk)
+        if member is None:
+            raise ValidationError({"member": "That member no longer exists in ConnectWise."})
+        self.instance.account = account
+        self.instance.member_id = member.id
+        self.instance.member_identifier = member.identifier
+        self.instance.member_name = member.name
+        self.instance.match_method = PSAMemberMapping.MatchMethod.MANUAL
+        return cleaned

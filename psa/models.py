@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from resolutionflow.models import Account
+
+from .fields import EncryptedTextField
+from .security import validate_site_url
+
+
+class PSAConnection(models.Model):
+    class Provider(models.TextChoices):
+        CONNECTWISE = "connectwise", "ConnectWise Manage"
+
+    account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="psa_connection")
+    provider = models.CharField(
+        max_length=32, choices=Provider.choices, default=Provider.CONNECTWISE
+    )
+    site = models.CharField(
+        max_length=255,
+        help_text="ConnectWise site host, e.g. na.myconnectwise.net (HTTPS is implied).",
+    )
+    company_id = models.CharField("company id", max_length=100)
+    public_key = models.CharField(max_length=100)
+    private_key = EncryptedTextField()
+    client_id = models.CharField(
+        "client id",
+        max_length=100,
+        help_text="Your clientId from the ConnectWise developer portal.",
+    )
+    codebase = models.CharField(max_length=50, default="v4_6_release/")
+    api_version = models.CharField("API version", max_length=20, default="2025.8")
+    is_active = models.BooleanField("active", default=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "PSA connection"
+
+    def __str__(self) -> str:
+        return f"{self.get_provider_display()} for {self.account}"
+
+    def clean(self) -> None:
+        try:
+            self.site = validate_site_url(self.site)
+        except ValidationError as exc:
+            raise ValidationError({"site": exc.messages}) from exc
+        if self.codebase and not self.codebase.endswith("/"):
+            self.codebase += "/"
+
+    @property
+    def healthy(self) -> bool:
+        return self.last_checked_at is not None and not self.last_error
+
+
+class PSAMemberMapping(models.Model):
+    """Which ConnectWise member a ResolutionFlow user is, within one account."""
+
+    class MatchMethod(models.TextChoices):
+        MANUAL = "manual", "Chosen by hand"
+        EMAIL = "email", "Matched by email"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="member_mappings")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="psa_member_mappings"
+    )
+    member_id = models.PositiveIntegerField("ConnectWise member id")
+    member_identifier = models.CharField("ConnectWise identifier", max_length=100)
+    member_name = models.CharField("ConnectWise name", max_length=200, blank=True)
+    match_method = models.CharField(
+        max_length=16, choices=MatchMethod.choices, default=MatchMethod.MANUAL
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "PSA member mapping"
+        ordering = ["account", "user__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "user"], name="psa_mapping_one_per_user"),
+            models.UniqueConstraint(
+                fields=["account", "member_id"], name="psa_mapping_one_per_member"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.member_identifier}"
+
+    def clean(self) -> None:
+        membership = getattr(self.user, "membership", None) if self.user_id else None
+        if self.user_id and (membership is None or membership.account_id != self.account_id):
+            raise ValidationError({"user": "This user is not a member of the mapping's account."})

@@ -1,0 +1,369 @@
+"""The PSA boundary: one abstract provider, normalized dataclasses and one error family.
+
+Everything above this module (services, views, the API, the assistant) speaks only these types;
+vendor JSON never leaves a provider package.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+NoteType = Literal["discussion", "internal", "resolution"]
+AssignedFilter = Literal["me", "unassigned", "all"] | int
+
+
+# --- errors ---------------------------------------------------------------------------------------
+
+
+class PSAError(Exception):
+    """Base of every error raised by a provider. `message` is written for an engineer to act on."""
+
+    code = "psa_error"
+
+    def __init__(self, message: str, *, detail: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail  # the vendor's own wording, when there is one
+
+
+class PSANotConfigured(PSAError):
+    code = "psa_not_configured"
+
+
+class PSAAuthError(PSAError):
+    code = "psa_auth_failed"
+
+
+class PSAPermissionError(PSAError):
+    code = "psa_forbidden"
+
+
+class PSANotFound(PSAError, LookupError):
+    code = "psa_not_found"
+
+
+class PSAValidationError(PSAError, ValueError):
+    code = "psa_validation"
+
+    def __init__(
+        self, message: str, *, fields: Mapping[str, Sequence[str]] | None = None, detail: str = ""
+    ) -> None:
+        super().__init__(message, detail=detail)
+        self.fields: dict[str, list[str]] = {k: list(v) for k, v in (fields or {}).items()}
+
+
+class PSARateLimited(PSAError):
+    code = "psa_rate_limited"
+
+    def __init__(self, message: str, *, retry_after: float | None = None, detail: str = "") -> None:
+        super().__init__(message, detail=detail)
+        self.retry_after = retry_after
+
+
+class PSAUnavailable(PSAError, ConnectionError):
+    code = "psa_unavailable"
+
+
+class PSAResponseError(PSAError):
+    """The PSA answered, but not with anything we can read (malformed JSON, wrong shape)."""
+
+    code = "psa_bad_response"
+
+
+class PSAChangeNotApplied(PSAError):
+    """The PSA accepted a write but reading the record back shows the change did not take."""
+
+    code = "psa_change_not_applied"
+
+
+# --- reference data ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PSABoard:
+    id: int
+    name: str
+    inactive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PSAStatus:
+    id: int
+    name: str
+    board_id: int
+    closed: bool = False
+    default: bool = False
+    sort_order: int = 0
+    inactive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PSAPriority:
+    id: int
+    name: str
+    sort: int
+    color: str = ""
+    default: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PSAMember:
+    id: int
+    identifier: str
+    name: str
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    inactive: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PSACompany:
+    id: int
+    identifier: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class PSAContact:
+    id: int
+    name: str
+    company_id: int | None = None
+    email: str = ""
+    phone: str = ""
+    title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceData:
+    """Everything needed to render filters and resolve names to ids, fetched together and cached."""
+
+    boards: tuple[PSABoard, ...]
+    statuses: tuple[PSAStatus, ...]
+    priorities: tuple[PSAPriority, ...]
+    members: tuple[PSAMember, ...]
+    companies: tuple[PSACompany, ...]
+
+    def statuses_for(self, board_id: int) -> tuple[PSAStatus, ...]:
+        return tuple(s for s in self.statuses if s.board_id == board_id)
+
+
+# --- tickets ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PSAAssignee:
+    identifier: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PSATicket:
+    id: int
+    summary: str
+    company_id: int | None
+    company_name: str
+    board_id: int | None
+    board_name: str
+    status_id: int | None
+    status_name: str
+    priority_id: int | None
+    priority_name: str
+    priority_sort: int | None
+    assignees: tuple[PSAAssignee, ...] = ()
+    date_entered: datetime | None = None
+    last_updated: datetime | None = None
+    sla_status: str = ""
+    closed: bool = False
+    contact_id: int | None = None
+    contact_name: str = ""
+    owner_identifier: str = ""
+    parent_ticket_id: int | None = None
+    has_child_ticket: bool = False
+    type_name: str = ""
+    severity: str = ""
+    impact: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PaginatedTicketResult:
+    items: tuple[PSATicket, ...]
+    total: int
+    page: int
+    page_size: int
+
+
+@dataclass(frozen=True, slots=True)
+class TicketFilters:
+    """Typed search filters. `assigned="me"` needs `me_identifier` (the engineer's mapped member)."""
+
+    search: str = ""
+    board_id: int | None = None
+    status_id: int | None = None
+    priority_id: int | None = None
+    company_id: int | None = None
+    assigned: AssignedFilter = "all"
+    me_identifier: str | None = None
+    include_closed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PSANote:
+    id: int
+    ticket_id: int
+    text: str
+    type: NoteType
+    author_name: str
+    author_identifier: str = ""
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PSAConfiguration:
+    id: int
+    name: str
+    type_name: str = ""
+    serial_number: str = ""
+    model: str = ""
+    ip_address: str = ""
+    os: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PSARelatedTicket:
+    id: int
+    summary: str
+    status_name: str
+    relation: Literal["parent", "child", "merged_parent"]
+    closed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PSATicketContext:
+    ticket: PSATicket
+    company: PSACompany | None
+    contact: PSAContact | None
+    configurations: tuple[PSAConfiguration, ...]
+    notes: tuple[PSANote, ...]
+    related: tuple[PSARelatedTicket, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class PSAResource:
+    """A member assigned to a ticket. `is_rf_user` is filled in by the service from member mappings."""
+
+    member_id: int
+    member_name: str
+    member_identifier: str
+    is_rf_user: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TicketCreatePayload:
+    summary: str
+    company_id: int
+    board_id: int
+    status_id: int | None = None
+    priority_id: int | None = None
+    description: str | None = None
+    assigned_member_id: int | None = None
+    contact_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class HealthStatus:
+    ok: bool
+    message: str
+    server_version: str = ""
+    details: dict[str, str] = field(default_factory=dict)
+
+
+# --- the provider -----------------------------------------------------------------------------------
+
+
+class PSAProvider(abc.ABC):
+    """One tenant's PSA. Every method raises only PSAError subclasses."""
+
+    @abc.abstractmethod
+    def search_tickets(
+        self, *, filters: TicketFilters, page: int = 1, page_size: int = 25
+    ) -> PaginatedTicketResult: ...
+
+    @abc.abstractmethod
+    def get_ticket(self, *, ticket_id: int) -> PSATicket: ...
+
+    @abc.abstractmethod
+    def get_ticket_context(self, *, ticket_id: int) -> PSATicketContext: ...
+
+    @abc.abstractmethod
+    def list_resources(self, *, ticket_id: int) -> list[PSAResource]: ...
+
+    @abc.abstractmethod
+    def add_resource(self, *, ticket_id: int, member_id: int) -> PSAResource: ...
+
+    @abc.abstractmethod
+    def remove_resource(self, *, ticket_id: int, member_id: int) -> None: ...
+
+    @abc.abstractmethod
+    def create_ticket(self, *, payload: TicketCreatePayload) -> PSATicket: ...
+
+    @abc.abstractmethod
+    def update_status(self, *, ticket_id: int, status_id: int) -> PSATicket: ...
+
+    @abc.abstractmethod
+    def add_note(
+        self, *, ticket_id: int, text: str, note_type: NoteType, member_id: int | None = None
+    ) -> PSANote: ...
+
+    @abc.abstractmethod
+    def list_boards(self) -> list[PSABoard]: ...
+
+    @abc.abstractmethod
+    def list_statuses(self, *, board_id: int) -> list[PSAStatus]: ...
+
+    @abc.abstractmethod
+    def list_all_statuses(self) -> list[PSAStatus]: ...
+
+    @abc.abstractmethod
+    def list_priorities(self) -> list[PSAPriority]: ...
+
+    @abc.abstractmethod
+    def list_members(self) -> list[PSAMember]: ...
+
+    @abc.abstractmethod
+    def list_companies(self) -> list[PSACompany]: ...
+
+    @abc.abstractmethod
+    def search_companies(self, *, query: str, limit: int = 25) -> list[PSACompany]: ...
+
+    @abc.abstractmethod
+    def list_contacts(self, *, company_id: int) -> list[PSAContact]: ...
+
+    @abc.abstractmethod
+    def find_open_tickets(
+        self, *, company_id: int, limit: int = 200
+    ) -> list[PSATicket]: ...
+
+    @abc.abstractmethod
+    def health_check(self) -> HealthStatus: ...
+
+    def reference_data(self) -> ReferenceData:
+        """All reference lists; providers may override to fetch them in parallel."""
+        return ReferenceData(
+            boards=tuple(self.list_boards()),
+            statuses=tuple(self.list_all_statuses()),
+            priorities=tuple(self.list_priorities()),
+            members=tuple(self.list_members()),
+            companies=tuple(self.list_companies()),
+        )
+
+    def web_url(self, *, ticket_id: int) -> str:
+        """A link that opens the ticket in the PSA's own UI ("" when the provider has none)."""
+        return ""
+
+    def close(self) -> None:  # noqa: B027 - optional hook
+        """Release pooled connections."""

@@ -1,0 +1,78 @@
+"""Reads: the account's connection, its provider, its reference data and member mappings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+
+from resolutionflow.models import Account
+
+from .models import PSAConnection, PSAMemberMapping
+from .providers.base import PSAMember, PSANotConfigured, PSAProvider, ReferenceData
+from .registry import provider_for_connection
+
+NOT_CONNECTED = (
+    "This account has no active ConnectWise connection. An owner or admin can connect it "
+    "under Account → Integrations (/account/integrations/)."
+)
+
+
+def connection_get(*, account: Account) -> PSAConnection | None:
+    return PSAConnection.objects.filter(account=account).first()
+
+
+def provider_for_account(*, account: Account) -> PSAProvider:
+    connection = PSAConnection.objects.filter(account=account, is_active=True).first()
+    if connection is None:
+        raise PSANotConfigured(NOT_CONNECTED)
+    return provider_for_connection(connection)
+
+
+def _reference_key(account: Account) -> str:
+    return f"psa:reference:v1:{account.pk}"
+
+
+def reference_data_get(*, account: Account, provider: PSAProvider | None = None) -> ReferenceData:
+    """Boards, statuses, priorities, members and companies, from the cache when fresh."""
+    key = _reference_key(account)
+    data = cache.get(key)
+    if data is None:
+        provider = provider or provider_for_account(account=account)
+        data = provider.reference_data()
+        cache.set(key, data, timeout=settings.PSA_REFERENCE_TTL)
+    return data
+
+
+def reference_data_invalidate(*, account: Account) -> None:
+    cache.delete(_reference_key(account))
+
+
+def reference_data_refresh(*, account: Account) -> ReferenceData:
+    provider = provider_for_account(account=account)
+    data = provider.reference_data()
+    cache.set(_reference_key(account), data, timeout=settings.PSA_REFERENCE_TTL)
+    return data
+
+
+def member_mapping_get(*, account: Account, user: Any) -> PSAMemberMapping | None:
+    return PSAMemberMapping.objects.filter(account=account, user=user).first()
+
+
+def member_mappings_list(*, account: Account) -> list[PSAMemberMapping]:
+    return list(PSAMemberMapping.objects.filter(account=account).select_related("user"))
+
+
+def mapped_member_ids(*, account: Account) -> set[int]:
+    return set(PSAMemberMapping.objects.filter(account=account).values_list("member_id", flat=True))
+
+
+def member_for_user(*, account: Account, user: Any) -> PSAMember | None:
+    """The engineer's ConnectWise member, as a normalized member (None when not mapped)."""
+    mapping = member_mapping_get(account=account, user=user)
+    if mapping is None:
+        return None
+    return PSAMember(
+        id=mapping.member_id, identifier=mapping.member_identifier, name=mapping.member_name
+    )

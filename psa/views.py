@@ -1,0 +1,136 @@
+"""The /account/integrations/ page: connection health, the connection form, member mappings."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from resolutionflow.htmx import toast
+from resolutionflow.tenancy import account_required
+
+from .forms import PSAConnectionForm, member_by_id, member_choices
+from .models import PSAConnection
+from .providers.base import PSAError
+from .selectors import connection_get, member_mapping_get, member_mappings_list
+from .services import (
+    connection_test,
+    member_mapping_delete,
+    member_mapping_set,
+    member_mappings_auto_match,
+)
+
+
+def _require_manager(request: HttpRequest) -> None:
+    if not request.membership.can_manage:  # type: ignore[attr-defined]
+        raise PermissionDenied("Only owners and admins can change the PSA connection or mappings.")
+
+
+def _context(request: HttpRequest, *, form: PSAConnectionForm | None = None) -> dict[str, object]:
+    account = request.membership.account  # type: ignore[attr-defined]
+    connection = connection_get(account=account)
+    can_manage = request.membership.can_manage  # type: ignore[attr-defined]
+    context: dict[str, object] = {
+        "active_nav": "integrations",
+        "connection": connection,
+        "can_manage": can_manage,
+        "own_mapping": member_mapping_get(account=account, user=request.user),
+    }
+    if can_manage:
+        context["form"] = form or PSAConnectionForm(
+            instance=connection or PSAConnection(account=account)
+        )
+        mappings = {m.user_id: m for m in member_mappings_list(account=account)}
+        users = get_user_model().objects.filter(membership__account=account).order_by("username")
+        context["rows"] = [(user, mappings.get(user.pk)) for user in users]
+        context["members_error"] = ""
+        context["member_choices"] = []
+        if connection is not None:
+            try:
+                context["member_choices"] = member_choices(account)
+            except PSAError as exc:
+                context["members_error"] = exc.message
+    return context
+
+
+@require_GET
+@account_required
+def integrations(request: HttpRequest) -> HttpResponse:
+    return render(request, "psa/integrations.html", _context(request))
+
+
+@require_POST
+@account_required
+def connection_test_view(request: HttpRequest) -> HttpResponse:
+    account = request.membership.account  # type: ignore[attr-defined]
+    connection = connection_get(account=account)
+    if connection is None:
+        return redirect("psa:integrations")
+    status = connection_test(connection=connection)
+    response = render(request, "psa/integrations.html#health", _context(request))
+    if not request.htmx:  # type: ignore[attr-defined]
+        response = redirect("psa:integrations")
+    return toast(request, response, status.message, level="success" if status.ok else "error")
+
+
+@require_POST
+@account_required
+def connection_save_view(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    account = request.membership.account  # type: ignore[attr-defined]
+    instance = connection_get(account=account) or PSAConnection(account=account)
+    form = PSAConnectionForm(request.POST, instance=instance)
+    if not form.is_valid():
+        return render(request, "psa/integrations.html", _context(request, form=form), status=400)
+    connection = form.save()
+    connection_test(connection=connection)
+    return toast(
+        request, redirect("psa:integrations"), "ConnectWise connection saved and verified."
+    )
+
+
+@require_POST
+@account_required
+def mapping_set_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    _require_manager(request)
+    account = request.membership.account  # type: ignore[attr-defined]
+    user = get_object_or_404(get_user_model(), pk=user_id, membership__account=account)
+    try:
+        member = member_by_id(account, int(request.POST.get("member_id", "")))
+    except (ValueError, PSAError):
+        member = None
+    if member is None:
+        return toast(
+            request, redirect("psa:integrations"), "Choose a ConnectWise member.", level="error"
+        )
+    try:
+        member_mapping_set(account=account, user=user, member=member)
+    except ValidationError as exc:
+        return toast(request, redirect("psa:integrations"), " ".join(exc.messages), level="error")
+    return toast(
+        request, redirect("psa:integrations"), f"{user} is now {member.name} in ConnectWise."
+    )
+
+
+@require_POST
+@account_required
+def mapping_delete_view(request: HttpRequest, user_id: int) -> HttpResponse:
+    _require_manager(request)
+    account = request.membership.account  # type: ignore[attr-defined]
+    user = get_object_or_404(get_user_model(), pk=user_id, membership__account=account)
+    member_mapping_delete(account=account, user=user)
+    return toast(request, redirect("psa:integrations"), f"Removed {user}'s ConnectWise mapping.")
+
+
+@require_POST
+@account_required
+def mappings_auto_match_view(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)
+    account = request.membership.account  # type: ignore[attr-defined]
+    try:
+        created = member_mappings_auto_match(account=account)
+    except PSAError as exc:
+        return toast(request, redirect("psa:integrations"), exc.message, level="error")
+    return toast(request, redirect("psa:integrations"), f"Matched {len(created)} user(s) by email.")

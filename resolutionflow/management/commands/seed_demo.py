@@ -1,0 +1,155 @@
+"""Create the demo accounts, users, ConnectWise connections and member mappings (idempotent).
+
+Running it twice changes nothing; `--cw-url` re-points the demo connections at another simulator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from psa.models import PSAConnection, PSAMemberMapping
+from psa.providers.base import PSAError
+from psa.selectors import reference_data_get
+from psa.services import member_mapping_set
+from resolutionflow.models import Account, Membership
+
+PASSWORD = "resolutionflow"
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    email: str
+    role: str
+    member_identifier: str | None = None
+    superuser: bool = False
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    name: str
+    slug: str
+    company_id: str
+    public_key: str
+    private_key: str
+    users: tuple[DemoUser, ...]
+
+
+DEMO = (
+    DemoAccount(
+        name="Bayside IT Solutions",
+        slug="bayside",
+        company_id="baysideit",
+        public_key="rfdemo-public",
+        private_key="rfdemo-private",
+        users=(
+            DemoUser("jordan", "Jordan", "Smith", "jordan@bayside.example", "engineer", "jsmith"),
+            DemoUser("morgan", "Morgan", "Lee", "morgan@bayside.example", "admin", "mlee"),
+            DemoUser("riley", "Riley", "Quinn", "riley@bayside.example", "engineer"),
+            DemoUser("admin", "Alex", "Admin", "admin@bayside.example", "owner", superuser=True),
+        ),
+    ),
+    DemoAccount(
+        name="Northshore Networks",
+        slug="northshore",
+        company_id="northshore",
+        public_key="nsdemo-public",
+        private_key="nsdemo-private",
+        users=(DemoUser("casey", "Casey", "Diaz", "casey@northshore.example", "owner", "cdiaz"),),
+    ),
+)
+
+
+class Command(BaseCommand):
+    help = "Create the demo accounts, users, ConnectWise connections and member mappings."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument(
+            "--cw-url",
+            default=settings.CWSIM_URL,
+            help="ConnectWise site the demo connections use (default: the local simulator).",
+        )
+
+    def handle(self, *args: Any, cw_url: str, **options: Any) -> None:
+        for demo in DEMO:
+            account = self._account(demo, cw_url.rstrip("/"))
+            self._mappings(account, demo)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo ready. Sign in as jordan, morgan, riley, admin or casey "
+                f"(password '{PASSWORD}'). ConnectWise: {cw_url}"
+            )
+        )
+
+    @transaction.atomic
+    def _account(self, demo: DemoAccount, cw_url: str) -> Account:
+        account, _ = Account.objects.get_or_create(slug=demo.slug, defaults={"name": demo.name})
+        User = get_user_model()
+        for spec in demo.users:
+            user = User.objects.filter(username=spec.username).first()
+            if user is None:
+                user = User(
+                    username=spec.username,
+                    first_name=spec.first_name,
+                    last_name=spec.last_name,
+                    email=spec.email,
+                    is_staff=spec.superuser,
+                    is_superuser=spec.superuser,
+                )
+                user.set_password(PASSWORD)
+                user.save()
+            Membership.objects.get_or_create(
+                user=user, defaults={"account": account, "role": spec.role}
+            )
+        wanted = {
+            "site": cw_url,
+            "company_id": demo.company_id,
+            "public_key": demo.public_key,
+            "private_key": demo.private_key,
+            "client_id": "resolutionflow-demo",
+            "is_active": True,
+        }
+        connection = PSAConnection.objects.filter(account=account).first()
+        if connection is None:
+            PSAConnection.objects.create(account=account, **wanted)
+        elif any(getattr(connection, field) != value for field, value in wanted.items()):
+            for field, value in wanted.items():
+                setattr(connection, field, value)
+            connection.save()
+            self.stdout.write(f"Re-pointed {account}'s connection at {cw_url}.")
+        return account
+
+    def _mappings(self, account: Account, demo: DemoAccount) -> None:
+        wanted = {u.username: u.member_identifier for u in demo.users if u.member_identifier}
+        existing = {
+            m.user.username: m.member_identifier
+            for m in PSAMemberMapping.objects.filter(account=account).select_related("user")
+        }
+        if all(existing.get(name) == ident for name, ident in wanted.items()):
+            return
+        try:
+            members = {m.identifier: m for m in reference_data_get(account=account).members}
+        except PSAError as exc:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{account}: member mappings skipped, ConnectWise did not answer "
+                    f"({exc.message}). Start the simulator (python manage.py cwsim) and re-run."
+                )
+            )
+            return
+        User = get_user_model()
+        for username, identifier in wanted.items():
+            if existing.get(username) != identifier:
+                member_mapping_set(
+                    account=account,
+                    user=User.objects.get(username=username),
+                    member=members[identifier],
+                )

@@ -1,0 +1,59 @@
+"""Looking up who a request acts for. Everything PSA-related hangs off `membership.account`."""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.shortcuts import render
+from rest_framework.permissions import BasePermission
+
+from .models import Membership
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from django.http import HttpRequest, HttpResponse
+
+_UNSET = object()
+
+
+def membership_for_user(*, user: Any) -> Membership | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    try:
+        return Membership.objects.select_related("account", "user").get(user=user)
+    except Membership.DoesNotExist:
+        return None
+
+
+def request_membership(request: Any) -> Membership | None:
+    """The signed-in user's membership, looked up once per request."""
+    cached = getattr(request, "_rf_membership", _UNSET)
+    if cached is _UNSET:
+        cached = membership_for_user(user=request.user)
+        request._rf_membership = cached
+    return cached  # type: ignore[return-value]
+
+
+def account_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Signed-in users without an account get a page that explains it, never a 500."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        membership = request_membership(request)
+        if membership is None:
+            return render(request, "no_account.html", status=403)
+        request.membership = membership  # type: ignore[attr-defined]
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class HasAccount(BasePermission):
+    message = "Your user is not a member of any account. Ask your administrator to add you."
+
+    def has_permission(self, request: Any, view: Any) -> bool:
+        membership = request_membership(request)
+        request.membership = membership
+        return membership is not None
