@@ -1,0 +1,1 @@
+"""PSA integrations: the abstract boundary (`base`) and one package per vendor."""

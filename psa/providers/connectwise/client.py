@@ -1,0 +1,434 @@
+"""HTTP to ConnectWise Manage REST API 3.0 — and nothing else.
+
+One pooled `requests.Session` per client and one request funnel (`_request`) that every call goes
+through: it authenticates, pins the API version, applies timeouts, retries what is safe to retry,
+logs, and turns every failure into a `PSAError` subclass. No `requests` exception escapes.
+
+Facts about ConnectWise this module relies on:
+
+* URL: `{site}/{codebase}apis/3.0/...`; codebase is `v4_6_release/` on cloud sites.
+* Auth: HTTP Basic with user `companyId+publicKey` and password `privateKey`, plus a `clientId`
+  header (a GUID registered on developer.connectwise.com) on every call; without it ConnectWise
+  answers 403 (or 400 mentioning `clientId`).
+* `Accept: application/vnd.connectwise.com+json; version=2025.8` pins the response shapes.
+* Errors: `{"code", "message", "errors": [{"code", "message", "field"}]}`.
+* Paging: `page`/`pageSize` (max 1000) with a `Link` header (`rel="next"`), `/count` → `{"count": N}`.
+* 429 carries `Retry-After`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import logging
+import random
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from requests.utils import parse_header_links
+
+from psa.providers.base import (
+    PSAAuthError,
+    PSAError,
+    PSANotFound,
+    PSAPermissionError,
+    PSARateLimited,
+    PSAResponseError,
+    PSAUnavailable,
+    PSAValidationError,
+)
+
+logger = logging.getLogger("psa.connectwise")
+
+MAX_PAGE_SIZE = 1000
+RETRY_STATUSES = frozenset({502, 503, 504})
+POOL_SIZE = 10
+
+# ConnectWise field names (first path segment) -> the names our forms and API use.
+FIELD_NAMES = {
+    "company": "company_id",
+    "board": "board_id",
+    "status": "status_id",
+    "priority": "priority_id",
+    "contact": "contact_id",
+    "member": "member_id",
+    "summary": "summary",
+    "initialDescription": "description",
+    "objectId": "ticket_id",
+    "text": "text",
+}
+
+Params = Mapping[str, str | int | bool | None]
+Sleep = Callable[[float], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectWiseConfig:
+    """How to reach one ConnectWise tenant. `site_url` may omit the scheme (https is assumed)."""
+
+    site_url: str
+    company_id: str
+    public_key: str
+    private_key: str = field(repr=False)
+    client_id: str
+    codebase: str = "v4_6_release/"
+    api_version: str = "2025.8"
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    max_retries: int = 2
+    retry_after_cap: float = 10.0
+
+    @property
+    def site_root(self) -> str:
+        """`scheme://host[:port]` of the site, without a trailing slash."""
+        raw = self.site_url.strip()
+        if "://" not in raw:
+            raw = f"https://{raw}"
+        parts = urlsplit(raw)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def codebase_path(self) -> str:
+        """The codebase as a path segment with one trailing slash (`v4_6_release/`)."""
+        cb = self.codebase.strip("/")
+        return f"{cb}/" if cb else ""
+
+    @property
+    def api_root(self) -> str:
+        return f"{self.site_root}/{self.codebase_path}apis/3.0"
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectWiseResponse:
+    status: int
+    data: Any
+    headers: Mapping[str, str]
+
+
+_ID_SEGMENT = re.compile(r"/\d+(?=/|$)")
+
+
+def route_template(path: str) -> str:
+    """`/service/tickets/123/notes` -> `/service/tickets/{id}/notes` (for logs and metrics)."""
+    return _ID_SEGMENT.sub("/{id}", path)
+
+
+def _parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+class ConnectWiseClient:
+    """A thread-safe-enough client for one tenant (the session's connection pool is shared)."""
+
+    def __init__(
+        self,
+        config: ConnectWiseConfig,
+        *,
+        session: requests.Session | None = None,
+        sleep: Sleep = time.sleep,
+        jitter: Callable[[], float] = random.random,
+        backoff_base: float = 0.5,
+    ) -> None:
+        self.config = config
+        self._sleep = sleep
+        self._jitter = jitter
+        self._backoff_base = backoff_base
+        self.session = session or requests.Session()
+        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=POOL_SIZE, max_retries=0)
+        self.session.mount("https://", adapter)
+        self.session.mount("http://", adapter)
+        self.session.auth = (f"{config.company_id}+{config.public_key}", config.private_key)
+        self.session.headers.update(
+            {
+                "clientId": config.client_id,
+                "Accept": f"application/vnd.connectwise.com+json; version={config.api_version}",
+                "User-Agent": "ResolutionFlow (psa.connectwise)",
+            }
+        )
+
+    # --- public calls ---------------------------------------------------------------------------
+
+    def get(self, path: str, params: Params | None = None) -> Any:
+        return self._request("GET", path, params=params, idempotent=True).data
+
+    def get_all(
+        self, path: str, params: Params | None = None, *, max_pages: int = 20
+    ) -> list[dict[str, Any]]:
+        """Every record of a list endpoint, following pages (pageSize 1000) up to `max_pages`."""
+        base = {k: v for k, v in (params or {}).items() if k not in ("page", "pageSize")}
+        items: list[dict[str, Any]] = []
+        for page in range(1, max_pages + 1):
+            resp = self._request(
+                "GET",
+                path,
+                params={**base, "page": page, "pageSize": MAX_PAGE_SIZE},
+                idempotent=True,
+            )
+            batch = _require_list(resp.data, path)
+            items.extend(batch)
+            link = resp.headers.get("Link")
+            if link is not None:
+                rels = {entry.get("rel") for entry in parse_header_links(link)}
+                if "next" not in rels:
+                    return items
+            elif len(batch) < MAX_PAGE_SIZE:
+                return items
+            if not batch:
+                return items
+        logger.warning(
+            "cw GET %s: stopped after %d pages of %d records",
+            route_template(path),
+            max_pages,
+            MAX_PAGE_SIZE,
+        )
+        return items
+
+    def count(self, path: str, conditions: str | None = None) -> int:
+        """`GET {path}` (a `/count` route) -> the integer ConnectWise reports."""
+        params = {"conditions": conditions} if conditions else None
+        data = self._request("GET", path, params=params, idempotent=True).data
+        if not isinstance(data, dict) or not isinstance(data.get("count"), int):
+            raise PSAResponseError(
+                "ConnectWise sent a count we could not read.", detail=repr(data)[:300]
+            )
+        return int(data["count"])
+
+    def post(self, path: str, json: Any, params: Params | None = None) -> Any:
+        """Never retried: a repeated POST could create a duplicate."""
+        return self._request("POST", path, params=params, json=json, idempotent=False).data
+
+    def patch(self, path: str, json: Any, *, idempotent: bool = True) -> Any:
+        """ConnectWise PATCH is a list of `replace` operations, which is safe to repeat."""
+        return self._request("PATCH", path, json=json, idempotent=idempotent).data
+
+    def delete(self, path: str) -> None:
+        self._request("DELETE", path, idempotent=True)
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        json: Any = None,
+        idempotent: bool,
+    ) -> ConnectWiseResponse:
+        """The funnel itself, for callers that need the status or headers (e.g. `Link`)."""
+        return self._request(method, path, params=params, json=json, idempotent=idempotent)
+
+    def close(self) -> None:
+        self.session.close()
+
+    # --- the funnel -----------------------------------------------------------------------------
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Params | None = None,
+        json: Any = None,
+        idempotent: bool,
+    ) -> ConnectWiseResponse:
+        url = f"{self.config.api_root}/{path.lstrip('/')}"
+        route = route_template("/" + path.lstrip("/"))
+        clean_params = {k: v for k, v in (params or {}).items() if v is not None}
+        attempts = 1 + (max(0, self.config.max_retries) if idempotent else 0)
+        timeout = (self.config.connect_timeout, self.config.read_timeout)
+
+        for attempt in range(1, attempts + 1):
+            last = attempt == attempts
+            started = time.monotonic()
+            try:
+                response = self.session.request(
+                    method, url, params=clean_params or None, json=json, timeout=timeout
+                )
+            except requests.Timeout as exc:
+                self._log(method, route, "timeout", started, attempt, logging.WARNING)
+                if not last:
+                    self._backoff(attempt)
+                    continue
+                limit = (
+                    self.config.connect_timeout
+                    if isinstance(exc, requests.ConnectTimeout)
+                    else self.config.read_timeout
+                )
+                raise PSAUnavailable(
+                    f"ConnectWise did not answer within {limit:g} seconds. Try again in a moment.",
+                    detail=str(exc),
+                ) from exc
+            except requests.RequestException as exc:
+                self._log(method, route, "error", started, attempt, logging.WARNING)
+                if not last:
+                    self._backoff(attempt)
+                    continue
+                raise PSAUnavailable(
+                    f"ConnectWise did not answer: could not connect to {self.config.site_root}.",
+                    detail=str(exc),
+                ) from exc
+
+            status = response.status_code
+            level = logging.INFO if status < 400 else logging.WARNING
+            self._log(method, route, status, started, attempt, level)
+
+            if status == 429:
+                retry_after = _parse_retry_after(response.headers.get("Retry-After"))
+                if not last and (retry_after is None or retry_after <= self.config.retry_after_cap):
+                    if retry_after is None:
+                        self._backoff(attempt)
+                    else:
+                        self._sleep(retry_after)
+                    continue
+                raise self._rate_limited(response, retry_after)
+            if status in RETRY_STATUSES and not last:
+                self._backoff(attempt)
+                continue
+            if status >= 400:
+                raise self._error(response, method, route)
+            return ConnectWiseResponse(status, self._json(response, route), response.headers)
+
+        raise AssertionError("unreachable")  # pragma: no cover - the loop always returns or raises
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def _backoff(self, attempt: int) -> None:
+        delay = self._backoff_base * (2 ** (attempt - 1)) * (0.5 + self._jitter())
+        self._sleep(min(delay, self.config.retry_after_cap))
+
+    def _log(
+        self, method: str, route: str, status: int | str, started: float, attempt: int, level: int
+    ) -> None:
+        ms = (time.monotonic() - started) * 1000
+        logger.log(
+            level,
+            "cw %s %s -> %s in %.0f ms (attempt %d)",
+            method,
+            route,
+            status,
+            ms,
+            attempt,
+            extra={
+                "cw_method": method,
+                "cw_route": route,
+                "cw_status": status,
+                "cw_duration_ms": round(ms, 1),
+                "cw_attempt": attempt,
+            },
+        )
+
+    @staticmethod
+    def _json(response: requests.Response, route: str) -> Any:
+        if response.status_code == 204 or not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise PSAResponseError(
+                f"ConnectWise sent a response we could not read (not JSON) for {route}.",
+                detail=response.text[:300],
+            ) from exc
+
+    def _rate_limited(self, response: requests.Response, retry_after: float | None) -> PSAError:
+        cw_message = _error_body(response)[0]
+        wait = f" Try again in {retry_after:.0f} seconds." if retry_after is not None else ""
+        return PSARateLimited(
+            f"ConnectWise is limiting how fast we can call it.{wait}",
+            retry_after=retry_after,
+            detail=cw_message,
+        )
+
+    def _error(self, response: requests.Response, method: str, route: str) -> PSAError:
+        status = response.status_code
+        cw_message, errors = _error_body(response)
+        suffix = f" ConnectWise said: {cw_message}" if cw_message else ""
+        if status == 401:
+            return PSAAuthError(
+                "ConnectWise refused the API credentials. Check the company id, public key and "
+                "private key of the PSA connection." + suffix,
+                detail=cw_message,
+            )
+        if status == 403:
+            return PSAPermissionError(
+                "ConnectWise denied access. Either the API member's security role lacks permission "
+                "for this request, or the clientId header is missing or not registered." + suffix,
+                detail=cw_message,
+            )
+        if status == 404:
+            return PSANotFound(f"ConnectWise has no record at {route}." + suffix, detail=cw_message)
+        if status in (400, 409, 422):
+            fields = _field_errors(errors)
+            messages = "; ".join(
+                str(e.get("message")) for e in errors if isinstance(e, dict) and e.get("message")
+            )
+            text = messages or cw_message or f"HTTP {status}"
+            return PSAValidationError(
+                f"ConnectWise rejected the request: {text}", fields=fields, detail=cw_message
+            )
+        if status >= 500:
+            return PSAUnavailable(
+                f"ConnectWise did not answer (HTTP {status}). Try again in a moment." + suffix,
+                detail=cw_message,
+            )
+        return PSAResponseError(
+            f"ConnectWise answered {method} {route} with an unexpected HTTP {status}." + suffix,
+            detail=cw_message,
+        )
+
+
+def _error_body(response: requests.Response) -> tuple[str, list[Any]]:
+    """(message, errors) from a ConnectWise error body; tolerant of HTML and empty bodies."""
+    try:
+        body = response.json()
+    except ValueError:
+        return (response.text or "").strip()[:200], []
+    if not isinstance(body, dict):
+        return "", []
+    message = body.get("message")
+    errors = body.get("errors")
+    return (
+        str(message) if message else "",
+        errors if isinstance(errors, list) else [],
+    )
+
+
+def _field_errors(errors: list[Any]) -> dict[str, list[str]]:
+    fields: dict[str, list[str]] = {}
+    for error in errors:
+        if not isinstance(error, dict):
+            continue
+        raw = error.get("field")
+        message = str(error.get("message") or error.get("code") or "Invalid value.")
+        if not raw:
+            continue
+        head = re.split(r"[/.]", str(raw), maxsplit=1)[0]
+        name = FIELD_NAMES.get(head, head)
+        fields.setdefault(name, []).append(message)
+    return fields
+
+
+def _require_list(data: Any, path: str) -> list[dict[str, Any]]:
+    if not isinstance(data, list) or not all(isinstance(item, dict) for item in data):
+        raise PSAResponseError(
+            f"ConnectWise sent something other than a list for {route_template(path)}.",
+            detail=repr(data)[:300],
+        )
+    return data

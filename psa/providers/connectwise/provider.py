@@ -1,0 +1,614 @@
+"""ConnectWiseProvider: the PSAProvider operations in terms of ConnectWise Manage REST API 3.0.
+
+All HTTP goes through `ConnectWiseClient`; all JSON -> dataclass work lives in `mapping`; all
+conditions are built with `conditions`. Independent calls run in parallel (`parallel`).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any
+from urllib.parse import quote as urlquote
+from urllib.parse import urlsplit
+
+from psa.providers.base import (
+    HealthStatus,
+    NoteType,
+    PaginatedTicketResult,
+    PSABoard,
+    PSAChangeNotApplied,
+    PSACompany,
+    PSAConfiguration,
+    PSAContact,
+    PSAError,
+    PSAMember,
+    PSANote,
+    PSANotFound,
+    PSAPriority,
+    PSAProvider,
+    PSARelatedTicket,
+    PSAResource,
+    PSAResponseError,
+    PSAStatus,
+    PSATicket,
+    PSATicketContext,
+    PSAValidationError,
+    ReferenceData,
+    TicketCreatePayload,
+    TicketFilters,
+)
+from psa.providers.connectwise import mapping
+from psa.providers.connectwise.client import (
+    MAX_PAGE_SIZE,
+    ConnectWiseClient,
+    ConnectWiseConfig,
+    Params,
+)
+from psa.providers.connectwise.conditions import (
+    Condition,
+    and_,
+    contains,
+    eq,
+    in_,
+    is_null,
+    list_member,
+    or_,
+    sanitize,
+)
+from psa.providers.connectwise.parallel import run_parallel
+
+# Most urgent first (lower priority sort = more urgent), then newest.
+TICKET_ORDER = "priority/sort asc, id desc"
+# A summary holds at most 100 characters, so longer search text can never match; the cap only
+# keeps URLs short and does not change any result.
+MAX_SEARCH_LENGTH = 200
+RESOURCES_SEPARATOR = ", "  # how ConnectWise joins member identifiers in a ticket's `resources`
+SCHEDULE_TYPE_SERVICE = "S"
+_TICKET_NUMBER = re.compile(r"#?\s*([0-9]{1,10})")
+_MAX_CW_ID = 2**31 - 1
+NOTE_TYPES: tuple[NoteType, ...] = ("discussion", "internal", "resolution")
+
+
+def search_text(text: str) -> str:
+    """The free-text search as it is sent: sanitised (see `conditions.sanitize`) and capped."""
+    return sanitize(text)[:MAX_SEARCH_LENGTH].strip()
+
+
+def ticket_number(text: str) -> int | None:
+    """`"1042"` or `"#1042"` -> 1042; anything else (or out of ConnectWise's id range) -> None."""
+    match = _TICKET_NUMBER.fullmatch(text.strip())
+    if not match:
+        return None
+    number = int(match.group(1))
+    return number if 0 < number <= _MAX_CW_ID else None
+
+
+def ticket_conditions(
+    filters: TicketFilters, *, assigned_identifier: str | None = None
+) -> Condition:
+    """The `conditions` for a ticket search. Pure: the caller resolves member ids to identifiers.
+
+    `assigned_identifier` is the member identifier for `assigned="me"` or a member id; it is
+    required for those and ignored otherwise.
+    """
+    parts: list[Condition | None] = []
+    text = search_text(filters.search)
+    if text:
+        number = ticket_number(filters.search)
+        parts.append(or_(contains("summary", text), eq("id", number) if number else None))
+    if filters.board_id is not None:
+        parts.append(eq("board/id", filters.board_id))
+    if filters.status_id is not None:
+        parts.append(eq("status/id", filters.status_id))
+    if filters.priority_id is not None:
+        parts.append(eq("priority/id", filters.priority_id))
+    if filters.company_id is not None:
+        parts.append(eq("company/id", filters.company_id))
+    if filters.assigned == "unassigned":
+        parts.append(or_(is_null("resources"), eq("resources", "")))
+    elif filters.assigned != "all":
+        if not assigned_identifier:
+            raise PSAValidationError(
+                "Choose whose tickets to show: no ConnectWise member is mapped for 'me'.",
+                fields={"assigned": ["No ConnectWise member identifier to filter by."]},
+            )
+        try:
+            parts.append(
+                list_member("resources", assigned_identifier, separator=RESOURCES_SEPARATOR)
+            )
+        except ValueError as exc:
+            raise PSAValidationError(
+                f"Cannot filter by member identifier {assigned_identifier!r}.",
+                fields={"assigned": [str(exc)]},
+            ) from exc
+    if not filters.include_closed:
+        parts.append(eq("closedFlag", False))
+    return and_(*parts)
+
+
+@contextmanager
+def _not_found_as(message: str) -> Iterator[None]:
+    """Re-word ConnectWise's 404 into what the caller was looking for."""
+    try:
+        yield
+    except PSANotFound as exc:
+        raise PSANotFound(message, detail=exc.detail or exc.message) from exc
+
+
+class ConnectWiseProvider(PSAProvider):
+    """One ConnectWise tenant. Build from a `ConnectWiseConfig`, or hand in an existing client."""
+
+    def __init__(
+        self,
+        config: ConnectWiseConfig | None = None,
+        *,
+        client: ConnectWiseClient | None = None,
+    ) -> None:
+        if client is None:
+            if config is None:
+                raise TypeError("ConnectWiseProvider needs a config or a client")
+            client = ConnectWiseClient(config)
+        self.client = client
+        self.config = client.config
+        self._member_identifiers: dict[int, str] = {}
+        self._lock = threading.Lock()
+
+    # --- tickets --------------------------------------------------------------------------------
+
+    def search_tickets(
+        self, *, filters: TicketFilters, page: int = 1, page_size: int = 25
+    ) -> PaginatedTicketResult:
+        if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
+            raise PSAValidationError(
+                f"Page must be 1 or more and page size between 1 and {MAX_PAGE_SIZE}.",
+                fields={
+                    **({"page": ["Must be 1 or more."]} if page < 1 else {}),
+                    **(
+                        {"page_size": [f"Must be between 1 and {MAX_PAGE_SIZE}."]}
+                        if not 1 <= page_size <= MAX_PAGE_SIZE
+                        else {}
+                    ),
+                },
+            )
+        identifier: str | None = None
+        if filters.assigned == "me":
+            identifier = filters.me_identifier
+        elif isinstance(filters.assigned, int) and not isinstance(filters.assigned, bool):
+            identifier = self._member_identifier(filters.assigned)
+        conditions = str(ticket_conditions(filters, assigned_identifier=identifier))
+        params: Params = {
+            "conditions": conditions or None,
+            "orderBy": TICKET_ORDER,
+            "fields": mapping.TICKET_ROW_FIELDS,
+            "page": page,
+            "pageSize": page_size,
+        }
+        rows, total = run_parallel(
+            lambda: self.client.get("/service/tickets", params),
+            lambda: self.client.count("/service/tickets/count", conditions or None),
+        )
+        items = tuple(mapping.ticket_from_cw(row) for row in _list(rows, "tickets"))
+        return PaginatedTicketResult(items=items, total=total, page=page, page_size=page_size)
+
+    def get_ticket(self, *, ticket_id: int) -> PSATicket:
+        return mapping.ticket_from_cw(self._ticket_raw(ticket_id))
+
+    def get_ticket_context(self, *, ticket_id: int) -> PSATicketContext:
+        raw, raw_notes, raw_configs, raw_children = run_parallel(
+            lambda: self._ticket_raw(ticket_id),
+            lambda: self.client.get_all(
+                f"/service/tickets/{ticket_id}/notes", {"orderBy": "id asc"}
+            ),
+            lambda: self.client.get_all(f"/service/tickets/{ticket_id}/configurations"),
+            lambda: self.client.get_all(
+                "/service/tickets",
+                {
+                    "conditions": str(eq("parentTicketId", ticket_id)),
+                    "fields": mapping.RELATED_FIELDS,
+                    "orderBy": "id asc",
+                },
+            ),
+        )
+        ticket = mapping.ticket_from_cw(raw)
+        merged = raw.get("mergedParentTicket")
+        merged_id = merged.get("id") if isinstance(merged, dict) else None
+        configs_need_detail = [
+            c["id"] for c in raw_configs if isinstance(c.get("id"), int) and "type" not in c
+        ]
+
+        def nothing() -> None:
+            return None
+
+        contact, parent, merged_parent, detailed_configs = run_parallel(
+            (lambda: self._contact(ticket, raw)) if ticket.contact_id else nothing,
+            (lambda: self._related(ticket.parent_ticket_id, "parent"))
+            if ticket.parent_ticket_id
+            else nothing,
+            (lambda: self._related(merged_id, "merged_parent"))
+            if isinstance(merged_id, int)
+            else nothing,
+            (lambda: self._configuration_details(configs_need_detail))
+            if configs_need_detail
+            else nothing,
+        )
+
+        configurations = [mapping.configuration_from_cw(c) for c in raw_configs]
+        if detailed_configs:
+            configurations = [detailed_configs.get(c.id, c) for c in configurations]
+        notes = sorted(
+            (mapping.note_from_cw(n, ticket_id=ticket_id) for n in raw_notes),
+            key=lambda n: (n.created_at or datetime.min.replace(tzinfo=UTC), n.id),
+        )
+        related = [r for r in (parent, merged_parent) if r is not None]
+        related += [mapping.related_from_cw(c, "child") for c in raw_children]
+        company = (
+            PSACompany(
+                id=ticket.company_id,
+                identifier=str((raw.get("company") or {}).get("identifier") or ""),
+                name=ticket.company_name,
+            )
+            if ticket.company_id is not None
+            else None
+        )
+        return PSATicketContext(
+            ticket=ticket,
+            company=company,
+            contact=contact,
+            configurations=tuple(configurations),
+            notes=tuple(notes),
+            related=tuple(related),
+        )
+
+    def create_ticket(self, *, payload: TicketCreatePayload) -> PSATicket:
+        body: dict[str, Any] = {
+            "summary": payload.summary,
+            "company": {"id": payload.company_id},
+            "board": {"id": payload.board_id},
+        }
+        if payload.status_id is not None:
+            body["status"] = {"id": payload.status_id}
+        if payload.priority_id is not None:
+            body["priority"] = {"id": payload.priority_id}
+        if payload.description:
+            body["initialDescription"] = payload.description
+        if payload.contact_id is not None:
+            body["contact"] = {"id": payload.contact_id}
+        created = mapping.ticket_from_cw(self.client.post("/service/tickets", body))
+        if payload.assigned_member_id is None:
+            return created
+        try:
+            self._post_schedule_entry(created.id, payload.assigned_member_id)
+        except PSAError as exc:
+            raise PSAChangeNotApplied(
+                f"Ticket #{created.id} was created, but ConnectWise did not assign member "
+                f"{payload.assigned_member_id} to it: {exc.message} Assign it on the ticket "
+                "instead of creating it again.",
+                detail=exc.detail,
+            ) from exc
+        return self.get_ticket(ticket_id=created.id)
+
+    def update_status(self, *, ticket_id: int, status_id: int) -> PSATicket:
+        operations = [{"op": "replace", "path": "status", "value": {"id": status_id}}]
+        with _not_found_as(f"Ticket #{ticket_id} was not found in ConnectWise."):
+            raw = self.client.patch(f"/service/tickets/{ticket_id}", operations)
+        ticket = mapping.ticket_from_cw(raw)
+        if ticket.status_id is not None and ticket.status_id != status_id:
+            raise PSAChangeNotApplied(
+                f"ConnectWise accepted the status change on ticket #{ticket_id}, but the ticket "
+                f"is still in status {ticket.status_name!r} (a workflow rule may have reset it).",
+            )
+        return ticket
+
+    def add_note(
+        self, *, ticket_id: int, text: str, note_type: NoteType, member_id: int | None = None
+    ) -> PSANote:
+        if note_type not in NOTE_TYPES:
+            raise PSAValidationError(
+                f"Unknown note type {note_type!r}.",
+                fields={"note_type": [f"Choose one of {', '.join(NOTE_TYPES)}."]},
+            )
+        if not text or not text.strip():
+            raise PSAValidationError(
+                "A note needs some text.", fields={"text": ["This field may not be blank."]}
+            )
+        body: dict[str, Any] = {"text": text, **mapping.note_flags(note_type)}
+        if member_id is not None:
+            body["member"] = {"id": member_id}
+        with _not_found_as(f"Ticket #{ticket_id} was not found in ConnectWise."):
+            raw = self.client.post(f"/service/tickets/{ticket_id}/notes", body)
+        return mapping.note_from_cw(raw, ticket_id=ticket_id)
+
+    def find_open_tickets(self, *, company_id: int, limit: int = 200) -> list[PSATicket]:
+        params: Params = {
+            "conditions": str(and_(eq("company/id", company_id), eq("closedFlag", False))),
+            "orderBy": TICKET_ORDER,
+            "fields": mapping.TICKET_ROW_FIELDS,
+            "page": 1,
+            "pageSize": max(1, min(limit, MAX_PAGE_SIZE)),
+        }
+        rows = self.client.get("/service/tickets", params)
+        return [mapping.ticket_from_cw(row) for row in _list(rows, "tickets")]
+
+    # --- resources (schedule entries of type S) -------------------------------------------------
+
+    def list_resources(self, *, ticket_id: int) -> list[PSAResource]:
+        _, entries = run_parallel(
+            lambda: self._ticket_exists(ticket_id),
+            lambda: self._open_entries(ticket_id),
+        )
+        resources: dict[int, PSAResource] = {}
+        for entry in entries:
+            resource = mapping.resource_from_entry(entry)
+            resources.setdefault(resource.member_id, resource)
+        return list(resources.values())
+
+    def add_resource(self, *, ticket_id: int, member_id: int) -> PSAResource:
+        _, existing = run_parallel(
+            lambda: self._ticket_exists(ticket_id),
+            lambda: self._open_entries(ticket_id, member_id=member_id),
+        )
+        if existing:
+            return mapping.resource_from_entry(existing[0])
+        return mapping.resource_from_entry(self._post_schedule_entry(ticket_id, member_id))
+
+    def remove_resource(self, *, ticket_id: int, member_id: int) -> None:
+        _, entries = run_parallel(
+            lambda: self._ticket_exists(ticket_id),
+            lambda: self._open_entries(ticket_id, member_id=member_id),
+        )
+        if not entries:
+            raise PSANotFound(f"Member {member_id} is not assigned to ticket #{ticket_id}.")
+        for entry in entries:
+            try:
+                self.client.delete(f"/schedule/entries/{entry['id']}")
+            except PSANotFound:
+                continue  # already gone (e.g. removed concurrently): the outcome we want
+
+    # --- reference data -------------------------------------------------------------------------
+
+    def list_boards(self) -> list[PSABoard]:
+        rows = self.client.get_all(
+            "/service/boards",
+            {
+                "conditions": str(eq("inactiveFlag", False)),
+                "fields": "id,name,inactiveFlag",
+                "orderBy": "name asc",
+            },
+        )
+        return [mapping.board_from_cw(row) for row in rows]
+
+    def list_statuses(self, *, board_id: int) -> list[PSAStatus]:
+        with _not_found_as(f"Board {board_id} was not found in ConnectWise."):
+            rows = self.client.get_all(
+                f"/service/boards/{board_id}/statuses", {"orderBy": "sortOrder asc, id asc"}
+            )
+        statuses = [mapping.status_from_cw(row, board_id=board_id) for row in rows]
+        return sorted(statuses, key=lambda s: (s.sort_order, s.id))
+
+    def list_all_statuses(self) -> list[PSAStatus]:
+        return self._statuses_for(self.list_boards())
+
+    def list_priorities(self) -> list[PSAPriority]:
+        rows = self.client.get_all("/service/priorities", {"orderBy": "sortOrder asc, id asc"})
+        return sorted((mapping.priority_from_cw(r) for r in rows), key=lambda p: (p.sort, p.id))
+
+    def list_members(self) -> list[PSAMember]:
+        rows = self.client.get_all(
+            "/system/members",
+            {
+                "fields": "id,identifier,firstName,lastName,name,officeEmail,primaryEmail,"
+                "inactiveFlag",
+                "orderBy": "identifier asc",
+            },
+        )
+        members = [mapping.member_from_cw(row) for row in rows]
+        with self._lock:
+            self._member_identifiers.update({m.id: m.identifier for m in members})
+        return members
+
+    def list_companies(self) -> list[PSACompany]:
+        rows = self.client.get_all(
+            "/company/companies",
+            {
+                "conditions": str(eq("deletedFlag", False)),
+                "fields": "id,identifier,name",
+                "orderBy": "name asc",
+            },
+        )
+        return [mapping.company_from_cw(row) for row in rows]
+
+    def search_companies(self, *, query: str, limit: int = 25) -> list[PSACompany]:
+        text = sanitize(query)[:MAX_SEARCH_LENGTH].strip()
+        conditions = and_(
+            eq("deletedFlag", False),
+            or_(contains("name", text), contains("identifier", text)) if text else None,
+        )
+        rows = self.client.get(
+            "/company/companies",
+            {
+                "conditions": str(conditions),
+                "fields": "id,identifier,name",
+                "orderBy": "name asc",
+                "page": 1,
+                "pageSize": max(1, min(limit, MAX_PAGE_SIZE)),
+            },
+        )
+        return [mapping.company_from_cw(row) for row in _list(rows, "companies")]
+
+    def list_contacts(self, *, company_id: int) -> list[PSAContact]:
+        rows = self.client.get_all(
+            "/company/contacts",
+            {
+                "conditions": str(and_(eq("company/id", company_id), eq("inactiveFlag", False))),
+                "orderBy": "lastName asc, firstName asc, id asc",
+            },
+        )
+        return [mapping.contact_from_cw(row) for row in rows]
+
+    def reference_data(self) -> ReferenceData:
+        """All lists in two parallel waves (statuses need the board ids)."""
+        boards, priorities, members, companies = run_parallel(
+            self.list_boards, self.list_priorities, self.list_members, self.list_companies
+        )
+        return ReferenceData(
+            boards=tuple(boards),
+            statuses=tuple(self._statuses_for(boards)),
+            priorities=tuple(priorities),
+            members=tuple(members),
+            companies=tuple(companies),
+        )
+
+    # --- health, links, lifecycle ---------------------------------------------------------------
+
+    def health_check(self) -> HealthStatus:
+        """A cheap authenticated call; never raises. `/system/info` adds the version if allowed."""
+
+        def version() -> str:
+            try:
+                info = self.client.get("/system/info")
+            except PSAError:
+                return ""
+            return str(info.get("version") or "") if isinstance(info, dict) else ""
+
+        def probe() -> PSAError | None:
+            try:
+                self.client.get("/service/boards", {"fields": "id", "page": 1, "pageSize": 1})
+            except PSAError as exc:
+                return exc
+            return None
+
+        try:
+            error, server_version = run_parallel(probe, version)
+        except PSAError as exc:  # pragma: no cover - both callables catch PSAError
+            error, server_version = exc, ""
+        if error is not None:
+            return HealthStatus(
+                ok=False,
+                message=error.message,
+                details={"code": error.code, "detail": error.detail},
+            )
+        return HealthStatus(
+            ok=True,
+            message=f"Connected to ConnectWise as company {self.config.company_id!r}.",
+            server_version=server_version,
+            details={"site": self.config.site_root},
+        )
+
+    def web_url(self, *, ticket_id: int) -> str:
+        """The ticket in ConnectWise's own UI. Cloud API hosts (`api-na.…`) map to `na.…`."""
+        parts = urlsplit(self.config.site_root)
+        host = parts.netloc.removeprefix("api-")
+        return (
+            f"{parts.scheme}://{host}/{self.config.codebase_path}services/system_io/Service/"
+            f"fv_sr100_request.rails?service_recid={int(ticket_id)}"
+            f"&companyName={urlquote(self.config.company_id, safe='')}"
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    # --- helpers --------------------------------------------------------------------------------
+
+    def _ticket_raw(self, ticket_id: int) -> dict[str, Any]:
+        with _not_found_as(f"Ticket #{ticket_id} was not found in ConnectWise."):
+            raw = self.client.get(f"/service/tickets/{ticket_id}")
+        if not isinstance(raw, dict):
+            raise PSAResponseError(
+                f"ConnectWise sent ticket #{ticket_id} in a shape we could not read.",
+                detail=repr(raw)[:300],
+            )
+        return raw
+
+    def _ticket_exists(self, ticket_id: int) -> None:
+        with _not_found_as(f"Ticket #{ticket_id} was not found in ConnectWise."):
+            self.client.get(f"/service/tickets/{ticket_id}", {"fields": "id"})
+
+    def _open_entries(self, ticket_id: int, *, member_id: int | None = None) -> list[dict]:
+        conditions = and_(
+            eq("type/identifier", SCHEDULE_TYPE_SERVICE),
+            eq("objectId", ticket_id),
+            eq("doneFlag", False),
+            eq("member/id", member_id) if member_id is not None else None,
+        )
+        return self.client.get_all(
+            "/schedule/entries", {"conditions": str(conditions), "orderBy": "id asc"}
+        )
+
+    def _post_schedule_entry(self, ticket_id: int, member_id: int) -> Any:
+        return self.client.post(
+            "/schedule/entries",
+            {
+                "objectId": ticket_id,
+                "type": {"identifier": SCHEDULE_TYPE_SERVICE},
+                "member": {"id": member_id},
+            },
+        )
+
+    def _member_identifier(self, member_id: int) -> str:
+        with self._lock:
+            known = self._member_identifiers.get(member_id)
+        if known:
+            return known
+        try:
+            raw = self.client.get(f"/system/members/{member_id}", {"fields": "id,identifier"})
+        except PSANotFound as exc:
+            raise PSAValidationError(
+                f"No ConnectWise member has id {member_id}.",
+                fields={"assigned": [f"Unknown member {member_id}."]},
+                detail=exc.detail,
+            ) from exc
+        member = mapping.member_from_cw(raw)
+        with self._lock:
+            self._member_identifiers[member_id] = member.identifier
+        return member.identifier
+
+    def _contact(self, ticket: PSATicket, raw: dict[str, Any]) -> PSAContact | None:
+        assert ticket.contact_id is not None
+        try:
+            return mapping.contact_from_cw(
+                self.client.get(f"/company/contacts/{ticket.contact_id}")
+            )
+        except PSANotFound:
+            # The contact was deleted since; what the ticket itself remembers is still useful.
+            return PSAContact(
+                id=ticket.contact_id,
+                name=ticket.contact_name,
+                company_id=ticket.company_id,
+                email=str(raw.get("contactEmailAddress") or ""),
+                phone=str(raw.get("contactPhoneNumber") or ""),
+            )
+
+    def _related(self, ticket_id: int | None, relation: Any) -> PSARelatedTicket | None:
+        if ticket_id is None:
+            return None
+        try:
+            raw = self.client.get(
+                f"/service/tickets/{ticket_id}", {"fields": mapping.RELATED_FIELDS}
+            )
+        except PSANotFound:
+            return None  # the related ticket was deleted: nothing to link to
+        return mapping.related_from_cw(raw, relation)
+
+    def _configuration_details(self, ids: list[int]) -> dict[int, PSAConfiguration]:
+        rows = self.client.get_all("/company/configurations", {"conditions": str(in_("id", ids))})
+        configs = (mapping.configuration_from_cw(row) for row in rows)
+        return {c.id: c for c in configs}
+
+    def _statuses_for(self, boards: list[PSABoard]) -> list[PSAStatus]:
+        calls: list[Callable[[], list[PSAStatus]]] = [
+            partial(self.list_statuses, board_id=board.id) for board in boards
+        ]
+        return [status for batch in run_parallel(*calls) for status in batch]
+
+
+def _list(data: Any, what: str) -> list[dict[str, Any]]:
+    if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
+        raise PSAResponseError(
+            f"ConnectWise sent {what} in a shape we could not read.", detail=repr(data)[:300]
+        )
+    return data
