@@ -1,0 +1,603 @@
+"""The ConnectWise Manage ``conditions`` language: tokenizer, recursive-descent parser, evaluator.
+
+Grammar (keywords are case-insensitive)::
+
+    expression  := or_expr
+    or_expr     := and_expr ( "OR" and_expr )*
+    and_expr    := unary ( "AND" unary )*
+    unary       := "NOT" unary | primary
+    primary     := "(" expression ")" | comparison
+    comparison  := FIELD operator operand
+    operator    := "=" | "!=" | "<" | "<=" | ">" | ">=" | "contains" | "like" | "in"
+                 | "not" ( "contains" | "like" | "in" )
+    operand     := value | "(" value ( "," value )* ")"      -- the list form only after (not) in
+    value       := STRING | NUMBER | "true" | "false" | "null" | DATE
+
+* ``FIELD`` is a path of names joined by ``/`` (``board/id``, ``_info/dateEntered``).
+* ``STRING`` is ``"..."`` or ``'...'``. There are no escape sequences: a string ends at the
+  first closing quote of the kind that opened it, so ``'say "hi"'`` is the text ``say "hi"``.
+* ``DATE`` is ``[2026-01-01T00:00:00Z]`` (any ISO 8601 form; naive values are read as UTC).
+* ``AND`` binds tighter than ``OR``. A chain of the same operator at one level becomes one
+  node with all its operands; parentheses are kept as written (``(a AND b) AND c`` is
+  ``And((And((a, b)), c))``) and a single operand is never wrapped.
+
+Evaluation follows SQL semantics, because ConnectWise turns conditions into SQL: string
+comparisons ignore case, and a comparison against a missing or null field is *unknown*, which
+``NOT`` keeps unknown and which never matches, except ``field = null`` / ``field != null``.
+
+Public API (imported by the provider's property-based tests; keep it stable)::
+
+    parse(text) -> Node          raises ConditionError on any malformed input
+    evaluate(node, record) -> bool
+    Comparison(field, op, value), And(operands), Or(operands), Not(operand)
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import Any
+
+__all__ = [
+    "And",
+    "Comparison",
+    "ConditionError",
+    "Node",
+    "Not",
+    "Or",
+    "compile_predicate",
+    "evaluate",
+    "fields_of",
+    "map_fields",
+    "parse",
+]
+
+
+class ConditionError(ValueError):
+    """A conditions string that is not valid ConnectWise syntax (or names an unknown field)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --------------------------------------------------------------------------- AST
+
+
+@dataclass(frozen=True)
+class Comparison:
+    field: str
+    op: str
+    value: object
+
+
+@dataclass(frozen=True)
+class And:
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Or:
+    operands: tuple[Node, ...]
+
+
+@dataclass(frozen=True)
+class Not:
+    operand: Node
+
+
+Node = Comparison | And | Or | Not
+
+OPERATORS = frozenset(
+    {
+        "=",
+        "!=",
+        "<",
+        "<=",
+        ">",
+        ">=",
+        "contains",
+        "like",
+        "in",
+        "not contains",
+        "not like",
+        "not in",
+    }
+)
+
+# --------------------------------------------------------------------------- tokenizer
+
+
+@dataclass(frozen=True)
+class _Token:
+    kind: str  # FIELD, KEYWORD, OP, STRING, NUMBER, DATE, LPAREN, RPAREN, COMMA, END
+    value: Any
+    pos: int
+    text: str
+
+
+_KEYWORDS = frozenset({"and", "or", "not", "contains", "like", "in", "true", "false", "null"})
+_NAME_RE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:/[A-Za-z_][A-Za-z0-9_]*)*")
+_NUMBER_RE = re.compile(r"-?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][-+]?\d+)?")
+_SYMBOL_OPS = ("!=", "<=", ">=", "<>", "=", "<", ">")
+
+
+def _parse_date(raw: str, pos: int) -> datetime:
+    text = raw.strip()
+    if not text:
+        raise ConditionError(f"Empty date literal at position {pos}")
+    iso = text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text
+    try:
+        value = datetime.fromisoformat(iso)
+    except ValueError:
+        raise ConditionError(
+            f"Invalid date [{raw}] at position {pos}: use [2026-01-01T00:00:00Z]"
+        ) from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def _tokenize(text: str) -> list[_Token]:
+    tokens: list[_Token] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch.isspace():
+            i += 1
+            continue
+        start = i
+        if ch in "\"'":
+            end = text.find(ch, i + 1)
+            if end < 0:
+                raise ConditionError(f"Unterminated string starting at position {start}")
+            tokens.append(_Token("STRING", text[i + 1 : end], start, text[start : end + 1]))
+            i = end + 1
+        elif ch == "[":
+            end = text.find("]", i + 1)
+            if end < 0:
+                raise ConditionError(f"Unterminated date starting at position {start}")
+            raw = text[i + 1 : end]
+            tokens.append(_Token("DATE", _parse_date(raw, start), start, text[start : end + 1]))
+            i = end + 1
+        elif ch == "(":
+            tokens.append(_Token("LPAREN", ch, start, ch))
+            i += 1
+        elif ch == ")":
+            tokens.append(_Token("RPAREN", ch, start, ch))
+            i += 1
+        elif ch == ",":
+            tokens.append(_Token("COMMA", ch, start, ch))
+            i += 1
+        elif ch in "!<>=":
+            for op in _SYMBOL_OPS:
+                if text.startswith(op, i):
+                    tokens.append(_Token("OP", "!=" if op == "<>" else op, start, op))
+                    i += len(op)
+                    break
+            else:
+                raise ConditionError(f"Unexpected character {ch!r} at position {start}")
+        elif ch.isdigit() or (
+            ch in "-." and i + 1 < n and (text[i + 1].isdigit() or text[i + 1] == ".")
+        ):
+            match = _NUMBER_RE.match(text, i)
+            if not match:
+                raise ConditionError(f"Invalid number at position {start}")
+            raw = match.group(0)
+            number: int | float = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            i = match.end()
+            if i < n and (text[i].isalnum() or text[i] == "_"):
+                raise ConditionError(f"Invalid number {text[start : i + 1]!r} at position {start}")
+            tokens.append(_Token("NUMBER", number, start, raw))
+        elif ch.isalpha() or ch == "_":
+            match = _NAME_RE.match(text, i)
+            assert match is not None
+            word = match.group(0)
+            i = match.end()
+            if i < n and text[i] == "/":
+                raise ConditionError(f"Invalid field name {word + '/'!r} at position {start}")
+            lowered = word.lower()
+            if lowered in _KEYWORDS:
+                tokens.append(_Token("KEYWORD", lowered, start, word))
+            else:
+                tokens.append(_Token("FIELD", word, start, word))
+        else:
+            raise ConditionError(f"Unexpected character {ch!r} at position {start}")
+    tokens.append(_Token("END", None, n, ""))
+    return tokens
+
+
+# --------------------------------------------------------------------------- parser
+
+
+class _Parser:
+    def __init__(self, text: str) -> None:
+        self.tokens = _tokenize(text)
+        self.index = 0
+
+    @property
+    def current(self) -> _Token:
+        return self.tokens[self.index]
+
+    def _peek(self, offset: int = 1) -> _Token:
+        return self.tokens[min(self.index + offset, len(self.tokens) - 1)]
+
+    def _advance(self) -> _Token:
+        token = self.tokens[self.index]
+        if token.kind != "END":
+            self.index += 1
+        return token
+
+    def _is_keyword(self, *words: str) -> bool:
+        return self.current.kind == "KEYWORD" and self.current.value in words
+
+    def _describe(self, token: _Token) -> str:
+        return "end of conditions" if token.kind == "END" else f"{token.text!r}"
+
+    def _error(self, expected: str) -> ConditionError:
+        token = self.current
+        return ConditionError(
+            f"Expected {expected} but found {self._describe(token)} at position {token.pos}"
+        )
+
+    def parse(self) -> Node:
+        if self.current.kind == "END":
+            raise ConditionError("Conditions are empty")
+        node = self._or()
+        if self.current.kind != "END":
+            raise self._error("AND, OR or end of conditions")
+        return node
+
+    def _or(self) -> Node:
+        operands = [self._and()]
+        while self._is_keyword("or"):
+            self._advance()
+            operands.append(self._and())
+        return operands[0] if len(operands) == 1 else Or(tuple(operands))
+
+    def _and(self) -> Node:
+        operands = [self._unary()]
+        while self._is_keyword("and"):
+            self._advance()
+            operands.append(self._unary())
+        return operands[0] if len(operands) == 1 else And(tuple(operands))
+
+    def _unary(self) -> Node:
+        if self._is_keyword("not"):
+            self._advance()
+            return Not(self._unary())
+        return self._primary()
+
+    def _primary(self) -> Node:
+        token = self.current
+        if token.kind == "LPAREN":
+            self._advance()
+            node = self._or()
+            if self.current.kind != "RPAREN":
+                raise self._error("')'")
+            self._advance()
+            return node
+        if token.kind == "FIELD":
+            return self._comparison()
+        if token.kind == "KEYWORD" and token.value not in ("and", "or", "not"):
+            raise ConditionError(
+                f"Expected a field name but found the keyword {token.text!r} at position {token.pos}"
+            )
+        raise self._error("a field name, NOT or '('")
+
+    def _comparison(self) -> Comparison:
+        field_token = self._advance()
+        op = self._operator()
+        if op in ("in", "not in"):
+            value: object = self._value_list()
+        else:
+            value = self._value()
+        return Comparison(field_token.value, op, value)
+
+    def _operator(self) -> str:
+        token = self.current
+        if token.kind == "OP":
+            self._advance()
+            return str(token.value)
+        if token.kind == "KEYWORD" and token.value in ("contains", "like", "in"):
+            self._advance()
+            return str(token.value)
+        if token.kind == "KEYWORD" and token.value == "not":
+            following = self._peek()
+            if following.kind == "KEYWORD" and following.value in ("contains", "like", "in"):
+                self._advance()
+                self._advance()
+                return f"not {following.value}"
+            raise ConditionError(
+                f"Expected contains, like or in after 'not' at position {following.pos}"
+            )
+        raise self._error("an operator (=, !=, <, <=, >, >=, contains, like, in, not)")
+
+    def _value(self) -> object:
+        token = self.current
+        if token.kind in ("STRING", "NUMBER", "DATE"):
+            self._advance()
+            return token.value
+        if token.kind == "KEYWORD" and token.value in ("true", "false", "null"):
+            self._advance()
+            return {"true": True, "false": False, "null": None}[token.value]
+        if token.kind == "FIELD":
+            raise ConditionError(
+                f"Expected a value but found {token.text!r} at position {token.pos}: "
+                "strings must be quoted"
+            )
+        raise self._error("a value")
+
+    def _value_list(self) -> tuple[object, ...]:
+        if self.current.kind != "LPAREN":
+            raise self._error("'(' to open the list after in")
+        self._advance()
+        values = [self._value()]
+        while self.current.kind == "COMMA":
+            self._advance()
+            values.append(self._value())
+        if self.current.kind != "RPAREN":
+            raise self._error("',' or ')' in the list")
+        self._advance()
+        return tuple(values)
+
+
+def parse(text: str) -> Node:
+    """Parse a conditions string into an AST; raise ConditionError if it is malformed."""
+    if not isinstance(text, str):
+        raise ConditionError("Conditions must be a string")
+    return _parse_cached(text)
+
+
+@lru_cache(maxsize=512)
+def _parse_cached(text: str) -> Node:
+    return _Parser(text).parse()
+
+
+# --------------------------------------------------------------------------- helpers over the AST
+
+
+def fields_of(node: Node) -> Iterator[str]:
+    """Every field path the expression mentions, in order."""
+    if isinstance(node, Comparison):
+        yield node.field
+    elif isinstance(node, And | Or):
+        for operand in node.operands:
+            yield from fields_of(operand)
+    else:
+        yield from fields_of(node.operand)
+
+
+def map_fields(node: Node, mapper: Callable[[str], str]) -> Node:
+    """A copy of the expression with every field path replaced by ``mapper(path)``."""
+    if isinstance(node, Comparison):
+        return Comparison(mapper(node.field), node.op, node.value)
+    if isinstance(node, And):
+        return And(tuple(map_fields(o, mapper) for o in node.operands))
+    if isinstance(node, Or):
+        return Or(tuple(map_fields(o, mapper) for o in node.operands))
+    return Not(map_fields(node.operand, mapper))
+
+
+# --------------------------------------------------------------------------- evaluation
+
+_MISSING = object()
+
+
+def _lookup(record: object, parts: tuple[str, ...]) -> object:
+    """Resolve a path in a record; names match case-insensitively; lists match any element."""
+    current: object = record
+    for index, part in enumerate(parts):
+        if isinstance(current, list):
+            return [_lookup(item, parts[index:]) for item in current]
+        if not isinstance(current, dict):
+            return _MISSING
+        if part in current:
+            current = current[part]
+            continue
+        lowered = part.lower()
+        for key, value in current.items():
+            if key.lower() == lowered:
+                current = value
+                break
+        else:
+            return _MISSING
+    return current
+
+
+def _as_datetime(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, str):
+        try:
+            return _parse_date(value, 0)
+        except ConditionError:
+            return None
+    return None
+
+
+def _normalise(actual: object, expected: object) -> tuple[object, object] | None:
+    """Bring a record value and a literal to comparable types, or None if they cannot be."""
+    if isinstance(expected, bool) or isinstance(actual, bool):
+        if isinstance(expected, bool) and isinstance(actual, bool):
+            return actual, expected
+        return None
+    if isinstance(expected, datetime):
+        moment = _as_datetime(actual)
+        return None if moment is None else (moment, expected)
+    if isinstance(expected, int | float):
+        if isinstance(actual, int | float):
+            return actual, expected
+        if isinstance(actual, str):
+            try:
+                return float(actual), expected
+            except ValueError:
+                return None
+        return None
+    if isinstance(expected, str):
+        if isinstance(actual, str):
+            return actual.casefold(), expected.casefold()
+        if isinstance(actual, int | float):
+            try:
+                return actual, float(expected)
+            except ValueError:
+                return str(actual).casefold(), expected.casefold()
+        return None
+    return None
+
+
+@lru_cache(maxsize=256)
+def _like_regex(pattern: str) -> re.Pattern[str]:
+    parts = []
+    for ch in pattern:
+        parts.append(".*" if ch in "*%" else re.escape(ch))
+    return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+def _compare_scalar(op: str, actual: object, expected: object) -> bool | None:
+    """Three-valued comparison of one record value against one literal."""
+    if expected is None:
+        if op == "=":
+            return actual is None
+        if op == "!=":
+            return actual is not None
+        return None
+    if actual is None:
+        return None
+    if op in ("contains", "not contains", "like", "not like"):
+        if not isinstance(actual, str | int | float) or isinstance(actual, bool):
+            return None
+        text = str(actual)
+        if op.endswith("contains"):
+            found = str(expected).casefold() in text.casefold()
+        else:
+            found = _like_regex(str(expected)).fullmatch(text) is not None
+        return not found if op.startswith("not") else found
+    pair = _normalise(actual, expected)
+    if pair is None:
+        return None
+    left, right = pair
+    try:
+        if op == "=":
+            return left == right
+        if op == "!=":
+            return left != right
+        if op == "<":
+            return left < right  # type: ignore[operator]
+        if op == "<=":
+            return left <= right  # type: ignore[operator]
+        if op == ">":
+            return left > right  # type: ignore[operator]
+        if op == ">=":
+            return left >= right  # type: ignore[operator]
+    except TypeError:
+        return None
+    raise ConditionError(f"Unknown operator {op!r}")
+
+
+def _compare(op: str, actual: object, expected: object) -> bool | None:
+    if actual is _MISSING:
+        actual = None
+    if isinstance(actual, list):
+        # A path through a list matches when any element matches.
+        results = [_compare(op, item, expected) for item in actual]
+        if any(r is True for r in results):
+            return True
+        return None if any(r is None for r in results) or not results else False
+    if op in ("in", "not in"):
+        assert isinstance(expected, tuple)
+        results = [_compare_scalar("=", actual, item) for item in expected]
+        if any(r is True for r in results):
+            found: bool | None = True
+        elif any(r is None for r in results):
+            found = None
+        else:
+            found = False
+        if op == "not in":
+            return None if found is None else not found
+        return found
+    return _compare_scalar(op, actual, expected)
+
+
+def _evaluate3(node: Node, record: dict[str, Any]) -> bool | None:
+    if isinstance(node, Comparison):
+        parts = tuple(node.field.split("/"))
+        return _compare(node.op, _lookup(record, parts), node.value)
+    if isinstance(node, And):
+        unknown = False
+        for operand in node.operands:
+            result = _evaluate3(operand, record)
+            if result is False:
+                return False
+            if result is None:
+                unknown = True
+        return None if unknown else True
+    if isinstance(node, Or):
+        unknown = False
+        for operand in node.operands:
+            result = _evaluate3(operand, record)
+            if result is True:
+                return True
+            if result is None:
+                unknown = True
+        return None if unknown else False
+    if isinstance(node, Not):
+        result = _evaluate3(node.operand, record)
+        return None if result is None else not result
+    raise TypeError(f"Not a condition node: {node!r}")
+
+
+def evaluate(node: Node, record: dict[str, Any]) -> bool:
+    """True when the record matches the expression (unknown counts as no match, as in SQL)."""
+    return _evaluate3(node, record) is True
+
+
+def compile_predicate(node: Node) -> Callable[[dict[str, Any]], bool]:
+    """A fast predicate for filtering many records with one expression."""
+
+    def build(n: Node) -> Callable[[dict[str, Any]], bool | None]:
+        if isinstance(n, Comparison):
+            parts = tuple(n.field.split("/"))
+            op, expected = n.op, n.value
+            return lambda record: _compare(op, _lookup(record, parts), expected)
+        if isinstance(n, And):
+            children = [build(o) for o in n.operands]
+
+            def conj(record: dict[str, Any]) -> bool | None:
+                unknown = False
+                for child in children:
+                    result = child(record)
+                    if result is False:
+                        return False
+                    if result is None:
+                        unknown = True
+                return None if unknown else True
+
+            return conj
+        if isinstance(n, Or):
+            children = [build(o) for o in n.operands]
+
+            def disj(record: dict[str, Any]) -> bool | None:
+                unknown = False
+                for child in children:
+                    result = child(record)
+                    if result is True:
+                        return True
+                    if result is None:
+                        unknown = True
+                return None if unknown else False
+
+            return disj
+        inner = build(n.operand)
+
+        def neg(record: dict[str, Any]) -> bool | None:
+            result = inner(record)
+            return None if result is None else not result
+
+        return neg
+
+    compiled = build(node)
+    return lambda record: compiled(record) is True
