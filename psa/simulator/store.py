@@ -1,0 +1,270 @@
+"""Thread-safe in-memory tenants, each loaded from a JSON file shipped in ``data/``.
+
+One :class:`TenantStore` per ConnectWise company id, each with its own re-entrant lock: every
+read and write of a tenant happens while holding that tenant's lock, and nothing sleeps while
+holding it (latency is injected outside, in the WSGI app). The JSON files are read from disk
+once per process; a store (re)builds its working copy from those bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+# Collections of the tenant file and the name ConnectWise uses for one of them (error bodies).
+COLLECTIONS: dict[str, str] = {
+    "companies": "company",
+    "contacts": "contact",
+    "members": "member",
+    "boards": "board",
+    "boardStatuses": "status",
+    "boardTypes": "type",
+    "priorities": "priority",
+    "slas": "sla",
+    "scheduleTypes": "scheduleType",
+    "configurations": "configuration",
+    "tickets": "ticket",
+    "ticketNotes": "serviceNote",
+    "scheduleEntries": "scheduleEntry",
+}
+
+# Fields a record may have even when no record in the file has them yet (so conditions on
+# them are valid): ConnectWise's schema is wider than any one data set.
+_EXTRA_PATHS: dict[str, tuple[str, ...]] = {
+    "tickets": (
+        "owner/id",
+        "owner/identifier",
+        "owner/name",
+        "parentTicketId",
+        "mergedParentTicket/id",
+        "mergedParentTicket/summary",
+        "closedDate",
+        "closedBy",
+        "contact/id",
+        "contact/name",
+        "type/id",
+        "type/name",
+        "_info/dateEntered",
+        "_info/enteredBy",
+        "_info/lastUpdated",
+        "_info/updatedBy",
+    ),
+    "ticketNotes": ("member/id", "member/identifier", "member/name", "contact/id", "contact/name"),
+    "scheduleEntries": ("dateStart", "dateEnd", "_info/lastUpdated", "_info/updatedBy"),
+}
+
+# ConnectWise accepts these bare names for the metadata that lives in ``_info``.
+_INFO_ALIASES = ("dateEntered", "lastUpdated", "enteredBy", "updatedBy")
+
+
+@dataclass(frozen=True)
+class TenantConfig:
+    company_id: str
+    company_name: str
+    public_key: str
+    private_key: str
+    data_file: Path
+
+
+TENANTS: dict[str, TenantConfig] = {
+    "baysideit": TenantConfig(
+        company_id="baysideit",
+        company_name="Bayside IT Solutions",
+        public_key="rfdemo-public",
+        private_key="rfdemo-private",
+        data_file=DATA_DIR / "baysideit.json",
+    ),
+    "northshore": TenantConfig(
+        company_id="northshore",
+        company_name="Northshore Networks",
+        public_key="nsdemo-public",
+        private_key="nsdemo-private",
+        data_file=DATA_DIR / "northshore.json",
+    ),
+}
+
+_RAW: dict[Path, bytes] = {}
+_RAW_LOCK = threading.Lock()
+
+
+def _raw_bytes(path: Path) -> bytes:
+    with _RAW_LOCK:
+        if path not in _RAW:
+            _RAW[path] = path.read_bytes()
+        return _RAW[path]
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _paths(value: Any, prefix: str = "") -> Iterator[str]:
+    if isinstance(value, dict):
+        for key, child in value.items():
+            path = f"{prefix}/{key}" if prefix else key
+            yield path
+            yield from _paths(child, path)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _paths(item, prefix)
+
+
+class Schema:
+    """The field paths a collection knows, matched case-insensitively."""
+
+    def __init__(self) -> None:
+        self._canonical: dict[str, str] = {}
+
+    def learn(self, record: dict[str, Any]) -> None:
+        for path in _paths(record):
+            self._canonical.setdefault(path.lower(), path)
+
+    def add(self, paths: Iterable[str]) -> None:
+        for path in paths:
+            self._canonical.setdefault(path.lower(), path)
+
+    def resolve(self, path: str) -> str | None:
+        """The canonical spelling of ``path`` (with ConnectWise's ``_info`` aliases), or None."""
+        lowered = path.lower()
+        found = self._canonical.get(lowered)
+        if found is not None:
+            return found
+        for alias in _INFO_ALIASES:
+            if lowered == alias.lower():
+                return self._canonical.get(f"_info/{alias}".lower())
+        return None
+
+
+class TenantStore:
+    """One ConnectWise tenant's data, indices and lock."""
+
+    def __init__(self, config: TenantConfig) -> None:
+        self.config = config
+        self.lock = threading.RLock()
+        self.data: dict[str, Any] = {}
+        self.by_id: dict[str, dict[int, dict[str, Any]]] = {}
+        self.schemas: dict[str, Schema] = {}
+        self.ticket_configurations: list[dict[str, int]] = []
+        self.reset()
+
+    # ----------------------------------------------------------------- loading
+    def reset(self) -> None:
+        """Restore the tenant's data to what the JSON file holds."""
+        data = json.loads(_raw_bytes(self.config.data_file))
+        with self.lock:
+            self.data = data
+            self.ticket_configurations = data.get("ticketConfigurations", [])
+            self.by_id = {}
+            self.schemas = {}
+            for name in COLLECTIONS:
+                records = data.setdefault(name, [])
+                records.sort(key=lambda r: r["id"])
+                self.by_id[name] = {r["id"]: r for r in records}
+                schema = Schema()
+                for record in records:
+                    schema.learn(record)
+                schema.add(_EXTRA_PATHS.get(name, ()))
+                self.schemas[name] = schema
+
+    # ----------------------------------------------------------------- reads
+    @property
+    def api_member(self) -> dict[str, Any]:
+        identifier = self.data.get("apiMember", "")
+        for member in self.data["members"]:
+            if member["identifier"] == identifier:
+                return member
+        raise LookupError(f"API member {identifier!r} missing from tenant data")
+
+    @property
+    def codebase(self) -> str:
+        return str(self.data.get("codebase", "v4_6_release/"))
+
+    @property
+    def api_version(self) -> str:
+        return str(self.data.get("apiVersion", "2025.8"))
+
+    def records(self, collection: str) -> list[dict[str, Any]]:
+        return self.data[collection]
+
+    def get(self, collection: str, record_id: object) -> dict[str, Any] | None:
+        if isinstance(record_id, bool) or not isinstance(record_id, int):
+            return None
+        return self.by_id[collection].get(record_id)
+
+    def find_member(self, ref: object) -> dict[str, Any] | None:
+        return self._find_by_ref("members", ref, "identifier")
+
+    def find_company(self, ref: object) -> dict[str, Any] | None:
+        return self._find_by_ref("companies", ref, "identifier")
+
+    def _find_by_ref(self, collection: str, ref: object, key: str) -> dict[str, Any] | None:
+        if not isinstance(ref, dict):
+            return None
+        if ref.get("id") is not None:
+            return self.get(collection, ref.get("id"))
+        wanted = ref.get(key)
+        if isinstance(wanted, str):
+            for record in self.data[collection]:
+                if str(record.get(key, "")).lower() == wanted.lower():
+                    return record
+        return None
+
+    # ----------------------------------------------------------------- writes
+    def next_id(self, collection: str) -> int:
+        index = self.by_id[collection]
+        return (max(index) if index else 0) + 1
+
+    def insert(self, collection: str, record: dict[str, Any]) -> dict[str, Any]:
+        self.data[collection].append(record)
+        self.by_id[collection][record["id"]] = record
+        self.schemas[collection].learn(record)
+        return record
+
+    def touched(self, collection: str, record: dict[str, Any]) -> None:
+        """Tell the store a record changed in place (so new fields become queryable)."""
+        self.schemas[collection].learn(record)
+
+    def delete(self, collection: str, record_id: int) -> dict[str, Any] | None:
+        record = self.by_id[collection].pop(record_id, None)
+        if record is not None:
+            self.data[collection] = [r for r in self.data[collection] if r["id"] != record_id]
+        return record
+
+
+class TenantRegistry:
+    """Lazily built stores for every known tenant; shared by one simulator app."""
+
+    def __init__(self, tenants: dict[str, TenantConfig] | None = None) -> None:
+        self.configs = dict(TENANTS if tenants is None else tenants)
+        self._stores: dict[str, TenantStore] = {}
+        self._lock = threading.Lock()
+
+    def config(self, company_id: str) -> TenantConfig | None:
+        for key, config in self.configs.items():
+            if key.lower() == company_id.lower():
+                return config
+        return None
+
+    def store(self, company_id: str) -> TenantStore:
+        config = self.config(company_id)
+        if config is None:
+            raise KeyError(company_id)
+        with self._lock:
+            store = self._stores.get(config.company_id)
+            if store is None:
+                store = TenantStore(config)
+                self._stores[config.company_id] = store
+            return store
+
+    def reset_data(self) -> None:
+        with self._lock:
+            stores = list(self._stores.values())
+        for store in stores:
+            store.reset()
