@@ -1,0 +1,100 @@
+"""Serve the simulator over HTTP: a threaded ``wsgiref`` server with daemon threads.
+
+``start_background(host="127.0.0.1", port=0, **fault_options)`` starts one in a background
+thread (port 0 picks a free port) and returns a :class:`RunningSimulator` with ``base_url``
+(``http://127.0.0.1:PORT/v4_6_release/apis/3.0``), ``root_url``, ``app`` and ``stop()``.
+"""
+
+from __future__ import annotations
+
+import socketserver
+import threading
+from dataclasses import dataclass
+from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from psa.simulator.app import SimulatorApp
+
+API_PATH = "/v4_6_release/apis/3.0"
+
+
+class ThreadingWSGIServer(socketserver.ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+    request_queue_size = 128
+
+
+class QuietHandler(WSGIRequestHandler):
+    """Log nothing per request (the command enables logging when asked)."""
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+class LoggingHandler(WSGIRequestHandler):
+    pass
+
+
+def make_simulator_server(
+    host: str = "127.0.0.1",
+    port: int = 0,
+    *,
+    app: SimulatorApp | None = None,
+    quiet: bool = True,
+    **fault_options: Any,
+) -> ThreadingWSGIServer:
+    application = app or SimulatorApp(**fault_options)
+    handler = QuietHandler if quiet else LoggingHandler
+    server = make_server(
+        host, port, application, server_class=ThreadingWSGIServer, handler_class=handler
+    )
+    return server  # type: ignore[return-value]
+
+
+@dataclass
+class RunningSimulator:
+    server: ThreadingWSGIServer
+    thread: threading.Thread
+    app: SimulatorApp
+
+    @property
+    def host(self) -> str:
+        return str(self.server.server_address[0])
+
+    @property
+    def port(self) -> int:
+        return int(self.server.server_address[1])
+
+    @property
+    def root_url(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.root_url}{API_PATH}"
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+    def __enter__(self) -> RunningSimulator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def start_background(
+    host: str = "127.0.0.1", port: int = 0, **fault_options: Any
+) -> RunningSimulator:
+    """Start a simulator in a daemon thread; stop it with ``.stop()`` (or use it as a context)."""
+    app = SimulatorApp(**fault_options)
+    server = make_simulator_server(host, port, app=app)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+    )
+    thread.name = f"cwsim-{server.server_address[1]}"
+    thread.start()
+    return RunningSimulator(server=server, thread=thread, app=app)
