@@ -1,0 +1,72 @@
+"""``python manage.py cwsim``: serve the ConnectWise Manage API simulator until Ctrl-C."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from psa.simulator.server import API_PATH, make_simulator_server
+from psa.simulator.store import TENANTS
+
+
+class Command(BaseCommand):
+    help = "Serve the ConnectWise Manage REST API 3.0 simulator (both demo tenants)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8765)
+        parser.add_argument(
+            "--latency-ms", type=float, default=0.0, help="fixed latency per request"
+        )
+        parser.add_argument(
+            "--jitter-ms", type=float, default=0.0, help="± uniform jitter on the latency"
+        )
+        parser.add_argument(
+            "--fail-rate", type=float, default=0.0, help="share of requests answered 500 (0-1)"
+        )
+        parser.add_argument(
+            "--rate-limit", type=int, default=0, help="requests per minute before 429 (0 = off)"
+        )
+        parser.add_argument(
+            "--hang-rate", type=float, default=0.0, help="share of requests that stall (0-1)"
+        )
+        parser.add_argument(
+            "--hang-seconds", type=float, default=30.0, help="how long a stalled request stalls"
+        )
+        parser.add_argument(
+            "--log-requests", action="store_true", help="log every request to stderr"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            server = make_simulator_server(
+                options["host"],
+                options["port"],
+                quiet=not options["log_requests"],
+                latency_ms=options["latency_ms"],
+                jitter_ms=options["jitter_ms"],
+                fail_rate=options["fail_rate"],
+                rate_limit=options["rate_limit"],
+                hang_rate=options["hang_rate"],
+                hang_seconds=options["hang_seconds"],
+            )
+        except ValueError as error:
+            self.stderr.write(self.style.ERROR(f"cwsim: {error}"))
+            raise SystemExit(2) from None
+        host, port = server.server_address[:2]
+        root = f"http://{host}:{port}"
+        self.stdout.write(self.style.SUCCESS(f"ConnectWise simulator at {root}{API_PATH}/"))
+        for config in TENANTS.values():
+            self.stdout.write(
+                f"  company {config.company_id}: public key {config.public_key}, "
+                f"private key {config.private_key} (any non-empty clientId header)"
+            )
+        self.stdout.write(f"  control: {root}/_sim/config, {root}/_sim/stats, {root}/_sim/reset")
+        self.stdout.write("Ctrl-C to stop.")
+        try:
+            server.serve_forever(poll_interval=0.2)
+        except KeyboardInterrupt:
+            self.stdout.write("Stopping the simulator.")
+        finally:
+            server.server_close()
