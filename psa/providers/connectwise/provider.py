@@ -93,8 +93,8 @@ def ticket_conditions(
 ) -> Condition:
     """The `conditions` for a ticket search. Pure: the caller resolves member ids to identifiers.
 
-    `assigned_identifier` is the member identifier for `assigned="me"` or a member id; it is
-    required for those and ignored otherwise.
+    `assigned="me"` matches `filters.me_identifier`; `assigned=<member id>` matches
+    `assigned_identifier`, the caller's lookup of that member's identifier.
     """
     parts: list[Condition | None] = []
     text = search_text(filters.search)
@@ -112,6 +112,8 @@ def ticket_conditions(
     if filters.assigned == "unassigned":
         parts.append(or_(is_null("resources"), eq("resources", "")))
     elif filters.assigned != "all":
+        if filters.assigned == "me":
+            assigned_identifier = filters.me_identifier
         if not assigned_identifier:
             raise PSAValidationError(
                 "Choose whose tickets to show: no ConnectWise member is mapped for 'me'.",
@@ -176,9 +178,7 @@ class ConnectWiseProvider(PSAProvider):
                 },
             )
         identifier: str | None = None
-        if filters.assigned == "me":
-            identifier = filters.me_identifier
-        elif isinstance(filters.assigned, int) and not isinstance(filters.assigned, bool):
+        if isinstance(filters.assigned, int) and not isinstance(filters.assigned, bool):
             identifier = self._member_identifier(filters.assigned)
         conditions = str(ticket_conditions(filters, assigned_identifier=identifier))
         params: Params = {
