@@ -76,7 +76,9 @@ def provider(sleeps):
 def sent(rsps: responses.RequestsMock, method: str, path: str) -> list[responses.Call]:
     url = f"{API}{path}"
     return [
-        c for c in rsps.calls if c.request.method == method and c.request.url.split("?")[0] == url
+        c
+        for c in rsps.calls
+        if c.request.method == method and (c.request.url or "").split("?")[0] == url
     ]
 
 
@@ -760,7 +762,7 @@ class TestWhatIsSent:
         with pytest.raises(PSAValidationError):
             provider.add_note(ticket_id=1000, text="  ", note_type="discussion")
         with pytest.raises(PSAValidationError):
-            provider.add_note(ticket_id=1000, text="x", note_type="public")  # type: ignore[arg-type]
+            provider.add_note(ticket_id=1000, text="x", note_type="public")
 
     def test_reference_lists(self, rsps, provider):
         page = {"page": "1", "pageSize": "1000"}

@@ -1,0 +1,172 @@
+"""The PSAProvider contract, run against ConnectWiseProvider talking HTTP to the simulator.
+
+Plus what only a real server shows: parallel page + count, the simulator's injected faults
+(rate limit, 500s, hangs) and the missing-clientId rule, seen through the provider.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from psa.providers.base import (
+    PSAPermissionError,
+    PSARateLimited,
+    PSAUnavailable,
+    TicketCreatePayload,
+    TicketFilters,
+)
+from psa.providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
+from psa.providers.connectwise.provider import ConnectWiseProvider
+from psa.simulator.server import RunningSimulator, start_background
+from psa.tests.providers.contract import PSAProviderContract
+
+
+@pytest.fixture(scope="module")
+def simulator() -> Iterator[RunningSimulator]:
+    sim = start_background(port=0)
+    try:
+        yield sim
+    finally:
+        sim.stop()
+
+
+def _control(sim: RunningSimulator, name: str, body: dict[str, Any]) -> dict[str, Any]:
+    response = requests.post(f"{sim.root_url}/_sim/{name}", json=body, timeout=10)
+    response.raise_for_status()
+    return response.json()
+
+
+def _config(sim: RunningSimulator, **overrides: Any) -> ConnectWiseConfig:
+    values: dict[str, Any] = {
+        "site_url": sim.root_url,
+        "company_id": "baysideit",
+        "public_key": "rfdemo-public",
+        "private_key": "rfdemo-private",
+        "client_id": "resolutionflow-tests",
+        **overrides,
+    }
+    return ConnectWiseConfig(**values)
+
+
+@pytest.fixture
+def faults(simulator) -> Iterator[Any]:
+    """Change the simulator's fault settings for one test; everything is switched off after."""
+
+    def set_faults(**settings: Any) -> None:
+        _control(simulator, "config", settings)
+
+    _control(simulator, "reset", {})
+    yield set_faults
+    _control(
+        simulator,
+        "config",
+        {"latency_ms": 0, "jitter_ms": 0, "fail_rate": 0, "rate_limit": 0, "hang_rate": 0},
+    )
+    _control(simulator, "reset", {})
+
+
+def _route_count(sim: RunningSimulator, route: str) -> int:
+    stats = requests.get(f"{sim.root_url}/_sim/stats", timeout=10).json()
+    return int(stats["routes"].get(route, 0))
+
+
+class TestConnectWiseProviderContract(PSAProviderContract):
+    @pytest.fixture
+    def make_provider(self, simulator):
+        return lambda: ConnectWiseProvider(_config(simulator))
+
+    @pytest.fixture
+    def bad_credentials_provider(self, simulator):
+        provider = ConnectWiseProvider(_config(simulator, private_key="not-the-key"))
+        yield provider
+        provider.close()
+
+    @pytest.fixture
+    def restore_data(self, simulator):
+        yield
+        _control(simulator, "reset", {"data": True})
+
+    def test_bad_credentials_message_carries_connectwise_wording(self, bad_credentials_provider):
+        health = bad_credentials_provider.health_check()
+        assert "refused the API credentials" in health.message
+        assert health.details["code"] == "psa_auth_failed"
+        assert health.details["detail"]  # ConnectWise's own message
+
+    def test_missing_client_id_is_a_permission_error_that_says_so(self, simulator):
+        provider = ConnectWiseProvider(_config(simulator, client_id=""))
+        with pytest.raises(PSAPermissionError, match="clientId"):
+            provider.list_boards()
+        health = provider.health_check()
+        assert health.ok is False and "clientId" in health.message
+
+    def test_health_reports_the_server_version(self, provider):
+        assert provider.health_check().server_version.startswith("v")
+
+    def test_web_url_points_at_the_ticket_in_connectwise(self, provider, simulator):
+        assert provider.web_url(ticket_id=1042) == (
+            f"{simulator.root_url}/v4_6_release/services/system_io/Service/"
+            "fv_sr100_request.rails?service_recid=1042&companyName=baysideit"
+        )
+
+
+# --- behaviour only a server with latency and faults can show ------------------------------------
+
+
+def test_page_and_count_are_requested_in_parallel(simulator, faults):
+    provider = ConnectWiseProvider(_config(simulator))
+    provider.search_tickets(filters=TicketFilters())  # warm the connection pool
+    faults(latency_ms=400)
+    started = time.monotonic()
+    result = provider.search_tickets(filters=TicketFilters(board_id=1))
+    elapsed = time.monotonic() - started
+    assert result.total > 0
+    assert elapsed < 0.75, f"page + count took {elapsed:.2f}s: not parallel (one trip is 0.4s)"
+
+
+def test_context_fetches_in_two_parallel_waves(simulator, faults):
+    provider = ConnectWiseProvider(_config(simulator))
+    provider.get_ticket_context(ticket_id=1115)
+    faults(latency_ms=300)
+    started = time.monotonic()
+    ctx = provider.get_ticket_context(ticket_id=1115)  # has a contact and a parent
+    elapsed = time.monotonic() - started
+    assert ctx.contact is not None and ctx.related
+    assert elapsed < 0.9 + 0.25, f"context took {elapsed:.2f}s for two waves of 0.3s"
+
+
+def test_rate_limit_past_the_cap_surfaces_retry_after(simulator, faults):
+    sleeps: list[float] = []
+    client = ConnectWiseClient(_config(simulator), sleep=sleeps.append)
+    provider = ConnectWiseProvider(client=client)
+    faults(rate_limit=1)
+    provider.list_priorities()
+    with pytest.raises(PSARateLimited) as info:
+        provider.list_priorities()
+    assert info.value.retry_after is not None and info.value.retry_after > 10
+    assert sleeps == []  # beyond retry_after_cap: reported, not slept through
+
+
+def test_500s_are_unavailable_and_a_post_is_sent_once(simulator, faults):
+    provider = ConnectWiseProvider(_config(simulator))
+    faults(fail_rate=1)
+    with pytest.raises(PSAUnavailable, match="did not answer"):
+        provider.create_ticket(
+            payload=TicketCreatePayload(summary="never twice", company_id=250, board_id=1)
+        )
+    assert _route_count(simulator, "POST /service/tickets") == 1
+
+
+def test_a_hanging_server_times_out_and_idempotent_reads_are_retried(simulator, faults):
+    sleeps: list[float] = []
+    config = _config(simulator, read_timeout=0.3, max_retries=1)
+    provider = ConnectWiseProvider(client=ConnectWiseClient(config, sleep=sleeps.append))
+    faults(hang_rate=1, hang_seconds=1.5)
+    with pytest.raises(PSAUnavailable, match=r"within 0\.3 seconds"):
+        provider.list_boards()
+    assert _route_count(simulator, "GET /service/boards") == 2
+    assert len(sleeps) == 1
