@@ -1,0 +1,63 @@
+"""Value types of the AI Quick Create parser.
+
+`Extraction` is what an engine (offline or Anthropic) pulls out of a prompt: names and words as the
+dispatcher wrote them, never ids. `ParseResult` is what the resolver makes of it against the
+account's reference data: ids that exist in that data, or None with a reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+EngineName = Literal["offline", "anthropic"]
+
+# The required-but-unresolvable fields, in the order the spec lists them.
+REQUIRED_FIELDS: tuple[str, ...] = ("company_id", "board_id", "priority_id", "status_id")
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """Engine-neutral output: text spans and words, resolved to ids only by the resolver."""
+
+    summary: str | None = None
+    description: str | None = None
+    company_text: str | None = None  # the client company as written ("Acme", "A&B Dental")
+    board_text: str | None = None  # a board named or aliased ("network ops", "tier 3")
+    implied_board_text: str | None = None  # work that implies a board ("VPN tunnel", "new hire")
+    priority_text: str | None = None  # urgency words as written, negation included ("not urgent")
+    status_text: str | None = None  # a status only when stated ("waiting on client")
+    assignee_text: str | None = None  # a person's name as written, or "me"
+    assign_to_me: bool = False  # "assign to me", "I'll take it", "take it myself"
+    engine: EngineName = "offline"
+
+
+@dataclass(frozen=True, slots=True)
+class DuplicateCandidate:
+    id: int
+    summary: str
+    status_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParseResult:
+    summary: str | None
+    company_id: int | None
+    board_id: int | None
+    priority_id: int | None
+    status_id: int | None
+    assigned_member_id: int | None
+    description: str | None
+    missing_fields: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    possible_duplicates: tuple[DuplicateCandidate, ...] = ()
+    engine: EngineName = "offline"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The spec's response shape (lists, not tuples), plus `possible_duplicates`."""
+        data = asdict(self)
+        data["missing_fields"] = list(self.missing_fields)
+        data["warnings"] = list(self.warnings)
+        data["possible_duplicates"] = [asdict(d) for d in self.possible_duplicates]
+        data.pop("engine")
+        return data
