@@ -555,14 +555,71 @@ def evaluate(node: Node, record: dict[str, Any]) -> bool:
     return _evaluate3(node, record) is True
 
 
+def _compile_lookup(parts: tuple[str, ...]) -> Callable[[Any], object]:
+    """Exact-key lookups first (fields are usually canonical), the general walk otherwise."""
+    if len(parts) == 1:
+        (key,) = parts
+
+        def one(record: Any) -> object:
+            if isinstance(record, dict) and key in record:
+                return record[key]
+            return _lookup(record, parts)
+
+        return one
+
+    def many(record: Any) -> object:
+        current = record
+        for part in parts:
+            if isinstance(current, dict) and part in current:
+                current = current[part]
+            else:
+                return _lookup(record, parts)
+        return current
+
+    return many
+
+
+def _compile_comparison(n: Comparison) -> Callable[[dict[str, Any]], bool | None]:
+    lookup = _compile_lookup(tuple(n.field.split("/")))
+    op, expected = n.op, n.value
+    # Fast paths for the common shapes; anything unusual takes the general comparison.
+    if op == "=" and isinstance(expected, bool):
+
+        def eq_bool(record: dict[str, Any]) -> bool | None:
+            actual = lookup(record)
+            if isinstance(actual, bool):
+                return actual is expected
+            return _compare(op, actual, expected)
+
+        return eq_bool
+    if op == "=" and isinstance(expected, int):
+
+        def eq_int(record: dict[str, Any]) -> bool | None:
+            actual = lookup(record)
+            if type(actual) is int:
+                return actual == expected
+            return _compare(op, actual, expected)
+
+        return eq_int
+    if op in ("contains", "not contains") and isinstance(expected, str):
+        needle, negate = expected.casefold(), op == "not contains"
+
+        def contains(record: dict[str, Any]) -> bool | None:
+            actual = lookup(record)
+            if isinstance(actual, str):
+                return (needle in actual.casefold()) is not negate
+            return _compare(op, actual, expected)
+
+        return contains
+    return lambda record: _compare(op, lookup(record), expected)
+
+
 def compile_predicate(node: Node) -> Callable[[dict[str, Any]], bool]:
     """A fast predicate for filtering many records with one expression."""
 
     def build(n: Node) -> Callable[[dict[str, Any]], bool | None]:
         if isinstance(n, Comparison):
-            parts = tuple(n.field.split("/"))
-            op, expected = n.op, n.value
-            return lambda record: _compare(op, _lookup(record, parts), expected)
+            return _compile_comparison(n)
         if isinstance(n, And):
             children = [build(o) for o in n.operands]
 

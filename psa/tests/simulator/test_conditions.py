@@ -5,8 +5,19 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from psa.simulator.conditions import And, Comparison, ConditionError, Not, Or, evaluate, parse
+from psa.simulator.conditions import (
+    And,
+    Comparison,
+    ConditionError,
+    Not,
+    Or,
+    compile_predicate,
+    evaluate,
+    parse,
+)
 
 
 def cmp(field, op, value):
@@ -219,3 +230,47 @@ def test_nulls_follow_sql_semantics():
     assert not evaluate(parse('owner/identifier != "jsmith"'), TICKET)
     assert not evaluate(parse('not owner/identifier = "jsmith"'), TICKET)
     assert evaluate(parse('owner/identifier = "x" OR id = 1042'), TICKET)
+
+
+# --- the server's compiled predicate agrees with evaluate() --------------------------------------
+
+values = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from(["", "a", "A", "ab", "b", "Printer"]),
+)
+records = st.fixed_dictionaries(
+    {"x": values, "y": values, "nested": st.one_of(st.none(), st.fixed_dictionaries({"x": values}))}
+)
+literals = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-3, 3),
+    st.sampled_from(["a", "A", "b", "ab", "*", "a*", "%b"]),
+)
+comparisons = st.builds(
+    Comparison,
+    st.sampled_from(["x", "y", "nested/x", "X", "missing"]),
+    st.sampled_from(["=", "!=", "<", ">=", "contains", "not contains", "like", "not like"]),
+    literals,
+) | st.builds(
+    Comparison,
+    st.sampled_from(["x", "nested/x"]),
+    st.sampled_from(["in", "not in"]),
+    st.lists(literals, min_size=1, max_size=3).map(tuple),
+)
+expressions = st.recursive(
+    comparisons,
+    lambda inner: st.one_of(
+        st.lists(inner, min_size=2, max_size=3).map(lambda ops: And(tuple(ops))),
+        st.lists(inner, min_size=2, max_size=3).map(lambda ops: Or(tuple(ops))),
+        inner.map(Not),
+    ),
+    max_leaves=6,
+)
+
+
+@given(expressions, records)
+def test_compiled_predicate_matches_evaluate(node, record):
+    assert compile_predicate(node)(record) is evaluate(node, record)
