@@ -36,6 +36,7 @@ from requests.utils import parse_header_links
 from psa.providers.base import (
     PSAAuthError,
     PSAError,
+    PSANotConfigured,
     PSANotFound,
     PSAPermissionError,
     PSARateLimited,
@@ -156,6 +157,7 @@ class ConnectWiseClient:
         adapter = HTTPAdapter(pool_connections=2, pool_maxsize=POOL_SIZE, max_retries=0)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
+        self._config_problem = _config_problem(config)
         self.session.auth = (f"{config.company_id}+{config.public_key}", config.private_key)
         self.session.headers.update(
             {
@@ -249,6 +251,10 @@ class ConnectWiseClient:
         json: Any = None,
         idempotent: bool,
     ) -> ConnectWiseResponse:
+        if self._config_problem:
+            raise PSANotConfigured(
+                f"The ConnectWise connection settings cannot be used: {self._config_problem}"
+            )
         url = f"{self.config.api_root}/{path.lstrip('/')}"
         route = route_template("/" + path.lstrip("/"))
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
@@ -262,6 +268,17 @@ class ConnectWiseClient:
                 response = self.session.request(
                     method, url, params=clean_params or None, json=json, timeout=timeout
                 )
+            except (
+                requests.exceptions.InvalidURL,
+                requests.exceptions.MissingSchema,
+                requests.exceptions.InvalidSchema,
+                UnicodeError,
+            ) as exc:
+                raise PSANotConfigured(
+                    "The ConnectWise connection settings cannot be used: check the site URL, "
+                    "and that the keys and clientId contain only plain ASCII characters.",
+                    detail=str(exc),
+                ) from exc
             except requests.Timeout as exc:
                 self._log(method, route, "timeout", started, attempt, logging.WARNING)
                 if not last:
@@ -392,6 +409,22 @@ class ConnectWiseClient:
             f"ConnectWise answered {method} {route} with an unexpected HTTP {status}." + suffix,
             detail=cw_message,
         )
+
+
+def _config_problem(config: ConnectWiseConfig) -> str:
+    """Why these settings can never work (checked before any call), or ""."""
+    parts = urlsplit(config.site_root)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return f"{config.site_url!r} is not a web address such as https://na.myconnectwise.net."
+    for label, value in (
+        ("company id", config.company_id),
+        ("public key", config.public_key),
+        ("private key", config.private_key),
+        ("clientId", config.client_id),
+    ):
+        if not value.isascii() or any(ch in value for ch in "\r\n"):
+            return f"the {label} contains characters ConnectWise cannot accept."
+    return ""
 
 
 def _error_body(response: requests.Response) -> tuple[str, list[Any]]:

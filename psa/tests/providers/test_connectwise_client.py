@@ -21,6 +21,7 @@ from responses import matchers
 from psa.providers.base import (
     PSAAuthError,
     PSAChangeNotApplied,
+    PSANotConfigured,
     PSANotFound,
     PSAPermissionError,
     PSARateLimited,
@@ -263,6 +264,25 @@ class TestFunnel:
             client.post("/service/tickets", {})
         with pytest.raises(PSAValidationError, match="Nope"):
             client.post("/service/tickets/1/notes", {})
+
+    @pytest.mark.parametrize(
+        "overrides",
+        [
+            {"site_url": "https://"},
+            {"site_url": "ftp://cw.example.test"},
+            {"site_url": ""},
+            {"client_id": "cliënt✓"},
+            {"private_key": "clé"},
+            {"public_key": "a\r\nX-Evil: 1"},
+        ],
+    )
+    def test_unusable_settings_are_not_configured_errors(self, rsps, overrides):
+        provider = cw.make_provider(**overrides)
+        with pytest.raises(PSANotConfigured):
+            provider.list_boards()
+        health = provider.health_check()
+        assert health.ok is False and "connection settings" in health.message
+        assert len(rsps.calls) == 0
 
     def test_nothing_but_psa_errors_escape(self, rsps, provider):
         rsps.get(f"{API}/service/boards", body=requests.exceptions.TooManyRedirects("loop"))
