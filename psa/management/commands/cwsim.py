@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+import threading
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
@@ -64,9 +66,19 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"  control: {root}/_sim/config, {root}/_sim/stats, {root}/_sim/reset")
         self.stdout.write("Ctrl-C to stop.")
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            # A TERM (e.g. from `make run` shutting down) stops as cleanly as Ctrl-C.
+            previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
         try:
             server.serve_forever(poll_interval=0.2)
         except KeyboardInterrupt:
             self.stdout.write("Stopping the simulator.")
         finally:
             server.server_close()
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
