@@ -256,3 +256,14 @@ def test_forward_only_page_id_acts_as_id_greater_than(sim):
         headers={"pagination-type": "forward-only"},
     ).json
     assert [r["id"] for r in rows] == [2196, 2197, 2198, 2199]
+
+
+def test_order_by_accepts_the_bare_date_entered_alias(sim):
+    rows = sim.get("/service/tickets", params={"orderBy": "dateEntered desc", "pageSize": 20}).json
+    dates = [r["_info"]["dateEntered"] for r in rows]
+    assert dates == sorted(dates, reverse=True)
+    assert dates[0] == max(
+        t["_info"]["dateEntered"]
+        for t in sim.get("/service/tickets", params={"pageSize": 1000, "fields": "_info"}).json
+        + sim.get("/service/tickets", params={"pageSize": 1000, "page": 2, "fields": "_info"}).json
+    )

@@ -380,3 +380,20 @@ def test_writes_in_one_tenant_do_not_touch_the_other(sim):
     northshore = sim.as_tenant("northshore")
     assert northshore.get("/service/tickets/count").json == {"count": 150}
     assert northshore.get("/service/tickets/2200").status == 404
+
+
+def test_patch_accepts_a_reference_sub_path(sim):
+    ticket = new_ticket(sim)
+    resp = sim.patch(
+        f"/service/tickets/{ticket['id']}", [{"op": "replace", "path": "status/id", "value": 106}]
+    )
+    assert resp.status == 200
+    assert resp.json["status"]["name"] == "Resolved" and resp.json["closedFlag"] is True
+
+
+def test_patch_closed_flag_moves_to_a_closed_status_of_the_board(sim):
+    ticket = new_ticket(sim)
+    closed = sim.patch(
+        f"/service/tickets/{ticket['id']}", [{"op": "replace", "path": "closedFlag", "value": True}]
+    ).json
+    assert closed["status"]["name"] == "Closed" and closed["closedFlag"] is True
