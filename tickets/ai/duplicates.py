@@ -7,119 +7,21 @@ from collections.abc import Iterable
 
 from psa.providers.base import PSATicket
 
-from .normalize import fold_tokens
+from .normalize import fold_tokens, word_set
 from .types import DuplicateCandidate
 
 MAX_DUPLICATES = 5
 THRESHOLD = 0.5
 
-STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "of",
-        "for",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "with",
-        "from",
-        "into",
-        "onto",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "there",
-        "their",
-        "they",
-        "them",
-        "he",
-        "she",
-        "his",
-        "her",
-        "we",
-        "our",
-        "you",
-        "your",
-        "i",
-        "my",
-        "me",
-        "not",
-        "no",
-        "can",
-        "cant",
-        "cannot",
-        "wont",
-        "dont",
-        "doesnt",
-        "isnt",
-        "arent",
-        "will",
-        "would",
-        "should",
-        "could",
-        "has",
-        "have",
-        "had",
-        "do",
-        "does",
-        "did",
-        "again",
-        "still",
-        "also",
-        "just",
-        "very",
-        "really",
-        "all",
-        "any",
-        "some",
-        "new",
-        "please",
-        "pls",
-        "asap",
-        "today",
-        "tomorrow",
-        "yesterday",
-        "now",
-        "issue",
-        "issues",
-        "problem",
-        "problems",
-        "ticket",
-        "error",
-        "errors",
-        "help",
-        "need",
-        "needs",
-        "needed",
-        "user",
-        "users",
-        "working",
-        "work",
-        "works",
-        "getting",
-        "get",
-        "keeps",
-        "keep",
-        "whole",
-    ]
+STOPWORDS = word_set(
+    """
+    a an the and or but of for to in on at by with from into onto as is are was were be been
+    being it its this that these those there their they them he she his her we our you your
+    i my me not no can cant cannot wont dont doesnt isnt arent will would should could has
+    have had do does did again still also just very really all any some new please pls asap
+    today tomorrow yesterday now issue issues problem problems ticket error errors help need
+    needs needed user users working work works getting get keeps keep whole
+    """
 )
 
 

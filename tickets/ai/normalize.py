@@ -18,7 +18,15 @@ _TOKEN_RE = re.compile(r"[^\W_]+(?:['’‘`][^\W_]+)*|[&%+@]|[^\w\s]", re.UNICO
 _APOSTROPHES = "'’‘`"
 _POSSESSIVE_RE = re.compile(r"['’‘`]s$")
 _SYMBOL_WORDS = {"&": "and", "%": "percent", "+": "plus", "@": "at"}
-_GERMAN = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue"})
+# Letters NFKD does not decompose ("Ærø", "Łódź"); the German/Nordic variant spells them out.
+_LETTERS = str.maketrans(
+    {"æ": "ae", "Æ": "Ae", "ø": "o", "Ø": "O", "œ": "oe", "Œ": "Oe", "đ": "d", "Đ": "D",
+     "ł": "l", "Ł": "L", "þ": "th", "Þ": "Th", "ð": "d", "Ð": "D", "ı": "i"}
+)  # fmt: skip
+_GERMAN = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ø": "oe", "Ø": "Oe",
+     "å": "aa", "Å": "Aa"}
+)  # fmt: skip
 _CAMEL_RE = re.compile(r"[A-Z]+(?=[A-Z][a-z])|[A-Z]?[a-z]+|[A-Z]+|\d+")
 
 # Legal-form and "kind of entity" suffixes that do not distinguish one client from another.
@@ -26,7 +34,8 @@ LEGAL_SUFFIXES: frozenset[str] = frozenset(
     {
         "llc", "llp", "lp", "lllp", "pllc", "pc", "pa", "plc", "inc", "incorporated", "corp",
         "corporation", "co", "company", "cos", "ltd", "limited", "gmbh", "mbh", "ag", "kg", "ug",
-        "sarl", "sas", "srl", "spa", "bv", "nv", "pty", "oy", "group", "partners", "holdings",
+        "sarl", "sas", "srl", "spa", "bv", "nv", "pty", "oy", "oyj", "aps", "asa", "kft", "sro",
+        "group", "partners", "holdings",
     }
 )  # fmt: skip
 # Spellings of the same legal form, canonicalised when names are compared ("Acme Corporation").
@@ -40,6 +49,11 @@ LEGAL_SYNONYMS: dict[str, str] = {
 _SUFFIX_JOINERS = frozenset({"and", "the"})
 
 
+def word_set(text: str) -> frozenset[str]:
+    """A frozenset from whitespace-separated words (keeps long vocabularies readable)."""
+    return frozenset(text.split())
+
+
 def strip_accents(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -51,6 +65,7 @@ def fold_word(word: str, *, german: bool = False) -> str:
         return _SYMBOL_WORDS[word]
     if german:
         word = word.translate(_GERMAN)
+    word = word.translate(_LETTERS)
     word = _POSSESSIVE_RE.sub("", word)
     word = strip_accents(word).casefold()
     return "".join(ch for ch in word if ch not in _APOSTROPHES)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from psa.providers.base import ReferenceData
 
-from .normalize import fold, tokenize
+from .normalize import LEGAL_SUFFIXES, fold, tokenize, word_set
 from .resolver import (
     BOARD_KINDS,
     IMPLIED_BOARD_PATTERNS,
@@ -310,119 +310,24 @@ _ASSIGN_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
         "before",
     ),
 )
-_NOT_A_NAME = frozenset(
-    [
-        "it",
-        "this",
-        "that",
-        "the",
-        "a",
-        "an",
-        "them",
-        "him",
-        "her",
-        "someone",
-        "somebody",
-        "anyone",
-        "anybody",
-        "whoever",
-        "tech",
-        "techs",
-        "team",
-        "network",
-        "tier",
-        "service",
-        "helpdesk",
-        "help",
-        "desk",
-        "escalations",
-        "escalation",
-        "onboarding",
-        "monitoring",
-        "alerts",
-        "board",
-        "queue",
-        "level",
-        "onsite",
-        "dispatch",
-        "me",
-        "myself",
-        "us",
-        "you",
-        "they",
-        "user",
-        "users",
-        "client",
-        "customer",
-        "nobody",
-        "and",
-        "on",
-        "for",
-        "at",
-        "to",
-        "with",
-        "by",
-        "asap",
-        "today",
-        "tomorrow",
-        "now",
-        "please",
-        "pls",
-        "priority",
-        "status",
-    ]
+_NOT_A_NAME = word_set(
+    """
+    it this that the a an them him her someone somebody anyone anybody whoever tech techs
+    team network tier service helpdesk help desk escalations escalation onboarding
+    monitoring alerts board queue level onsite dispatch me myself us you they user users
+    client customer nobody and on for at to with by asap today tomorrow now please pls
+    priority status
+    """
 )
 
 
-_CALENDAR_WORDS = frozenset(
-    [
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "mon",
-        "tue",
-        "tues",
-        "wed",
-        "thu",
-        "thur",
-        "thurs",
-        "fri",
-        "sat",
-        "sun",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "today",
-        "tomorrow",
-        "tonight",
-        "eod",
-        "asap",
-    ]
+_CALENDAR_WORDS = word_set(
+    """
+    monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs
+    fri sat sun january february march april may june july august september october november
+    december jan feb mar apr jun jul aug sep sept oct nov dec today tomorrow tonight eod
+    asap
+    """
 )
 
 
@@ -509,65 +414,16 @@ _ABBREVIATIONS = frozenset(
     {"dr", "mr", "mrs", "ms", "st", "jr", "sr", "eg", "ie", "etc", "vs", "no", "approx"}
 )
 _SPLIT_RE = re.compile(r"[,;()]|\s[-–—]+\s|:(?!\d)|[.!?]+(?=\s|$)|\n+|\s[-–—]+$|^[-–—]+\s")
-_FILLER = frozenset(
-    [
-        "it",
-        "this",
-        "that",
-        "on",
-        "to",
-        "the",
-        "a",
-        "an",
-        "and",
-        "or",
-        "but",
-        "please",
-        "pls",
-        "plz",
-        "board",
-        "queue",
-        "team",
-        "priority",
-        "prio",
-        "status",
-        "set",
-        "make",
-        "mark",
-        "as",
-        "put",
-        "give",
-        "assign",
-        "assigned",
-        "for",
-        "at",
-        "with",
-        "from",
-        "ticket",
-        "tkt",
-        "is",
-        "be",
-        "should",
-        "now",
-        "thanks",
-        "thx",
-        "too",
-        "also",
-        "both",
-        "so",
-        "then",
-        "of",
-        "in",
-        "into",
-        "under",
-        "move",
-        "send",
-        "route",
-        "level",
-        "tier",
-        "via",
-        "re",
-    ]
+_FILLER = (
+    word_set(
+        """
+    it this that on to the a an and or but please pls plz board queue team priority prio
+    status set make mark as put give assign assigned for at with from ticket tkt is be
+    should now thanks thx too also both so then of in into under move send route level tier
+    via re
+    """
+    )
+    | LEGAL_SUFFIXES
 )
 _GAP = "\x00"  # where a routing phrase was cut out
 _LEADING_DROP = frozenset(

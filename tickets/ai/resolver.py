@@ -33,6 +33,7 @@ from .normalize import (
     match_key,
     strip_legal_suffixes,
     tokenize,
+    word_set,
 )
 from .types import REQUIRED_FIELDS, Extraction, ParseResult
 
@@ -313,6 +314,11 @@ STATUS_SYNONYMS: dict[str, str] = {
 }
 
 
+def _status_key(folded: str) -> str:
+    """One spelling per meaning: 'waiting on customer' and 'waiting for client' compare equal."""
+    return STATUS_SYNONYMS.get(folded, folded)
+
+
 def resolve_status(
     text: str | None, board: PSABoard | None, reference: ReferenceData
 ) -> tuple[PSAStatus | None, str | None]:
@@ -323,12 +329,12 @@ def resolve_status(
         return None, f"Status '{shown}' was given but the board is unknown; pick the board first"
     statuses = [s for s in reference.statuses_for(board.id) if not s.inactive]
     folded = re.sub(r"^(?:status|state)\s+(?:is\s+|to\s+|of\s+)?", "", fold(text))
-    folded = STATUS_SYNONYMS.get(folded, folded)
-    exact = [s for s in statuses if fold(s.name) == folded]
-    if len(exact) == 1:
-        return exact[0], None
-    words = set(folded.split())
-    partial = [s for s in statuses if words and words <= set(fold(s.name).split())]
+    for key in (folded, _status_key(folded)):
+        exact = [s for s in statuses if fold(s.name) == key or _status_key(fold(s.name)) == key]
+        if len(exact) == 1:
+            return exact[0], None
+    words = set(_status_key(folded).split())
+    partial = [s for s in statuses if words and words <= set(_status_key(fold(s.name)).split())]
     if len(partial) == 1:
         return partial[0], None
     return None, f"Board {board.name} has no status '{shown}'; pick the status"
@@ -346,6 +352,9 @@ class MemberMatch:
     matched: bool = False  # the text named one or more members (active or not)
 
 
+_GENERATIONAL = frozenset({"jr", "sr", "ii", "iii", "iv"})
+
+
 def _member_first_last(m: PSAMember) -> tuple[str, str]:
     first, last = fold(m.first_name), fold(m.last_name)
     if not first and not last:
@@ -355,12 +364,23 @@ def _member_first_last(m: PSAMember) -> tuple[str, str]:
     return first, last
 
 
+def _last_name_forms(last: str) -> set[str]:
+    """'diaz jr' -> {'diazjr', 'diaz'}: "Diaz" names Carlos Diaz Jr. as much as Casey Diaz."""
+    words = last.split()
+    forms = {compact(words)}
+    while len(words) > 1 and words[-1] in _GENERATIONAL:
+        words = words[:-1]
+        forms.add(compact(words))
+    forms.discard("")
+    return forms
+
+
 def member_name_words(members: Iterable[PSAMember]) -> frozenset[str]:
     """Folded single-word first and last names (used to keep them from reading as companies)."""
     words: set[str] = set()
     for m in members:
         first, last = _member_first_last(m)
-        words.update(w for w in (compact(first), compact(last)) if w)
+        words.update(w for w in (compact(first), *_last_name_forms(last)) if w)
     return frozenset(words)
 
 
@@ -374,15 +394,15 @@ def _member_tiers(text: str, members: Sequence[PSAMember]) -> list[list[PSAMembe
     nickname: list[PSAMember] = []
     for m in members:
         first, last = _member_first_last(m)
-        cf, cl = compact(first), compact(last)
-        if joined in {compact(m.name), cf + cl, compact(m.identifier)} or (
-            len(words) == 2 and words[0] == cl and words[1] == cf
-        ):
+        cf, lasts = compact(first), _last_name_forms(last)
+        cl = compact(last)
+        fulls = {compact(m.name), compact(m.identifier)} | {cf + form for form in lasts}
+        if joined in fulls or (len(words) == 2 and words[0] in lasts and words[1] == cf):
             full.append(m)
-        elif joined in {cf, cl}:
+        elif joined == cf or joined in lasts:
             single.append(m)
         elif len(words) == 2 and (
-            (len(words[0]) == 1 and cf.startswith(words[0]) and words[1] == cl)
+            (len(words[0]) == 1 and cf.startswith(words[0]) and words[1] in lasts)
             or (words[0] == cf and len(words[1]) == 1 and cl.startswith(words[1]))
         ):
             initials.append(m)
@@ -419,94 +439,15 @@ def resolve_member(text: str | None, reference: ReferenceData) -> MemberMatch:
 # --- companies --------------------------------------------------------------------------------------
 
 # First words too generic to stand for a company on their own ("Blue" for Blue Harbor).
-GENERIC_WORDS = frozenset(
-    [
-        "the",
-        "a",
-        "an",
-        "and",
-        "of",
-        "for",
-        "at",
-        "in",
-        "on",
-        "to",
-        "with",
-        "blue",
-        "red",
-        "green",
-        "black",
-        "white",
-        "gold",
-        "silver",
-        "metro",
-        "city",
-        "first",
-        "united",
-        "american",
-        "national",
-        "global",
-        "general",
-        "new",
-        "north",
-        "south",
-        "east",
-        "west",
-        "central",
-        "pacific",
-        "atlantic",
-        "digital",
-        "smart",
-        "best",
-        "prime",
-        "premier",
-        "advanced",
-        "professional",
-        "family",
-        "medical",
-        "dental",
-        "law",
-        "group",
-        "services",
-        "service",
-        "solutions",
-        "systems",
-        "tech",
-        "it",
-        "home",
-        "auto",
-        "health",
-        "care",
-        "bright",
-        "quick",
-        "pure",
-        "office",
-        "main",
-        "big",
-        "little",
-        "grand",
-        "royal",
-        "star",
-        "sun",
-        "sunny",
-        "river",
-        "lake",
-        "park",
-        "valley",
-        "mountain",
-        "green",
-        "client",
-        "customer",
-        "user",
-        "users",
-        "company",
-        "team",
-        "internal",
-        "our",
-        "my",
-        "percent",
-        "plus",
-    ]
+GENERIC_WORDS = word_set(
+    """
+    the a an and of for at in on to with blue red green black white gold silver metro city
+    first united american national global general new north south east west central pacific
+    atlantic digital smart best prime premier advanced professional family medical dental
+    law group services service solutions systems tech it home auto health care bright quick
+    pure office main big little grand royal star sun sunny river lake park valley mountain
+    green client customer user users company team internal our my percent plus
+    """
 )
 _JOINERS = frozenset({"and", "of", "the", "for", "at", "in", "on", "a"})
 # Punctuation a company name can run across ("Smith "Quick Fix" Auto", "O'Brien").
@@ -609,7 +550,7 @@ class CompanyIndex:
             self._add(fold_tokens(text), cid, 1)
         for text in quoted:  # a trade name in quotes: 'Smith "Quick Fix" Auto Repair'
             tokens = fold_tokens(text)
-            if tokens and not all(w in GENERIC_WORDS for w in tokens):
+            if len(tokens) > 1 and not all(w in GENERIC_WORDS for w in tokens):
                 self._add(tokens, cid, 2)
                 self.capitalised_only.add(match_key(tokens))
         ident = camel_split(company.identifier)
@@ -775,11 +716,14 @@ def resolve(extraction: Extraction, reference: ReferenceData, me: PSAMember | No
 
     board, warning = resolve_board(extraction.board_text, reference, implied=True)
     if board is None and extraction.implied_board_text:
-        implied, implied_warning = resolve_board(extraction.implied_board_text, reference)
+        implied, _ = resolve_board(extraction.implied_board_text, reference)
         if implied is not None:
-            board, warning = implied, None
-        else:
-            warning = warning or implied_warning
+            if warning:
+                warning = (
+                    f"No board matches '{(extraction.board_text or '').strip()}'; "
+                    f"chose {implied.name} from the work described"
+                )
+            board = implied
     if warning:
         warnings.append(warning)
     if board is None:
