@@ -22,13 +22,19 @@ def cw_simulator() -> Iterator[Any]:
 @pytest.fixture
 def cw_sim(cw_simulator: Any) -> Iterator[Any]:
     """The simulator with pristine data, no faults and zeroed counters for this test."""
-    requests.post(f"{cw_simulator.base_url}/_sim/reset", json={"data": True}, timeout=10)
+    requests.post(f"{cw_simulator.root_url}/_sim/reset", json={"data": True}, timeout=10)
     requests.post(
-        f"{cw_simulator.base_url}/_sim/config",
+        f"{cw_simulator.root_url}/_sim/config",
         json={"latency_ms": 0, "jitter_ms": 0, "fail_rate": 0, "rate_limit": 0, "hang_rate": 0},
         timeout=10,
     )
     yield cw_simulator
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    """Demo users are created per test; a deliberately slow hasher would dominate the suite."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -52,7 +58,7 @@ def demo(db: Any, cw_sim: Any) -> Any:
 
     from resolutionflow.tests.demo import DemoWorld
 
-    call_command("seed_demo", cw_url=cw_sim.base_url, stdout=_Null(), stderr=_Null())
+    call_command("seed_demo", cw_url=cw_sim.root_url, stdout=_Null(), stderr=_Null())
     return DemoWorld.load()
 
 

@@ -1,0 +1,154 @@
+"""Reads of ConnectWise tickets and reference data, always through the account's own provider."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+from psa.providers.base import (
+    PaginatedTicketResult,
+    PSABoard,
+    PSACompany,
+    PSAMember,
+    PSAPriority,
+    PSAResource,
+    PSAStatus,
+    PSATicket,
+    PSATicketContext,
+    PSAValidationError,
+    TicketFilters,
+)
+from psa.selectors import (
+    mapped_member_ids,
+    member_for_user,
+    provider_for_account,
+    reference_data_get,
+)
+from resolutionflow.models import Account
+
+from .ai.parse import parse_ticket_prompt
+from .ai.types import ParseResult
+
+MAX_PAGE_SIZE = 100
+
+
+@dataclass(frozen=True, slots=True)
+class MemberOption:
+    member: PSAMember
+    is_rf_user: bool
+
+
+def ticket_search(
+    *,
+    account: Account,
+    user: Any,
+    filters: TicketFilters,
+    page: int = 1,
+    page_size: int = 25,
+) -> PaginatedTicketResult:
+    """One page of tickets, most urgent first, then newest, with the total count."""
+    if filters.assigned == "me":
+        me = member_for_user(account=account, user=user)
+        if me is None:
+            raise PSAValidationError(
+                "You are not mapped to a ConnectWise member, so there is no queue of yours to "
+                "show. Ask an owner or admin to map you under Account → Integrations.",
+                fields={"assigned": ["You have no ConnectWise member mapping."]},
+            )
+        filters = replace(filters, me_identifier=me.identifier)
+    provider = provider_for_account(account=account)
+    return provider.search_tickets(
+        filters=filters, page=max(1, page), page_size=min(max(1, page_size), MAX_PAGE_SIZE)
+    )
+
+
+def ticket_get(*, account: Account, ticket_id: int) -> PSATicket:
+    return provider_for_account(account=account).get_ticket(ticket_id=ticket_id)
+
+
+def ticket_context_get(*, account: Account, ticket_id: int) -> PSATicketContext:
+    return provider_for_account(account=account).get_ticket_context(ticket_id=ticket_id)
+
+
+def ticket_resources_list(*, account: Account, ticket_id: int) -> list[PSAResource]:
+    resources = provider_for_account(account=account).list_resources(ticket_id=ticket_id)
+    return resources_flag_rf_users(account=account, resources=resources)
+
+
+def resources_flag_rf_users(*, account: Account, resources: list[PSAResource]) -> list[PSAResource]:
+    mapped = mapped_member_ids(account=account)
+    return [replace(r, is_rf_user=r.member_id in mapped) for r in resources]
+
+
+def boards_list(*, account: Account) -> list[PSABoard]:
+    return [b for b in reference_data_get(account=account).boards if not b.inactive]
+
+
+def statuses_list(*, account: Account, board_id: int) -> list[PSAStatus]:
+    reference = reference_data_get(account=account)
+    if not any(b.id == board_id for b in reference.boards):
+        raise PSAValidationError(
+            f"Board {board_id} does not exist in ConnectWise.",
+            fields={"board_id": [f"Unknown board {board_id}."]},
+        )
+    statuses = [s for s in reference.statuses_for(board_id) if not s.inactive]
+    return sorted(statuses, key=lambda s: (s.sort_order, s.name))
+
+
+def priorities_list(*, account: Account) -> list[PSAPriority]:
+    return sorted(reference_data_get(account=account).priorities, key=lambda p: p.sort)
+
+
+def members_list(*, account: Account, include_inactive: bool = False) -> list[MemberOption]:
+    """All ConnectWise members; ResolutionFlow-mapped ones first, then by name."""
+    mapped = mapped_member_ids(account=account)
+    members = [
+        MemberOption(member=m, is_rf_user=m.id in mapped)
+        for m in reference_data_get(account=account).members
+        if include_inactive or not m.inactive
+    ]
+    return sorted(members, key=lambda o: (not o.is_rf_user, o.member.name.casefold()))
+
+
+def companies_search(*, account: Account, query: str = "", limit: int = 25) -> list[PSACompany]:
+    """Companies whose name or identifier contains the query (all of them for an empty query)."""
+    companies = reference_data_get(account=account).companies
+    needle = query.strip().casefold()
+    if needle:
+        companies = tuple(
+            c for c in companies if needle in c.name.casefold() or needle in c.identifier.casefold()
+        )
+    return sorted(companies, key=lambda c: c.name.casefold())[:limit]
+
+
+def my_queue(*, account: Account, user: Any, limit: int = 5) -> PaginatedTicketResult:
+    """The engineer's open tickets, most urgent first (the dashboard's My Queue)."""
+    return ticket_search(
+        account=account,
+        user=user,
+        filters=TicketFilters(assigned="me", include_closed=False),
+        page=1,
+        page_size=limit,
+    )
+
+
+def resources_for_ticket(*, account: Account, ticket: PSATicket) -> list[PSAResource]:
+    """The ticket's assignees as PSAResources, resolved through the cached member list."""
+    members = {m.identifier.casefold(): m for m in reference_data_get(account=account).members}
+    resources = [
+        PSAResource(member_id=m.id, member_name=m.name, member_identifier=m.identifier)
+        for a in ticket.assignees
+        if (m := members.get(a.identifier.casefold())) is not None
+    ]
+    return resources_flag_rf_users(account=account, resources=resources)
+
+
+def ticket_prompt_parse(*, account: Account, user: Any, prompt: str) -> ParseResult:
+    """AI Quick Create: one sentence -> pre-fill values. Nothing is created."""
+    provider = provider_for_account(account=account)
+    return parse_ticket_prompt(
+        prompt=prompt,
+        reference=reference_data_get(account=account, provider=provider),
+        me=member_for_user(account=account, user=user),
+        open_tickets=lambda company_id: provider.find_open_tickets(company_id=company_id),
+    )

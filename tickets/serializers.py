@@ -1,0 +1,195 @@
+"""Output shapes of the JSON API, named after the spec's DTOs. They read our dataclasses."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+
+class AssigneeSerializer(serializers.Serializer):
+    identifier = serializers.CharField()
+    name = serializers.CharField()
+
+
+class TicketSearchResultSerializer(serializers.Serializer):
+    """PSATicketSearchResult: what one compact list row needs."""
+
+    id = serializers.IntegerField()
+    summary = serializers.CharField()
+    company_id = serializers.IntegerField(allow_null=True)
+    company_name = serializers.CharField()
+    board_id = serializers.IntegerField(allow_null=True)
+    board_name = serializers.CharField()
+    status_id = serializers.IntegerField(allow_null=True)
+    status_name = serializers.CharField()
+    priority_id = serializers.IntegerField(allow_null=True)
+    priority_name = serializers.CharField()
+    priority_sort = serializers.IntegerField(allow_null=True)
+    assignees = AssigneeSerializer(many=True)
+    date_entered = serializers.DateTimeField(allow_null=True)
+    last_updated = serializers.DateTimeField(allow_null=True)
+    sla_status = serializers.CharField()
+    closed = serializers.BooleanField()
+
+
+class TicketListResponseSerializer(serializers.Serializer):
+    items = TicketSearchResultSerializer(many=True)
+    total = serializers.IntegerField()
+    page = serializers.IntegerField()
+    page_size = serializers.IntegerField()
+
+
+class TicketInfoSerializer(serializers.Serializer):
+    """PSATicketInfo, with the ids the New Ticket modal pre-fills from."""
+
+    id = serializers.IntegerField()
+    summary = serializers.CharField()
+    company_id = serializers.IntegerField(allow_null=True)
+    company_name = serializers.CharField(allow_null=True)
+    board_id = serializers.IntegerField(allow_null=True)
+    board_name = serializers.CharField(allow_null=True)
+    status_id = serializers.IntegerField(allow_null=True)
+    status_name = serializers.CharField(allow_null=True)
+    priority_id = serializers.IntegerField(allow_null=True)
+    priority_name = serializers.CharField(allow_null=True)
+    contact_name = serializers.CharField()
+    sla_status = serializers.CharField()
+    closed = serializers.BooleanField()
+    date_entered = serializers.DateTimeField(allow_null=True)
+    last_updated = serializers.DateTimeField(allow_null=True)
+    assignees = AssigneeSerializer(many=True)
+
+
+class ResourceSerializer(serializers.Serializer):
+    """PSAResource."""
+
+    member_id = serializers.IntegerField()
+    member_name = serializers.CharField()
+    member_identifier = serializers.CharField()
+    is_rf_user = serializers.BooleanField()
+
+
+class TicketCreatedSerializer(serializers.Serializer):
+    """PSATicketCreated."""
+
+    id = serializers.IntegerField()
+    summary = serializers.CharField()
+    board_name = serializers.CharField()
+    status_name = serializers.CharField()
+    priority_name = serializers.CharField()
+    company_name = serializers.CharField()
+    resources = ResourceSerializer(many=True)
+
+
+class StatusUpdateSerializer(serializers.Serializer):
+    """PSATicketStatusUpdate."""
+
+    ticket_id = serializers.IntegerField()
+    previous_status = serializers.CharField()
+    new_status = serializers.CharField()
+
+
+class NoteSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    ticket_id = serializers.IntegerField()
+    text = serializers.CharField()
+    type = serializers.CharField()
+    author_name = serializers.CharField()
+    author_identifier = serializers.CharField()
+    created_at = serializers.DateTimeField(allow_null=True)
+
+
+class CompanySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    identifier = serializers.CharField()
+    name = serializers.CharField()
+
+
+class ContactSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    email = serializers.CharField()
+    phone = serializers.CharField()
+    title = serializers.CharField()
+
+
+class ConfigurationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    type_name = serializers.CharField()
+    serial_number = serializers.CharField()
+    model = serializers.CharField()
+    ip_address = serializers.CharField()
+    os = serializers.CharField()
+
+
+class RelatedTicketSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    summary = serializers.CharField()
+    status_name = serializers.CharField()
+    relation = serializers.CharField()
+    closed = serializers.BooleanField()
+
+
+class TicketContextSerializer(serializers.Serializer):
+    ticket = TicketInfoSerializer()
+    company = CompanySerializer(allow_null=True)
+    contact = ContactSerializer(allow_null=True)
+    configurations = ConfigurationSerializer(many=True)
+    notes = NoteSerializer(many=True)
+    related = RelatedTicketSerializer(many=True)
+
+
+class BoardSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
+class StatusSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    board_id = serializers.IntegerField()
+    closed = serializers.BooleanField()
+    default = serializers.BooleanField()
+
+
+class PrioritySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    sort = serializers.IntegerField()
+    color = serializers.CharField()
+
+
+class MemberSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="member.id")
+    identifier = serializers.CharField(source="member.identifier")
+    name = serializers.CharField(source="member.name")
+    inactive = serializers.BooleanField(source="member.inactive")
+    is_rf_user = serializers.BooleanField()
+
+
+class MemberMappingSerializer(serializers.Serializer):
+    user_id = serializers.IntegerField()
+    username = serializers.CharField(source="user.username")
+    member_id = serializers.IntegerField()
+    member_identifier = serializers.CharField()
+    member_name = serializers.CharField()
+    match_method = serializers.CharField()
+
+
+class DuplicateSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    summary = serializers.CharField()
+    status_name = serializers.CharField()
+
+
+class AiParseResponseSerializer(serializers.Serializer):
+    summary = serializers.CharField(allow_null=True)
+    company_id = serializers.IntegerField(allow_null=True)
+    board_id = serializers.IntegerField(allow_null=True)
+    priority_id = serializers.IntegerField(allow_null=True)
+    status_id = serializers.IntegerField(allow_null=True)
+    assigned_member_id = serializers.IntegerField(allow_null=True)
+    description = serializers.CharField(allow_null=True)
+    missing_fields = serializers.ListField(child=serializers.CharField())
+    warnings = serializers.ListField(child=serializers.CharField())
+    possible_duplicates = DuplicateSerializer(many=True)
