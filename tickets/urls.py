@@ -1,4 +1,24 @@
 from django.urls import path
 
+from . import views
+
 app_name = "tickets"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.ticket_list, name="list"),
+    path("new/", views.ticket_new, name="new"),
+    path("new/parse/", views.ticket_new_parse, name="new-parse"),
+    path("new/create/", views.ticket_new_create, name="new-create"),
+    path("options/statuses/", views.status_options, name="status-options"),
+    path("options/companies/", views.company_options, name="company-options"),
+    path("<int:ticket_id>/panel/", views.ticket_panel, name="panel"),
+    path("<int:ticket_id>/context/", views.ticket_context, name="context"),
+    path("<int:ticket_id>/resources/", views.ticket_resources, name="resources"),
+    path("<int:ticket_id>/resources/add/", views.ticket_resource_add, name="resource-add"),
+    path(
+        "<int:ticket_id>/resources/<int:member_id>/remove/",
+        views.ticket_resource_remove,
+        name="resource-remove",
+    ),
+    path("<int:ticket_id>/status/", views.ticket_status_set, name="status"),
+    path("<int:ticket_id>/notes/", views.ticket_note_add, name="note-add"),
+]

@@ -34,3 +34,200 @@
     showToast("Something went wrong (" + (xhr ? xhr.status : "?") + "). Your input was kept; try again.", "error");
   });
 })();
+
+// --- slide-out panel, modal dialog, tabs, combobox, keyboard --------------------------------------
+(function () {
+  "use strict";
+
+  var panelOpener = null;
+
+  function panel() { return document.getElementById("panel"); }
+  function isTyping(el) {
+    return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
+  }
+
+  function openPanel() {
+    var p = panel();
+    if (!p) return;
+    p.hidden = false;
+    document.getElementById("panel-backdrop").hidden = false;
+    var title = document.getElementById("panel-title");
+    if (title) title.focus({ preventScroll: true });
+  }
+
+  function closePanel() {
+    var p = panel();
+    if (!p || p.hidden) return false;
+    p.hidden = true;
+    document.getElementById("panel-backdrop").hidden = true;
+    var url = new URL(window.location.href);
+    if (url.searchParams.has("ticket")) {
+      url.searchParams.delete("ticket");
+      history.replaceState(history.state, "", url.pathname + url.search);
+    }
+    if (panelOpener && document.body.contains(panelOpener)) panelOpener.focus();
+    return true;
+  }
+
+  var modal = function () { return document.getElementById("modal"); };
+
+  function openModal() {
+    var m = modal();
+    if (!m.open) m.showModal();
+    var visible = m.querySelector('[role="tabpanel"]:not([hidden])');
+    var target = (visible && visible.querySelector("[data-autofocus], input:not([type=hidden]), textarea, select")) || m;
+    target.focus();
+  }
+
+  function closeModal() {
+    var m = modal();
+    if (m && m.open) m.close();
+  }
+
+  function showTab(name) {
+    document.querySelectorAll("[data-tabs] [data-tab]").forEach(function (tab) {
+      var selected = tab.getAttribute("data-tab") === name;
+      tab.setAttribute("aria-selected", selected ? "true" : "false");
+      var panelEl = document.getElementById(tab.getAttribute("aria-controls"));
+      if (panelEl) panelEl.hidden = !selected;
+    });
+  }
+
+  document.addEventListener("click", function (e) {
+    var t = e.target;
+    if (t.closest("[data-close-panel]")) { closePanel(); return; }
+    if (t.closest("[data-close-modal]")) { closeModal(); return; }
+    var dialogClose = t.closest("[data-close-dialog]");
+    if (dialogClose) { dialogClose.closest("dialog").close(); return; }
+    var tab = t.closest("[data-tab]");
+    if (tab) { showTab(tab.getAttribute("data-tab")); return; }
+    var copy = t.closest("[data-copy]");
+    if (copy && navigator.clipboard) {
+      navigator.clipboard.writeText(copy.getAttribute("data-copy")).then(function () {
+        window.rfToast("Copied #" + copy.getAttribute("data-copy"), "info");
+      });
+      return;
+    }
+    var option = t.closest(".combobox-option");
+    if (option) { pickOption(option); return; }
+    document.querySelectorAll(".combobox-list:not([hidden])").forEach(function (list) {
+      if (!list.parentElement.contains(t)) hideList(list);
+    });
+  });
+
+  // Which element asked for the panel, so focus can return there when it closes.
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var target = e.detail.target;
+    if (target && target.id === "panel") panelOpener = e.detail.elt;
+  });
+
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var target = e.detail.target;
+    if (target && target.id === "panel") openPanel();
+    if (target && target.id === "modal-body") openModal();
+    if (target && target.classList && target.classList.contains("combobox-list")) {
+      target.hidden = false;
+      var input = target.parentElement.querySelector("[data-combobox-input]");
+      if (input) input.setAttribute("aria-expanded", "true");
+    }
+  });
+
+  document.addEventListener("closeModal", closeModal);
+  document.addEventListener("showTicketTab", function (e) { showTab((e.detail && e.detail.tab) || "full"); });
+  document.addEventListener("noteAdded", function () {
+    document.querySelectorAll("#notes-feed [data-empty]").forEach(function (el) { el.remove(); });
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    var p = panel();
+    if (p && !p.hidden) openPanel();
+    document.querySelectorAll("[data-toast-error]").forEach(function (el) {
+      window.rfToast(el.getAttribute("data-toast-error"), "error");
+    });
+  });
+  // The modal's content is thrown away on close, so the next open starts a fresh draft.
+  document.addEventListener("close", function (e) {
+    if (e.target.id === "modal") document.getElementById("modal-body").innerHTML = "";
+  }, true);
+
+  // --- combobox (company search) ---
+  function hideList(list) {
+    list.hidden = true;
+    var input = list.parentElement.querySelector("[data-combobox-input]");
+    if (input) input.setAttribute("aria-expanded", "false");
+  }
+
+  function pickOption(option) {
+    var box = option.closest("[data-combobox]");
+    var hidden = box.querySelector("[data-combobox-value]");
+    var input = box.querySelector("[data-combobox-input]");
+    hidden.value = option.getAttribute("data-value");
+    input.value = option.getAttribute("data-label");
+    hideList(option.closest(".combobox-list"));
+    hidden.dispatchEvent(new Event("change", { bubbles: true }));
+    input.focus();
+  }
+
+  document.addEventListener("input", function (e) {
+    if (e.target.matches("[data-combobox-input]")) {
+      var hidden = e.target.closest("[data-combobox]").querySelector("[data-combobox-value]");
+      if (hidden.value && e.target.value === "") {
+        hidden.value = "";
+        hidden.dispatchEvent(new Event("change", { bubbles: true }));
+      } else {
+        hidden.value = "";
+      }
+    }
+    var counterFor = e.target.getAttribute && e.target.getAttribute("data-counter");
+    if (counterFor) {
+      var counter = document.getElementById(counterFor);
+      if (counter) counter.textContent = e.target.value.length;
+    }
+  });
+
+  // A company typed but not picked must not fire the list filter on its own.
+  document.addEventListener("change", function (e) {
+    if (e.target.matches("[data-combobox-input]")) e.stopPropagation();
+  }, true);
+
+  document.addEventListener("keydown", function (e) {
+    var el = document.activeElement;
+    if (el && el.matches && el.matches("[data-combobox-input], .combobox-option")) {
+      var list = el.closest("[data-combobox]").querySelector(".combobox-list");
+      var options = Array.prototype.slice.call(list.querySelectorAll(".combobox-option"));
+      var index = options.indexOf(el);
+      if (e.key === "ArrowDown" && options.length) { e.preventDefault(); list.hidden = false; options[Math.min(index + 1, options.length - 1)].focus(); return; }
+      if (e.key === "ArrowUp" && index >= 0) { e.preventDefault(); (index === 0 ? el.closest("[data-combobox]").querySelector("[data-combobox-input]") : options[index - 1]).focus(); return; }
+      if (e.key === "Enter" && index >= 0) { e.preventDefault(); pickOption(el); return; }
+      if (e.key === "Enter" && options.length === 1) { e.preventDefault(); pickOption(options[0]); return; }
+      if (e.key === "Escape" && !list.hidden) { e.preventDefault(); hideList(list); return; }
+    }
+
+    if (e.key === "Escape") {
+      if (modal() && modal().open) return; // the dialog closes itself
+      if (closePanel()) { e.preventDefault(); }
+      return;
+    }
+    if (e.metaKey || e.ctrlKey || e.altKey || isTyping(el)) return;
+    if (modal() && modal().open) return;
+
+    if (e.key === "/") {
+      var search = document.querySelector('[data-shortcut="/"]');
+      if (search) { e.preventDefault(); search.focus(); search.select(); }
+    } else if (e.key === "n") {
+      var newButton = document.querySelector('[data-shortcut="n"]');
+      if (newButton) { e.preventDefault(); newButton.click(); }
+    } else if (e.key === "?") {
+      var help = document.getElementById("shortcuts");
+      if (help) { e.preventDefault(); help.showModal(); }
+    } else if (e.key === "j" || e.key === "k") {
+      var links = Array.prototype.slice.call(document.querySelectorAll("[data-ticket-list] .ticket-link"));
+      if (!links.length) return;
+      e.preventDefault();
+      var current = links.indexOf(el);
+      var next = e.key === "j" ? Math.min(current + 1, links.length - 1) : Math.max(current - 1, 0);
+      if (current === -1) next = 0;
+      links[next].focus();
+      links[next].scrollIntoView({ block: "nearest" });
+    }
+  });
+})();

@@ -1,0 +1,191 @@
+"""The Tickets page's filter bar, described as data.
+
+FILTER_CONFIG drives both the template (which control to draw) and the query parsing, so adding
+or removing a filter is one entry here, not an edit in three places.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+from django import forms
+
+from psa.providers.base import ReferenceData, TicketFilters
+
+PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    highlight: bool = False
+
+
+@dataclass(frozen=True)
+class OptionContext:
+    reference: ReferenceData
+    query: TicketQuery
+    mapped_member_ids: frozenset[int]
+    has_mapping: bool
+
+
+@dataclass(frozen=True)
+class FilterSpec:
+    key: str
+    label: str
+    type: Literal["text", "select", "toggle", "company"]
+    options: Callable[[OptionContext], list[Option]] | None = None
+    placeholder: str = ""
+    empty_label: str = "Any"
+    disabled_hint: Callable[[OptionContext], str] | None = None
+
+
+def _boards(ctx: OptionContext) -> list[Option]:
+    return [Option(str(b.id), b.name) for b in ctx.reference.boards if not b.inactive]
+
+
+def _statuses(ctx: OptionContext) -> list[Option]:
+    if ctx.query.board is None:
+        return []
+    statuses = sorted(ctx.reference.statuses_for(ctx.query.board), key=lambda s: s.sort_order)
+    return [Option(str(s.id), s.name + (" (closed)" if s.closed else "")) for s in statuses]
+
+
+def _status_hint(ctx: OptionContext) -> str:
+    return "Choose a board first" if ctx.query.board is None else ""
+
+
+def _priorities(ctx: OptionContext) -> list[Option]:
+    return [
+        Option(str(p.id), p.name) for p in sorted(ctx.reference.priorities, key=lambda p: p.sort)
+    ]
+
+
+def _assigned(ctx: OptionContext) -> list[Option]:
+    options = [Option("all", "Anyone")]
+    if ctx.has_mapping:
+        options.append(Option("me", "Me"))
+    options.append(Option("unassigned", "Unassigned"))
+    members = sorted(
+        (m for m in ctx.reference.members if not m.inactive),
+        key=lambda m: (m.id not in ctx.mapped_member_ids, m.name.casefold()),
+    )
+    options += [Option(str(m.id), m.name, highlight=m.id in ctx.mapped_member_ids) for m in members]
+    return options
+
+
+FILTER_CONFIG: tuple[FilterSpec, ...] = (
+    FilterSpec("search", "Search", "text", placeholder="Summary or ticket #"),
+    FilterSpec("board", "Board", "select", options=_boards, empty_label="All boards"),
+    FilterSpec(
+        "status",
+        "Status",
+        "select",
+        options=_statuses,
+        empty_label="Any status",
+        disabled_hint=_status_hint,
+    ),
+    FilterSpec("priority", "Priority", "select", options=_priorities, empty_label="Any priority"),
+    FilterSpec("company", "Company", "company", placeholder="Any company"),
+    FilterSpec("assigned", "Assigned", "select", options=_assigned, empty_label=""),
+    FilterSpec("closed", "Include closed", "toggle"),
+)
+
+
+class TicketQueryForm(forms.Form):
+    """Parses the URL. Anything malformed falls back to its default instead of failing the page."""
+
+    search = forms.CharField(required=False, max_length=200, strip=True)
+    board = forms.IntegerField(required=False, min_value=1)
+    status = forms.IntegerField(required=False, min_value=1)
+    priority = forms.IntegerField(required=False, min_value=1)
+    company = forms.IntegerField(required=False, min_value=1)
+    company_q = forms.CharField(required=False, max_length=200, strip=True)
+    assigned = forms.CharField(required=False, max_length=20)
+    closed = forms.BooleanField(required=False)
+    page = forms.IntegerField(required=False, min_value=1)
+    ticket = forms.IntegerField(required=False, min_value=1)
+
+
+@dataclass(frozen=True)
+class TicketQuery:
+    search: str = ""
+    board: int | None = None
+    status: int | None = None
+    priority: int | None = None
+    company: int | None = None
+    assigned: str = "all"
+    closed: bool = False
+    page: int = 1
+    ticket: int | None = None
+    company_label: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_params(cls, params: Any) -> TicketQuery:
+        form = TicketQueryForm(params)
+        form.is_valid()
+        data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
+        assigned = (data.get("assigned") or "all").lower()
+        if assigned not in {"all", "me", "unassigned"} and not assigned.isdigit():
+            assigned = "all"
+        return cls(
+            search=data.get("search") or "",
+            board=data.get("board"),
+            status=data.get("status"),
+            priority=data.get("priority"),
+            company=data.get("company"),
+            assigned=assigned,
+            closed=bool(data.get("closed")),
+            page=data.get("page") or 1,
+            ticket=data.get("ticket"),
+            company_label=data.get("company_q") or "",
+        )
+
+    def filters(self) -> TicketFilters:
+        assigned: Any = int(self.assigned) if self.assigned.isdigit() else self.assigned
+        return TicketFilters(
+            search=self.search,
+            board_id=self.board,
+            status_id=self.status,
+            priority_id=self.priority,
+            company_id=self.company,
+            assigned=assigned,
+            include_closed=self.closed,
+        )
+
+    def params(self, **overrides: Any) -> dict[str, str]:
+        """The URL parameters for this view, leaving defaults out so URLs stay short."""
+        values = {
+            "search": self.search,
+            "board": self.board,
+            "status": self.status,
+            "priority": self.priority,
+            "company": self.company,
+            "assigned": "" if self.assigned == "all" else self.assigned,
+            "closed": "true" if self.closed else "",
+            "page": "" if self.page == 1 else self.page,
+            "ticket": self.ticket,
+        }
+        values.update(overrides)
+        return {k: str(v) for k, v in values.items() if v not in (None, "", 0)}
+
+    def url(self, **overrides: Any) -> str:
+        query = urlencode(self.params(**overrides))
+        return f"/tickets/{'?' + query if query else ''}"
+
+    @property
+    def is_filtered(self) -> bool:
+        return bool(
+            self.search
+            or self.board
+            or self.status
+            or self.priority
+            or self.company
+            or self.assigned != "all"
+            or self.closed
+        )

@@ -1,0 +1,554 @@
+"""The Tickets page, the slide-out panel and the New Ticket modal (htmx, server-rendered).
+
+Views parse input, call one selector or service and render a template or one of its partials.
+ConnectWise failures become an inline, retryable message (reads) or a toast that keeps what the
+engineer typed (writes); see `psa_errors_inline`.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import replace
+from functools import wraps
+from typing import Any
+
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import trigger_client_event
+
+from psa.providers.base import (
+    PSAError,
+    PSANotConfigured,
+    PSAResource,
+    PSATicket,
+    PSAValidationError,
+    TicketCreatePayload,
+)
+from psa.selectors import mapped_member_ids, member_for_user, reference_data_get
+from resolutionflow.htmx import toast
+from resolutionflow.tenancy import account_required
+
+from . import selectors, services
+from .filters import FILTER_CONFIG, PAGE_SIZE, OptionContext, TicketQuery
+from .forms import NOTE_TYPE_CHOICES, TicketDraftForm
+
+ROW_CACHE_TTL = 600
+
+
+def _account(request: HttpRequest) -> Any:
+    return request.membership.account  # type: ignore[attr-defined]
+
+
+def _is_partial(request: HttpRequest) -> bool:
+    htmx = request.htmx  # type: ignore[attr-defined]
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def psa_errors_inline(view: Any) -> Any:
+    """A read that ConnectWise could not answer renders a retryable message in its place."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except PSAError as exc:
+            context = {
+                "error": exc,
+                "retry_url": request.get_full_path(),
+                "not_configured": isinstance(exc, PSANotConfigured),
+            }
+            return render(request, "tickets/psa_error.html", context)
+
+    return wrapper
+
+
+# --- row cache: the panel opens with the row's data and no ConnectWise call ---------------------
+
+
+def _row_key(account: Any, ticket_id: int) -> str:
+    return f"tickets:row:{account.pk}:{ticket_id}"
+
+
+def _remember_rows(account: Any, tickets: Any) -> None:
+    cache.set_many({_row_key(account, t.id): t for t in tickets}, timeout=ROW_CACHE_TTL)
+
+
+def _ticket_for_panel(account: Any, ticket_id: int) -> PSATicket:
+    ticket = cache.get(_row_key(account, ticket_id))
+    if ticket is None:
+        ticket = selectors.ticket_get(account=account, ticket_id=ticket_id)
+        _remember_rows(account, [ticket])
+    return ticket
+
+
+# --- the list ---------------------------------------------------------------------------------------
+
+
+def _filter_bar(request: HttpRequest, query: TicketQuery) -> list[dict[str, Any]]:
+    account = _account(request)
+    mapped = frozenset(mapped_member_ids(account=account))
+    ctx = OptionContext(
+        reference=reference_data_get(account=account),
+        query=query,
+        mapped_member_ids=mapped,
+        has_mapping=member_for_user(account=account, user=request.user) is not None,
+    )
+    bar = []
+    for spec in FILTER_CONFIG:
+        bar.append(
+            {
+                "spec": spec,
+                "value": getattr(query, spec.key),
+                "options": spec.options(ctx) if spec.options else [],
+                "hint": spec.disabled_hint(ctx) if spec.disabled_hint else "",
+            }
+        )
+    return bar
+
+
+def _company_label(request: HttpRequest, query: TicketQuery) -> TicketQuery:
+    """Fill the company's display name, or resolve a typed name when JS did not pick an id."""
+    account = _account(request)
+    companies = reference_data_get(account=account).companies
+    if query.company:
+        match = next((c for c in companies if c.id == query.company), None)
+        return replace(
+            query, company_label=match.name if match else "", company=match.id if match else None
+        )
+    if query.company_label:
+        found = selectors.companies_search(account=account, query=query.company_label, limit=2)
+        if len(found) == 1:
+            return replace(query, company=found[0].id, company_label=found[0].name)
+    return replace(query, company_label="")
+
+
+def _active_filter_names(bar: list[dict[str, Any]], query: TicketQuery) -> list[str]:
+    names = []
+    if query.search:
+        names.append(f"search “{query.search}”")
+    for item in bar:
+        spec, value = item["spec"], item["value"]
+        if spec.type == "select" and value not in (None, "", "all"):
+            label = next((o.label for o in item["options"] if o.value == str(value)), str(value))
+            names.append(f"{spec.label.lower()} {label}")
+    if query.company:
+        names.append(f"company {query.company_label}")
+    if query.closed:
+        names.append("including closed")
+    return names
+
+
+@require_GET
+@account_required
+def ticket_list(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    query = TicketQuery.from_params(request.GET)
+    context: dict[str, Any] = {"active_nav": "tickets", "query": query, "page_size": PAGE_SIZE}
+    try:
+        query = _company_label(request, query)
+        context["filter_bar"] = bar = _filter_bar(request, query)
+        if query.status and not any(o.value == str(query.status) for o in bar[2]["options"]):
+            query = replace(query, status=None)  # a status from another board: drop it
+        context["query"] = query
+        result = selectors.ticket_search(
+            account=account,
+            user=request.user,
+            filters=query.filters(),
+            page=query.page,
+            page_size=PAGE_SIZE,
+        )
+    except PSANotConfigured as exc:
+        return render(
+            request, "tickets/not_connected.html", {"active_nav": "tickets", "error": exc}
+        )
+    except PSAError as exc:
+        context["error"] = exc
+        context["retry_url"] = request.get_full_path()
+        result = None
+    if result is not None:
+        _remember_rows(account, result.items)
+        context.update(
+            result=result,
+            first=(result.page - 1) * result.page_size + 1 if result.total else 0,
+            last=min(result.page * result.page_size, result.total),
+            has_next=result.page * result.page_size < result.total,
+            has_prev=result.page > 1,
+            active_filters=_active_filter_names(context["filter_bar"], query),
+        )
+    if _is_partial(request) and request.headers.get("HX-Target") == "results":
+        return render(request, "tickets/list.html#results", context)
+    if query.ticket:
+        try:
+            context["panel"] = _panel_context(request, _ticket_for_panel(account, query.ticket))
+        except PSAError as exc:
+            context["panel_error"] = exc
+    return render(request, "tickets/list.html", context)
+
+
+# --- the panel --------------------------------------------------------------------------------------
+
+
+def _panel_context(request: HttpRequest, ticket: PSATicket) -> dict[str, Any]:
+    account = _account(request)
+    reference = reference_data_get(account=account)
+    statuses = sorted(reference.statuses_for(ticket.board_id or 0), key=lambda s: s.sort_order)
+    provider_link = ""
+    try:
+        from psa.selectors import provider_for_account
+
+        provider_link = provider_for_account(account=account).web_url(ticket_id=ticket.id)
+    except PSAError:
+        provider_link = ""
+    return {
+        "ticket": ticket,
+        "statuses": statuses,
+        "cw_url": provider_link,
+        "note_types": NOTE_TYPE_CHOICES,
+    }
+
+
+@require_GET
+@account_required
+@psa_errors_inline
+def ticket_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    ticket = _ticket_for_panel(_account(request), ticket_id)
+    return render(request, "tickets/panel.html", _panel_context(request, ticket))
+
+
+@require_GET
+@account_required
+@psa_errors_inline
+def ticket_context(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    context = selectors.ticket_context_get(account=_account(request), ticket_id=ticket_id)
+    return render(
+        request, "tickets/panel.html#context", {"context": context, "ticket": context.ticket}
+    )
+
+
+def _resources_context(
+    request: HttpRequest, ticket_id: int, resources: list[PSAResource]
+) -> dict[str, Any]:
+    assigned = {r.member_id for r in resources}
+    members = [
+        option
+        for option in selectors.members_list(account=_account(request))
+        if option.member.id not in assigned
+    ]
+    return {"ticket_id": ticket_id, "resources": resources, "member_options": members}
+
+
+@require_GET
+@account_required
+@psa_errors_inline
+def ticket_resources(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    resources = selectors.ticket_resources_list(account=_account(request), ticket_id=ticket_id)
+    return render(
+        request, "tickets/panel.html#resources", _resources_context(request, ticket_id, resources)
+    )
+
+
+def _row_oob(request: HttpRequest, ticket: PSATicket) -> str:
+    """The list row for `ticket`, marked for an out-of-band swap so the list updates in place."""
+    _remember_rows(_account(request), [ticket])
+    from django.template.loader import render_to_string
+
+    return render_to_string(
+        "tickets/list.html#row",
+        {"ticket": ticket, "oob": True, "query": TicketQuery()},
+        request=request,
+    )
+
+
+def _with_oob(response: HttpResponse, extra_html: str) -> HttpResponse:
+    response.content = response.content + extra_html.encode()
+    return response
+
+
+@require_POST
+@account_required
+def ticket_status_set(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    account = _account(request)
+    try:
+        status_id = int(request.POST.get("status_id", ""))
+    except ValueError:
+        status_id = 0
+    try:
+        change = services.ticket_status_update(
+            account=account, user=request.user, ticket_id=ticket_id, status_id=status_id
+        )
+    except PSAError as exc:
+        # Revert the control to what ConnectWise really has, and say why.
+        try:
+            ticket = selectors.ticket_get(account=account, ticket_id=ticket_id)
+        except PSAError:
+            ticket = _ticket_for_panel(account, ticket_id)
+        response = render(request, "tickets/panel.html#status", _panel_context(request, ticket))
+        return toast(request, response, f"Status not changed: {exc.message}", level="error")
+    response = render(request, "tickets/panel.html#status", _panel_context(request, change.ticket))
+    _with_oob(response, _row_oob(request, change.ticket))
+    trigger_client_event(response, "ticketUpdated", {"id": ticket_id})
+    return toast(request, response, f"#{ticket_id}: {change.previous_status} → {change.new_status}")
+
+
+def _refresh_row_after_resources(
+    request: HttpRequest, response: HttpResponse, ticket_id: int
+) -> None:
+    try:
+        ticket = selectors.ticket_get(account=_account(request), ticket_id=ticket_id)
+    except PSAError:
+        return  # the resources section is right; the row catches up on the next list load
+    _with_oob(response, _row_oob(request, ticket))
+
+
+@require_POST
+@account_required
+def ticket_resource_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    account = _account(request)
+    try:
+        member_id = int(request.POST.get("member_id", ""))
+    except ValueError:
+        member_id = 0
+    try:
+        added = services.ticket_resource_add(
+            account=account, user=request.user, ticket_id=ticket_id, member_id=member_id
+        )
+        resources = selectors.ticket_resources_list(account=account, ticket_id=ticket_id)
+    except PSAError as exc:
+        try:
+            resources = selectors.ticket_resources_list(account=account, ticket_id=ticket_id)
+        except PSAError:
+            resources = []
+        response = render(
+            request,
+            "tickets/panel.html#resources",
+            _resources_context(request, ticket_id, resources),
+        )
+        return toast(request, response, f"Could not assign: {exc.message}", level="error")
+    response = render(
+        request, "tickets/panel.html#resources", _resources_context(request, ticket_id, resources)
+    )
+    _refresh_row_after_resources(request, response, ticket_id)
+    return toast(request, response, f"{added.member_name} assigned to #{ticket_id}.")
+
+
+@require_POST
+@account_required
+def ticket_resource_remove(request: HttpRequest, ticket_id: int, member_id: int) -> HttpResponse:
+    account = _account(request)
+    try:
+        services.ticket_resource_remove(
+            account=account, user=request.user, ticket_id=ticket_id, member_id=member_id
+        )
+        message, level = f"Removed from #{ticket_id}.", "success"
+    except PSAError as exc:
+        message, level = f"Could not remove: {exc.message}", "error"
+    try:
+        resources = selectors.ticket_resources_list(account=account, ticket_id=ticket_id)
+    except PSAError:
+        resources = []
+    response = render(
+        request, "tickets/panel.html#resources", _resources_context(request, ticket_id, resources)
+    )
+    if level == "success":
+        _refresh_row_after_resources(request, response, ticket_id)
+    return toast(request, response, message, level=level)  # type: ignore[arg-type]
+
+
+@require_POST
+@account_required
+def ticket_note_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    account = _account(request)
+    text = request.POST.get("text", "")
+    note_type = request.POST.get("type", "discussion")
+    context: dict[str, Any] = {
+        "ticket": _ticket_for_panel(account, ticket_id),
+        "note_types": NOTE_TYPE_CHOICES,
+    }
+    try:
+        note = services.ticket_note_add(
+            account=account,
+            user=request.user,
+            ticket_id=ticket_id,
+            text=text,
+            note_type=note_type,  # type: ignore[arg-type]
+        )
+    except PSAError as exc:
+        # The draft survives: the composer comes back with the text and the reason.
+        context.update(draft_text=text, draft_type=note_type, note_error=exc.message)
+        response = render(request, "tickets/panel.html#composer", context)
+        return toast(request, response, f"Note not added: {exc.message}", level="error")
+    context.update(draft_type=note_type, new_note=note)
+    response = render(request, "tickets/panel.html#composer", context)
+    trigger_client_event(response, "noteAdded", {"id": ticket_id})
+    return toast(request, response, f"{note.type.capitalize()} note added to #{ticket_id}.")
+
+
+# --- options for dependent selects -----------------------------------------------------------------------
+
+
+@require_GET
+@account_required
+@psa_errors_inline
+def status_options(request: HttpRequest) -> HttpResponse:
+    try:
+        board_id = int(request.GET.get("board") or request.GET.get("board_id") or 0)
+    except ValueError:
+        board_id = 0
+    statuses = []
+    if board_id:
+        reference = reference_data_get(account=_account(request))
+        statuses = sorted(reference.statuses_for(board_id), key=lambda s: s.sort_order)
+    return render(
+        request,
+        "tickets/options.html#statuses",
+        {
+            "statuses": statuses,
+            "name": request.GET.get("name", "status_id"),
+            "board_id": board_id,
+            "selected": request.GET.get("selected", ""),
+            "default_choice": request.GET.get("default") == "1",
+        },
+    )
+
+
+@require_GET
+@account_required
+@psa_errors_inline
+def company_options(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q") or request.GET.get("company_q") or ""
+    companies = selectors.companies_search(account=_account(request), query=query, limit=12)
+    return render(
+        request,
+        "tickets/options.html#companies",
+        {"companies": companies, "target": request.GET.get("target", "")},
+    )
+
+
+# --- New Ticket modal -----------------------------------------------------------------------------------------
+
+
+def _draft_context(request: HttpRequest, form: TicketDraftForm, **extra: Any) -> dict[str, Any]:
+    account = _account(request)
+    reference = reference_data_get(account=account)
+    board_id = form.board_value()
+    context = {
+        "form": form,
+        "boards": [b for b in reference.boards if not b.inactive],
+        "statuses": sorted(reference.statuses_for(board_id), key=lambda s: s.sort_order)
+        if board_id
+        else [],
+        "priorities": sorted(reference.priorities, key=lambda p: p.sort),
+        "members": selectors.members_list(account=account),
+        "me": member_for_user(account=account, user=request.user),
+        "company_name": form.company_name(reference),
+        "summary_max": services.SUMMARY_MAX,
+    }
+    context.update(extra)
+    return context
+
+
+@require_GET
+@account_required
+@psa_errors_inline
+def ticket_new(request: HttpRequest) -> HttpResponse:
+    """The modal. `?tab=quick` opens Quick Create; `company_id`, `board_id`, `prompt` pre-fill."""
+    initial = {
+        k: request.GET.get(k)
+        for k in ("company_id", "board_id", "summary", "description")
+        if request.GET.get(k)
+    }
+    initial["idempotency_key"] = uuid.uuid4().hex
+    form = TicketDraftForm(initial=initial)
+    tab = "quick" if request.GET.get("tab") == "quick" else "full"
+    context = _draft_context(
+        request,
+        form,
+        tab=tab,
+        prompt=request.GET.get("prompt", ""),
+        origin=request.GET.get("origin", ""),
+    )
+    return render(request, "tickets/new_ticket.html", context)
+
+
+@require_POST
+@account_required
+def ticket_new_parse(request: HttpRequest) -> HttpResponse:
+    """Quick Create: the prompt -> the review form, merged into the current draft."""
+    account = _account(request)
+    prompt = request.POST.get("prompt", "").strip()
+    draft = TicketDraftForm(request.POST)
+    if not prompt:
+        response = render(
+            request,
+            "tickets/new_ticket.html#draft",
+            _draft_context(
+                request,
+                draft.unbound_copy(),
+                prompt_error="Describe the problem in a sentence first.",
+            ),
+        )
+        return response
+    try:
+        parsed = selectors.ticket_prompt_parse(account=account, user=request.user, prompt=prompt)
+    except PSAError as exc:
+        response = render(
+            request, "tickets/new_ticket.html#draft", _draft_context(request, draft.unbound_copy())
+        )
+        return toast(request, response, f"Could not read the prompt: {exc.message}", level="error")
+    form = draft.merged_with(parsed)
+    response = render(
+        request,
+        "tickets/new_ticket.html#draft",
+        _draft_context(
+            request,
+            form,
+            parsed=parsed,
+            missing=set(parsed.missing_fields),
+            warnings=parsed.warnings,
+            duplicates=parsed.possible_duplicates,
+            reviewing=True,
+        ),
+    )
+    return trigger_client_event(response, "showTicketTab", {"tab": "full"})
+
+
+@require_POST
+@account_required
+def ticket_new_create(request: HttpRequest) -> HttpResponse:
+    account = _account(request)
+    form = TicketDraftForm(request.POST)
+    if not form.is_valid():
+        return render(request, "tickets/new_ticket.html#draft", _draft_context(request, form))
+    data = form.cleaned_data
+    try:
+        ticket = services.ticket_create(
+            account=account,
+            user=request.user,
+            payload=TicketCreatePayload(
+                summary=data["summary"],
+                company_id=data["company_id"],
+                board_id=data["board_id"],
+                status_id=data.get("status_id"),
+                priority_id=data.get("priority_id"),
+                description=data.get("description") or None,
+                assigned_member_id=data.get("assigned_member_id"),
+            ),
+            idempotency_key=data["idempotency_key"],
+        )
+    except PSAValidationError as exc:
+        form.add_psa_errors(exc)
+        return render(request, "tickets/new_ticket.html#draft", _draft_context(request, form))
+    except PSAError as exc:
+        response = render(
+            request,
+            "tickets/new_ticket.html#draft",
+            _draft_context(request, form, create_error=exc.message),
+        )
+        return toast(request, response, f"Ticket not created: {exc.message}", level="error")
+    _remember_rows(account, [ticket])
+    response = HttpResponse(status=204)
+    trigger_client_event(response, "closeModal", True)
+    trigger_client_event(response, "ticketCreated", {"id": ticket.id, "summary": ticket.summary})
+    return toast(request, response, f"Ticket #{ticket.id} created in ConnectWise")
