@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 # Words, numbers and apostrophe-joined words ("O'Brien", "can't"), plus single symbols.
 _TOKEN_RE = re.compile(r"[^\W_]+(?:['’‘`][^\W_]+)*|[&%+@]|[^\w\s]", re.UNICODE)
-_APOSTROPHES = "'’‘`"
 _POSSESSIVE_RE = re.compile(r"['’‘`]s$")
 _SYMBOL_WORDS = {"&": "and", "%": "percent", "+": "plus", "@": "at"}
 # Letters NFKD does not decompose ("Ærø", "Łódź"); the German/Nordic variant spells them out.
@@ -68,7 +67,7 @@ def fold_word(word: str, *, german: bool = False) -> str:
     word = word.translate(_LETTERS)
     word = _POSSESSIVE_RE.sub("", word)
     word = strip_accents(word).casefold()
-    return "".join(ch for ch in word if ch not in _APOSTROPHES)
+    return "".join(ch for ch in word if ch.isalnum())
 
 
 @dataclass(frozen=True, slots=True)

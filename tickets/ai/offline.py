@@ -338,7 +338,7 @@ def _name_slot(slot: str) -> list[str]:
         if not word or fold(word) in _NOT_A_NAME:
             break
         words.append(word)
-        if raw.endswith("."):  # "Anika." ends the sentence
+        if raw.endswith(".") and len(word) > 1:  # "Anika." ends the sentence; "J." is an initial
             break
     return words
 

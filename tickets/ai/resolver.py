@@ -703,7 +703,10 @@ def clean_summary(text: str | None) -> str | None:
         cut = text[: SUMMARY_MAX + 1]
         space = cut.rfind(" ")
         text = (cut[:space] if space > SUMMARY_MAX // 2 else cut[:SUMMARY_MAX]).rstrip(",;:-– ")
-    return text[0].upper() + text[1:] if text[0].islower() else text
+    first = text.split()[0]
+    if first[0].islower() and not any(ch.isupper() for ch in first[1:]):  # not "iPhone", "eBay"
+        text = text[0].upper() + text[1:]
+    return text
 
 
 def resolve(extraction: Extraction, reference: ReferenceData, me: PSAMember | None) -> ParseResult:
