@@ -165,7 +165,7 @@ def _text_field(data: dict[str, Any], name: str) -> str | None:
 
 def _grounded(text: str | None, prompt: str) -> bool:
     """The model quoted the prompt (modulo case, accents and punctuation)."""
-    return bool(text) and compact(text) in compact(prompt)
+    return bool(text) and compact(text or "") in compact(prompt)
 
 
 class AnthropicExtractor:
@@ -248,7 +248,7 @@ class AnthropicExtractor:
             log.info("model company %r is not in the prompt; using the prompt's own words", company)
             company = offline.extract(prompt, reference).company_text
         assignee = fields["assignee"]
-        to_me = bool(assignee) and fold(assignee) in ME_WORDS
+        to_me = assignee is not None and fold(assignee) in ME_WORDS
         return Extraction(
             summary=fields["summary"],
             description=fields["description"],

@@ -5,14 +5,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from psa.providers.base import PSAError, PSAMember, PSATicket, ReferenceData
 
 from . import offline
 from .duplicates import find_duplicates
 from .resolver import resolve
-from .types import Extraction, ParseResult
+from .types import DuplicateCandidate, Extraction, ParseResult
 
 log = logging.getLogger(__name__)
 
@@ -29,11 +29,10 @@ def setting(name: str, default: Any = None) -> Any:
         return default
 
 
-class Extractor:
-    """What an engine provides (duck-typed; `AnthropicExtractor` is the real one)."""
+class Extractor(Protocol):
+    """What an extraction engine provides (`AnthropicExtractor` is the real one)."""
 
-    def extract(self, prompt: str, reference: ReferenceData) -> Extraction:  # pragma: no cover
-        raise NotImplementedError
+    def extract(self, prompt: str, reference: ReferenceData) -> Extraction: ...
 
 
 def parse_ticket_prompt(
@@ -67,8 +66,9 @@ def parse_ticket_prompt(
             if engine is None:
                 from .anthropic_engine import AnthropicExtractor
 
-                engine = AnthropicExtractor.from_settings()
-            extraction = engine.extract(prompt, reference)
+                extraction = AnthropicExtractor.from_settings().extract(prompt, reference)
+            else:
+                extraction = engine.extract(prompt, reference)
         except Exception as exc:  # timeouts, HTTP errors, malformed tool output, missing key
             log.warning("AI parse failed, falling back to the offline parser: %r", exc)
             warnings.append(AI_UNAVAILABLE)
@@ -85,7 +85,7 @@ def parse_ticket_prompt(
 
     result = resolve(extraction, reference, me)
 
-    duplicates: tuple = ()
+    duplicates: tuple[DuplicateCandidate, ...] = ()
     if open_tickets is not None and result.company_id is not None and result.summary:
         try:
             duplicates = find_duplicates(result.summary, open_tickets(result.company_id))

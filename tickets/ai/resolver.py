@@ -771,18 +771,21 @@ def resolve(extraction: Extraction, reference: ReferenceData, me: PSAMember | No
     if description and summary and fold(description) == fold(summary):
         description = None
 
-    ids = {
-        "company_id": company.id if company else None,
-        "board_id": board.id if board else None,
-        "priority_id": priority.id if priority else None,
-        "status_id": status.id if status else None,
+    missing = {
+        "company_id": company is None,
+        "board_id": board is None,
+        "priority_id": priority is None,
+        "status_id": status is None,
     }
     return ParseResult(
         summary=summary,
-        description=description,
+        company_id=company.id if company else None,
+        board_id=board.id if board else None,
+        priority_id=priority.id if priority else None,
+        status_id=status.id if status else None,
         assigned_member_id=assignee_id,
-        missing_fields=tuple(f for f in REQUIRED_FIELDS if ids[f] is None),
+        description=description,
+        missing_fields=tuple(f for f in REQUIRED_FIELDS if missing[f]),
         warnings=tuple(dict.fromkeys(warnings)),
         engine=extraction.engine,
-        **ids,
     )
