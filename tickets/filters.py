@@ -56,7 +56,7 @@ def _statuses(ctx: OptionContext) -> list[Option]:
 
 
 def _status_hint(ctx: OptionContext) -> str:
-    return "Choose a board first" if ctx.query.board is None else ""
+    return "Pick a board" if ctx.query.board is None else ""
 
 
 def _priorities(ctx: OptionContext) -> list[Option]:

@@ -44,6 +44,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, host: str, port: int, cw_port: int, **options: Any) -> None:
+        # Ctrl-C and a plain `kill` both stop the demo cleanly, even when started in the background
+        # (where a shell leaves SIGINT ignored).
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
         manage = [sys.executable, "manage.py"]
         sim_cmd = [*manage, "cwsim", "--host", "127.0.0.1", "--port", str(cw_port)]
         for env_name, flag in SIM_FLAGS.items():
