@@ -26,7 +26,7 @@ from .types import Extraction
 
 log = logging.getLogger(__name__)
 
-DEFAULT_MODEL = "claude-sonnet-4-5"
+DEFAULT_MODEL = "claude-sonnet-4-6"
 DEFAULT_TIMEOUT = 15.0
 TOOL_NAME = "record_ticket_fields"
 MAX_COMPANIES_IN_PROMPT = 400

@@ -41,7 +41,7 @@ def message(*content: dict[str, Any]) -> dict[str, Any]:
         "id": "msg_test",
         "type": "message",
         "role": "assistant",
-        "model": "claude-sonnet-4-5",
+        "model": "claude-sonnet-4-6",
         "content": list(content),
         "stop_reason": "tool_use",
         "stop_sequence": None,
