@@ -11,7 +11,10 @@ from .tenancy import account_required
 
 @account_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "dashboard.html", {"active_nav": "dashboard"})
+    from tickets.widgets import queue_state
+
+    state = queue_state(account=request.membership.account, user=request.user)  # type: ignore[attr-defined]
+    return render(request, "dashboard.html", {"active_nav": "dashboard", "state": state})
 
 
 @login_not_required

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views, widgets
 
 app_name = "tickets"
 urlpatterns = [
     path("", views.ticket_list, name="list"),
+    path("queue/", widgets.my_queue, name="queue"),
     path("new/", views.ticket_new, name="new"),
     path("new/parse/", views.ticket_new_parse, name="new-parse"),
     path("new/create/", views.ticket_new_create, name="new-create"),

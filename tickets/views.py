@@ -71,7 +71,7 @@ def _row_key(account: Any, ticket_id: int) -> str:
     return f"tickets:row:{account.pk}:{ticket_id}"
 
 
-def _remember_rows(account: Any, tickets: Any) -> None:
+def remember_rows(account: Any, tickets: Any) -> None:
     cache.set_many({_row_key(account, t.id): t for t in tickets}, timeout=ROW_CACHE_TTL)
 
 
@@ -79,7 +79,7 @@ def _ticket_for_panel(account: Any, ticket_id: int) -> PSATicket:
     ticket = cache.get(_row_key(account, ticket_id))
     if ticket is None:
         ticket = selectors.ticket_get(account=account, ticket_id=ticket_id)
-        _remember_rows(account, [ticket])
+        remember_rows(account, [ticket])
     return ticket
 
 
@@ -168,7 +168,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         context["retry_url"] = request.get_full_path()
         result = None
     if result is not None:
-        _remember_rows(account, result.items)
+        remember_rows(account, result.items)
         context.update(
             result=result,
             first=(result.page - 1) * result.page_size + 1 if result.total else 0,
@@ -251,7 +251,7 @@ def ticket_resources(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 def _row_oob(request: HttpRequest, ticket: PSATicket) -> str:
     """The list row for `ticket`, marked for an out-of-band swap so the list updates in place."""
-    _remember_rows(_account(request), [ticket])
+    remember_rows(_account(request), [ticket])
     from django.template.loader import render_to_string
 
     return render_to_string(
@@ -547,7 +547,7 @@ def ticket_new_create(request: HttpRequest) -> HttpResponse:
             _draft_context(request, form, create_error=exc.message),
         )
         return toast(request, response, f"Ticket not created: {exc.message}", level="error")
-    _remember_rows(account, [ticket])
+    remember_rows(account, [ticket])
     response = HttpResponse(status=204)
     trigger_client_event(response, "closeModal", True)
     trigger_client_event(response, "ticketCreated", {"id": ticket.id, "summary": ticket.summary})
