@@ -36,7 +36,7 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy psa/providers psa/services.py psa/selectors.py tickets/services.py tickets/selectors.py
+	RF_QUIET_DEV_WARNINGS=1 $(VENV)/bin/mypy psa/providers psa/services.py psa/selectors.py tickets/services.py tickets/selectors.py
 
 bench: $(VENV)/.dev
 	$(PY) scripts/bench_psa.py

@@ -165,10 +165,11 @@ def ticket_create(
         except PSAUnavailable:
             # The POST may have reached ConnectWise before the answer was lost: look before
             # letting the engineer retry, so a flaky network can't file the ticket twice.
-            ticket = _find_just_created(provider=provider, payload=payload, since=started)
-            if ticket is None:
+            found = _find_just_created(provider=provider, payload=payload, since=started)
+            if found is None:
                 _release(request)
                 raise
+            ticket = found
         except PSAError:
             _release(request)
             raise

@@ -6,48 +6,114 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('resolutionflow', '0001_initial'),
+        ("resolutionflow", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TicketAuditEntry',
+            name="TicketAuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('ticket_id', models.PositiveIntegerField(blank=True, db_index=True, null=True)),
-                ('action', models.CharField(choices=[('create', 'Created ticket'), ('status', 'Changed status'), ('resource_add', 'Added resource'), ('resource_remove', 'Removed resource'), ('note', 'Added note')], max_length=32)),
-                ('before', models.JSONField(blank=True, null=True)),
-                ('after', models.JSONField(blank=True, null=True)),
-                ('outcome', models.CharField(choices=[('success', 'Succeeded'), ('failed', 'Failed')], max_length=16)),
-                ('message', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ticket_audit', to='resolutionflow.account')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("ticket_id", models.PositiveIntegerField(blank=True, db_index=True, null=True)),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("create", "Created ticket"),
+                            ("status", "Changed status"),
+                            ("resource_add", "Added resource"),
+                            ("resource_remove", "Removed resource"),
+                            ("note", "Added note"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("before", models.JSONField(blank=True, null=True)),
+                ("after", models.JSONField(blank=True, null=True)),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[("success", "Succeeded"), ("failed", "Failed")], max_length=16
+                    ),
+                ),
+                ("message", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ticket_audit",
+                        to="resolutionflow.account",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ticket audit entry',
-                'verbose_name_plural': 'ticket audit entries',
-                'ordering': ['-created_at'],
+                "verbose_name": "ticket audit entry",
+                "verbose_name_plural": "ticket audit entries",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='TicketCreateRequest',
+            name="TicketCreateRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=128)),
-                ('state', models.CharField(choices=[('pending', 'In progress'), ('done', 'Created')], default='pending', max_length=16)),
-                ('ticket_id', models.PositiveIntegerField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='resolutionflow.account')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=128)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("pending", "In progress"), ("done", "Created")],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("ticket_id", models.PositiveIntegerField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="resolutionflow.account",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('account', 'user', 'key'), name='tickets_create_idempotency_key')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("account", "user", "key"), name="tickets_create_idempotency_key"
+                    )
+                ],
             },
         ),
     ]

@@ -118,7 +118,9 @@ def test_failed_status_change_reverts_and_explains(jordan) -> None:
 def test_note_failure_keeps_the_draft(jordan, sim_config) -> None:
     jordan.get("/tickets/?ticket=1000")
     sim_config(fail_rate=1.0)
-    response = jordan.post("/tickets/1000/notes/", {"text": "Replaced the PSU.", "type": "internal"}, headers=HX)
+    response = jordan.post(
+        "/tickets/1000/notes/", {"text": "Replaced the PSU.", "type": "internal"}, headers=HX
+    )
     html = response.content.decode()
 
     assert "Replaced the PSU." in html and "Your note is still here" in html
@@ -127,7 +129,9 @@ def test_note_failure_keeps_the_draft(jordan, sim_config) -> None:
 
 
 def test_note_success_appends_to_the_feed(jordan) -> None:
-    response = jordan.post("/tickets/1000/notes/", {"text": "Replaced the PSU.", "type": "internal"}, headers=HX)
+    response = jordan.post(
+        "/tickets/1000/notes/", {"text": "Replaced the PSU.", "type": "internal"}, headers=HX
+    )
     html = response.content.decode()
     assert 'hx-swap-oob="beforeend:#notes-feed"' in html and "Replaced the PSU." in html
     assert "Jordan Smith" in html
@@ -135,7 +139,9 @@ def test_note_success_appends_to_the_feed(jordan) -> None:
 
 def test_resource_add_and_remove(jordan) -> None:
     added = jordan.post("/tickets/1000/resources/add/", {"member_id": 18}, headers=HX)
-    assert "Morgan Lee" in added.content.decode() and 'id="ticket-row-1000"' in added.content.decode()
+    assert (
+        "Morgan Lee" in added.content.decode() and 'id="ticket-row-1000"' in added.content.decode()
+    )
     removed = jordan.post("/tickets/1000/resources/18/remove/", headers=HX)
     assert _trigger(removed)["toast"]["level"] == "success"
 
@@ -146,13 +152,19 @@ def test_new_ticket_modal_defaults_to_full_form_and_prefills(jordan) -> None:
     assert 'value="Acme Corp"' in html
     assert re.search(r'<option value="2"\s+selected', html)
     quick = jordan.get("/tickets/new/?tab=quick&prompt=printer", headers=HX).content.decode()
-    assert re.search(r'id="tab-quick"[^>]*aria-selected="true"', quick) and ">printer</textarea>" in quick
+    assert (
+        re.search(r'id="tab-quick"[^>]*aria-selected="true"', quick)
+        and ">printer</textarea>" in quick
+    )
 
 
 def test_quick_create_parse_fills_the_review_form(jordan) -> None:
     response = jordan.post(
         "/tickets/new/parse/",
-        {"prompt": "Northwind internet is down, emergency, give it to Anika", "idempotency_key": "k1"},
+        {
+            "prompt": "Northwind internet is down, emergency, give it to Anika",
+            "idempotency_key": "k1",
+        },
         headers=HX,
     )
     html = response.content.decode()
@@ -162,21 +174,35 @@ def test_quick_create_parse_fills_the_review_form(jordan) -> None:
 
 
 def test_create_from_the_form_closes_the_modal_once(jordan, sim_stats) -> None:
-    form = {"summary": "Scanner jams", "company_id": 250, "board_id": 1, "idempotency_key": "draft-42"}
+    form = {
+        "summary": "Scanner jams",
+        "company_id": 250,
+        "board_id": 1,
+        "idempotency_key": "draft-42",
+    }
     first = jordan.post("/tickets/new/create/", form, headers=HX)
     again = jordan.post("/tickets/new/create/", form, headers=HX)
 
     assert first.status_code == again.status_code == 204
     trigger = _trigger(first)
     assert trigger["closeModal"] is True and trigger["ticketCreated"]["id"]
-    assert trigger["toast"]["message"] == f"Ticket #{trigger['ticketCreated']['id']} created in ConnectWise"
+    assert (
+        trigger["toast"]["message"]
+        == f"Ticket #{trigger['ticketCreated']['id']} created in ConnectWise"
+    )
     assert sim_stats()["routes"]["POST /service/tickets"] == 1
 
 
 def test_create_validation_errors_render_inline_and_keep_the_draft(jordan) -> None:
     response = jordan.post(
         "/tickets/new/create/",
-        {"summary": "x" * 101, "company_id": 250, "board_id": 2, "status_id": 100, "idempotency_key": "d"},
+        {
+            "summary": "x" * 101,
+            "company_id": 250,
+            "board_id": 2,
+            "status_id": 100,
+            "idempotency_key": "d",
+        },
         headers=HX,
     )
     html = response.content.decode()

@@ -1,0 +1,85 @@
+"""Service guarantees that the API and HTML tests don't reach: lost answers, ignored writes."""
+
+from __future__ import annotations
+
+import pytest
+
+from psa.providers.base import PSAChangeNotApplied, PSAUnavailable, TicketCreatePayload
+from psa.selectors import provider_for_account
+from tickets import services
+from tickets.models import TicketAuditEntry, TicketCreateRequest
+
+pytestmark = pytest.mark.django_db
+
+PAYLOAD = TicketCreatePayload(summary="Wi-Fi drops in the warehouse", company_id=252, board_id=2)
+
+
+def test_a_create_whose_answer_was_lost_is_found_not_filed_twice(demo, sim_stats, monkeypatch):
+    provider = provider_for_account(account=demo.bayside)
+    real_create = provider.create_ticket
+
+    def create_then_lose_the_answer(*, payload):
+        real_create(payload=payload)
+        raise PSAUnavailable("ConnectWise did not answer in time.")
+
+    monkeypatch.setattr(provider, "create_ticket", create_then_lose_the_answer)
+    ticket = services.ticket_create(
+        account=demo.bayside, user=demo.jordan, payload=PAYLOAD, idempotency_key="lost-1"
+    )
+    monkeypatch.undo()
+    again = services.ticket_create(
+        account=demo.bayside, user=demo.jordan, payload=PAYLOAD, idempotency_key="lost-1"
+    )
+
+    assert ticket.summary == PAYLOAD.summary and again.id == ticket.id
+    assert sim_stats()["routes"]["POST /service/tickets"] == 1
+
+
+def test_a_create_that_never_reached_connectwise_can_be_retried(demo, monkeypatch):
+    provider = provider_for_account(account=demo.bayside)
+
+    def unreachable(*, payload):
+        raise PSAUnavailable("ConnectWise did not answer.")
+
+    monkeypatch.setattr(provider, "create_ticket", unreachable)
+    with pytest.raises(PSAUnavailable):
+        services.ticket_create(
+            account=demo.bayside, user=demo.jordan, payload=PAYLOAD, idempotency_key="retry-1"
+        )
+    monkeypatch.undo()
+
+    assert not TicketCreateRequest.objects.filter(key="retry-1").exists()
+    ticket = services.ticket_create(
+        account=demo.bayside, user=demo.jordan, payload=PAYLOAD, idempotency_key="retry-1"
+    )
+    assert ticket.id
+
+
+def test_a_draft_being_created_is_not_sent_again(demo):
+    TicketCreateRequest.objects.create(account=demo.bayside, user=demo.jordan, key="busy")
+    with pytest.raises(services.CreateInProgress):
+        services.ticket_create(
+            account=demo.bayside, user=demo.jordan, payload=PAYLOAD, idempotency_key="busy"
+        )
+
+
+def test_a_status_change_connectwise_ignored_is_reported_honestly(demo, monkeypatch):
+    provider = provider_for_account(account=demo.bayside)
+    monkeypatch.setattr(provider, "update_status", lambda **kwargs: None)  # 200, nothing changed
+
+    with pytest.raises(PSAChangeNotApplied, match="still"):
+        services.ticket_status_update(
+            account=demo.bayside, user=demo.jordan, ticket_id=1000, status_id=110
+        )
+    entry = TicketAuditEntry.objects.get(action="status")
+    assert entry.outcome == "failed" and entry.before["status"] == "Scheduled"
+
+
+def test_a_resource_connectwise_dropped_is_reported_honestly(demo, monkeypatch):
+    provider = provider_for_account(account=demo.bayside)
+    monkeypatch.setattr(provider, "add_resource", lambda **kwargs: None)
+
+    with pytest.raises(PSAChangeNotApplied):
+        services.ticket_resource_add(
+            account=demo.bayside, user=demo.jordan, ticket_id=1000, member_id=18
+        )
