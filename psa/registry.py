@@ -11,28 +11,30 @@ from collections.abc import Callable
 
 from django.conf import settings
 
+from .cooldown import CacheCooldown
 from .models import PSAConnection
 from .providers.base import PSAProvider
-from .providers.connectwise.client import ConnectWiseConfig
+from .providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
 from .providers.connectwise.provider import ConnectWiseProvider
 
 
 def _connectwise(connection: PSAConnection) -> PSAProvider:
-    return ConnectWiseProvider(
-        ConnectWiseConfig(
-            site_url=connection.site,
-            company_id=connection.company_id,
-            public_key=connection.public_key,
-            private_key=connection.private_key,
-            client_id=connection.client_id,
-            codebase=connection.codebase,
-            api_version=connection.api_version,
-            connect_timeout=settings.PSA_CONNECT_TIMEOUT,
-            read_timeout=settings.PSA_READ_TIMEOUT,
-            max_retries=settings.PSA_MAX_RETRIES,
-            retry_after_cap=settings.PSA_RETRY_AFTER_CAP,
-        )
+    config = ConnectWiseConfig(
+        site_url=connection.site,
+        company_id=connection.company_id,
+        public_key=connection.public_key,
+        private_key=connection.private_key,
+        client_id=connection.client_id,
+        codebase=connection.codebase,
+        api_version=connection.api_version,
+        connect_timeout=settings.PSA_CONNECT_TIMEOUT,
+        read_timeout=settings.PSA_READ_TIMEOUT,
+        max_retries=settings.PSA_MAX_RETRIES,
+        retry_after_cap=settings.PSA_RETRY_AFTER_CAP,
     )
+    # Unsaved connections (a credentials check) must not share or set a tenant's cooldown.
+    cooldown = CacheCooldown(f"psa:cooldown:{connection.pk}") if connection.pk else None
+    return ConnectWiseProvider(client=ConnectWiseClient(config, cooldown=cooldown))
 
 
 PROVIDERS: dict[str, Callable[[PSAConnection], PSAProvider]] = {

@@ -26,7 +26,7 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
@@ -67,6 +67,14 @@ FIELD_NAMES = {
 
 Params = Mapping[str, str | int | bool | None]
 Sleep = Callable[[float], None]
+
+
+class Cooldown(Protocol):
+    """Shared memory of a tenant's 429s, so every web node backs off, not just the one that hit it."""
+
+    def remaining(self) -> float: ...
+
+    def start(self, seconds: float) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +156,10 @@ class ConnectWiseClient:
         sleep: Sleep = time.sleep,
         jitter: Callable[[], float] = random.random,
         backoff_base: float = 0.5,
+        cooldown: Cooldown | None = None,
     ) -> None:
         self.config = config
+        self._cooldown = cooldown
         self._sleep = sleep
         self._jitter = jitter
         self._backoff_base = backoff_base
@@ -255,6 +265,11 @@ class ConnectWiseClient:
             raise PSANotConfigured(
                 f"The ConnectWise connection settings cannot be used: {self._config_problem}"
             )
+        if self._cooldown is not None and (wait := self._cooldown.remaining()) > 0:
+            raise PSARateLimited(
+                f"ConnectWise asked us to slow down. Try again in {wait:.0f} seconds.",
+                retry_after=wait,
+            )
         url = f"{self.config.api_root}/{path.lstrip('/')}"
         route = route_template("/" + path.lstrip("/"))
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
@@ -315,6 +330,8 @@ class ConnectWiseClient:
                     else:
                         self._sleep(retry_after)
                     continue
+                if self._cooldown is not None and retry_after:
+                    self._cooldown.start(retry_after)
                 raise self._rate_limited(response, retry_after)
             if status in RETRY_STATUSES and not last:
                 self._backoff(attempt)
