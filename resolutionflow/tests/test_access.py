@@ -1,17 +1,51 @@
+import re
+
 import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
 
 from psa.tests.factories import MembershipFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/account/integrations/"]
+PUBLIC = {"/accounts/login/", "/healthz"}
+
+
+def _every_url(patterns=None, prefix: str = "") -> list[str]:
+    """A concrete URL for every route we serve (admin aside: Django guards it itself)."""
+    urls = []
+    for entry in patterns if patterns is not None else get_resolver().url_patterns:
+        route = prefix + str(entry.pattern)
+        if route.startswith("admin/"):
+            continue
+        if isinstance(entry, URLResolver):
+            urls += _every_url(entry.url_patterns, route)
+        elif isinstance(entry, URLPattern):
+            urls.append("/" + re.sub(r"<(?:int:)?\w+>", "1", route).lstrip("^").rstrip("$"))
+    return sorted(set(urls) - PUBLIC)
+
+
+PAGES = [url for url in _every_url() if not url.startswith("/api/")]
+API = [url for url in _every_url() if url.startswith("/api/")]
+
+
+def test_the_route_lists_cover_the_app() -> None:
+    assert "/tickets/" in PAGES and "/tickets/1/panel/" in PAGES
+    assert "/api/integrations/psa/tickets/search" in API
+
+
+@pytest.mark.parametrize("path", API)
+def test_every_api_endpoint_refuses_anonymous_requests(client, path) -> None:
+    for method in ("get", "post"):
+        response = getattr(client, method)(path)
+        assert response.status_code == 401, (method, path, response.status_code)
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_pages_send_anonymous_users_to_sign_in(client, path) -> None:
-    response = client.get(path)
-    assert response.status_code == 302
-    assert response["Location"].startswith("/accounts/login/?next=")
+    for method in ("get", "post"):
+        response = getattr(client, method)(path)
+        assert response.status_code == 302, (method, path)
+        assert response["Location"].startswith("/accounts/login/?next=")
 
 
 @pytest.mark.parametrize("path", PAGES)
