@@ -178,7 +178,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
             active_filters=_active_filter_names(context["filter_bar"], query),
         )
     if _is_partial(request) and request.headers.get("HX-Target") == "results":
-        return render(request, "tickets/list.html#results", context)
+        # Only an htmx swap carries the status filter out of band; a full page has its own.
+        return render(request, "tickets/list.html#results", {**context, "partial": True})
     if query.ticket:
         try:
             context["panel"] = _panel_context(request, _ticket_for_panel(account, query.ticket))
