@@ -126,6 +126,10 @@
     if (target && target.id === "panel") openPanel();
     if (target && target.id === "modal-body") openModal();
     if (target && target.classList && target.classList.contains("combobox-list")) {
+      // A late answer (a focus load, a search still in its typing delay) must not reopen the
+      // list once a company has been picked; typing again clears the pick and shows it.
+      var picked = target.parentElement.querySelector("[data-combobox-value]");
+      if (picked && picked.value) return;
       target.hidden = false;
       var input = target.parentElement.querySelector("[data-combobox-input]");
       if (input) input.setAttribute("aria-expanded", "true");
