@@ -1,0 +1,78 @@
+"""ConnectWise failing: inline, retryable messages and no lost work, never a blank page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+
+def test_connectwise_down_shows_an_inline_retryable_message(jordan_page, sim) -> None:
+    page = jordan_page
+    sim.config(fail_rate=1.0)
+
+    page.select_option("select[name=board]", label="Onboarding")
+
+    error = page.locator("#results .psa-error")
+    expect(error).to_be_visible()
+    expect(error).to_contain_text("ConnectWise could not be reached.")
+    expect(page.locator("#filters")).to_be_visible()  # the page is still there
+    expect(page.locator("li.ticket-row")).to_have_count(0)
+    retry = error.get_by_role("button", name="Retry")
+    expect(retry).to_be_visible()
+
+    sim.config(fail_rate=0.0)
+    retry.click()
+
+    expect(page.locator("#results .psa-error")).to_have_count(0)
+    expect(page.locator("#results .results-head")).to_contain_text(re.compile(r"Showing 1–"))
+    assert set(page.locator("li.ticket-row .t-board").all_inner_texts()) == {"Onboarding"}
+    expect(page.locator("#filters")).to_have_count(1)  # not a page inside the page
+    expect(page.locator("main h1")).to_have_count(1)
+
+
+def test_full_page_load_while_down_is_a_page_with_the_message(jordan_page, sim) -> None:
+    page = jordan_page
+    sim.config(fail_rate=1.0)
+
+    response = page.goto("/tickets/?board=3")
+
+    assert response is not None and response.status < 500
+    expect(page.locator("main h1")).to_have_text("Tickets")
+    expect(page.locator("#results .psa-error")).to_contain_text("ConnectWise could not be reached.")
+    expect(page.locator("body")).not_to_contain_text("Traceback")
+
+    sim.config(fail_rate=0.0)
+    page.locator("#results .psa-error").get_by_role("button", name="Retry").click()
+
+    expect(page.locator("#results .results-head")).to_contain_text(re.compile(r"Showing 1–"))
+    expect(page.locator("main h1")).to_have_count(1)
+
+
+def test_panel_opens_from_the_row_while_connectwise_is_down(jordan_page, sim) -> None:
+    page = jordan_page
+    link = page.locator("li.ticket-row a.ticket-link").first
+    ticket_id = link.get_attribute("data-ticket-id")
+    summary = link.locator(".t-summary").inner_text()
+    sim.config(fail_rate=1.0)
+
+    link.click()
+
+    # the shell comes from the row: no ConnectWise call needed
+    expect(page.locator("#panel")).to_be_visible()
+    expect(page.locator("#panel-title")).to_have_text(summary)
+    expect(page.locator("#panel .t-id-copy")).to_have_text(f"#{ticket_id}")
+    expect(page.locator("#panel .psa-error").first).to_contain_text(
+        "ConnectWise could not be reached."
+    )
+
+    sim.config(fail_rate=0.0)
+    for button in page.locator("#panel .psa-error").get_by_role("button", name="Retry").all():
+        button.click()
+
+    expect(page.locator("#notes-feed li.note").first).to_be_visible()
+    expect(page.locator("#panel .psa-error")).to_have_count(0)
+    expect(page.locator("#panel-resources select[name=member_id]")).to_be_visible()
