@@ -66,7 +66,7 @@ def _priorities(ctx: OptionContext) -> list[Option]:
 
 
 def _assigned(ctx: OptionContext) -> list[Option]:
-    options = [Option("all", "Anyone")]
+    options = [Option("", "Anyone")]  # the default stays out of the URL
     if ctx.has_mapping:
         options.append(Option("me", "Me"))
     options.append(Option("unassigned", "Unassigned"))
