@@ -35,10 +35,10 @@ Public API (imported by the provider's property-based tests; keep it stable)::
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Any
 
 __all__ = [
@@ -522,28 +522,36 @@ def _compare(op: str, actual: object, expected: object) -> bool | None:
     return _compare_scalar(op, actual, expected)
 
 
+_Predicate3 = Callable[[dict[str, Any]], bool | None]
+
+
+def _junction(operands: Sequence[_Predicate3], *, decisive: bool) -> _Predicate3:
+    """SQL's three-valued AND (``decisive=False``) or OR (``decisive=True``).
+
+    The first operand that gives the decisive value settles it; otherwise one unknown operand
+    makes the whole unknown.
+    """
+
+    def junction(record: dict[str, Any]) -> bool | None:
+        unknown = False
+        for operand in operands:
+            result = operand(record)
+            if result is decisive:
+                return decisive
+            if result is None:
+                unknown = True
+        return None if unknown else not decisive
+
+    return junction
+
+
 def _evaluate3(node: Node, record: dict[str, Any]) -> bool | None:
     if isinstance(node, Comparison):
         parts = tuple(node.field.split("/"))
         return _compare(node.op, _lookup(record, parts), node.value)
-    if isinstance(node, And):
-        unknown = False
-        for operand in node.operands:
-            result = _evaluate3(operand, record)
-            if result is False:
-                return False
-            if result is None:
-                unknown = True
-        return None if unknown else True
-    if isinstance(node, Or):
-        unknown = False
-        for operand in node.operands:
-            result = _evaluate3(operand, record)
-            if result is True:
-                return True
-            if result is None:
-                unknown = True
-        return None if unknown else False
+    if isinstance(node, And | Or):
+        operands = [partial(_evaluate3, operand) for operand in node.operands]
+        return _junction(operands, decisive=isinstance(node, Or))(record)
     if isinstance(node, Not):
         result = _evaluate3(node.operand, record)
         return None if result is None else not result
@@ -617,37 +625,11 @@ def _compile_comparison(n: Comparison) -> Callable[[dict[str, Any]], bool | None
 def compile_predicate(node: Node) -> Callable[[dict[str, Any]], bool]:
     """A fast predicate for filtering many records with one expression."""
 
-    def build(n: Node) -> Callable[[dict[str, Any]], bool | None]:
+    def build(n: Node) -> _Predicate3:
         if isinstance(n, Comparison):
             return _compile_comparison(n)
-        if isinstance(n, And):
-            children = [build(o) for o in n.operands]
-
-            def conj(record: dict[str, Any]) -> bool | None:
-                unknown = False
-                for child in children:
-                    result = child(record)
-                    if result is False:
-                        return False
-                    if result is None:
-                        unknown = True
-                return None if unknown else True
-
-            return conj
-        if isinstance(n, Or):
-            children = [build(o) for o in n.operands]
-
-            def disj(record: dict[str, Any]) -> bool | None:
-                unknown = False
-                for child in children:
-                    result = child(record)
-                    if result is True:
-                        return True
-                    if result is None:
-                        unknown = True
-                return None if unknown else False
-
-            return disj
+        if isinstance(n, And | Or):
+            return _junction([build(o) for o in n.operands], decisive=isinstance(n, Or))
         inner = build(n.operand)
 
         def neg(record: dict[str, Any]) -> bool | None:

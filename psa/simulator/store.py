@@ -204,6 +204,9 @@ class TenantStore:
     def find_company(self, ref: object) -> dict[str, Any] | None:
         return self._find_by_ref("companies", ref, "identifier")
 
+    def find_schedule_type(self, ref: object) -> dict[str, Any] | None:
+        return self._find_by_ref("scheduleTypes", ref, "identifier")
+
     def _find_by_ref(self, collection: str, ref: object, key: str) -> dict[str, Any] | None:
         if not isinstance(ref, dict):
             return None

@@ -1,0 +1,64 @@
+"""The configurations (devices) attached to a ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from psa.simulator.errors import Validator, not_found
+from psa.simulator.store import TenantStore, utc_now
+from psa.simulator.writes.audit import mark_updated
+
+
+def ticket_configurations(store: TenantStore, ticket_id: int) -> list[dict[str, Any]]:
+    ids = [
+        link["configurationId"]
+        for link in store.ticket_configurations
+        if link["ticketId"] == ticket_id
+    ]
+    found = (store.get("configurations", config_id) for config_id in sorted(set(ids)))
+    return [c for c in found if c is not None]
+
+
+def _find_configuration(store: TenantStore, device_identifier: object) -> dict[str, Any] | None:
+    wanted = str(device_identifier).lower()
+    return next(
+        (
+            c
+            for c in store.records("configurations")
+            if str(c.get("deviceIdentifier", "")).lower() == wanted
+        ),
+        None,
+    )
+
+
+def ticket_configuration_add(
+    store: TenantStore, ticket: dict[str, Any], body: object
+) -> dict[str, Any]:
+    validator = Validator("configuration")
+    configuration = None
+    if not isinstance(body, dict) or (
+        body.get("id") is None and body.get("deviceIdentifier") is None
+    ):
+        validator.invalid("id", "id or deviceIdentifier is required.", code="MissingRequiredField")
+    elif body.get("id") is not None:
+        configuration = store.get("configurations", body.get("id"))
+    else:
+        configuration = _find_configuration(store, body.get("deviceIdentifier"))
+    if not validator.errors and configuration is None:
+        validator.invalid("id", "The configuration was not found.")
+    validator.raise_if_any()
+    assert configuration is not None
+    link = {"ticketId": ticket["id"], "configurationId": configuration["id"]}
+    # Attaching twice is not an error, and not a change either.
+    if link not in store.ticket_configurations:
+        store.ticket_configurations.append(link)
+        mark_updated(store, "tickets", ticket, utc_now())
+    return configuration
+
+
+def ticket_configuration_remove(store: TenantStore, ticket: dict[str, Any], config_id: int) -> None:
+    link = {"ticketId": ticket["id"], "configurationId": config_id}
+    if link not in store.ticket_configurations:
+        raise not_found(f"Configuration {config_id} is not attached to ticket {ticket['id']}.")
+    store.ticket_configurations.remove(link)
+    mark_updated(store, "tickets", ticket, utc_now())
