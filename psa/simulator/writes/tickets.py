@@ -83,6 +83,8 @@ def ticket_create(store: TenantStore, body: object) -> dict[str, Any]:
     check_summary(validator, body.get("summary"))
     resolved = resolve_references(store, validator, {}, body)
     check_field_types(validator, body, SCALAR_FIELDS)
+    if body.get("site") is not None and not isinstance(body["site"], dict):
+        validator.invalid("site", "The field site has an invalid value.")
     validator.raise_if_any()
 
     api = store.api_member

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, TypeGuard
 
 from psa.simulator.errors import FieldError, Validator, bad_request
@@ -31,8 +31,12 @@ def check_field_types(validator: Validator, values: dict[str, Any], types: Field
 
 
 def parse_datetime(value: object) -> datetime:
-    """A ConnectWise date such as ``2026-01-01T09:00:00Z`` (ValueError when it is not one)."""
-    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    """A ConnectWise date such as ``2026-01-01T09:00:00Z`` (ValueError when it is not one).
+
+    A date without an offset is UTC, so any two dates can be compared or subtracted.
+    """
+    parsed = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def check_datetimes(validator: Validator, values: dict[str, Any], *names: str) -> None:

@@ -397,3 +397,27 @@ def test_patch_closed_flag_moves_to_a_closed_status_of_the_board(sim):
         f"/service/tickets/{ticket['id']}", [{"op": "replace", "path": "closedFlag", "value": True}]
     ).json
     assert closed["status"]["name"] == "Closed" and closed["closedFlag"] is True
+
+
+def test_a_site_that_is_not_an_object_is_a_validation_error_not_a_crash(sim):
+    resp = sim.post(
+        "/service/tickets",
+        {"summary": "Site check", "company": {"id": 250}, "board": {"id": 1}, "site": "x"},
+    )
+    assert resp.status == 400
+    assert [e["field"] for e in resp.json["errors"]] == ["site"]
+
+
+def test_schedule_dates_with_and_without_an_offset_can_be_mixed(sim):
+    resp = sim.post(
+        "/schedule/entries",
+        {
+            "objectId": 1000,
+            "type": {"identifier": "S"},
+            "member": {"id": 17},
+            "dateStart": "2026-01-02",
+            "dateEnd": "2026-01-02T09:15:00+00:00",
+        },
+    )
+    assert resp.status == 201
+    assert resp.json["hours"] == pytest.approx(9.25)
