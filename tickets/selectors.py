@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -57,17 +58,35 @@ def ticket_search(
             )
         filters = replace(filters, me_identifier=me.identifier)
     provider = provider_for_account(account=account)
-    return provider.search_tickets(
+    result = provider.search_tickets(
         filters=filters, page=max(1, page), page_size=min(max(1, page_size), MAX_PAGE_SIZE)
     )
+    return replace(result, items=tuple(_with_assignee_names(account, result.items)))
 
 
 def ticket_get(*, account: Account, ticket_id: int) -> PSATicket:
-    return provider_for_account(account=account).get_ticket(ticket_id=ticket_id)
+    ticket = provider_for_account(account=account).get_ticket(ticket_id=ticket_id)
+    return _with_assignee_names(account, [ticket])[0]
 
 
 def ticket_context_get(*, account: Account, ticket_id: int) -> PSATicketContext:
-    return provider_for_account(account=account).get_ticket_context(ticket_id=ticket_id)
+    context = provider_for_account(account=account).get_ticket_context(ticket_id=ticket_id)
+    return replace(context, ticket=_with_assignee_names(account, [context.ticket])[0])
+
+
+def _with_assignee_names(account: Account, tickets: Sequence[PSATicket]) -> list[PSATicket]:
+    """ConnectWise lists assignees by identifier only; names come from the cached member list."""
+    names = {m.identifier.casefold(): m.name for m in reference_data_get(account=account).members}
+    return [
+        replace(
+            t,
+            assignees=tuple(
+                replace(a, name=a.name or names.get(a.identifier.casefold(), ""))
+                for a in t.assignees
+            ),
+        )
+        for t in tickets
+    ]
 
 
 def ticket_resources_list(*, account: Account, ticket_id: int) -> list[PSAResource]:

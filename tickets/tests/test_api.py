@@ -359,3 +359,8 @@ def test_failed_mutations_are_audited(jordan_api, sim_config) -> None:
     jordan_api.post(f"{BASE}/tickets/1000/notes", {"text": "x"}, format="json")
     entry = TicketAuditEntry.objects.get(action="note")
     assert entry.outcome == "failed" and entry.ticket_id == 1000 and entry.message
+
+
+def test_assignees_carry_member_names(jordan_api) -> None:
+    ticket = jordan_api.get(f"{BASE}/tickets/1000").json()
+    assert ticket["assignees"] == [{"identifier": "lmartin", "name": "Lucia Martin"}]
