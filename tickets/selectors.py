@@ -69,8 +69,13 @@ def ticket_get(*, account: Account, ticket_id: int) -> PSATicket:
     return _with_assignee_names(account, [ticket])[0]
 
 
-def ticket_context_get(*, account: Account, ticket_id: int) -> PSATicketContext:
-    context = provider_for_account(account=account).get_ticket_context(ticket_id=ticket_id)
+def ticket_context_get(
+    *, account: Account, ticket_id: int, known: PSATicket | None = None
+) -> PSATicketContext:
+    """`known`: the ticket as just listed, so its contact and parent load in the same wave."""
+    context = provider_for_account(account=account).get_ticket_context(
+        ticket_id=ticket_id, known=known
+    )
     return replace(context, ticket=_with_assignee_names(account, [context.ticket])[0])
 
 

@@ -222,7 +222,10 @@ def ticket_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @account_required
 @psa_errors_inline
 def ticket_context(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    context = selectors.ticket_context_get(account=_account(request), ticket_id=ticket_id)
+    account = _account(request)
+    context = selectors.ticket_context_get(
+        account=account, ticket_id=ticket_id, known=cache.get(_row_key(account, ticket_id))
+    )
     return render(
         request, "tickets/panel.html#context", {"context": context, "ticket": context.ticket}
     )

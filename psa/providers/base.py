@@ -297,7 +297,14 @@ class PSAProvider(abc.ABC):
     def get_ticket(self, *, ticket_id: int) -> PSATicket: ...
 
     @abc.abstractmethod
-    def get_ticket_context(self, *, ticket_id: int) -> PSATicketContext: ...
+    def get_ticket_context(
+        self, *, ticket_id: int, known: PSATicket | None = None
+    ) -> PSATicketContext:
+        """Ticket, company, contact, configurations, notes, related tickets.
+
+        `known` is the ticket as last seen (a list row): a hint that lets a provider fetch
+        dependent records in parallel instead of after the ticket; the result never trusts it.
+        """
 
     @abc.abstractmethod
     def list_resources(self, *, ticket_id: int) -> list[PSAResource]: ...

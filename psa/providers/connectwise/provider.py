@@ -62,6 +62,11 @@ from psa.providers.connectwise.conditions import (
 )
 from psa.providers.connectwise.parallel import run_parallel
 
+
+def _nothing() -> None:
+    return None
+
+
 # Most urgent first (lower priority sort = more urgent), then newest.
 TICKET_ORDER = "priority/sort asc, id desc"
 # A summary holds at most 100 characters, so longer search text can never match; the cap only
@@ -198,8 +203,14 @@ class ConnectWiseProvider(PSAProvider):
     def get_ticket(self, *, ticket_id: int) -> PSATicket:
         return mapping.ticket_from_cw(self._ticket_raw(ticket_id))
 
-    def get_ticket_context(self, *, ticket_id: int) -> PSATicketContext:
-        raw, raw_notes, raw_configs, raw_children = run_parallel(
+    def get_ticket_context(
+        self, *, ticket_id: int, known: PSATicket | None = None
+    ) -> PSATicketContext:
+        # With the ticket as it was just listed (`known`), the contact and parent requests go out
+        # with the first wave; only what has changed since needs a second one.
+        early_contact_id = known.contact_id if known else None
+        early_parent_id = known.parent_ticket_id if known else None
+        raw, raw_notes, raw_configs, raw_children, early_contact, early_parent = run_parallel(
             lambda: self._ticket_raw(ticket_id),
             lambda: self.client.get_all(
                 f"/service/tickets/{ticket_id}/notes", {"orderBy": "id asc"}
@@ -213,6 +224,8 @@ class ConnectWiseProvider(PSAProvider):
                     "orderBy": "id asc",
                 },
             ),
+            (lambda: self._contact_or_none(early_contact_id)) if early_contact_id else _nothing,
+            (lambda: self._related(early_parent_id, "parent")) if early_parent_id else _nothing,
         )
         ticket = mapping.ticket_from_cw(raw)
         merged = raw.get("mergedParentTicket")
@@ -220,22 +233,31 @@ class ConnectWiseProvider(PSAProvider):
         configs_need_detail = [
             c["id"] for c in raw_configs if isinstance(c.get("id"), int) and "type" not in c
         ]
-
-        def nothing() -> None:
-            return None
+        contact_id, parent_id = ticket.contact_id, ticket.parent_ticket_id
 
         contact, parent, merged_parent, detailed_configs = run_parallel(
-            (lambda: self._contact(ticket, raw)) if ticket.contact_id else nothing,
-            (lambda: self._related(ticket.parent_ticket_id, "parent"))
-            if ticket.parent_ticket_id
-            else nothing,
+            (lambda: early_contact)
+            if contact_id == early_contact_id
+            else (lambda: self._contact_or_none(contact_id)),
+            (lambda: early_parent)
+            if parent_id == early_parent_id
+            else (lambda: self._related(parent_id, "parent")),
             (lambda: self._related(merged_id, "merged_parent"))
             if isinstance(merged_id, int)
-            else nothing,
+            else _nothing,
             (lambda: self._configuration_details(configs_need_detail))
             if configs_need_detail
-            else nothing,
+            else _nothing,
         )
+        if contact is None and contact_id is not None:
+            # The contact was deleted since; what the ticket itself remembers is still useful.
+            contact = PSAContact(
+                id=contact_id,
+                name=ticket.contact_name,
+                company_id=ticket.company_id,
+                email=str(raw.get("contactEmailAddress") or ""),
+                phone=str(raw.get("contactPhoneNumber") or ""),
+            )
 
         configurations = [mapping.configuration_from_cw(c) for c in raw_configs]
         if detailed_configs:
@@ -567,21 +589,13 @@ class ConnectWiseProvider(PSAProvider):
             self._member_identifiers[member_id] = member.identifier
         return member.identifier
 
-    def _contact(self, ticket: PSATicket, raw: dict[str, Any]) -> PSAContact | None:
-        assert ticket.contact_id is not None
+    def _contact_or_none(self, contact_id: int | None) -> PSAContact | None:
+        if contact_id is None:
+            return None
         try:
-            return mapping.contact_from_cw(
-                self.client.get(f"/company/contacts/{ticket.contact_id}")
-            )
+            return mapping.contact_from_cw(self.client.get(f"/company/contacts/{contact_id}"))
         except PSANotFound:
-            # The contact was deleted since; what the ticket itself remembers is still useful.
-            return PSAContact(
-                id=ticket.contact_id,
-                name=ticket.contact_name,
-                company_id=ticket.company_id,
-                email=str(raw.get("contactEmailAddress") or ""),
-                phone=str(raw.get("contactPhoneNumber") or ""),
-            )
+            return None
 
     def _related(self, ticket_id: int | None, relation: Any) -> PSARelatedTicket | None:
         if ticket_id is None:

@@ -25,6 +25,7 @@ data cannot exercise it, so it runs against any tenant with realistic data.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import uuid
 from collections.abc import Callable, Iterator
@@ -270,6 +271,20 @@ class PSAProviderContract:
         assert dates == sorted(dates)
         parent = provider.get_ticket_context(ticket_id=child.parent_ticket_id)
         assert any(r.id == child.id and r.relation == "child" for r in parent.related)
+
+    def test_context_with_a_known_row_matches_and_a_stale_one_is_not_trusted(
+        self, provider, every_ticket
+    ):
+        child = next((t for t in every_ticket if t.parent_ticket_id and t.contact_id), None)
+        if child is None:
+            pytest.skip("no ticket with a parent and a contact")
+        plain = provider.get_ticket_context(ticket_id=child.id)
+        hinted = provider.get_ticket_context(ticket_id=child.id, known=child)
+        assert hinted == plain
+
+        other = next(t for t in every_ticket if t.contact_id and t.contact_id != child.contact_id)
+        stale = dataclasses.replace(child, contact_id=other.contact_id, parent_ticket_id=other.id)
+        assert provider.get_ticket_context(ticket_id=child.id, known=stale) == plain
 
     def test_context_notes_and_configurations(self, provider, open_tickets):
         for row in open_tickets[:60]:
