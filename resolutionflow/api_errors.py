@@ -62,7 +62,8 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
 
 
 def psa_error_response(exc: psa.PSAError) -> Response:
-    http_status = next(
+    # An error raised above the provider may carry its own status (e.g. a create in progress).
+    http_status = getattr(exc, "http_status", None) or next(
         (code for cls, code in PSA_STATUS if isinstance(exc, cls)), status.HTTP_502_BAD_GATEWAY
     )
     fields = exc.fields if isinstance(exc, psa.PSAValidationError) else None

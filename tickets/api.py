@@ -3,10 +3,18 @@ and serializing the result. Errors are mapped in resolutionflow.api_errors, not 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import serializers, status
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_doc
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_serializer,
+)
+from rest_framework import exceptions, serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,45 +26,152 @@ from resolutionflow.tenancy import HasAccount
 
 from . import selectors, services
 from . import serializers as out
-from .services import SUMMARY_MAX
+from .services import MAX_ID, SUMMARY_MAX
+
+IDEMPOTENCY_KEY_MAX = 128
+API_ERRORS: dict[int, OpenApiResponse] = {
+    code: OpenApiResponse(out.ErrorSerializer, description=description)
+    for code, description in [
+        (400, "Invalid input, or ConnectWise rejected it; per-field messages in `fields`."),
+        (401, "Not signed in: send `Authorization: Token <key>`."),
+        (403, "Signed in, but not a member of an account."),
+        (404, "No such record in ConnectWise."),
+        (409, "No usable ConnectWise connection yet, or this draft is being created already."),
+        (502, "ConnectWise refused the PSA credentials or sent something unreadable."),
+        (503, "ConnectWise did not answer or is limiting requests (see `Retry-After`)."),
+    ]
+}
+
+
+def _responses(ok: dict[int, Any], *, not_found: bool = False) -> dict[int, Any]:
+    """The operation's success response(s) plus the errors every PSA-backed call can return."""
+    return {**ok, **{c: r for c, r in API_ERRORS.items() if c != 404 or not_found}}
+
+
+def _path_id(name: str, description: str) -> OpenApiParameter:
+    schema = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
+    return OpenApiParameter(name, schema, OpenApiParameter.PATH, description=description)
+
+
+TICKET_ID = _path_id("ticket_id", "The ConnectWise ticket number.")
+MEMBER_ID = _path_id("member_id", "The ConnectWise member id.")
+BOARD_ID = _path_id("board_id", "The ConnectWise service board id.")
+PATH_IDS = {"ticket_id": "Ticket #", "member_id": "Member ", "board_id": "Board "}
+
+
+def _id_field(**kwargs: Any) -> serializers.IntegerField:
+    return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class TextField(serializers.CharField):
+    """A string and only a string: DRF's CharField would quietly turn `0` or `1.5` into text."""
+
+    def to_internal_value(self, data: Any) -> str:
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+class ApiSchema(AutoSchema):
+    """drf-spectacular's inspector, told three things it cannot see in our views."""
+
+    def _get_parameters(self) -> list[dict[str, Any]]:
+        # DRF reads an empty optional query parameter (`?board_id=`) as "not given".
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
+        return parameters
+
+    def _get_request_for_media_type(self, serializer: Any, direction: Any = "request") -> Any:
+        # Our PATCH bodies are commands with required fields, not partial updates of a resource.
+        method, self.method = self.method, ("PUT" if self.method == "PATCH" else self.method)
+        try:
+            return super()._get_request_for_media_type(serializer, direction)
+        finally:
+            self.method = method
+
+    def get_description(self) -> str:  # type: ignore[override]  # drf-spectacular's signature
+        # The method's or the view's own docstring, not AccountApi's on every operation.
+        view = type(self.view)
+        action_doc = get_doc(getattr(view, self.method.lower(), None))
+        return action_doc or (get_doc(view) if view.__doc__ else "")
 
 
 class AccountApi(APIView):
     """Signed in (session or token) and a member of an account; the account scopes every call."""
 
     permission_classes = [IsAuthenticated, HasAccount]
+    schema = ApiSchema()
 
     @property
     def account(self) -> Any:
         return self.request.membership.account  # type: ignore[attr-defined]
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """After auth: an id in the path that cannot exist in ConnectWise (ids are 32-bit) is a
+        404 without asking ConnectWise, whatever the route converter let through."""
+        super().initial(request, *args, **kwargs)
+        for name, label in PATH_IDS.items():
+            value = kwargs.get(name)
+            if value is not None and not 1 <= value <= MAX_ID:
+                raise exceptions.NotFound(f"{label}{value} was not found in ConnectWise.")
+
 
 def _assigned(value: str) -> str | int:
-    value = value.strip().lower()
+    value = value.strip().lower() or "all"
     if value in {"me", "unassigned", "all"}:
         return value
-    if value.isdigit():
+    # Plain ASCII digits only: str.isdigit() also accepts "²" (which int() refuses) and any
+    # number of digits (int() refuses more than 4300).
+    if re.fullmatch(r"[0-9]{1,10}", value) and 1 <= int(value) <= MAX_ID:
         return int(value)
     raise serializers.ValidationError("Use me, unassigned, all or a member id.")
+
+
+def _idempotency_key(request: Request) -> str | None:
+    """The create's `Idempotency-Key`: printable ASCII, at most 128 characters (a UUID fits)."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None or not key.strip():
+        return None
+    key = key.strip()
+    if len(key) > IDEMPOTENCY_KEY_MAX or not (key.isascii() and key.isprintable()):
+        raise serializers.ValidationError(
+            {
+                "Idempotency-Key": [
+                    f"Send at most {IDEMPOTENCY_KEY_MAX} printable ASCII characters, "
+                    "e.g. a UUID per draft."
+                ]
+            }
+        )
+    return key
 
 
 class TicketSearchApi(AccountApi):
     class FilterSerializer(serializers.Serializer):
         search = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
-        board_id = serializers.IntegerField(required=False, min_value=1)
-        status_id = serializers.IntegerField(required=False, min_value=1)
-        priority_id = serializers.IntegerField(required=False, min_value=1)
-        company_id = serializers.IntegerField(required=False, min_value=1)
-        assigned = serializers.CharField(required=False, default="all")
+        board_id = _id_field(required=False)
+        status_id = _id_field(required=False)
+        priority_id = _id_field(required=False)
+        company_id = _id_field(required=False)
+        assigned = serializers.CharField(
+            required=False,
+            allow_blank=True,
+            default="all",
+            help_text="me, unassigned, all (the default, also when blank) or a member id.",
+        )
         assigned_to_me = serializers.BooleanField(required=False, default=False)
         include_closed = serializers.BooleanField(required=False, default=False)
-        page = serializers.IntegerField(required=False, min_value=1, default=1)
+        page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID, default=1)
         page_size = serializers.IntegerField(required=False, min_value=1, max_value=100, default=25)
 
         def validate_assigned(self, value: str) -> str | int:
             return _assigned(value)
 
-    @extend_schema(parameters=[FilterSerializer], responses=out.TicketListResponseSerializer)
+    @extend_schema(
+        parameters=[FilterSerializer],
+        responses=_responses({200: out.TicketListResponseSerializer}),
+    )
     def get(self, request: Request) -> Response:
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -81,27 +196,28 @@ class TicketSearchApi(AccountApi):
 
 
 class TicketCreateApi(AccountApi):
+    @extend_schema_serializer(component_name="TicketCreatePayload")
     class InputSerializer(serializers.Serializer):
-        summary = serializers.CharField(max_length=SUMMARY_MAX)
-        company_id = serializers.IntegerField(min_value=1)
-        board_id = serializers.IntegerField(min_value=1)
-        status_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-        priority_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-        description = serializers.CharField(
-            required=False, allow_blank=True, allow_null=True, max_length=10000
-        )
-        assigned_member_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
-        contact_id = serializers.IntegerField(min_value=1, required=False, allow_null=True)
+        summary = TextField(max_length=SUMMARY_MAX)
+        company_id = _id_field()
+        board_id = _id_field()
+        status_id = _id_field(required=False, allow_null=True)
+        priority_id = _id_field(required=False, allow_null=True)
+        description = TextField(required=False, allow_blank=True, allow_null=True, max_length=10000)
+        assigned_member_id = _id_field(required=False, allow_null=True)
+        contact_id = _id_field(required=False, allow_null=True)
 
     @extend_schema(
         request=InputSerializer,
-        responses={201: out.TicketCreatedSerializer},
+        responses=_responses({201: out.TicketCreatedSerializer}),
         parameters=[
             OpenApiParameter(
                 "Idempotency-Key",
+                {"type": "string", "maxLength": IDEMPOTENCY_KEY_MAX, "pattern": "^[ -~]*$"},
                 location=OpenApiParameter.HEADER,
                 required=False,
-                description="One per draft: a retried create returns the first ticket.",
+                description="One per draft (e.g. a UUID): a retried create returns the first "
+                "ticket instead of filing a second one.",
             )
         ],
     )
@@ -112,7 +228,7 @@ class TicketCreateApi(AccountApi):
             account=self.account,
             user=request.user,
             payload=TicketCreatePayload(**data.validated_data),
-            idempotency_key=request.headers.get("Idempotency-Key"),
+            idempotency_key=_idempotency_key(request),
         )
         body = {
             "id": ticket.id,
@@ -127,24 +243,35 @@ class TicketCreateApi(AccountApi):
 
 
 class TicketDetailApi(AccountApi):
-    @extend_schema(responses=out.TicketInfoSerializer)
+    @extend_schema(
+        parameters=[TICKET_ID],
+        responses=_responses({200: out.TicketInfoSerializer}, not_found=True),
+    )
     def get(self, request: Request, ticket_id: int) -> Response:
         ticket = selectors.ticket_get(account=self.account, ticket_id=ticket_id)
         return Response(out.TicketInfoSerializer(ticket).data)
 
 
 class TicketContextApi(AccountApi):
-    @extend_schema(responses=out.TicketContextSerializer)
+    @extend_schema(
+        parameters=[TICKET_ID],
+        responses=_responses({200: out.TicketContextSerializer}, not_found=True),
+    )
     def get(self, request: Request, ticket_id: int) -> Response:
         context = selectors.ticket_context_get(account=self.account, ticket_id=ticket_id)
         return Response(out.TicketContextSerializer(context).data)
 
 
 class TicketStatusUpdateApi(AccountApi):
+    @extend_schema_serializer(component_name="TicketStatusUpdatePayload")
     class InputSerializer(serializers.Serializer):
-        status_id = serializers.IntegerField(min_value=1)
+        status_id = _id_field()
 
-    @extend_schema(request=InputSerializer, responses=out.StatusUpdateSerializer)
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[TICKET_ID],
+        responses=_responses({200: out.StatusUpdateSerializer}, not_found=True),
+    )
     def patch(self, request: Request, ticket_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -160,15 +287,23 @@ class TicketStatusUpdateApi(AccountApi):
 class TicketResourcesApi(AccountApi):
     """GET lists the ticket's assignees; POST adds one (two operations on the spec's one path)."""
 
+    @extend_schema_serializer(component_name="TicketResourcePayload")
     class InputSerializer(serializers.Serializer):
-        member_id = serializers.IntegerField(min_value=1)
+        member_id = _id_field()
 
-    @extend_schema(responses=out.ResourceSerializer(many=True))
+    @extend_schema(
+        parameters=[TICKET_ID],
+        responses=_responses({200: out.ResourceSerializer(many=True)}, not_found=True),
+    )
     def get(self, request: Request, ticket_id: int) -> Response:
         resources = selectors.ticket_resources_list(account=self.account, ticket_id=ticket_id)
         return Response(out.ResourceSerializer(resources, many=True).data)
 
-    @extend_schema(request=InputSerializer, responses={201: out.ResourceSerializer})
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[TICKET_ID],
+        responses=_responses({201: out.ResourceSerializer}, not_found=True),
+    )
     def post(self, request: Request, ticket_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -182,7 +317,10 @@ class TicketResourcesApi(AccountApi):
 
 
 class TicketResourceRemoveApi(AccountApi):
-    @extend_schema(responses={204: None})
+    @extend_schema(
+        parameters=[TICKET_ID, MEMBER_ID],
+        responses=_responses({204: None}, not_found=True),
+    )
     def delete(self, request: Request, ticket_id: int, member_id: int) -> Response:
         services.ticket_resource_remove(
             account=self.account, user=request.user, ticket_id=ticket_id, member_id=member_id
@@ -191,11 +329,16 @@ class TicketResourceRemoveApi(AccountApi):
 
 
 class TicketNoteAddApi(AccountApi):
+    @extend_schema_serializer(component_name="TicketNotePayload")
     class InputSerializer(serializers.Serializer):
-        text = serializers.CharField(max_length=20000)
+        text = TextField(max_length=20000)
         type = serializers.ChoiceField(choices=services.NOTE_TYPES, default="discussion")
 
-    @extend_schema(request=InputSerializer, responses={201: out.NoteSerializer})
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[TICKET_ID],
+        responses=_responses({201: out.NoteSerializer}, not_found=True),
+    )
     def post(self, request: Request, ticket_id: int) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -210,10 +353,13 @@ class TicketNoteAddApi(AccountApi):
 
 
 class TicketAiParseApi(AccountApi):
+    @extend_schema_serializer(component_name="TicketAiParsePayload")
     class InputSerializer(serializers.Serializer):
-        prompt = serializers.CharField(max_length=4000)
+        prompt = TextField(max_length=4000)
 
-    @extend_schema(request=InputSerializer, responses=out.AiParseResponseSerializer)
+    @extend_schema(
+        request=InputSerializer, responses=_responses({200: out.AiParseResponseSerializer})
+    )
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -224,14 +370,17 @@ class TicketAiParseApi(AccountApi):
 
 
 class BoardListApi(AccountApi):
-    @extend_schema(responses=out.BoardSerializer(many=True))
+    @extend_schema(responses=_responses({200: out.BoardSerializer(many=True)}))
     def get(self, request: Request) -> Response:
         boards = selectors.boards_list(account=self.account)
         return Response(out.BoardSerializer(boards, many=True).data)
 
 
 class BoardStatusListApi(AccountApi):
-    @extend_schema(responses=out.StatusSerializer(many=True))
+    @extend_schema(
+        parameters=[BOARD_ID],
+        responses=_responses({200: out.StatusSerializer(many=True)}, not_found=True),
+    )
     def get(self, request: Request, board_id: int) -> Response:
         statuses = selectors.statuses_list(account=self.account, board_id=board_id)
         return Response(out.StatusSerializer(statuses, many=True).data)
@@ -239,9 +388,11 @@ class BoardStatusListApi(AccountApi):
 
 class TicketStatusListApi(AccountApi):
     class FilterSerializer(serializers.Serializer):
-        board_id = serializers.IntegerField(min_value=1)
+        board_id = _id_field()
 
-    @extend_schema(parameters=[FilterSerializer], responses=out.StatusSerializer(many=True))
+    @extend_schema(
+        parameters=[FilterSerializer], responses=_responses({200: out.StatusSerializer(many=True)})
+    )
     def get(self, request: Request) -> Response:
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -252,14 +403,14 @@ class TicketStatusListApi(AccountApi):
 
 
 class PriorityListApi(AccountApi):
-    @extend_schema(responses=out.PrioritySerializer(many=True))
+    @extend_schema(responses=_responses({200: out.PrioritySerializer(many=True)}))
     def get(self, request: Request) -> Response:
         priorities = selectors.priorities_list(account=self.account)
         return Response(out.PrioritySerializer(priorities, many=True).data)
 
 
 class MemberListApi(AccountApi):
-    @extend_schema(responses=out.MemberSerializer(many=True))
+    @extend_schema(responses=_responses({200: out.MemberSerializer(many=True)}))
     def get(self, request: Request) -> Response:
         members = selectors.members_list(account=self.account)
         return Response(out.MemberSerializer(members, many=True).data)
@@ -270,7 +421,9 @@ class CompanySearchApi(AccountApi):
         search = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
         limit = serializers.IntegerField(required=False, min_value=1, max_value=100, default=25)
 
-    @extend_schema(parameters=[FilterSerializer], responses=out.CompanySerializer(many=True))
+    @extend_schema(
+        parameters=[FilterSerializer], responses=_responses({200: out.CompanySerializer(many=True)})
+    )
     def get(self, request: Request) -> Response:
         params = self.FilterSerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -283,7 +436,7 @@ class CompanySearchApi(AccountApi):
 
 
 class MemberMappingListApi(AccountApi):
-    @extend_schema(responses=out.MemberMappingSerializer(many=True))
+    @extend_schema(responses=_responses({200: out.MemberMappingSerializer(many=True)}))
     def get(self, request: Request) -> Response:
         mappings = member_mappings_list(account=self.account)
         return Response(out.MemberMappingSerializer(mappings, many=True).data)

@@ -193,3 +193,23 @@ class AiParseResponseSerializer(serializers.Serializer):
     missing_fields = serializers.ListField(child=serializers.CharField())
     warnings = serializers.ListField(child=serializers.CharField())
     possible_duplicates = DuplicateSerializer(many=True)
+
+
+class ErrorBodySerializer(serializers.Serializer):
+    """Documents resolutionflow.api_errors' body (the handler builds it; nothing serializes it)."""
+
+    code = serializers.CharField(help_text="Stable, machine-readable: e.g. invalid, psa_not_found.")
+    message = serializers.CharField(help_text="Written for a person to act on.")
+    # A declared field named like Serializer.fields: DRF's metaclass moves it into
+    # _declared_fields, so `.fields` keeps working; only the type checker sees a clash.
+    fields = serializers.DictField(  # type: ignore[assignment]
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="Per-field messages (validation errors only): field name -> messages.",
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    """Every error the API returns: `{"error": {"code", "message", "fields"?}}`."""
+
+    error = ErrorBodySerializer()

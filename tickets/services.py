@@ -20,6 +20,7 @@ from psa.providers.base import (
     PSAError,
     PSAMember,
     PSANote,
+    PSANotFound,
     PSAResource,
     PSATicket,
     PSAUnavailable,
@@ -36,6 +37,8 @@ from .selectors import resources_flag_rf_users
 logger = logging.getLogger(__name__)
 
 SUMMARY_MAX = 100
+# ConnectWise record ids are 32-bit signed integers (and so is the audit log's ticket column).
+MAX_ID = 2**31 - 1
 NOTE_TYPES: tuple[NoteType, ...] = ("discussion", "internal", "resolution")
 
 
@@ -48,9 +51,11 @@ class StatusChange:
 
 
 class CreateInProgress(PSAError):
-    """The same draft is being created right now (a double click racing itself)."""
+    """The same draft is being created right now (a double click racing itself): the client's
+    doing, so a 409 Conflict rather than the 502 an unknown PSA error gets."""
 
     code = "create_in_progress"
+    http_status = 409
 
 
 # --- audit ----------------------------------------------------------------------------------------
@@ -62,6 +67,18 @@ class _Audit:
 
     def set(self, **fields: Any) -> None:
         self.fields.update(fields)
+
+
+def _storable(value: Any) -> Any:
+    """ConnectWise text can hold NUL characters, which PostgreSQL refuses in text and jsonb: an
+    audit row must never turn a change ConnectWise already made into a 500."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {k: _storable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_storable(v) for v in value]
+    return value
 
 
 @contextmanager
@@ -77,7 +94,7 @@ def _audited(
             user=user,
             action=action,
             outcome=TicketAuditEntry.Outcome.FAILED,
-            **{**audit.fields, "message": exc.message},
+            **_storable({**audit.fields, "message": exc.message}),
         )
         raise
     TicketAuditEntry.objects.create(
@@ -85,8 +102,16 @@ def _audited(
         user=user,
         action=action,
         outcome=TicketAuditEntry.Outcome.SUCCESS,
-        **audit.fields,
+        **_storable(audit.fields),
     )
+
+
+def _existing_ticket_id(ticket_id: int) -> int:
+    """A ticket number that cannot exist in ConnectWise is "not found" before any call (and
+    before the audit log, whose ticket column could not even hold it)."""
+    if not 1 <= ticket_id <= MAX_ID:
+        raise PSANotFound(f"Ticket #{ticket_id} was not found in ConnectWise.")
+    return ticket_id
 
 
 # --- validation against reference data --------------------------------------------------------------
@@ -239,6 +264,7 @@ def _find_just_created(
 def ticket_status_update(
     *, account: Account, user: Any, ticket_id: int, status_id: int
 ) -> StatusChange:
+    ticket_id = _existing_ticket_id(ticket_id)
     provider = provider_for_account(account=account)
     current = provider.get_ticket(ticket_id=ticket_id)
     reference = reference_data_get(account=account, provider=provider)
@@ -277,6 +303,7 @@ def ticket_status_update(
 def ticket_resource_add(
     *, account: Account, user: Any, ticket_id: int, member_id: int
 ) -> PSAResource:
+    ticket_id = _existing_ticket_id(ticket_id)
     provider = provider_for_account(account=account)
     member = _member(reference_data_get(account=account, provider=provider), member_id)
     if member is None:
@@ -298,6 +325,7 @@ def ticket_resource_add(
 
 
 def ticket_resource_remove(*, account: Account, user: Any, ticket_id: int, member_id: int) -> None:
+    ticket_id = _existing_ticket_id(ticket_id)
     provider = provider_for_account(account=account)
     with _audited(
         account=account,
@@ -320,6 +348,7 @@ def ticket_note_add(
     *, account: Account, user: Any, ticket_id: int, text: str, note_type: NoteType
 ) -> PSANote:
     """Post a note as the engineer's own ConnectWise member; unmapped engineers sign the text."""
+    ticket_id = _existing_ticket_id(ticket_id)
     text = text.strip()
     if not text:
         raise _field_error("text", "Write something before adding the note.")
