@@ -3,7 +3,6 @@ and serializing the result. Errors are mapped in resolutionflow.api_errors, not 
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
@@ -26,6 +25,7 @@ from resolutionflow.tenancy import HasAccount
 
 from . import selectors, services
 from . import serializers as out
+from .filters import parse_assigned
 from .services import MAX_ID, SUMMARY_MAX
 
 IDEMPOTENCY_KEY_MAX = 128
@@ -119,14 +119,10 @@ class AccountApi(APIView):
 
 
 def _assigned(value: str) -> str | int:
-    value = value.strip().lower() or "all"
-    if value in {"me", "unassigned", "all"}:
-        return value
-    # Plain ASCII digits only: str.isdigit() also accepts "²" (which int() refuses) and any
-    # number of digits (int() refuses more than 4300).
-    if re.fullmatch(r"[0-9]{1,10}", value) and 1 <= int(value) <= MAX_ID:
-        return int(value)
-    raise serializers.ValidationError("Use me, unassigned, all or a member id.")
+    parsed = parse_assigned(value)
+    if parsed is None:
+        raise serializers.ValidationError("Use me, unassigned, all or a member id.")
+    return parsed
 
 
 def _idempotency_key(request: Request) -> str | None:

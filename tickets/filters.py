@@ -6,6 +6,7 @@ or removing a filter is one entry here, not an edit in three places.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -15,7 +16,24 @@ from django import forms
 
 from psa.providers.base import ReferenceData, TicketFilters
 
+from .services import MAX_ID
+
 PAGE_SIZE = 25
+ASSIGNED_WORDS = frozenset({"me", "unassigned", "all"})
+
+
+def parse_assigned(value: str) -> str | int | None:
+    """`me` / `unassigned` / `all` (blank means all) or a member id; None when it is neither.
+
+    Plain ASCII digits in ConnectWise's 32-bit id range only: str.isdigit() also accepts "²",
+    which int() refuses, and int() refuses more than 4,300 digits.
+    """
+    value = value.strip().lower() or "all"
+    if value in ASSIGNED_WORDS:
+        return value
+    if re.fullmatch(r"[0-9]{1,10}", value) and 1 <= int(value) <= MAX_ID:
+        return int(value)
+    return None
 
 
 @dataclass(frozen=True)
@@ -130,9 +148,8 @@ class TicketQuery:
         form = TicketQueryForm(params)
         form.is_valid()
         data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
-        assigned = (data.get("assigned") or "all").lower()
-        if assigned not in {"all", "me", "unassigned"} and not assigned.isdigit():
-            assigned = "all"
+        parsed = parse_assigned(data.get("assigned") or "")
+        assigned = "all" if parsed is None else str(parsed)
         return cls(
             search=data.get("search") or "",
             board=data.get("board"),
@@ -147,7 +164,7 @@ class TicketQuery:
         )
 
     def filters(self) -> TicketFilters:
-        assigned: Any = int(self.assigned) if self.assigned.isdigit() else self.assigned
+        assigned: Any = parse_assigned(self.assigned)
         return TicketFilters(
             search=self.search,
             board_id=self.board,

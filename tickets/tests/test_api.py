@@ -364,3 +364,15 @@ def test_failed_mutations_are_audited(jordan_api, sim_config) -> None:
 def test_assignees_carry_member_names(jordan_api) -> None:
     ticket = jordan_api.get(f"{BASE}/tickets/1000").json()
     assert ticket["assignees"] == [{"identifier": "lmartin", "name": "Lucia Martin"}]
+
+
+def test_unknown_api_paths_answer_in_the_api_error_shape(jordan_api) -> None:
+    response = jordan_api.get(f"{BASE}/tickets/not-a-number")
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"
+
+
+def test_the_html_list_ignores_a_malformed_assigned_filter(client, demo) -> None:
+    client.force_login(demo.jordan)
+    for value in ("²", "9" * 5000, " "):
+        assert client.get("/tickets/", {"assigned": value}).status_code == 200
