@@ -1,0 +1,105 @@
+"""Claude through the official SDK's Messages API, with the session's history.
+
+Any failure (no key, HTTP error, timeout, an empty or odd response) raises `EngineError`;
+`generate_reply` then answers with the offline engine and logs a warning.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import anthropic
+from django.conf import settings
+
+from .prompt import build_system_prompt
+from .types import ChatContext, EngineError, Turn
+
+DEFAULT_MODEL = "claude-sonnet-4-6"
+DEFAULT_TIMEOUT = 15.0
+MAX_HISTORY_CHARS = 40_000
+MAX_TURN_CHARS = 8_000
+
+
+def conversation(history: list[Turn]) -> list[dict[str, str]]:
+    """The Messages API's alternating turns: starts and ends with the engineer, same-role
+    neighbours merged (a failed reply leaves two engineer messages in a row), oldest dropped
+    first when the history is long."""
+    merged: list[dict[str, str]] = []
+    for turn in history:
+        text = turn.content.strip()[:MAX_TURN_CHARS]
+        if not text:
+            continue
+        if merged and merged[-1]["role"] == turn.role:
+            merged[-1]["content"] += "\n\n" + text
+        else:
+            merged.append({"role": turn.role, "content": text})
+    while merged and merged[-1]["role"] != "user":
+        merged.pop()
+    while sum(len(m["content"]) for m in merged) > MAX_HISTORY_CHARS and len(merged) > 1:
+        merged.pop(0)
+    while merged and merged[0]["role"] != "user":
+        merged.pop(0)
+    return merged
+
+
+class AnthropicEngine:
+    name = "anthropic"
+
+    def __init__(
+        self,
+        *,
+        client: anthropic.Anthropic | None = None,
+        api_key: str | None = None,
+        model: str | None = None,
+        timeout: float | None = None,
+        base_url: str | None = None,
+        http_client: Any = None,
+        max_tokens: int = 1500,
+    ) -> None:
+        self.model = model or getattr(settings, "ANTHROPIC_MODEL", None) or DEFAULT_MODEL
+        self.timeout = float(
+            timeout or getattr(settings, "ANTHROPIC_TIMEOUT", None) or DEFAULT_TIMEOUT
+        )
+        self.max_tokens = max_tokens
+        if client is None:
+            key = api_key or getattr(settings, "ANTHROPIC_API_KEY", "")
+            if not key:
+                raise EngineError("ANTHROPIC_API_KEY is not set")
+            client = anthropic.Anthropic(
+                api_key=key,
+                base_url=base_url or getattr(settings, "ANTHROPIC_BASE_URL", None) or None,
+                timeout=self.timeout,
+                max_retries=0,  # the offline engine is the retry
+                http_client=http_client,
+            )
+        self.client = client
+
+    def request(self, *, history: list[Turn], context: ChatContext) -> dict[str, Any]:
+        """The keyword arguments for `messages.create` (exposed for tests)."""
+        messages = conversation(history)
+        if not messages:
+            raise EngineError("there is no message from the engineer to answer")
+        return {
+            "model": self.model,
+            "max_tokens": self.max_tokens,
+            "system": build_system_prompt(context),
+            "messages": messages,
+        }
+
+    def reply(self, *, history: list[Turn], context: ChatContext) -> str:
+        kwargs = self.request(history=history, context=context)
+        try:
+            message = self.client.messages.create(**kwargs, timeout=self.timeout)
+        except anthropic.APIError as exc:
+            raise EngineError(f"Anthropic API call failed: {exc.__class__.__name__}") from exc
+        blocks = getattr(message, "content", None)
+        if not isinstance(blocks, list):
+            raise EngineError("the response is not a message")
+        text = "".join(
+            b.text
+            for b in blocks
+            if getattr(b, "type", None) == "text" and isinstance(getattr(b, "text", None), str)
+        ).strip()
+        if not text:
+            raise EngineError("the model returned no text")
+        return text

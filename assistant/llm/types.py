@@ -1,0 +1,42 @@
+"""What every reply engine takes and gives back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+Role = Literal["user", "assistant"]
+
+
+@dataclass(frozen=True, slots=True)
+class Turn:
+    """One message of the conversation as the engine sees it (assistant turns keep their marker)."""
+
+    role: Role
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChatContext:
+    """What the session is about, besides its messages."""
+
+    linked_ticket_id: int | None = None
+    linked_summary: str = ""
+    company_name: str = ""
+    board_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class EngineReply:
+    text: str  # the raw reply, possibly with an [ACTIONS] marker
+    engine: str  # "anthropic", "offline" or "offline-fallback"
+
+
+class EngineError(Exception):
+    """An engine could not produce a reply (the caller answers offline instead)."""
+
+
+class ReplyEngine(Protocol):
+    name: str
+
+    def reply(self, *, history: list[Turn], context: ChatContext) -> str: ...
