@@ -7,6 +7,7 @@ engineer typed (writes); see `psa_errors_inline`.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import replace
 from functools import wraps
@@ -35,6 +36,7 @@ from .filters import FILTER_CONFIG, PAGE_SIZE, OptionContext, TicketQuery
 from .forms import NOTE_TYPE_CHOICES, TicketDraftForm
 
 ROW_CACHE_TTL = 600
+ORIGIN_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 def _account(request: HttpRequest) -> Any:
@@ -433,6 +435,12 @@ def company_options(request: HttpRequest) -> HttpResponse:
 # --- New Ticket modal -----------------------------------------------------------------------------------------
 
 
+def _origin(request: HttpRequest) -> str:
+    """Who opened the modal (e.g. `action-12`, a TaskLane action); echoed in `ticketCreated`."""
+    value = request.POST.get("origin") or request.GET.get("origin") or ""
+    return value if ORIGIN_RE.match(value) else ""
+
+
 def _draft_context(request: HttpRequest, form: TicketDraftForm, **extra: Any) -> dict[str, Any]:
     account = _account(request)
     reference = reference_data_get(account=account)
@@ -448,6 +456,7 @@ def _draft_context(request: HttpRequest, form: TicketDraftForm, **extra: Any) ->
         "me": member_for_user(account=account, user=request.user),
         "company_name": form.company_name(reference),
         "summary_max": services.SUMMARY_MAX,
+        "origin": _origin(request),
     }
     context.update(extra)
     return context
@@ -471,7 +480,6 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
         form,
         tab=tab,
         prompt=request.GET.get("prompt", ""),
-        origin=request.GET.get("origin", ""),
     )
     return render(request, "tickets/new_ticket.html", context)
 
@@ -554,5 +562,9 @@ def ticket_new_create(request: HttpRequest) -> HttpResponse:
     remember_rows(account, [ticket])
     response = HttpResponse(status=204)
     trigger_client_event(response, "closeModal", True)
-    trigger_client_event(response, "ticketCreated", {"id": ticket.id, "summary": ticket.summary})
+    trigger_client_event(
+        response,
+        "ticketCreated",
+        {"id": ticket.id, "summary": ticket.summary, "origin": _origin(request)},
+    )
     return toast(request, response, f"Ticket #{ticket.id} created in ConnectWise")
