@@ -249,3 +249,62 @@ document.addEventListener("htmx:configRequest", function (e) {
     }
   });
 });
+
+// --- ResolutionAssist chat: Enter sends, the message shows at once, the newest stays in view ------
+(function () {
+  "use strict";
+
+  function list() { return document.getElementById("message-list"); }
+
+  function scrollToLatest() {
+    var messages = list();
+    if (!messages) return;
+    var last = messages.lastElementChild;
+    if (!last || last.classList.contains("chat-empty")) return;
+    var scrolls = messages.scrollHeight > messages.clientHeight + 1;
+    var room = scrolls ? messages.clientHeight : window.innerHeight;
+    last.scrollIntoView({ block: last.offsetHeight > room * 0.8 ? "start" : "end" });
+  }
+
+  document.addEventListener("DOMContentLoaded", scrollToLatest);
+
+  document.addEventListener("keydown", function (e) {
+    var box = e.target;
+    if (e.key !== "Enter" || e.shiftKey || e.isComposing || !box.matches || !box.matches("[data-submit-on-enter]")) return;
+    e.preventDefault();
+    if (box.value.trim() && box.form) box.form.requestSubmit();
+  });
+
+  // Show the engineer's message and a typing indicator while the request runs; the server's
+  // answer replaces them. On a failure they go away and the text is still in the box.
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var form = e.detail.elt;
+    if (!form.matches || !form.matches("[data-composer]") || !list()) return;
+    var text = form.querySelector("textarea").value.trim();
+    if (!text) return;
+    var mine = document.createElement("li");
+    mine.className = "msg msg-user is-optimistic";
+    mine.setAttribute("data-optimistic", "");
+    mine.innerHTML = '<div class="msg-meta"><span class="msg-author">You</span></div><div class="msg-body"></div>';
+    mine.querySelector(".msg-body").textContent = text;
+    var typing = document.createElement("li");
+    typing.className = "msg msg-assistant is-pending";
+    typing.setAttribute("data-optimistic", "");
+    typing.innerHTML = '<div class="msg-meta"><span class="msg-author">ResolutionAssist</span></div><div class="msg-body typing"><div class="skeleton" style="width: 70%"></div><div class="skeleton" style="width: 50%"></div></div>';
+    list().appendChild(mine);
+    list().appendChild(typing);
+    scrollToLatest();
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    // The composer was swapped out by now: htmx re-fires this on an ancestor still in the page.
+    var form = (e.detail.requestConfig && e.detail.requestConfig.elt) || e.detail.elt;
+    if (!form || !form.matches || !form.matches("[data-composer]")) return;
+    document.querySelectorAll("#message-list [data-optimistic]").forEach(function (el) { el.remove(); });
+  });
+
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var target = e.detail.target;
+    if (!target || !list()) return;
+    if (target.id === "composer" || /^msg-\d+$/.test(target.id || "")) scrollToLatest();
+  });
+})();

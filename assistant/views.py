@@ -1,0 +1,236 @@
+"""ResolutionAssist pages: the session list and the chat with its TaskLane (htmx, server-rendered).
+
+Every view looks the session up through `selectors.session_get`, which is scoped to the signed-in
+user in their account: another engineer's session, message or action is a 404, whichever partial
+is asked for.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from psa.providers.base import PSAError, PSANotConfigured
+from resolutionflow.htmx import toast
+from resolutionflow.tenancy import account_required
+
+from . import selectors, services
+from .models import ChatMessage, ChatSession, SuggestedAction
+from .services import AssistantError
+
+
+def _account(request: HttpRequest) -> Any:
+    return request.membership.account  # type: ignore[attr-defined]
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    htmx = request.htmx  # type: ignore[attr-defined]
+    return bool(htmx) and not htmx.history_restore_request
+
+
+def with_session(view: Any) -> Any:
+    """Resolve `session_id` to the user's own session, or 404."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, session_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            session = selectors.session_get(
+                account=_account(request), user=request.user, session_id=session_id
+            )
+        except ChatSession.DoesNotExist:
+            raise Http404("No such session.") from None
+        return view(request, session, *args, **kwargs)
+
+    return wrapper
+
+
+def _link_error(exc: Exception) -> str:
+    if isinstance(exc, PSANotConfigured):
+        return "ConnectWise is not connected, so no ticket can be linked. Ask an admin to connect it under Integrations."
+    if isinstance(exc, PSAError):
+        return exc.message
+    return str(getattr(exc, "message", exc))
+
+
+def _lane(session: ChatSession) -> dict[str, Any]:
+    lane = selectors.tasklane(session=session)
+    for action in lane["open"]:
+        action.ticket_url = selectors.new_ticket_url(session=session, action=action)  # type: ignore[attr-defined]
+    return lane
+
+
+def _chat_context(session: ChatSession, **extra: Any) -> dict[str, Any]:
+    context = {
+        "active_nav": "assistant",
+        "session": session,
+        "lane": _lane(session),
+        "new_ticket_url": selectors.new_ticket_url(session=session),
+    }
+    context.update(extra)
+    return context
+
+
+# --- sessions ---------------------------------------------------------------------------------------
+
+
+def _sessions_page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
+    context = {
+        "active_nav": "assistant",
+        "sessions": selectors.session_list(account=_account(request), user=request.user),
+        "ticket_value": request.GET.get("ticket", ""),
+    }
+    context.update(extra)
+    return render(request, "assistant/sessions.html", context, status=status)
+
+
+@require_GET
+@account_required
+def session_list(request: HttpRequest) -> HttpResponse:
+    return _sessions_page(request)
+
+
+@require_POST
+@account_required
+def session_new(request: HttpRequest) -> HttpResponse:
+    raw = request.POST.get("ticket_id", "").strip().lstrip("#").strip()
+    try:
+        session = services.session_create(
+            account=_account(request),
+            user=request.user,
+            title=request.POST.get("title", ""),
+            linked_ticket_id=raw or None,  # type: ignore[arg-type]
+        )
+    except (AssistantError, PSAError) as exc:
+        return _sessions_page(request, status=400, ticket_value=raw, new_error=_link_error(exc))
+    return redirect("assistant:chat", session_id=session.pk)
+
+
+# --- the chat --------------------------------------------------------------------------------------------
+
+
+@require_GET
+@account_required
+@with_session
+def chat(request: HttpRequest, session: ChatSession) -> HttpResponse:
+    # (not `messages`: that is Django's messages framework, shown as toasts by base.html)
+    chat_messages = selectors.message_list(session=session)
+    return render(
+        request, "assistant/chat.html", _chat_context(session, chat_messages=chat_messages)
+    )
+
+
+@require_POST
+@account_required
+@with_session
+def message_send(request: HttpRequest, session: ChatSession) -> HttpResponse:
+    content = request.POST.get("content", "")
+    try:
+        sent, reply = services.message_send(session=session, content=content)
+    except AssistantError as exc:
+        # The draft survives: the composer comes back with the text and the reason.
+        if not _is_htmx(request):
+            chat_messages = selectors.message_list(session=session)
+            context = _chat_context(
+                session, chat_messages=chat_messages, draft=content, error=exc.message
+            )
+            return render(request, "assistant/chat.html", context, status=400)
+        return render(
+            request,
+            "assistant/chat.html#composer",
+            _chat_context(session, draft=content, error=exc.message),
+        )
+    if not _is_htmx(request):
+        return redirect("assistant:chat", session_id=session.pk)
+    reply.refresh_from_db()
+    context = _chat_context(
+        session, new_messages=[sent, reply], lane_oob=not reply.is_pending, title_oob=True
+    )
+    return render(request, "assistant/chat.html#sent", context)
+
+
+@require_GET
+@account_required
+@with_session
+def message_detail(request: HttpRequest, session: ChatSession, message_id: int) -> HttpResponse:
+    """One message; a pending reply polls this until it is written."""
+    try:
+        message = selectors.message_get(session=session, message_id=message_id)
+    except ChatMessage.DoesNotExist:
+        raise Http404("No such message.") from None
+    message = services.reply_expire_if_stale(message=message)
+    context = _chat_context(session, message=message, lane_oob=not message.is_pending)
+    return render(request, "assistant/chat.html#polled", context)
+
+
+@require_POST
+@account_required
+@with_session
+def message_retry(request: HttpRequest, session: ChatSession, message_id: int) -> HttpResponse:
+    try:
+        message = selectors.message_get(session=session, message_id=message_id)
+    except ChatMessage.DoesNotExist:
+        raise Http404("No such message.") from None
+    try:
+        message = services.reply_retry(message=message)
+    except AssistantError as exc:
+        response = render(
+            request, "assistant/chat.html#polled", _chat_context(session, message=message)
+        )
+        return toast(request, response, exc.message, level="warning")
+    if not _is_htmx(request):
+        return redirect("assistant:chat", session_id=session.pk)
+    context = _chat_context(session, message=message, lane_oob=not message.is_pending)
+    return render(request, "assistant/chat.html#polled", context)
+
+
+@require_POST
+@account_required
+@with_session
+def session_link(request: HttpRequest, session: ChatSession) -> HttpResponse:
+    """Link a ConnectWise ticket (validated and cached), or unlink with `unlink=1`."""
+    raw = request.POST.get("ticket_id", "").strip().lstrip("#").strip()
+    ticket_id = None if request.POST.get("unlink") else raw
+    try:
+        session = services.session_link_ticket(session=session, ticket_id=ticket_id)  # type: ignore[arg-type]
+    except (AssistantError, PSAError) as exc:
+        context = _chat_context(session, link_value=raw, link_error=_link_error(exc))
+        if not _is_htmx(request):
+            context["chat_messages"] = selectors.message_list(session=session)
+            return render(request, "assistant/chat.html", context, status=400)
+        return render(request, "assistant/chat.html#header", context)
+    if not _is_htmx(request):
+        return redirect("assistant:chat", session_id=session.pk)
+    message = (
+        f"Linked to #{session.linked_ticket_id}."
+        if session.linked_ticket_id
+        else "Ticket unlinked."
+    )
+    response = render(request, "assistant/chat.html#linked", _chat_context(session, lane_oob=True))
+    return toast(request, response, message)
+
+
+# --- TaskLane ----------------------------------------------------------------------------------------------
+
+
+@require_POST
+@account_required
+def action_complete(request: HttpRequest, action_id: int) -> HttpResponse:
+    """The spin-off ticket of this action was created (the modal's `ticketCreated` event)."""
+    try:
+        action = selectors.action_get(
+            account=_account(request), user=request.user, action_id=action_id
+        )
+    except SuggestedAction.DoesNotExist:
+        raise Http404("No such action.") from None
+    try:
+        services.action_complete(action=action, ticket_id=request.POST.get("ticket_id"))
+    except AssistantError as exc:
+        response = render(request, "assistant/chat.html#tasklane", _chat_context(action.session))
+        return toast(request, response, exc.message, level="error")
+    if not _is_htmx(request):
+        return redirect("assistant:chat", session_id=action.session_id)
+    return render(request, "assistant/chat.html#tasklane", _chat_context(action.session))
