@@ -6,16 +6,14 @@ from .models import ChatMessage, ChatSession, SuggestedAction
 class ChatMessageInline(admin.TabularInline):
     model = ChatMessage
     extra = 0
-    fields = ["created_at", "role", "state", "engine", "content", "error"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "role", "state", "engine", "content", "error")
     show_change_link = True
 
 
 class SuggestedActionInline(admin.TabularInline):
     model = SuggestedAction
     extra = 0
-    fields = ["created_at", "label", "command", "status", "created_ticket_id"]
-    readonly_fields = fields
+    fields = readonly_fields = ("created_at", "label", "command", "status", "created_ticket_id")
 
 
 @admin.register(ChatSession)

@@ -19,7 +19,7 @@ _CODE = re.compile(r"`([^`\n]+)`")
 
 
 def _inline(text: str) -> str:
-    html = escape(text)
+    html = str(escape(text))
     codes: list[str] = []
 
     def keep(match: re.Match[str]) -> str:

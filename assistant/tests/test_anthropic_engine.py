@@ -101,7 +101,7 @@ def test_the_request_carries_the_system_prompt_linked_ticket_and_history() -> No
 
     request = api.requests[-1]
     assert request.method == "POST" and request.url.path == "/v1/messages"
-    auth = request.headers.get("x-api-key") or request.headers.get("authorization", "")
+    auth = request.headers.get("x-api-key") or request.headers.get("authorization") or ""
     assert "sk-test-key" in auth
     assert float(request.headers["x-stainless-timeout"]) == 7
     body = api.body

@@ -61,7 +61,7 @@ def test_a_ticket_number_must_be_a_number(demo, value: str) -> None:
 
 
 def test_linking_without_a_connectwise_connection_says_so(db) -> None:
-    membership = MembershipFactory()
+    membership: Any = MembershipFactory()
     with pytest.raises(PSANotConfigured):
         services.session_create(
             account=membership.account, user=membership.user, linked_ticket_id=1180
