@@ -68,6 +68,8 @@ def test_panel_opens_from_the_row_while_connectwise_is_down(jordan_page, sim) ->
     expect(page.locator("#panel .psa-error").first).to_contain_text(
         "ConnectWise could not be reached."
     )
+    # Both sections (assignees and context) fail on their own, after their own retries.
+    expect(page.locator("#panel .psa-error")).to_have_count(2)
 
     sim.config(fail_rate=0.0)
     for button in page.locator("#panel .psa-error").get_by_role("button", name="Retry").all():
