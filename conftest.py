@@ -32,6 +32,21 @@ def cw_sim(cw_simulator: Any) -> Iterator[Any]:
 
 
 @pytest.fixture(autouse=True)
+def _tasks_run_inline(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Task bodies run in-process even when REDIS_URL configures a broker; only tests marked
+    `services` send tasks to a real worker."""
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    from resolutionflow.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: Any) -> None:
     """Demo users are created per test; a deliberately slow hasher would dominate the suite."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
