@@ -25,6 +25,52 @@ Evaluation follows SQL semantics, because ConnectWise turns conditions into SQL:
 comparisons ignore case, and a comparison against a missing or null field is *unknown*, which
 ``NOT`` keeps unknown and which never matches, except ``field = null`` / ``field != null``.
 
+String patterns: what ConnectWise documents, and what we chose where it is silent
+---------------------------------------------------------------------------------
+Sources, as found with the search tools (stored copies; ConnectWise's own pages are
+developer.connectwise.com "Developer Guide" and "PSA API Requests", last updated 2023-03-31 and
+2025-04-08, mirrored at gitea.resolutionflow.com/chihlasm/resolutionflow docs/connectwise/):
+
+* ConnectWise, PSA API Requests: ``conditions`` / ``childConditions`` / ``customFieldConditions``
+  are query parameters; a malformed request is ``400 Bad Request`` ("The client SHOULD NOT repeat
+  the request without modifications"), with the body ``{"code", "message", "errors"}``.
+* ConnectWise documentation, as recorded in our DESIGN.md: "a literal ``[`` in a parameter is
+  written ``[[]`` and ``*`` is a wildcard". The stored copies we could reach do not show the
+  conditions section itself, so the exact wording is not quoted here.
+* ConnectWise Manage expression rules (docs.infrascale.com, "Expression rules for matching"):
+  operators ``= != < <= > >= contains like in not``; ``like`` "requires use of ``%`` (any
+  character)", placed before, after or on both sides of the text.
+* Rewst, "Querying and filtering in ConnectWise PSA actions": the same operators, strings in
+  double quotes, nested fields with ``/``.
+* Microsoft, SQL Server ``LIKE`` (Transact-SQL): ``%`` any string of zero or more characters,
+  ``_`` any single character, ``[abc]`` / ``[a-f]`` one character of the set or range,
+  ``[^abc]`` one character not in it; a wildcard is matched literally by enclosing it in
+  brackets (``[%]``, ``[_]``, ``[[]``); ``]`` outside brackets is an ordinary character.
+  ``[[]`` is exactly this rule, which is why we read ConnectWise strings as LIKE patterns.
+
+The rules this simulator applies to a string operand of ``=``, ``!=``, ``in``, ``not in``,
+``like``, ``not like``, ``contains`` and ``not contains`` (``<``/``>`` compare plain text):
+
+1. ``*`` matches any run of characters. Source: ConnectWise (DESIGN.md).
+2. ``%`` matches any run of characters, ``_`` exactly one. Source: SQL Server LIKE, which
+   ``like``/``contains`` map to (Infrascale shows ``%`` in ``like``). That ``=``/``in`` strings are
+   patterns too is *stricter than ConnectWise: unconfirmed* -- the documentation says wildcards
+   apply "in a parameter" without naming operators; reading every string as a pattern means a
+   client that forgets to escape ``_`` in an ``=`` over-matches here and is caught by tests.
+3. ``[...]`` is one character of a set: ``[[]`` is a literal ``[`` (source: ConnectWise);
+   ``[%]``, ``[_]``, ``[*]``, ``[\\]`` are literal ``%``, ``_``, ``*``, backslash; ``[^...]``
+   negates and ``a-z`` is a range (source: SQL Server LIKE). That ConnectWise keeps a bracketed
+   ``*`` as ``*`` (rather than rewriting it to ``%`` first) is *unconfirmed*.
+4. A ``[`` with no ``]`` after it, an empty ``[]``, a negated empty ``[^]`` or a backwards range
+   ``[z-a]`` is a 400 (*stricter than ConnectWise: unconfirmed*; SQL Server would silently match
+   nothing, and ConnectWise may misparse the bracket as a date).
+5. ``]`` outside brackets is an ordinary character (source: SQL Server LIKE).
+6. ``contains "p"`` is ``like "%p%"``; ``like`` and ``=`` match the whole value.
+7. No escape sequence inside a literal: a string ends at the first closing quote of the kind
+   that opened it (ConnectWise documents none, so a client must never rely on one), and a
+   backslash is an ordinary character -- so a client cannot write ``"`` inside ``"..."``.
+8. Matching ignores case (SQL Server's default collations; Python's ``re.IGNORECASE``).
+
 Public API (imported by the provider's property-based tests; keep it stable)::
 
     parse(text) -> Node          raises ConditionError on any malformed input
@@ -48,11 +94,13 @@ __all__ = [
     "Node",
     "Not",
     "Or",
+    "PATTERN_OPERATORS",
     "compile_predicate",
     "evaluate",
     "fields_of",
     "map_fields",
     "parse",
+    "pattern_regex",
 ]
 
 
@@ -291,10 +339,20 @@ class _Parser:
     def _comparison(self) -> Comparison:
         field_token = self._advance()
         op = self._operator()
+        value_token = self.current
         if op in ("in", "not in"):
             value: object = self._value_list()
         else:
             value = self._value()
+        if op in PATTERN_OPERATORS:
+            for item in value if isinstance(value, tuple) else (value,):
+                if isinstance(item, str):
+                    try:
+                        pattern_regex(item)
+                    except ConditionError as error:
+                        raise ConditionError(
+                            f"{error.message} in the value at position {value_token.pos}"
+                        ) from None
         return Comparison(field_token.value, op, value)
 
     def _operator(self) -> str:
@@ -449,12 +507,62 @@ def _normalise(actual: object, expected: object) -> tuple[object, object] | None
     return None
 
 
-@lru_cache(maxsize=256)
-def _like_regex(pattern: str) -> re.Pattern[str]:
-    parts = []
-    for ch in pattern:
-        parts.append(".*" if ch in "*%" else re.escape(ch))
+# Operators whose string operand is a pattern (see "String patterns" in the module docstring).
+PATTERN_OPERATORS = frozenset(
+    {"=", "!=", "in", "not in", "like", "not like", "contains", "not contains"}
+)
+
+
+def _bracket_class(content: str) -> str:
+    """A regex class for the inside of a ``[...]`` (rule 3), or ConditionError (rule 4)."""
+    negated = content.startswith("^")
+    body = content[1:] if negated else content
+    if not body:
+        raise ConditionError(f"Empty character set [{content}]")
+    pieces, i = [], 0
+    while i < len(body):
+        if i + 2 < len(body) and body[i + 1] == "-":
+            low, high = body[i], body[i + 2]
+            if low > high:
+                raise ConditionError(f"Backwards range [{low}-{high}]")
+            pieces.append(f"{re.escape(low)}-{re.escape(high)}")
+            i += 3
+        else:
+            pieces.append(re.escape(body[i]))
+            i += 1
+    return "[" + ("^" if negated else "") + "".join(pieces) + "]"
+
+
+@lru_cache(maxsize=1024)
+def pattern_regex(pattern: str) -> re.Pattern[str]:
+    """The regex for a ConnectWise string pattern (rules 1-5), matched with ``fullmatch``."""
+    parts, i, n = [], 0, len(pattern)
+    while i < n:
+        ch = pattern[i]
+        if ch in "*%":
+            parts.append(".*")
+        elif ch == "_":
+            parts.append(".")
+        elif ch == "[":
+            end = pattern.find("]", i + 1)
+            if end < 0:
+                raise ConditionError(
+                    f"Unclosed '[' at offset {i} of {pattern!r}: write a literal '[' as '[[]'"
+                )
+            parts.append(_bracket_class(pattern[i + 1 : end]))
+            i = end
+        else:
+            parts.append(re.escape(ch))
+        i += 1
     return re.compile("".join(parts), re.IGNORECASE | re.DOTALL)
+
+
+def _matches(op: str, text: str, pattern: str) -> bool:
+    regex = pattern_regex(pattern)
+    if op.endswith("contains"):
+        # ``contains "p"`` is ``like "%p%"`` (rule 6): the pattern anywhere in the text.
+        return regex.search(text) is not None
+    return regex.fullmatch(text) is not None
 
 
 def _compare_scalar(op: str, actual: object, expected: object) -> bool | None:
@@ -470,12 +578,11 @@ def _compare_scalar(op: str, actual: object, expected: object) -> bool | None:
     if op in ("contains", "not contains", "like", "not like"):
         if not isinstance(actual, str | int | float) or isinstance(actual, bool):
             return None
-        text = str(actual)
-        if op.endswith("contains"):
-            found = str(expected).casefold() in text.casefold()
-        else:
-            found = _like_regex(str(expected)).fullmatch(text) is not None
+        found = _matches(op, str(actual), str(expected))
         return not found if op.startswith("not") else found
+    if op in ("=", "!=") and isinstance(expected, str) and isinstance(actual, str):
+        equal = _matches("=", actual, expected)
+        return equal if op == "=" else not equal
     pair = _normalise(actual, expected)
     if pair is None:
         return None
@@ -610,12 +717,12 @@ def _compile_comparison(n: Comparison) -> Callable[[dict[str, Any]], bool | None
 
         return eq_int
     if op in ("contains", "not contains") and isinstance(expected, str):
-        needle, negate = expected.casefold(), op == "not contains"
+        search, negate = pattern_regex(expected).search, op == "not contains"
 
         def contains(record: dict[str, Any]) -> bool | None:
             actual = lookup(record)
             if isinstance(actual, str):
-                return (needle in actual.casefold()) is not negate
+                return (search(actual) is not None) is not negate
             return _compare(op, actual, expected)
 
         return contains

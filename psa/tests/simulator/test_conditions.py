@@ -274,3 +274,67 @@ expressions = st.recursive(
 @given(expressions, records)
 def test_compiled_predicate_matches_evaluate(node, record):
     assert compile_predicate(node)(record) is evaluate(node, record)
+
+
+# --- string patterns (the rules and their sources are in the module docstring) -----------------
+
+MSP = {"summary": "[Datto RMM] Agent offline on HOST_01 at 100% *urgent*"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # rule 3: `[[]` is a literal `[` (ConnectWise)
+        ('summary contains "[[]Datto RMM]"', True),
+        ('summary like "[[]datto*"', True),
+        ('summary contains "[[]Datto RMM agent"', False),
+        # rule 1: `*` is a wildcard (ConnectWise); `[*]` a literal star (SQL Server)
+        ('summary like "*offline*"', True),
+        ('summary contains "[*]urgent[*]"', True),
+        ('summary contains "[*]offline"', False),
+        # rule 2: `%` any run, `_` one character (SQL Server LIKE)
+        ('summary contains "100[%]"', True),
+        ('summary contains "HOST[_]01"', True),
+        ('summary contains "HOST_01"', True),
+        ('summary contains "HOSTX01"', False),
+        ('summary like "%agent%"', True),
+        # rule 3: sets, negated sets and ranges
+        ('summary contains "HOST_0[0-9]"', True),
+        ('summary contains "HOST_0[^1]"', False),
+        # rule 5: `]` alone is an ordinary character
+        ('summary contains "RMM]"', True),
+        # rule 2 for `=` / `in` (stricter reading): strings are patterns there too
+        ('summary = "[[]datto rmm] agent offline on host[_]01 at 100[%] [*]urgent[*]"', True),
+        ('summary = "[[]Datto*"', True),
+        ('summary != "[[]Datto*"', False),
+        ('summary in ("nope", "*HOST[_]01*")', True),
+        ('summary not in ("*HOST[_]01*")', False),
+        # `<` / `>` compare plain text
+        ('summary > "[A"', True),
+    ],
+)
+def test_string_patterns(text, expected):
+    assert evaluate(parse(text), MSP) is expected
+    assert compile_predicate(parse(text))(MSP) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'summary contains "[Datto RMM"',  # rule 4: no closing bracket
+        'summary like "[]"',  # empty set
+        'summary like "x[^]"',  # negated empty set
+        'summary = "[z-a]"',  # backwards range
+        'summary in ("ok", "[bad")',
+        'summary not contains "["',
+    ],
+)
+def test_malformed_patterns_are_refused(text):
+    with pytest.raises(ConditionError) as info:
+        parse(text)
+    assert "position" in info.value.message
+
+
+def test_brackets_outside_pattern_operators_are_plain_text():
+    # `<` and `>` are not pattern operators: their string is compared as written.
+    assert parse('summary < "["') == cmp("summary", "<", "[")

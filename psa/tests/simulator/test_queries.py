@@ -267,3 +267,12 @@ def test_order_by_accepts_the_bare_date_entered_alias(sim):
         for t in sim.get("/service/tickets", params={"pageSize": 1000, "fields": "_info"}).json
         + sim.get("/service/tickets", params={"pageSize": 1000, "page": 2, "fields": "_info"}).json
     )
+
+
+def test_an_unescaped_bracket_is_400_in_connectwise_shape(sim):
+    # Stricter than ConnectWise (unconfirmed): a `[` must be written `[[]` (see conditions.py).
+    resp = sim.get("/service/tickets", params={"conditions": 'summary contains "[Datto"'})
+    assert resp.status == 400
+    body = resp.json
+    assert body["code"] == "BadRequest" and "[[]" in body["message"]
+    assert body["errors"][0]["field"] == "conditions"
