@@ -88,13 +88,13 @@ from functools import lru_cache, partial
 from typing import Any
 
 __all__ = [
+    "PATTERN_OPERATORS",
     "And",
     "Comparison",
     "ConditionError",
     "Node",
     "Not",
     "Or",
-    "PATTERN_OPERATORS",
     "compile_predicate",
     "evaluate",
     "fields_of",

@@ -2,19 +2,33 @@
 
 ConnectWise's condition language: strings in double quotes, numbers bare, booleans bare
 (`true`/`false`), `null`, datetimes in square brackets (`[2026-01-01T00:00:00Z]`), `AND`/`OR`,
-parentheses, `contains`, `like` (with `*`/`%` wildcards), `in (..)`, nested fields with `/`.
+parentheses, `contains`, `like`, `in (..)`, nested fields with `/`.
 
-ConnectWise documents **no escape sequence** inside a string literal, so a user's text cannot be
-carried through verbatim if it contains a double quote. `sanitize()` therefore *removes* the
-characters that could end or confuse a literal instead of trying to escape them:
+Strings are patterns. ConnectWise documents that a literal `[` is written `[[]` and that `*` is
+a wildcard; `like`/`contains` become SQL Server `LIKE`, where `%` is any run, `_` any one
+character and `[...]` a set (the rules and their sources are in `psa/simulator/conditions.py`).
+So every user text goes through `escape()`, which turns it into a pattern matching exactly that
+text, using the one escape SQL Server `LIKE` has -- a one-character set:
 
-* `"` and `\\` become a space (a backslash is removed too, in case a server treats it as an escape);
-* control characters, line/paragraph separators and surrogates become a space;
-* runs of whitespace collapse to one space, and the ends are trimmed.
+* `[` `*` `%` `_` become `[[]` `[*]` `[%]` `[_]`; a backslash becomes `[\\]` (a literal backslash
+  under `LIKE`, and never followed by a quote, so even a server that read backslash escapes could
+  not be tricked into ending the literal early). `]` alone is an ordinary character.
+* `"` cannot be written at all: ConnectWise documents no escape inside a `"..."` literal, and a
+  `["]` would still end it. It becomes `_`, one arbitrary character at that place, so a search for
+  `say "hi"` finds `say "hi"` (and also `say 'hi'`). Control characters, line/paragraph separators
+  and lone surrogates become `_` too (they cannot travel safely in a URL parameter). This is the
+  only place a search is broader than its text, and it is broader *in the condition itself*, so
+  ConnectWise's paging and `/count` stay consistent with what is shown.
+* Everything else, non-ASCII included, is sent as it is (requests percent-encodes it as UTF-8).
 
 The result can never leave its string literal, whatever the input: a search for
-`" OR id>0 OR summary="` is the literal text `OR id>0 OR summary=`. The price is that a search
-cannot match a summary on a literal double quote — an acceptable loss for free-text search.
+`" OR id>0 OR summary="` is the pattern `_ OR id>0 OR summary=_`.
+
+Equality uses the documented form only where it is unambiguous: `eq(field, text)` is
+`field = "text"` when the text needs no escape but `[[]`, and `field like "<escaped>"` otherwise,
+because whether ConnectWise's `=` honours `%`/`_`/`[*]` is undocumented while `LIKE`'s rules are
+SQL Server's. `like()` takes a pattern whose wildcards the caller owns; build it from `escape()`d
+pieces.
 
 Everything returned here is a `Condition`: a small value that knows whether it is a single
 comparison or an `AND`/`OR` group, so combining never needs to guess where parentheses go.
@@ -35,6 +49,7 @@ __all__ = [
     "and_",
     "contains",
     "eq",
+    "escape",
     "in_",
     "is_null",
     "like",
@@ -45,13 +60,13 @@ __all__ = [
     "or_",
     "quote",
     "sanitize",
+    "writable",
 ]
 
 Value = str | int | bool | datetime | date | None
 
 _FIELD_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(/[A-Za-z_][A-Za-z0-9_]*)*$")
 _UNSAFE_CATEGORIES = frozenset({"Cc", "Cs", "Zl", "Zp"})
-_WILDCARDS = ("*", "%")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +85,37 @@ class Condition:
 
 # --- literals ---------------------------------------------------------------------------------------
 
+# The one escape SQL Server LIKE has: a one-character set. `]` alone needs none.
+_ESCAPES = {"[": "[[]", "*": "[*]", "%": "[%]", "_": "[_]", "\\": "[\\]"}
+_BACKSLASH = re.compile(r"\[\\\]|\\")
+_ANY_ONE = "_"  # for what cannot be written at all (see the module docstring)
+
+
+def _unwritable(ch: str) -> bool:
+    return ch == '"' or unicodedata.category(ch) in _UNSAFE_CATEGORIES
+
+
+def escape(text: str) -> str:
+    """A pattern matching exactly `text` (a `"` or control character: any one character)."""
+    return "".join(_ESCAPES.get(ch) or (_ANY_ONE if _unwritable(ch) else ch) for ch in text)
+
+
+def writable(text: str) -> bool:
+    """True when `escape(text)` matches `text` and nothing else (case aside)."""
+    return not any(_unwritable(ch) for ch in text)
+
+
+def _plain(text: str) -> str | None:
+    """`text` in the documented `=` form (only `[` -> `[[]`), or None if it needs LIKE escapes."""
+    simple = text.replace("[", "[[]")
+    return simple if escape(text) == simple else None
+
 
 def sanitize(text: str) -> str:
-    """Make `text` safe to sit inside a `"…"` literal (see the module docstring)."""
+    """`text` with quotes, backslashes and control characters spaced out and whitespace collapsed.
+
+    Not needed before any builder here (they escape); kept for callers that want tidy text.
+    """
     out = []
     for ch in text:
         if ch in '"\\' or unicodedata.category(ch) in _UNSAFE_CATEGORIES:
@@ -83,12 +126,23 @@ def sanitize(text: str) -> str:
 
 
 def quote(text: str) -> str:
-    """A double-quoted string literal holding the sanitised `text`."""
-    return f'"{sanitize(text)}"'
+    """A double-quoted pattern literal matching exactly `text` (see `escape`)."""
+    return f'"{escape(text)}"'
+
+
+def _quote_pattern(pattern: str) -> str:
+    """A caller's pattern in quotes: its wildcards kept, only what could end the literal replaced."""
+    # A backslash stays only as an escaped `[\\]` (as `escape()` writes it); a bare one becomes that.
+    kept = _BACKSLASH.sub("[\\\\]", pattern)
+    return '"' + "".join(_ANY_ONE if _unwritable(ch) else ch for ch in kept) + '"'
 
 
 def literal(value: Value) -> str:
-    """Render a typed value the way ConnectWise expects it."""
+    """Render a typed value the way ConnectWise expects it.
+
+    A string must be plain (see `_plain`): anything needing a LIKE escape goes through `eq()`,
+    `ne()`, `contains()` or `like()`, which choose the operator that honours the escape.
+    """
     if value is None:
         return "null"
     if isinstance(value, bool):  # before int: bool is an int
@@ -102,7 +156,10 @@ def literal(value: Value) -> str:
     if isinstance(value, date):
         return f"[{value.isoformat()}T00:00:00Z]"
     if isinstance(value, str):
-        return quote(value)
+        plain = _plain(value)
+        if plain is None:
+            raise ValueError(f"{value!r} needs LIKE escapes: use eq(), ne() or contains()")
+        return f'"{plain}"'
     raise TypeError(f"cannot use {type(value).__name__} in a ConnectWise condition")
 
 
@@ -115,16 +172,20 @@ def _field(name: str) -> str:
 # --- comparisons ------------------------------------------------------------------------------------
 
 
-def _compare(field: str, op: str, value: Value) -> Condition:
-    return Condition(f"{_field(field)} {op} {literal(value)}")
+def _equality(field: str, value: Value, *, negate: bool) -> Condition:
+    if isinstance(value, str) and _plain(value) is None:
+        # `%`, `_`, `*`, `\\`, `"`: only LIKE has documented escapes for them.
+        return Condition(f"{_field(field)} {'not like' if negate else 'like'} {quote(value)}")
+    return Condition(f"{_field(field)} {'!=' if negate else '='} {literal(value)}")
 
 
 def eq(field: str, value: Value) -> Condition:
-    return _compare(field, "=", value)
+    """`field` equals `value`; a string matches exactly that text (case aside)."""
+    return _equality(field, value, negate=False)
 
 
 def ne(field: str, value: Value) -> Condition:
-    return _compare(field, "!=", value)
+    return _equality(field, value, negate=True)
 
 
 def is_null(field: str) -> Condition:
@@ -132,37 +193,40 @@ def is_null(field: str) -> Condition:
 
 
 def contains(field: str, text: str) -> Condition:
+    """`field` contains exactly `text` (case aside; see `escape` for `"`)."""
     return Condition(f"{_field(field)} contains {quote(text)}")
 
 
 def like(field: str, pattern: str) -> Condition:
-    """`field like "pattern"`. The caller owns the wildcards: `pattern` is sanitised, not escaped."""
-    return Condition(f"{_field(field)} like {quote(pattern)}")
+    """`field like "pattern"`. The caller owns the wildcards: build `pattern` from `escape()`d text."""
+    return Condition(f"{_field(field)} like {_quote_pattern(pattern)}")
 
 
 def in_(field: str, values: Iterable[Value]) -> Condition:
-    rendered = [literal(v) for v in values]
-    if not rendered:
+    listed = list(values)
+    if not listed:
         raise ValueError("in_() needs at least one value")
-    return Condition(f"{_field(field)} in ({', '.join(rendered)})")
+    if any(isinstance(v, str) and _plain(v) is None for v in listed):
+        return or_(*(eq(field, v) for v in listed))
+    return Condition(f"{_field(field)} in ({', '.join(literal(v) for v in listed)})")
 
 
 def list_member(field: str, item: str, *, separator: str = ", ") -> Condition:
     """`field` (a `separator`-joined list such as a ticket's `resources`) holds exactly `item`.
 
     A bare `contains` would let `jsmith` match `jsmithson`, so match the four exact positions:
-    the whole value, first, last, or between two separators.
-
-    `item` must not contain wildcard characters (ConnectWise has no way to escape them).
+    the whole value, first, last, or between two separators. `item` is escaped, so `j_smith`
+    cannot match `jxsmith`; an item holding the separator, a quote or a control character cannot
+    be matched exactly and is refused.
     """
-    clean = sanitize(item)
-    if not clean or any(w in clean for w in _WILDCARDS) or separator.strip() in clean:
+    if not item or not writable(item) or separator.strip() in item:
         raise ValueError(f"cannot match list item {item!r} exactly")
+    pattern = escape(item)
     return or_(
-        eq(field, clean),
-        like(field, f"{clean}{separator}*"),
-        like(field, f"*{separator}{clean}"),
-        like(field, f"*{separator}{clean}{separator}*"),
+        eq(field, item),
+        like(field, f"{pattern}{separator}*"),
+        like(field, f"*{separator}{pattern}"),
+        like(field, f"*{separator}{pattern}{separator}*"),
     )
 
 

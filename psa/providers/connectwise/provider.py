@@ -58,7 +58,6 @@ from psa.providers.connectwise.conditions import (
     is_null,
     list_member,
     or_,
-    sanitize,
 )
 from psa.providers.connectwise.parallel import run_parallel
 
@@ -80,8 +79,8 @@ NOTE_TYPES: tuple[NoteType, ...] = ("discussion", "internal", "resolution")
 
 
 def search_text(text: str) -> str:
-    """The free-text search as it is sent: sanitised (see `conditions.sanitize`) and capped."""
-    return sanitize(text)[:MAX_SEARCH_LENGTH].strip()
+    """The free-text search, trimmed and capped; the builders escape it (`conditions.escape`)."""
+    return text.strip()[:MAX_SEARCH_LENGTH].strip()
 
 
 def ticket_number(text: str) -> int | None:
@@ -445,7 +444,7 @@ class ConnectWiseProvider(PSAProvider):
         return [mapping.company_from_cw(row) for row in rows]
 
     def search_companies(self, *, query: str, limit: int = 25) -> list[PSACompany]:
-        text = sanitize(query)[:MAX_SEARCH_LENGTH].strip()
+        text = search_text(query)
         conditions = and_(
             eq("deletedFlag", False),
             or_(contains("name", text), contains("identifier", text)) if text else None,

@@ -179,11 +179,11 @@ class PSAProviderContract:
             provider.search_tickets(filters=TicketFilters(search=text, include_closed=True))
 
     def test_search_text_with_a_quote_still_finds_the_words(self, provider, every_ticket):
+        # No quote can be written inside a ConnectWise literal: a `"` stands for exactly one
+        # character at its place (see connectwise/conditions.py), here the space between words.
         target = next(t for t in every_ticket if len(t.summary.split()) >= 2)
         first, second = target.summary.split()[:2]
-        found = _all_pages(
-            provider, TicketFilters(search=f'{first} "{second}', include_closed=True)
-        )
+        found = _all_pages(provider, TicketFilters(search=f'{first}"{second}', include_closed=True))
         assert target.id in {t.id for t in found}
 
     # --- assigned ------------------------------------------------------------------------------

@@ -1,11 +1,14 @@
 """The conditions builder, checked by reading its output back with the simulator's real parser.
 
-The property tests are the proof that user text can never leave its string literal: for any text
-at all, the parsed structure is exactly the intended one, holding exactly the sanitised literal.
+The property tests are the proof that user text can never leave its string literal and is
+matched literally: for any text at all, the parsed structure is exactly the intended one, and
+evaluated by the simulator (which applies ConnectWise's string rules: `[[]`, `*`, `%`, `_`,
+`[...]`) the condition matches exactly the summaries that contain that text.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from datetime import UTC, date, datetime, timedelta, timezone
 
@@ -21,9 +24,10 @@ from psa.providers.connectwise.provider import (
     ticket_conditions,
     ticket_number,
 )
-from psa.simulator.conditions import And, Comparison, Not, Or, parse
+from psa.simulator.conditions import And, Comparison, Not, Or, evaluate, parse, pattern_regex
 
-# Text built from the pieces most likely to break out of a literal, mixed with anything at all.
+# Text built from the pieces most likely to break out of a literal or act as a pattern, mixed
+# with anything at all.
 NASTY = [
     '"',
     "'",
@@ -36,8 +40,17 @@ NASTY = [
     "not ",
     "[",
     "]",
+    "[[]",
+    "[*]",
+    "[%]",
+    "[^a]",
+    "[a-z]",
+    "^",
+    "-",
     "*",
     "%",
+    "_",
+    "?",
     ",",
     "=",
     " contains ",
@@ -52,6 +65,8 @@ NASTY = [
     "\u2028",
     "\u00a0",
     "é",
+    "É",
+    "ß",
     "漢字",
     "🙂",
     "Ünterberg",
@@ -59,34 +74,124 @@ NASTY = [
     " ",
 ]
 any_text = st.one_of(st.text(), st.lists(st.sampled_from(NASTY), max_size=12).map("".join))
+# Text every character of which can be written literally (no `"`, no control characters).
+writable_text = any_text.filter(c.writable)
 ids = st.integers(min_value=1, max_value=2**31 - 1)
 
-
-def _safe(ch: str) -> bool:
-    return ch not in '"\\' and unicodedata.category(ch) not in {"Cc", "Cs", "Zl", "Zp"}
+UNSAFE = {"Cc", "Cs", "Zl", "Zp"}
 
 
-# --- sanitising -------------------------------------------------------------------------------------
+def _contains_literally(summary: str, text: str) -> bool:
+    """The oracle: `summary` holds `text` character for character, ignoring case."""
+    return re.search(re.escape(text), summary, re.IGNORECASE) is not None
+
+
+def _contains_with_any_one(summary: str, text: str) -> bool:
+    """Like `_contains_literally`, but each unwritable character of `text` may be any one."""
+    regex = "".join("." if not c.writable(ch) else re.escape(ch) for ch in text)
+    return re.search(regex, summary, re.IGNORECASE | re.DOTALL) is not None
+
+
+@st.composite
+def text_and_summaries(draw, texts=any_text):
+    """A search text and summaries around it: holding it, near misses, and anything at all."""
+    text = draw(texts)
+    pieces = st.sampled_from(NASTY) | st.text(max_size=4)
+    summaries = []
+    for _ in range(draw(st.integers(1, 6))):
+        kind = draw(st.sampled_from(["holds", "case", "miss", "any"]))
+        before, after = draw(pieces), draw(pieces)
+        if kind == "holds":
+            body = text
+        elif kind == "case":
+            body = text.swapcase()
+        elif kind == "miss" and text:
+            i = draw(st.integers(0, len(text) - 1))
+            body = text[:i] + draw(st.sampled_from([*NASTY, ""])) + text[i + 1 :]
+        else:
+            body = draw(st.text(max_size=8))
+        summaries.append(before + body + after)
+    return text, summaries
+
+
+# --- escaping ---------------------------------------------------------------------------------------
 
 
 @given(any_text)
 @example('" OR id>0 OR summary="')
 @example('\\" OR 1=1 --')
-def test_sanitised_text_cannot_end_a_literal_and_keeps_everything_else(text):
-    clean = c.sanitize(text)
-    assert '"' not in clean and "\\" not in clean
-    assert all(unicodedata.category(ch) not in {"Cc", "Cs", "Zl", "Zp"} for ch in clean)
-    assert clean == clean.strip() and "  " not in clean
-    assert all(not ch.isspace() or ch == " " for ch in clean)
-    # Nothing but the unsafe characters and whitespace layout is lost, in order.
-    assert "".join(clean.split()) == "".join(ch for ch in text if _safe(ch) and not ch.isspace())
-    assert c.sanitize(clean) == clean
+@example("[Datto RMM] Agent offline")
+def test_escaped_text_cannot_end_a_literal_and_is_always_a_valid_pattern(text):
+    pattern = c.escape(text)
+    assert '"' not in pattern
+    assert all(unicodedata.category(ch) not in UNSAFE for ch in pattern)
+    # A backslash only ever sits inside `[\\]`, so it can never escape the closing quote.
+    assert pattern.count("\\") == pattern.count("[\\]")
+    pattern_regex(pattern)  # never a 400 from ConnectWise's `[` rules
 
 
 @given(any_text)
 def test_any_text_round_trips_as_one_literal(text):
-    for build, op in ((c.contains, "contains"), (c.eq, "="), (c.like, "like")):
-        assert parse(str(build("summary", text))) == Comparison("summary", op, c.sanitize(text))
+    assert parse(str(c.contains("summary", text))) == Comparison(
+        "summary", "contains", c.escape(text)
+    )
+    assert parse(str(c.like("summary", c.escape(text)))) == Comparison(
+        "summary", "like", c.escape(text)
+    )
+    # `=` keeps the documented form when only `[[]` is needed, else LIKE with its escapes.
+    plain = text.replace("[", "[[]")
+    expected = (
+        Comparison("summary", "=", plain)
+        if plain == c.escape(text)
+        else Comparison("summary", "like", c.escape(text))
+    )
+    assert parse(str(c.eq("summary", text))) == expected
+
+
+@given(text_and_summaries(writable_text))
+@example(("[Datto RMM]", ["[Datto RMM] Agent offline", "[Datto RMM agent", "Datto RMM"]))
+@example(("100%", ["CPU at 100%", "100 percent", "1000"]))
+@example(("HOST_01", ["HOST_01 down", "HOSTX01 down", "host_01"]))
+@example(("*urgent*", ["*URGENT* reboot", "urgent reboot", "*urgent"]))
+@example(("a\\b", ["a\\b", "a/b", "ab"]))
+@example(("[^a]", ["x[^a]", "xb"]))
+def test_contains_matches_exactly_the_summaries_holding_the_text(case):
+    text, summaries = case
+    node = parse(str(c.contains("summary", text)))
+    for summary in summaries:
+        assert evaluate(node, {"summary": summary}) is _contains_literally(summary, text)
+
+
+@given(text_and_summaries())
+@example(('say "hi"', ['say "hi"', "say hi", "say 'hi'"]))
+def test_unwritable_characters_stand_for_exactly_one_character(case):
+    # `"` and control characters cannot be written in a ConnectWise literal: each matches any
+    # one character at its place, never more, never a different length, and never fewer results.
+    text, summaries = case
+    node = parse(str(c.contains("summary", text)))
+    for summary in summaries:
+        found = evaluate(node, {"summary": summary})
+        assert found is _contains_with_any_one(summary, text)
+        if _contains_literally(summary, text):
+            assert found
+
+
+@given(text_and_summaries(writable_text))
+def test_eq_matches_exactly_the_summaries_equal_to_the_text(case):
+    text, summaries = case
+    node = parse(str(c.eq("summary", text)))
+    negated = parse(str(c.ne("summary", text)))
+    for summary in [*summaries, text, text.swapcase()]:
+        equal = re.fullmatch(re.escape(text), summary, re.IGNORECASE | re.DOTALL) is not None
+        assert evaluate(node, {"summary": summary}) is equal
+        assert evaluate(negated, {"summary": summary}) is not equal
+
+
+@given(st.lists(writable_text, min_size=1, max_size=3), writable_text)
+def test_in_matches_exactly_the_listed_texts(values, actual):
+    node = parse(str(c.in_("summary", values)))
+    equal = any(re.fullmatch(re.escape(v), actual, re.IGNORECASE | re.DOTALL) for v in values)
+    assert evaluate(node, {"summary": actual}) is equal
 
 
 # --- the ticket search ------------------------------------------------------------------------------
@@ -118,7 +223,7 @@ def test_search_text_parses_to_exactly_the_intended_structure(
     literal = search_text(text)
     if literal:
         number = ticket_number(text)
-        summary = Comparison("summary", "contains", literal)
+        summary = Comparison("summary", "contains", c.escape(literal))
         expected.append(Or((summary, Comparison("id", "=", number))) if number else summary)
     if board is not None:
         expected.append(Comparison("board/id", "=", board))
@@ -193,7 +298,24 @@ def test_me_without_an_identifier_is_a_validation_error():
     assert "assigned" in info.value.fields
 
 
-@pytest.mark.parametrize("ident", ["j*smith", "50%", "a, b", "", '"'])
+@given(
+    ident=writable_text.filter(lambda t: t and "," not in t),
+    others=st.lists(writable_text.filter(lambda t: t and "," not in t), max_size=3),
+    where=st.integers(0, 3),
+)
+@example(ident="j_smith", others=["jxsmith"], where=0)
+@example(ident="j*", others=["jsmith"], where=1)
+@example(ident="[ops]", others=["o"], where=0)
+def test_list_member_matches_exactly_that_item(ident, others, where):
+    node = parse(str(c.list_member("resources", ident)))
+    listed = [*others[:where], ident, *others[where:]]
+    assert evaluate(node, {"resources": ", ".join(listed)})
+    lowered = ident.casefold()
+    if all(o.casefold() != lowered for o in others) and others:
+        assert not evaluate(node, {"resources": ", ".join(others)})
+
+
+@pytest.mark.parametrize("ident", ["a, b", "", '"', "a\nb"])
 def test_identifiers_that_cannot_be_matched_exactly_are_refused(ident):
     with pytest.raises(PSAValidationError):
         ticket_conditions(TicketFilters(assigned="me", me_identifier=ident))

@@ -323,7 +323,8 @@ class TestWhatIsSent:
 
     def test_search_with_every_filter_and_hostile_text(self, rsps, provider):
         conditions = (
-            'summary contains "vpn \'down OR id>0" AND board/id = 2 AND status/id = 112 AND '
+            # The quote cannot be written in a literal: it stands for any one character.
+            'summary contains "vpn \'down_ OR id>0" AND board/id = 2 AND status/id = 112 AND '
             "priority/id = 4 AND company/id = 257 AND "
             '(resources = "jsmith" OR resources like "jsmith, *" OR resources like "*, jsmith" '
             'OR resources like "*, jsmith, *") AND closedFlag = false'
@@ -839,8 +840,8 @@ class TestWhatIsSent:
             match=[
                 matchers.query_param_matcher(
                     {
-                        "conditions": 'deletedFlag = false AND (name contains "Acme OR 1=1" OR '
-                        'identifier contains "Acme OR 1=1")',
+                        "conditions": 'deletedFlag = false AND (name contains "Acme_ OR 1=1" OR '
+                        'identifier contains "Acme_ OR 1=1")',
                         "fields": "id,identifier,name",
                         "orderBy": "name asc",
                         "page": "1",
