@@ -27,26 +27,26 @@ comparisons ignore case, and a comparison against a missing or null field is *un
 
 String patterns: what ConnectWise documents, and what we chose where it is silent
 ---------------------------------------------------------------------------------
-Sources, as found with the search tools (stored copies; ConnectWise's own pages are
-developer.connectwise.com "Developer Guide" and "PSA API Requests", last updated 2023-03-31 and
-2025-04-08, mirrored at gitea.resolutionflow.com/chihlasm/resolutionflow docs/connectwise/):
+Sources, as found with the search tools (stored copies of public pages):
 
-* ConnectWise, PSA API Requests: ``conditions`` / ``childConditions`` / ``customFieldConditions``
-  are query parameters; a malformed request is ``400 Bad Request`` ("The client SHOULD NOT repeat
-  the request without modifications"), with the body ``{"code", "message", "errors"}``.
+* ConnectWise, "PSA API Requests" (developer.connectwise.com, last updated 2023-03-31; copy at
+  gitea.resolutionflow.com/chihlasm/resolutionflow docs/connectwise/best-practices/): a malformed
+  request is "400 Bad Request ... The client SHOULD NOT repeat the request without
+  modifications". The copy reachable here is cut before its conditions section, so its words on
+  strings are not quoted. The error body ``{"code", "message", "errors"}`` is from DESIGN.md.
 * ConnectWise documentation, as recorded in our DESIGN.md: "a literal ``[`` in a parameter is
-  written ``[[]`` and ``*`` is a wildcard". The stored copies we could reach do not show the
-  conditions section itself, so the exact wording is not quoted here.
-* ConnectWise Manage expression rules (docs.infrascale.com, "Expression rules for matching"):
-  operators ``= != < <= > >= contains like in not``; ``like`` "requires use of ``%`` (any
-  character)", placed before, after or on both sides of the text.
-* Rewst, "Querying and filtering in ConnectWise PSA actions": the same operators, strings in
-  double quotes, nested fields with ``/``.
-* Microsoft, SQL Server ``LIKE`` (Transact-SQL): ``%`` any string of zero or more characters,
-  ``_`` any single character, ``[abc]`` / ``[a-f]`` one character of the set or range,
-  ``[^abc]`` one character not in it; a wildcard is matched literally by enclosing it in
-  brackets (``[%]``, ``[_]``, ``[[]``); ``]`` outside brackets is an ordinary character.
-  ``[[]`` is exactly this rule, which is why we read ConnectWise strings as LIKE patterns.
+  written ``[[]`` and ``*`` is a wildcard".
+* Infrascale, "ConnectWise Manage: Expression rules for matching" (docs.infrascale.com, third
+  party): operators ``= != < <= > >= contains like in not``; ``like`` "requires use of ``%``
+  (any character)" before, after or on both sides of the text.
+* Rewst, "Querying and filtering in ConnectWise PSA actions" (third party): the same operators,
+  strings in double quotes, nested fields with ``/``.
+* Microsoft Learn, ODBC "LIKE predicate escape character": in LIKE, ``%`` matches zero or more
+  characters and ``_`` any one; SQL Server's native form for a literal one is a bracket set,
+  ``LIKE '[%]AAA%'``. Microsoft's "LIKE (Transact-SQL)" (from memory, not fetched here):
+  ``[abc]``/``[a-f]`` is one character of a set or range, ``[^abc]`` one not in it, and ``[``
+  itself is matched as ``[[]`` -- exactly ConnectWise's documented escape, which is why strings
+  are read here as SQL Server LIKE patterns.
 
 The rules this simulator applies to a string operand of ``=``, ``!=``, ``in``, ``not in``,
 ``like``, ``not like``, ``contains`` and ``not contains`` (``<``/``>`` compare plain text):
@@ -54,17 +54,17 @@ The rules this simulator applies to a string operand of ``=``, ``!=``, ``in``, `
 1. ``*`` matches any run of characters. Source: ConnectWise (DESIGN.md).
 2. ``%`` matches any run of characters, ``_`` exactly one. Source: SQL Server LIKE, which
    ``like``/``contains`` map to (Infrascale shows ``%`` in ``like``). That ``=``/``in`` strings are
-   patterns too is *stricter than ConnectWise: unconfirmed* -- the documentation says wildcards
-   apply "in a parameter" without naming operators; reading every string as a pattern means a
+   patterns too is *stricter than ConnectWise: unconfirmed* -- the documented ``[[]``/``*`` rules
+   are stated for "a parameter", not per operator; reading every string as a pattern means a
    client that forgets to escape ``_`` in an ``=`` over-matches here and is caught by tests.
 3. ``[...]`` is one character of a set: ``[[]`` is a literal ``[`` (source: ConnectWise);
    ``[%]``, ``[_]``, ``[*]``, ``[\\]`` are literal ``%``, ``_``, ``*``, backslash; ``[^...]``
    negates and ``a-z`` is a range (source: SQL Server LIKE). That ConnectWise keeps a bracketed
    ``*`` as ``*`` (rather than rewriting it to ``%`` first) is *unconfirmed*.
 4. A ``[`` with no ``]`` after it, an empty ``[]``, a negated empty ``[^]`` or a backwards range
-   ``[z-a]`` is a 400 (*stricter than ConnectWise: unconfirmed*; SQL Server would silently match
-   nothing, and ConnectWise may misparse the bracket as a date).
-5. ``]`` outside brackets is an ordinary character (source: SQL Server LIKE).
+   ``[z-a]`` is a 400 (*stricter than ConnectWise: unconfirmed*; what SQL Server or ConnectWise,
+   whose dates are also bracketed, make of such a bracket is nothing to rely on).
+5. ``]`` outside brackets is an ordinary character (source: SQL Server LIKE, from memory).
 6. ``contains "p"`` is ``like "%p%"``; ``like`` and ``=`` match the whole value.
 7. No escape sequence inside a literal: a string ends at the first closing quote of the kind
    that opened it (ConnectWise documents none, so a client must never rely on one), and a
