@@ -79,7 +79,7 @@ class Request:
         return self.store
 
     @property
-    def fields(self) -> RouteSchema:
+    def route_schema(self) -> RouteSchema:
         """The route's schema (every route that lists, counts or reads records has one)."""
         assert self.schema is not None, "no schema.json entity for this route"
         return self.schema
@@ -159,7 +159,7 @@ def _list(collection: str, scope: Scope | None = None) -> Handler:
         page = run_list(
             records,
             query,
-            request.fields,
+            request.route_schema,
             COLLECTIONS[collection],
             base_url=request.base_url,
             raw_query=request.raw_query,
@@ -176,7 +176,7 @@ def _count(collection: str, scope: Scope | None = None) -> Handler:
         total = run_count(
             records,
             request.params.get("conditions"),
-            request.fields,
+            request.route_schema,
             COLLECTIONS[collection],
         )
         return Response(200, {"count": total})
@@ -211,7 +211,7 @@ def _one(collection: str, id_name: str = "id", scope: Scope | None = None) -> Ha
             raise not_found(
                 f"{_NAMES.get(collection, collection)} with id {record_id} was not found."
             )
-        project = projector(request.params.get("fields"), request.fields)
+        project = projector(request.params.get("fields"), request.route_schema)
         return Response(200, project(record))
 
     return handler
