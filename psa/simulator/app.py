@@ -26,6 +26,7 @@ from psa.simulator import writes
 from psa.simulator.errors import ApiError, not_found
 from psa.simulator.faults import Faults
 from psa.simulator.query import list_query, projector, run_count, run_list
+from psa.simulator.schema import RouteSchema, check_request, schema_for
 from psa.simulator.store import COLLECTIONS, TenantRegistry, TenantStore
 
 JSON_TYPE = "application/json; charset=utf-8"
@@ -57,6 +58,7 @@ class Request:
     base_url: str
     ids: dict[str, int] = field(default_factory=dict)
     store: TenantStore | None = None
+    schema: RouteSchema | None = None
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -75,6 +77,12 @@ class Request:
     def tenant(self) -> TenantStore:
         assert self.store is not None
         return self.store
+
+    @property
+    def route_schema(self) -> RouteSchema:
+        """The route's schema (every route that lists, counts or reads records has one)."""
+        assert self.schema is not None, "no schema.json entity for this route"
+        return self.schema
 
 
 @dataclass
@@ -143,7 +151,6 @@ def _all(collection: str) -> Scope:
 
 def _list(collection: str, scope: Scope | None = None) -> Handler:
     def handler(request: Request) -> Response:
-        store = request.tenant
         query = list_query(
             request.params,
             forward_only=(request.header("pagination-type") or "").lower() == "forward-only",
@@ -152,7 +159,7 @@ def _list(collection: str, scope: Scope | None = None) -> Handler:
         page = run_list(
             records,
             query,
-            store.schemas[collection],
+            request.route_schema,
             COLLECTIONS[collection],
             base_url=request.base_url,
             raw_query=request.raw_query,
@@ -169,7 +176,7 @@ def _count(collection: str, scope: Scope | None = None) -> Handler:
         total = run_count(
             records,
             request.params.get("conditions"),
-            request.tenant.schemas[collection],
+            request.route_schema,
             COLLECTIONS[collection],
         )
         return Response(200, {"count": total})
@@ -204,7 +211,7 @@ def _one(collection: str, id_name: str = "id", scope: Scope | None = None) -> Ha
             raise not_found(
                 f"{_NAMES.get(collection, collection)} with id {record_id} was not found."
             )
-        project = projector(request.params.get("fields"), request.tenant.schemas[collection])
+        project = projector(request.params.get("fields"), request.route_schema)
         return Response(200, project(record))
 
     return handler
@@ -250,6 +257,7 @@ def _note_create(request: Request) -> Response:
 
 
 def _configs_scope(request: Request) -> list[dict[str, Any]]:
+    # References only (``id``, ``deviceIdentifier``), as ConnectWise answers this route.
     return writes.ticket_configurations(request.tenant, _ticket(request)["id"])
 
 
@@ -537,6 +545,9 @@ class SimulatorApp:
                     )
                 raise not_found(f"The resource {api.group('rest') or '/'} was not found.")
             request.store = store
+            request.schema = schema_for(route.pattern)
+            body = request.json() if request.method in ("POST", "PATCH") else None
+            check_request(request.method, request.params, body, request.schema)
             with store.lock:
                 response = route.handler(request)
                 # Serialise while the lock is held: writers change records in place.

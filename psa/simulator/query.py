@@ -7,6 +7,7 @@
   header holds only ``rel="next"`` (with the next ``pageId``) while more records remain.
 * ``fields`` projects records (nested paths like ``board/name``); ``_info`` only comes back when
   it is listed.
+* Field names are the route's schema's (``schema.py``), which refuses unknown ones first.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from urllib.parse import unquote_plus
 
 from psa.simulator.conditions import ConditionError, compile_predicate, map_fields, parse
 from psa.simulator.errors import ApiError, FieldError
-from psa.simulator.store import Schema
+from psa.simulator.schema import RouteSchema
 
 DEFAULT_PAGE_SIZE = 25
 MAX_PAGE_SIZE = 1000
@@ -75,7 +76,7 @@ def _condition_error(message: str, resource: str) -> ApiError:
 
 
 def predicate(
-    conditions: str | None, schema: Schema, resource: str
+    conditions: str | None, schema: RouteSchema, resource: str
 ) -> Callable[[dict[str, Any]], bool] | None:
     """A filter for ``conditions`` checked against the collection's fields, or None."""
     if not conditions:
@@ -117,7 +118,7 @@ def _sort_key(value: Any) -> tuple[int, int, Any]:
 
 
 def order_keys(
-    order_by: str | None, schema: Schema, resource: str
+    order_by: str | None, schema: RouteSchema, resource: str
 ) -> list[tuple[tuple[str, ...], bool]]:
     """Parse ``orderBy`` (``priority/sort asc, id desc``) into (path parts, descending) pairs."""
     if not order_by:
@@ -151,7 +152,7 @@ def apply_order(records: list[dict[str, Any]], keys: list[tuple[tuple[str, ...],
 # --------------------------------------------------------------------------- fields projection
 
 
-def _field_tree(fields: str, schema: Schema) -> dict[str, Any] | None:
+def _field_tree(fields: str, schema: RouteSchema) -> dict[str, Any] | None:
     tree: dict[str, Any] = {}
     for raw in fields.split(","):
         path = raw.strip()
@@ -187,7 +188,9 @@ def _project(value: Any, tree: dict[str, Any]) -> Any:
     return out
 
 
-def projector(fields: str | None, schema: Schema) -> Callable[[dict[str, Any]], dict[str, Any]]:
+def projector(
+    fields: str | None, schema: RouteSchema
+) -> Callable[[dict[str, Any]], dict[str, Any]]:
     tree = _field_tree(fields, schema) if fields else None
     if tree is None:
         return lambda record: record
@@ -243,7 +246,7 @@ class Page:
 def run_list(
     records: list[dict[str, Any]],
     query: ListQuery,
-    schema: Schema,
+    schema: RouteSchema,
     resource: str,
     *,
     base_url: str,
@@ -270,7 +273,7 @@ def run_list(
 
 
 def run_count(
-    records: list[dict[str, Any]], conditions: str | None, schema: Schema, resource: str
+    records: list[dict[str, Any]], conditions: str | None, schema: RouteSchema, resource: str
 ) -> int:
     keep = predicate(conditions, schema, resource)
     return sum(1 for r in records if keep(r)) if keep else len(records)

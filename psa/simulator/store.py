@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,34 +33,6 @@ COLLECTIONS: dict[str, str] = {
     "ticketNotes": "serviceNote",
     "scheduleEntries": "scheduleEntry",
 }
-
-# Fields a record may have even when no record in the file has them yet (so conditions on
-# them are valid): ConnectWise's schema is wider than any one data set.
-_EXTRA_PATHS: dict[str, tuple[str, ...]] = {
-    "tickets": (
-        "owner/id",
-        "owner/identifier",
-        "owner/name",
-        "parentTicketId",
-        "mergedParentTicket/id",
-        "mergedParentTicket/summary",
-        "closedDate",
-        "closedBy",
-        "contact/id",
-        "contact/name",
-        "type/id",
-        "type/name",
-        "_info/dateEntered",
-        "_info/enteredBy",
-        "_info/lastUpdated",
-        "_info/updatedBy",
-    ),
-    "ticketNotes": ("member/id", "member/identifier", "member/name", "contact/id", "contact/name"),
-    "scheduleEntries": ("dateStart", "dateEnd", "_info/lastUpdated", "_info/updatedBy"),
-}
-
-# ConnectWise accepts these bare names for the metadata that lives in ``_info``.
-_INFO_ALIASES = ("dateEntered", "lastUpdated", "enteredBy", "updatedBy")
 
 
 @dataclass(frozen=True)
@@ -105,43 +76,6 @@ def utc_now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _paths(value: Any, prefix: str = "") -> Iterator[str]:
-    if isinstance(value, dict):
-        for key, child in value.items():
-            path = f"{prefix}/{key}" if prefix else key
-            yield path
-            yield from _paths(child, path)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _paths(item, prefix)
-
-
-class Schema:
-    """The field paths a collection knows, matched case-insensitively."""
-
-    def __init__(self) -> None:
-        self._canonical: dict[str, str] = {}
-
-    def learn(self, record: dict[str, Any]) -> None:
-        for path in _paths(record):
-            self._canonical.setdefault(path.lower(), path)
-
-    def add(self, paths: Iterable[str]) -> None:
-        for path in paths:
-            self._canonical.setdefault(path.lower(), path)
-
-    def resolve(self, path: str) -> str | None:
-        """The canonical spelling of ``path`` (with ConnectWise's ``_info`` aliases), or None."""
-        lowered = path.lower()
-        found = self._canonical.get(lowered)
-        if found is not None:
-            return found
-        for alias in _INFO_ALIASES:
-            if lowered == alias.lower():
-                return self._canonical.get(f"_info/{alias}".lower())
-        return None
-
-
 class TenantStore:
     """One ConnectWise tenant's data, indices and lock."""
 
@@ -150,7 +84,6 @@ class TenantStore:
         self.lock = threading.RLock()
         self.data: dict[str, Any] = {}
         self.by_id: dict[str, dict[int, dict[str, Any]]] = {}
-        self.schemas: dict[str, Schema] = {}
         self.ticket_configurations: list[dict[str, int]] = []
         self.reset()
 
@@ -162,16 +95,10 @@ class TenantStore:
             self.data = data
             self.ticket_configurations = data.get("ticketConfigurations", [])
             self.by_id = {}
-            self.schemas = {}
             for name in COLLECTIONS:
                 records = data.setdefault(name, [])
                 records.sort(key=lambda r: r["id"])
                 self.by_id[name] = {r["id"]: r for r in records}
-                schema = Schema()
-                for record in records:
-                    schema.learn(record)
-                schema.add(_EXTRA_PATHS.get(name, ()))
-                self.schemas[name] = schema
 
     # ----------------------------------------------------------------- reads
     @property
@@ -227,12 +154,7 @@ class TenantStore:
     def insert(self, collection: str, record: dict[str, Any]) -> dict[str, Any]:
         self.data[collection].append(record)
         self.by_id[collection][record["id"]] = record
-        self.schemas[collection].learn(record)
         return record
-
-    def touched(self, collection: str, record: dict[str, Any]) -> None:
-        """Tell the store a record changed in place (so new fields become queryable)."""
-        self.schemas[collection].learn(record)
 
     def delete(self, collection: str, record_id: int) -> dict[str, Any] | None:
         record = self.by_id[collection].pop(record_id, None)

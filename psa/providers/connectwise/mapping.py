@@ -34,6 +34,8 @@ TICKET_ROW_FIELDS = (
     "parentTicketId,contact,owner,hasChildTicket,type,severity,impact"
 )
 RELATED_FIELDS = "id,summary,status,closedFlag"
+# A ConnectWise Member has no `name`: the display name is built from first and last name.
+MEMBER_FIELDS = "id,identifier,firstName,lastName,officeEmail,primaryEmail,inactiveFlag"
 
 Json = Mapping[str, Any]
 
@@ -263,7 +265,7 @@ def priority_from_cw(data: Any) -> PSAPriority:
 def member_from_cw(data: Any) -> PSAMember:
     m = _obj(data, "member")
     first, last = _str(m.get("firstName")), _str(m.get("lastName"))
-    name = _str(m.get("name")) or " ".join(p for p in (first, last) if p)
+    name = " ".join(p for p in (first, last) if p)
     return PSAMember(
         id=m["id"],
         identifier=_str(m.get("identifier")),

@@ -422,8 +422,7 @@ class ConnectWiseProvider(PSAProvider):
         rows = self.client.get_all(
             "/system/members",
             {
-                "fields": "id,identifier,firstName,lastName,name,officeEmail,primaryEmail,"
-                "inactiveFlag",
+                "fields": mapping.MEMBER_FIELDS,
                 "orderBy": "identifier asc",
             },
         )

@@ -96,6 +96,16 @@ FIRST_NAMES = ["Ava", "Bjørn", "Chloé", "Dmitri", "Erin", "Fatima", "Gus", "Ha
 LAST_NAMES = ["Olsen", "Nakamura", "O'Connor", "Ferreira", "Novak", "Schäfer", "Mbeki", "Larsen"]
 
 
+def member_ref(member: dict) -> dict:
+    """How other records point at a member. A member record has no ``name``: the reference's
+    name is ConnectWise's display name, first and last name joined."""
+    return {
+        "id": member["id"],
+        "identifier": member["identifier"],
+        "name": f"{member['firstName']} {member['lastName']}",
+    }
+
+
 def build() -> dict:
     rng = random.Random(SEED)
     companies = []
@@ -161,7 +171,6 @@ def build() -> dict:
                 "identifier": ident,
                 "firstName": first,
                 "lastName": last,
-                "name": f"{first} {last}",
                 "title": title,
                 "inactiveFlag": inactive,
                 "officeEmail": email,
@@ -300,7 +309,7 @@ def build() -> dict:
             ticket["closedBy"] = ticket["_info"]["updatedBy"]
         if rng.random() < 0.7:
             owner = rng.choice(all_engineers)
-            ticket["owner"] = {"id": owner["id"], "identifier": owner["identifier"], "name": owner["name"]}
+            ticket["owner"] = member_ref(owner)
         tickets.append(ticket)
 
         notes.append(
@@ -331,7 +340,7 @@ def build() -> dict:
                     "detailDescriptionFlag": not internal and not resolution,
                     "internalAnalysisFlag": internal,
                     "resolutionFlag": resolution,
-                    "member": {"id": author["id"], "identifier": author["identifier"], "name": author["name"]},
+                    "member": member_ref(author),
                     "dateCreated": iso(entered + timedelta(hours=extra + 1)),
                     "createdBy": author["identifier"],
                     "internalFlag": internal,
@@ -352,7 +361,7 @@ def build() -> dict:
                     "id": entry_id,
                     "objectId": ticket_id,
                     "name": f"{company['name']} / {summary}",
-                    "member": {"id": member["id"], "identifier": member["identifier"], "name": member["name"]},
+                    "member": member_ref(member),
                     "type": {"id": 4, "identifier": "S"},
                     "status": {"id": 2, "name": "Firm"},
                     "dateStart": iso(start),

@@ -8,8 +8,7 @@ from psa.simulator.store import TenantStore
 
 
 def mark_updated(store: TenantStore, collection: str, record: dict[str, Any], now: str) -> None:
-    """Stamp ``record`` as changed by the API member, and let the store re-learn its fields."""
+    """Stamp ``record`` as changed by the API member."""
     record.setdefault("_info", {}).update(
         {"lastUpdated": now, "updatedBy": store.api_member["identifier"]}
     )
-    store.touched(collection, record)

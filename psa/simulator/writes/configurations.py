@@ -1,4 +1,9 @@
-"""The configurations (devices) attached to a ticket."""
+"""The configurations (devices) attached to a ticket.
+
+``/service/tickets/{id}/configurations`` answers *references* to them - ConnectWise's
+ConfigurationReference model: ``id`` and ``deviceIdentifier`` - never whole configurations;
+a client reads the details from ``/company/configurations``.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,19 @@ from psa.simulator.store import TenantStore, utc_now
 from psa.simulator.writes.audit import mark_updated
 
 
+def configuration_reference(configuration: dict[str, Any]) -> dict[str, Any]:
+    return {"id": configuration["id"], "deviceIdentifier": configuration["deviceIdentifier"]}
+
+
 def ticket_configurations(store: TenantStore, ticket_id: int) -> list[dict[str, Any]]:
+    """References to the configurations attached to the ticket, in id order."""
     ids = [
         link["configurationId"]
         for link in store.ticket_configurations
         if link["ticketId"] == ticket_id
     ]
     found = (store.get("configurations", config_id) for config_id in sorted(set(ids)))
-    return [c for c in found if c is not None]
+    return [configuration_reference(c) for c in found if c is not None]
 
 
 def _find_configuration(store: TenantStore, device_identifier: object) -> dict[str, Any] | None:
@@ -53,7 +63,7 @@ def ticket_configuration_add(
     if link not in store.ticket_configurations:
         store.ticket_configurations.append(link)
         mark_updated(store, "tickets", ticket, utc_now())
-    return configuration
+    return configuration_reference(configuration)
 
 
 def ticket_configuration_remove(store: TenantStore, ticket: dict[str, Any], config_id: int) -> None:

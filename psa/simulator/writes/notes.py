@@ -7,7 +7,7 @@ from typing import Any
 from psa.simulator.errors import Validator, bad_request
 from psa.simulator.store import TenantStore, utc_now
 from psa.simulator.writes.audit import mark_updated
-from psa.simulator.writes.references import contact_ref, identified_ref
+from psa.simulator.writes.references import contact_ref, member_ref
 from psa.simulator.writes.validation import has_text
 
 _NOTE_FLAGS = ("detailDescriptionFlag", "internalAnalysisFlag", "resolutionFlag")
@@ -37,7 +37,7 @@ def insert_note(
     if contact is not None:
         note["contact"] = contact_ref(contact)
     else:
-        note["member"] = identified_ref(member)
+        note["member"] = member_ref(member)
     note.update(
         {
             "dateCreated": now,

@@ -8,8 +8,23 @@ from psa.simulator.store import TenantStore
 
 
 def identified_ref(record: dict[str, Any]) -> dict[str, Any]:
-    """A member or company reference: both carry the identifier people type."""
+    """A company reference: it carries the identifier people type."""
     return {"id": record["id"], "identifier": record["identifier"], "name": record["name"]}
+
+
+def member_display_name(member: dict[str, Any]) -> str:
+    """A member record has no ``name`` (ConnectWise's Member model: firstName/lastName); the
+    ``name`` of a member *reference* is the two joined."""
+    return " ".join(p for p in (member.get("firstName"), member.get("lastName")) if p)
+
+
+def member_ref(member: dict[str, Any]) -> dict[str, Any]:
+    """A member reference (``member``/``owner`` on notes, entries and tickets)."""
+    return {
+        "id": member["id"],
+        "identifier": member["identifier"],
+        "name": member_display_name(member) or member["identifier"],
+    }
 
 
 def named_ref(record: dict[str, Any]) -> dict[str, Any]:

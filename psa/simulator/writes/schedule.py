@@ -7,7 +7,7 @@ from typing import Any
 from psa.simulator.errors import Validator, bad_request, not_found
 from psa.simulator.store import TenantStore, utc_now
 from psa.simulator.writes.audit import mark_updated
-from psa.simulator.writes.references import identified_ref
+from psa.simulator.writes.references import member_display_name, member_ref
 from psa.simulator.writes.validation import (
     check_datetimes,
     find_active_member,
@@ -90,12 +90,16 @@ def schedule_entry_create(store: TenantStore, body: object) -> dict[str, Any]:
         hours = round(delta.total_seconds() / 3600, 2)
     name = body.get("name")
     if not isinstance(name, str) or not name:
-        name = f"{ticket['company']['name']} / {ticket['summary']}" if ticket else member["name"]
+        name = (
+            f"{ticket['company']['name']} / {ticket['summary']}"
+            if ticket
+            else member_display_name(member)
+        )
     entry: dict[str, Any] = {
         "id": store.next_id("scheduleEntries"),
         "objectId": body["objectId"],
         "name": name,
-        "member": identified_ref(member),
+        "member": member_ref(member),
         "type": {"id": schedule_type["id"], "identifier": schedule_type["identifier"]},
         "status": {"id": 2, "name": "Firm"},
         "dateStart": start,
@@ -143,7 +147,7 @@ def schedule_entry_patch(store: TenantStore, entry: dict[str, Any], body: object
     for name, value in changes.items():
         if name == "member":
             assert member is not None
-            entry["member"] = identified_ref(member)
+            entry["member"] = member_ref(member)
         elif name in ("doneFlag", "acknowledgedFlag"):
             entry[name] = value is True
         else:

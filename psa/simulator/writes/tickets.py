@@ -13,6 +13,7 @@ from psa.simulator.writes.references import (
     contact_ref,
     identified_ref,
     is_ref,
+    member_ref,
     named_ref,
     priority_ref,
     status_ref,
@@ -68,7 +69,7 @@ def set_type(ticket: dict[str, Any], ticket_type: dict[str, Any]) -> None:
 
 
 def set_owner(ticket: dict[str, Any], owner: dict[str, Any]) -> None:
-    ticket["owner"] = identified_ref(owner)
+    ticket["owner"] = member_ref(owner)
 
 
 def set_parent(ticket: dict[str, Any], parent: dict[str, Any]) -> None:

@@ -294,6 +294,9 @@ class PSAProviderContract:
         else:
             pytest.skip("no open ticket with both notes and configurations among the first 60")
         assert all(c.id and c.name for c in ctx.configurations)
+        # ConnectWise lists a ticket's configurations as references; the details (every
+        # configuration has a type) come from /company/configurations.
+        assert all(c.type_name for c in ctx.configurations)
         assert all(
             n.ticket_id == row.id
             and n.type in ("discussion", "internal", "resolution")
@@ -471,6 +474,9 @@ class PSAProviderContract:
         identifiers = [m.identifier for m in ref.members]
         assert len(identifiers) == len(set(identifiers)) and all(identifiers)
         assert all(m.name for m in ref.members)
+        # A ConnectWise member has no `name`: it is the first and last name joined.
+        named = [m for m in ref.members if m.first_name and m.last_name]
+        assert named and all(m.name == f"{m.first_name} {m.last_name}" for m in named)
         assert ref.companies and tuple(provider.list_companies()) == ref.companies
 
     def test_list_statuses_of_a_missing_board(self, provider):

@@ -123,7 +123,6 @@ MEMBER = {
     "identifier": "jsmith",
     "firstName": "Jordan",
     "lastName": "Smith",
-    "name": "Jordan Smith",
     "inactiveFlag": False,
     "officeEmail": "jsmith@baysideit.example",
 }

@@ -819,7 +819,8 @@ class TestWhatIsSent:
                     {
                         **page,
                         "orderBy": "identifier asc",
-                        "fields": "id,identifier,firstName,lastName,name,officeEmail,primaryEmail,"
+                        # A ConnectWise Member has no `name` field.
+                        "fields": "id,identifier,firstName,lastName,officeEmail,primaryEmail,"
                         "inactiveFlag",
                     }
                 )
@@ -831,6 +832,7 @@ class TestWhatIsSent:
         assert ref.statuses_for(1)[0].default is True
         assert ref.priorities[0].sort == 1
         assert ref.members[0].email == "jsmith@baysideit.example"
+        assert ref.members[0].name == "Jordan Smith"  # built from firstName and lastName
         assert ref.companies[0].identifier == "AcmeCorp"
 
     def test_search_companies_quotes_the_query(self, rsps, provider):

@@ -138,7 +138,8 @@ def test_northshore_has_the_demo_member_casey():
     sim = SimClient(company_id="northshore")
     casey = sim.get("/system/members", params={"conditions": 'identifier = "cdiaz"'}).json
     assert len(casey) == 1
-    assert casey[0]["name"] == "Casey Diaz"
+    assert (casey[0]["firstName"], casey[0]["lastName"]) == ("Casey", "Diaz")
+    assert "name" not in casey[0]  # a ConnectWise member has no name
     assert casey[0]["officeEmail"] == "casey@northshore.example"
     statuses = sim.get("/service/boards/1/statuses").json
     assert any(s["closedStatus"] for s in statuses) and sum(s["defaultFlag"] for s in statuses) == 1

@@ -1,7 +1,8 @@
 """Reference data for the AI parser tests, built from the Bayside IT tenant.
 
-The simulator's copy (`psa/simulator/data/baysideit.json`) is preferred; until it exists the shared
-ConnectWise tenant is used. Both are the ConnectWise REST shapes, mapped here to the normalized types.
+The simulator's copy (`psa/simulator/data/baysideit.json`) is preferred; without it the shared
+ConnectWise tenant (`../shared/connectwise/tenant.json`, next to the repository) is used. Both are
+the ConnectWise REST shapes, mapped here to the normalized types.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 TENANT_CANDIDATES = (
     REPO / "psa" / "simulator" / "data" / "baysideit.json",
-    Path("/work/shared/connectwise/tenant.json"),
+    REPO.parent / "shared" / "connectwise" / "tenant.json",
 )
 
 
