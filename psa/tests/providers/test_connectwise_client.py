@@ -70,6 +70,9 @@ def sleeps() -> list[float]:
 @pytest.fixture
 def provider(sleeps):
     p = cw.make_provider(sleeps)
+    # As after reading cached reference data: the "S" schedule type is known (its lookup is
+    # covered in test_connectwise_notes_schedule.py).
+    p.remember_reference(cw.REFERENCE_WITH_SCHEDULE_TYPE)
     yield p
     p.close()
 
@@ -477,7 +480,7 @@ class TestWhatIsSent:
             contact={"id": 1020, "name": "Paul Alvarez"},
         )
         rsps.get(
-            f"{API}/service/tickets/1000/notes",
+            f"{API}/service/tickets/1000/allNotes",
             json=[cw.NOTE, older],
             match=[
                 matchers.query_param_matcher({"orderBy": "id asc", "page": "1", "pageSize": "1000"})
@@ -535,7 +538,7 @@ class TestWhatIsSent:
 
     def test_context_contact_deleted_falls_back_to_the_ticket(self, rsps, provider):
         rsps.get(f"{API}/service/tickets/1000", json=cw.ticket())
-        rsps.get(f"{API}/service/tickets/1000/notes", json=[])
+        rsps.get(f"{API}/service/tickets/1000/allNotes", json=[])
         rsps.get(f"{API}/service/tickets/1000/configurations", json=[cw.CONFIGURATION])
         rsps.get(f"{API}/service/tickets", json=[])
         rsps.get(f"{API}/company/contacts/1020", status=404, json={"message": "gone"})
@@ -602,7 +605,7 @@ class TestWhatIsSent:
             status=201,
             match=[
                 matchers.json_params_matcher(
-                    {"objectId": 1000, "type": {"identifier": "S"}, "member": {"id": 17}}
+                    {"objectId": 1000, "type": {"id": 4, "identifier": "S"}, "member": {"id": 17}}
                 )
             ],
         )
@@ -683,7 +686,7 @@ class TestWhatIsSent:
             json=cw.ENTRY,
             match=[
                 matchers.json_params_matcher(
-                    {"objectId": 1201, "type": {"identifier": "S"}, "member": {"id": 17}}
+                    {"objectId": 1201, "type": {"id": 4, "identifier": "S"}, "member": {"id": 17}}
                 )
             ],
         )
@@ -952,11 +955,18 @@ CONTEXT_CALLS = {
 }
 
 
+def _context(provider: ConnectWiseProvider) -> object:
+    # The matrix covers /notes, which a connection reads once its tenant refused allNotes;
+    # allNotes itself and that fallback are covered in test_connectwise_notes_schedule.py.
+    provider.all_notes_refused = True
+    return provider.get_ticket_context(ticket_id=1000)
+
+
 def _context_op(part: str) -> Op:
     method, path, ok = CONTEXT_CALLS[part]
     return Op(
         f"context-{part}",
-        lambda p: p.get_ticket_context(ticket_id=1000),
+        _context,
         method,
         path,
         ok,
@@ -1104,7 +1114,7 @@ OPS = [
     ),
     Op(
         "config-details",
-        lambda p: p.get_ticket_context(ticket_id=1000),
+        _context,
         "GET",
         "/company/configurations",
         [cw.CONFIGURATION],

@@ -64,9 +64,7 @@ def test_all_notes_of_a_missing_ticket_is_404(sim):
 
 
 def test_all_notes_pages_and_orders(sim):
-    page = sim.get(
-        "/service/tickets/1000/allNotes", params={"orderBy": "id desc", "pageSize": "1"}
-    )
+    page = sim.get("/service/tickets/1000/allNotes", params={"orderBy": "id desc", "pageSize": "1"})
     assert page.status == 200 and len(page.json) == 1
     assert page.json[0]["id"] >= TIME_ENTRY_ID_BASE
     assert 'rel="next"' in (page.header("Link") or "")
