@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
-from psa.simulator import all_notes, writes
+from psa.simulator import all_notes, note_removal, writes
 from psa.simulator.errors import ApiError, not_found
 from psa.simulator.faults import Faults
 from psa.simulator.query import list_query, projector, run_count, run_list
@@ -258,6 +258,11 @@ def _all_notes(request: Request) -> Response:
     return Response(200, page.items, {"Link": page.link} if page.link else {})
 
 
+def _note_delete(request: Request) -> Response:
+    note_removal.note_delete(request.tenant, _ticket(request), request.ids["noteId"])
+    return Response(204)
+
+
 def _note_create(request: Request) -> Response:
     return Response(201, writes.note_create(request.tenant, _ticket(request), request.json()))
 
@@ -343,6 +348,7 @@ ROUTE_TABLE: list[tuple[str, str, Handler]] = [
     ("GET", "/service/tickets/{id}/allNotes", _all_notes),
     ("GET", "/service/tickets/{id}/notes/count", _count("ticketNotes", _notes_scope)),
     ("GET", "/service/tickets/{id}/notes/{noteId}", _one("ticketNotes", "noteId", _notes_scope)),
+    ("DELETE", "/service/tickets/{id}/notes/{noteId}", _note_delete),
     ("GET", "/service/tickets/{id}/configurations", _list("configurations", _configs_scope)),
     ("POST", "/service/tickets/{id}/configurations", _config_add),
     ("GET", "/service/tickets/{id}/configurations/count", _count("configurations", _configs_scope)),
