@@ -62,15 +62,16 @@ def _seed(store: TenantStore) -> list[dict[str, Any]]:
         first_note.setdefault(note["ticketId"], note)
     first_member: dict[int, dict[str, Any]] = {}
     for entry in store.records("scheduleEntries"):
-        if isinstance(entry.get("member"), dict):
-            first_member.setdefault(entry.get("objectId"), entry["member"])
+        object_id = entry.get("objectId")
+        if isinstance(entry.get("member"), dict) and isinstance(object_id, int):
+            first_member.setdefault(object_id, entry["member"])
     entries: list[dict[str, Any]] = []
     for ticket in store.records("tickets"):
         ticket_id = ticket["id"]
         note = first_note.get(ticket_id)
         if ticket_id % _EVERY_NTH_TICKET or note is None or not note.get("dateCreated"):
             continue
-        member = first_member.get(ticket_id) or store.api_member
+        member: dict[str, Any] = first_member.get(ticket_id) or store.api_member
         start = _parse(note["dateCreated"]) + timedelta(minutes=30)
         end = start + timedelta(minutes=45 + 15 * (ticket_id % 4))
         entries.append(
