@@ -68,11 +68,11 @@ def _seed(store: TenantStore) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = []
     for ticket in store.records("tickets"):
         ticket_id = ticket["id"]
-        note = first_note.get(ticket_id)
-        if ticket_id % _EVERY_NTH_TICKET or note is None or not note.get("dateCreated"):
+        first = first_note.get(ticket_id)
+        if ticket_id % _EVERY_NTH_TICKET or first is None or not first.get("dateCreated"):
             continue
-        member: dict[str, Any] = first_member.get(ticket_id) or store.api_member
-        start = _parse(note["dateCreated"]) + timedelta(minutes=30)
+        member = first_member[ticket_id] if ticket_id in first_member else store.api_member
+        start = _parse(first["dateCreated"]) + timedelta(minutes=30)
         end = start + timedelta(minutes=45 + 15 * (ticket_id % 4))
         entries.append(
             {
