@@ -71,7 +71,7 @@ def _seed(store: TenantStore) -> list[dict[str, Any]]:
         first = first_note.get(ticket_id)
         if ticket_id % _EVERY_NTH_TICKET or first is None or not first.get("dateCreated"):
             continue
-        member = first_member[ticket_id] if ticket_id in first_member else store.api_member
+        member = first_member.get(ticket_id, store.api_member)
         start = _parse(first["dateCreated"]) + timedelta(minutes=30)
         end = start + timedelta(minutes=45 + 15 * (ticket_id % 4))
         entries.append(
