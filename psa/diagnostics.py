@@ -132,8 +132,18 @@ class _Run:
     recorder: _StatusRecorder
     results: list[CheckResult] = field(default_factory=list)
 
-    def check(self, call: str, area: str, body: Callable[[], str]) -> bool:
-        """Run one check; `body` returns what it found (a short text) or raises PSAError."""
+    def check(
+        self,
+        call: str,
+        area: str,
+        body: Callable[[], str],
+        *,
+        fixes: dict[str, str] | None = None,
+    ) -> bool:
+        """Run one check; `body` returns what it found (a short text) or raises PSAError.
+
+        `fixes` replaces the general advice for some error codes where this call knows better.
+        """
         self.recorder.take()
         started = time.monotonic()
         try:
@@ -148,7 +158,7 @@ class _Run:
                     status=failing[-1] if failing else (statuses[-1] if statuses else None),
                     duration_ms=_ms(started),
                     detail=exc.message,
-                    fix=FIXES.get(exc.code, "").format(area=area),
+                    fix={**FIXES, **(fixes or {})}.get(exc.code, "").format(area=area),
                 )
             )
             return False
@@ -323,7 +333,16 @@ def _ticket_checks(run: _Run, ticket: PSATicket) -> None:
         return f"{len(p.list_contacts(company_id=ticket.company_id))} contacts at its company"
 
     run.check("GET /service/tickets/{id}", tickets_area, detail)
-    run.check("GET /service/tickets/{id}/allNotes", tickets_area, all_notes)
+    refused = (
+        "Until the API member's security role may read {area} notes and time entries, "
+        "ResolutionFlow reads /notes instead and the panel shows no time entries."
+    )
+    run.check(
+        "GET /service/tickets/{id}/allNotes",
+        tickets_area,
+        all_notes,
+        fixes={"psa_forbidden": refused, "psa_not_found": refused},
+    )
     run.check(
         "GET /service/tickets/{id}/configurations", "Companies > Configurations", configurations
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 
@@ -91,3 +92,25 @@ def test_write_checks_add_and_remove_a_note_and_an_assignee(demo, cw_sim) -> Non
 def test_several_connected_accounts_need_a_choice(demo) -> None:
     with pytest.raises(CommandError, match="--account"):
         call_command("psa_doctor", stdout=io.StringIO())
+
+
+def test_a_tenant_without_all_notes_is_told_what_that_costs(demo, cw_sim, monkeypatch) -> None:
+    from psa.simulator import app as sim_app
+
+    def refuse(request):
+        raise sim_app.ApiError(403, "Forbidden", "You do not have access to this resource.")
+
+    # A tenant whose API role may not read allNotes (the simulator runs in this process).
+    routes = [
+        dataclasses.replace(r, handler=refuse)
+        if r.pattern == "/service/tickets/{id}/allNotes"
+        else r
+        for r in sim_app.ROUTES
+    ]
+    monkeypatch.setattr(sim_app, "ROUTES", routes)
+    code, output = _doctor("--account", "bayside")
+    assert code == 1
+    row = _rows(output)["GET /service/tickets/{id}/allNotes"]
+    assert re.search(r"\s403\s+\d+ ms\s+FAIL", row)
+    assert "reads /notes instead" in row and "no time entries" in row
+    assert "PASS" in _rows(output)["GET ticket context (panel)"]  # the fallback still works
