@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export RF_QUIET_DEV_WARNINGS ?= 1
 
-.PHONY: run test test-fast lint e2e migrate bench clean
+.PHONY: run test test-fast test-live lint e2e migrate bench clean
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found " + sys.version.split()[0] + ")")'
@@ -32,6 +32,10 @@ test: $(VENV)/.dev
 	@$(PY) -m pytest $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing on purpose."; exit 1; fi; \
 	  exit $$status
+
+# The provider contract against a real tenant, read-only; needs CONNECTWISE_LIVE_* (see README).
+test-live: $(VENV)/.dev
+	$(PY) -m pytest -p no:cacheprovider -rs psa/tests/providers/test_connectwise_live.py
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -31,17 +31,24 @@ def provider_for_account(*, account: Account) -> PSAProvider:
 
 
 def _reference_key(account: Account) -> str:
-    return f"psa:reference:v1:{account.pk}"
+    # v2: ReferenceData carries the schedule type; older pickles lack that slot.
+    return f"psa:reference:v2:{account.pk}"
 
 
 def reference_data_get(*, account: Account, provider: PSAProvider | None = None) -> ReferenceData:
-    """Boards, statuses, priorities, members and companies, from the cache when fresh."""
+    """Boards, statuses, priorities, members, companies and the schedule type, cached.
+
+    Data from the shared cache is handed to the provider too, so a worker or web node that did
+    not fetch it itself need not look the schedule type up again before an assignment.
+    """
     key = _reference_key(account)
     data = cache.get(key)
     if data is None:
         provider = provider or provider_for_account(account=account)
         data = provider.reference_data()
         cache.set(key, data, timeout=settings.PSA_REFERENCE_TTL)
+    elif provider is not None:
+        provider.remember_reference(data)
     return data
 
 

@@ -4,8 +4,9 @@ from celery import shared_task
 
 
 @shared_task(autoretry_for=(), ignore_result=False)
-def refresh_reference_data(account_id: int) -> dict[str, int]:
-    """Re-read an account's boards, statuses, priorities, members and companies into the cache."""
+def refresh_reference_data(account_id: int) -> dict[str, int | None]:
+    """Re-read an account's boards, statuses, priorities, members, companies and the schedule
+    type assignments use into the cache."""
     from resolutionflow.models import Account
 
     from .selectors import reference_data_refresh
@@ -17,6 +18,7 @@ def refresh_reference_data(account_id: int) -> dict[str, int]:
         "priorities": len(data.priorities),
         "members": len(data.members),
         "companies": len(data.companies),
+        "schedule_type_id": data.schedule_type.id if data.schedule_type else None,
     }
 
 

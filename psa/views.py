@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from resolutionflow.htmx import toast
 from resolutionflow.tenancy import account_required
 
+from .diagnostics import diagnostics_run
 from .forms import PSAConnectionForm, member_by_id, member_choices
 from .models import PSAConnection
 from .providers.base import PSAError
@@ -134,3 +135,19 @@ def mappings_auto_match_view(request: HttpRequest) -> HttpResponse:
     except PSAError as exc:
         return toast(request, redirect("psa:integrations"), exc.message, level="error")
     return toast(request, redirect("psa:integrations"), f"Matched {len(created)} user(s) by email.")
+
+
+@require_POST
+@account_required
+def diagnostics_view(request: HttpRequest) -> HttpResponse:
+    """Run every ConnectWise call shape the product makes and show one row per check."""
+    _require_manager(request)
+    account = request.membership.account  # type: ignore[attr-defined]
+    connection = connection_get(account=account)
+    if connection is None:
+        return redirect("psa:integrations")
+    report = diagnostics_run(connection=connection)
+    context = {**_context(request), "report": report}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "psa/integrations.html#diagnostics", context)
+    return render(request, "psa/integrations.html", context)

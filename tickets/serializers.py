@@ -96,6 +96,13 @@ class NoteSerializer(serializers.Serializer):
     author_name = serializers.CharField()
     author_identifier = serializers.CharField()
     created_at = serializers.DateTimeField(allow_null=True)
+    kind = serializers.ChoiceField(
+        choices=["note", "time_entry"],
+        help_text="`time_entry`: the notes of a time entry (with the time worked), "
+        "as ConnectWise's ticket view shows them; `note`: a ticket note.",
+    )
+    time_start = serializers.DateTimeField(allow_null=True)
+    time_end = serializers.DateTimeField(allow_null=True)
 
 
 class CompanySerializer(serializers.Serializer):

@@ -240,11 +240,18 @@ def _release(request: TicketCreateRequest | None) -> None:
 def _find_just_created(
     *, provider: Any, payload: TicketCreatePayload, since: Any
 ) -> PSATicket | None:
+    """The ticket ConnectWise made for `payload` after `since`, when our POST's answer was lost.
+
+    Searched newest first within the time window (a minute of clock skew allowed), so a
+    normal-priority ticket at a company with many open, more urgent tickets is still found.
+    """
+    window = since - timedelta(minutes=1)
     try:
-        candidates = provider.find_open_tickets(company_id=payload.company_id, limit=50)
+        candidates = provider.find_recent_tickets(
+            company_id=payload.company_id, board_id=payload.board_id, since=window, limit=100
+        )
     except PSAError:
         return None
-    window = since - timedelta(minutes=1)
     return next(
         (
             t

@@ -13,6 +13,8 @@ from datetime import datetime
 from typing import Literal
 
 NoteType = Literal["discussion", "internal", "resolution"]
+# A note written as a note, or the notes of a time entry (ConnectWise's ticket view shows both).
+NoteKind = Literal["note", "time_entry"]
 AssignedFilter = Literal["me", "unassigned", "all"] | int
 
 
@@ -139,6 +141,15 @@ class PSAContact:
 
 
 @dataclass(frozen=True, slots=True)
+class PSAScheduleType:
+    """The schedule type assignments are made with (ConnectWise's "S", Service)."""
+
+    id: int
+    identifier: str
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ReferenceData:
     """Everything needed to render filters and resolve names to ids, fetched together and cached."""
 
@@ -147,6 +158,8 @@ class ReferenceData:
     priorities: tuple[PSAPriority, ...]
     members: tuple[PSAMember, ...]
     companies: tuple[PSACompany, ...]
+    # None for providers without schedule types, or when the tenant would not list them.
+    schedule_type: PSAScheduleType | None = None
 
     def statuses_for(self, board_id: int) -> tuple[PSAStatus, ...]:
         return tuple(s for s in self.statuses if s.board_id == board_id)
@@ -220,6 +233,10 @@ class PSANote:
     author_name: str
     author_identifier: str = ""
     created_at: datetime | None = None
+    kind: NoteKind = "note"
+    # The time worked, for kind "time_entry" (either may be missing).
+    time_start: datetime | None = None
+    time_end: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -354,6 +371,15 @@ class PSAProvider(abc.ABC):
     def find_open_tickets(self, *, company_id: int, limit: int = 200) -> list[PSATicket]: ...
 
     @abc.abstractmethod
+    def find_recent_tickets(
+        self, *, company_id: int, board_id: int | None, since: datetime, limit: int = 200
+    ) -> list[PSATicket]:
+        """Tickets of the company (and board) entered at or after `since`, newest first.
+
+        Used to find a ticket the PSA made when the answer to our create was lost.
+        """
+
+    @abc.abstractmethod
     def health_check(self) -> HealthStatus: ...
 
     def reference_data(self) -> ReferenceData:
@@ -365,6 +391,9 @@ class PSAProvider(abc.ABC):
             members=tuple(self.list_members()),
             companies=tuple(self.list_companies()),
         )
+
+    def remember_reference(self, data: ReferenceData) -> None:  # noqa: B027 - optional hook
+        """Reference data read from the shared cache, so the provider need not look it up again."""
 
     def web_url(self, *, ticket_id: int) -> str:
         """A link that opens the ticket in the PSA's own UI ("" when the provider has none)."""

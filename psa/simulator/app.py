@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
-from psa.simulator import writes
+from psa.simulator import all_notes, note_removal, writes
 from psa.simulator.errors import ApiError, not_found
 from psa.simulator.faults import Faults
 from psa.simulator.query import list_query, projector, run_count, run_list
@@ -252,6 +252,24 @@ def _notes_scope(request: Request) -> list[dict[str, Any]]:
     return [n for n in request.tenant.records("ticketNotes") if n["ticketId"] == ticket_id]
 
 
+def _all_notes(request: Request) -> Response:
+    records = all_notes.all_notes(request.tenant, _ticket(request)["id"])
+    page = run_list(
+        records,
+        list_query(request.params, forward_only=False),
+        all_notes.schema_of(records),
+        "ticketNote",
+        base_url=request.base_url,
+        raw_query=request.raw_query,
+    )
+    return Response(200, page.items, {"Link": page.link} if page.link else {})
+
+
+def _note_delete(request: Request) -> Response:
+    note_removal.note_delete(request.tenant, _ticket(request), request.ids["noteId"])
+    return Response(204)
+
+
 def _note_create(request: Request) -> Response:
     return Response(201, writes.note_create(request.tenant, _ticket(request), request.json()))
 
@@ -335,8 +353,10 @@ ROUTE_TABLE: list[tuple[str, str, Handler]] = [
     ("DELETE", "/service/tickets/{id}", _ticket_delete),
     ("GET", "/service/tickets/{id}/notes", _list("ticketNotes", _notes_scope)),
     ("POST", "/service/tickets/{id}/notes", _note_create),
+    ("GET", "/service/tickets/{id}/allNotes", _all_notes),
     ("GET", "/service/tickets/{id}/notes/count", _count("ticketNotes", _notes_scope)),
     ("GET", "/service/tickets/{id}/notes/{noteId}", _one("ticketNotes", "noteId", _notes_scope)),
+    ("DELETE", "/service/tickets/{id}/notes/{noteId}", _note_delete),
     ("GET", "/service/tickets/{id}/configurations", _list("configurations", _configs_scope)),
     ("POST", "/service/tickets/{id}/configurations", _config_add),
     ("GET", "/service/tickets/{id}/configurations/count", _count("configurations", _configs_scope)),

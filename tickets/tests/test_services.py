@@ -83,3 +83,39 @@ def test_a_resource_connectwise_dropped_is_reported_honestly(demo, monkeypatch):
         services.ticket_resource_add(
             account=demo.bayside, user=demo.jordan, ticket_id=1000, member_id=18
         )
+
+
+def test_a_lost_create_at_a_busy_company_is_found_newest_first(demo, sim_stats, monkeypatch):
+    # A company with more than 50 open tickets, all more urgent than the one being created:
+    # "50 open tickets, most urgent first" would never reach it.
+    provider = provider_for_account(account=demo.bayside)
+    for n in range(55):
+        provider.create_ticket(
+            payload=TicketCreatePayload(
+                summary=f"Urgent outage {n}", company_id=271, board_id=1, priority_id=8
+            )
+        )
+    payload = TicketCreatePayload(
+        summary="Printer tray 2 jams", company_id=271, board_id=1, priority_id=4
+    )
+    real_create = provider.create_ticket
+    made: list[int] = []
+
+    def create_then_lose_the_answer(*, payload):
+        made.append(real_create(payload=payload).id)  # ConnectWise stored it ...
+        raise PSAUnavailable("ConnectWise did not answer in time.")  # ... the answer was lost
+
+    monkeypatch.setattr(provider, "create_ticket", create_then_lose_the_answer)
+    ticket = services.ticket_create(
+        account=demo.bayside, user=demo.jordan, payload=payload, idempotency_key="busy-co"
+    )
+    monkeypatch.undo()
+
+    assert ticket.id == made[0]
+    assert ticket.id not in {t.id for t in provider.find_open_tickets(company_id=271, limit=50)}
+    assert sim_stats()["routes"]["POST /service/tickets"] == 56
+    again = services.ticket_create(
+        account=demo.bayside, user=demo.jordan, payload=payload, idempotency_key="busy-co"
+    )
+    assert again.id == ticket.id
+    assert sim_stats()["routes"]["POST /service/tickets"] == 56

@@ -48,7 +48,10 @@ from psa.providers.base import (
 logger = logging.getLogger("psa.connectwise")
 
 MAX_PAGE_SIZE = 1000
-RETRY_STATUSES = frozenset({502, 503, 504})
+# Answers worth asking again, but only for GETs: ConnectWise answers a SQL timeout with 500 and a
+# busy gateway with 502/503/504, and repeating a read cannot change anything. A write that got one
+# of these may still have been applied, so POST/PATCH/DELETE are never repeated on them.
+RETRY_STATUSES = frozenset({500, 502, 503, 504})
 POOL_SIZE = 10
 
 # ConnectWise field names (first path segment) -> the names our forms and API use.
@@ -333,7 +336,7 @@ class ConnectWiseClient:
                 if self._cooldown is not None and retry_after:
                     self._cooldown.start(retry_after)
                 raise self._rate_limited(response, retry_after)
-            if status in RETRY_STATUSES and not last:
+            if status in RETRY_STATUSES and method == "GET" and not last:
                 self._backoff(attempt)
                 continue
             if status >= 400:
@@ -345,6 +348,7 @@ class ConnectWiseClient:
     # --- helpers --------------------------------------------------------------------------------
 
     def _backoff(self, attempt: int) -> None:
+        """Exponential backoff with jitter (x0.5-1.5), so retrying nodes do not call in step."""
         delay = self._backoff_base * (2 ** (attempt - 1)) * (0.5 + self._jitter())
         self._sleep(min(delay, self.config.retry_after_cap))
 

@@ -8,6 +8,7 @@ a record's `id`, and about the record being an object at all.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any, Literal
 
@@ -24,6 +25,7 @@ from psa.providers.base import (
     PSARelatedTicket,
     PSAResource,
     PSAResponseError,
+    PSAScheduleType,
     PSAStatus,
     PSATicket,
 )
@@ -198,6 +200,38 @@ def note_from_cw(data: Any, *, ticket_id: int | None = None) -> PSANote:
     )
 
 
+def _is_time_entry(note: Json, info: Json) -> bool:
+    """Whether an `allNotes` record is a time entry's notes rather than a ticket note.
+
+    The OpenAPI's TicketNote model has no field for it, so this reads the markers a record may
+    carry, at the top level or in the free-form `_info`: a `noteType` naming a time entry, or
+    the `timeStart` of the time worked.
+    """
+    for where in (note, info):
+        marker = _str(where.get("noteType")).replace("_", "").lower()
+        if marker.startswith("timeentry") or where.get("timeStart"):
+            return True
+    return False
+
+
+def all_note_from_cw(data: Any, *, ticket_id: int | None = None) -> PSANote:
+    """A record of `/service/tickets/{id}/allNotes`: a ticket note or a time entry's notes."""
+    note = note_from_cw(data, ticket_id=ticket_id)
+    raw = _obj(data, "note")
+    info = _ref(raw, "_info")
+    if not _is_time_entry(raw, info):
+        return note
+    start = parse_datetime(raw.get("timeStart") or info.get("timeStart"))
+    end = parse_datetime(raw.get("timeEnd") or info.get("timeEnd"))
+    return replace(
+        note,
+        kind="time_entry",
+        time_start=start,
+        time_end=end,
+        created_at=note.created_at or start,
+    )
+
+
 def configuration_from_cw(data: Any) -> PSAConfiguration:
     c = _obj(data, "configuration")
     return PSAConfiguration(
@@ -274,6 +308,13 @@ def member_from_cw(data: Any) -> PSAMember:
         last_name=last,
         email=_str(m.get("officeEmail") or m.get("primaryEmail")),
         inactive=bool(m.get("inactiveFlag")),
+    )
+
+
+def schedule_type_from_cw(data: Any) -> PSAScheduleType:
+    t = _obj(data, "schedule type")
+    return PSAScheduleType(
+        id=t["id"], identifier=_str(t.get("identifier")), name=_str(t.get("name"))
     )
 
 

@@ -29,11 +29,13 @@ from psa.providers.base import (
     PSAMember,
     PSANote,
     PSANotFound,
+    PSAPermissionError,
     PSAPriority,
     PSAProvider,
     PSARelatedTicket,
     PSAResource,
     PSAResponseError,
+    PSAScheduleType,
     PSAStatus,
     PSATicket,
     PSATicketContext,
@@ -163,6 +165,10 @@ class ConnectWiseProvider(PSAProvider):
         self.config = client.config
         self._member_identifiers: dict[int, str] = {}
         self._lock = threading.Lock()
+        self._schedule_type: PSAScheduleType | None = None
+        # Some tenants' API roles may not read /allNotes; once refused, this connection reads
+        # /notes (without time entries) instead of asking again on every ticket.
+        self.all_notes_refused = False
 
     # --- tickets --------------------------------------------------------------------------------
 
@@ -211,9 +217,7 @@ class ConnectWiseProvider(PSAProvider):
         early_parent_id = known.parent_ticket_id if known else None
         raw, raw_notes, raw_configs, raw_children, early_contact, early_parent = run_parallel(
             lambda: self._ticket_raw(ticket_id),
-            lambda: self.client.get_all(
-                f"/service/tickets/{ticket_id}/notes", {"orderBy": "id asc"}
-            ),
+            lambda: self._ticket_notes(ticket_id),
             lambda: self.client.get_all(f"/service/tickets/{ticket_id}/configurations"),
             lambda: self.client.get_all(
                 "/service/tickets",
@@ -262,8 +266,8 @@ class ConnectWiseProvider(PSAProvider):
         if detailed_configs:
             configurations = [detailed_configs.get(c.id, c) for c in configurations]
         notes = sorted(
-            (mapping.note_from_cw(n, ticket_id=ticket_id) for n in raw_notes),
-            key=lambda n: (n.created_at or datetime.min.replace(tzinfo=UTC), n.id),
+            raw_notes,
+            key=lambda n: (n.created_at or datetime.min.replace(tzinfo=UTC), n.kind, n.id),
         )
         related = [r for r in (parent, merged_parent) if r is not None]
         related += [mapping.related_from_cw(c, "child") for c in raw_children]
@@ -354,6 +358,44 @@ class ConnectWiseProvider(PSAProvider):
         }
         rows = self.client.get("/service/tickets", params)
         return [mapping.ticket_from_cw(row) for row in _list(rows, "tickets")]
+
+    def find_recent_tickets(
+        self, *, company_id: int, board_id: int | None, since: datetime, limit: int = 200
+    ) -> list[PSATicket]:
+        """Newest first (`id desc`: ids grow with entry), stopping at the first older ticket.
+
+        Open or closed and whatever the priority: a ticket made a minute ago is on the first
+        page however busy the company is, which "open tickets by priority" could not promise.
+        """
+        conditions = and_(
+            eq("company/id", company_id), eq("board/id", board_id) if board_id else None
+        )
+        page_size = max(1, min(limit, 50))
+        found: list[PSATicket] = []
+        for page in range(1, limit // page_size + 2):
+            rows = _list(
+                self.client.get(
+                    "/service/tickets",
+                    {
+                        "conditions": str(conditions),
+                        "orderBy": "id desc",
+                        "fields": mapping.TICKET_ROW_FIELDS,
+                        "page": page,
+                        "pageSize": page_size,
+                    },
+                ),
+                "tickets",
+            )
+            for row in rows:
+                ticket = mapping.ticket_from_cw(row)
+                if ticket.date_entered is not None and ticket.date_entered < since:
+                    return found
+                found.append(ticket)
+                if len(found) >= limit:
+                    return found
+            if len(rows) < page_size:
+                return found
+        return found
 
     # --- resources (schedule entries of type S) -------------------------------------------------
 
@@ -472,8 +514,12 @@ class ConnectWiseProvider(PSAProvider):
 
     def reference_data(self) -> ReferenceData:
         """All lists in two parallel waves (statuses need the board ids)."""
-        boards, priorities, members, companies = run_parallel(
-            self.list_boards, self.list_priorities, self.list_members, self.list_companies
+        boards, priorities, members, companies, schedule_type = run_parallel(
+            self.list_boards,
+            self.list_priorities,
+            self.list_members,
+            self.list_companies,
+            self._schedule_type_or_none,
         )
         return ReferenceData(
             boards=tuple(boards),
@@ -481,7 +527,51 @@ class ConnectWiseProvider(PSAProvider):
             priorities=tuple(priorities),
             members=tuple(members),
             companies=tuple(companies),
+            schedule_type=schedule_type,
         )
+
+    def remember_reference(self, data: ReferenceData) -> None:
+        if data.schedule_type is not None:
+            with self._lock:
+                self._schedule_type = data.schedule_type
+
+    def service_schedule_type(self) -> PSAScheduleType:
+        """The "S" (Service) schedule type, looked up once per connection.
+
+        Sending its id with the identifier is what long-lived integrations (django-connectwise)
+        do; a tenant that renamed or re-created the type still gets the right one.
+        """
+        with self._lock:
+            known = self._schedule_type
+        if known is not None:
+            return known
+        rows = self.client.get(
+            "/schedule/types",
+            {
+                "conditions": str(eq("identifier", SCHEDULE_TYPE_SERVICE)),
+                "fields": "id,identifier,name",
+                "page": 1,
+                "pageSize": 5,
+            },
+        )
+        found = next(
+            (mapping.schedule_type_from_cw(r) for r in _list(rows, "schedule types")), None
+        )
+        if found is None or found.identifier.upper() != SCHEDULE_TYPE_SERVICE:
+            raise PSAResponseError(
+                'ConnectWise has no schedule type with identifier "S" (Service), which '
+                "assignments need. Check System > Setup Tables > Schedule Type."
+            )
+        with self._lock:
+            self._schedule_type = found
+        return found
+
+    def _schedule_type_or_none(self) -> PSAScheduleType | None:
+        # Reference data must not fail as a whole because this one list is not readable.
+        try:
+            return self.service_schedule_type()
+        except PSAError:
+            return None
 
     # --- health, links, lifecycle ---------------------------------------------------------------
 
@@ -560,14 +650,38 @@ class ConnectWiseProvider(PSAProvider):
         )
 
     def _post_schedule_entry(self, ticket_id: int, member_id: int) -> Any:
+        schedule_type = self.service_schedule_type()
         return self.client.post(
             "/schedule/entries",
             {
                 "objectId": ticket_id,
-                "type": {"identifier": SCHEDULE_TYPE_SERVICE},
+                "type": {"id": schedule_type.id, "identifier": schedule_type.identifier},
                 "member": {"id": member_id},
             },
         )
+
+    def _ticket_notes(self, ticket_id: int) -> list[PSANote]:
+        """`allNotes` (notes and time entries, as ConnectWise's ticket view shows them).
+
+        Falls back to `/notes` when the tenant refuses `allNotes` (403, or 404 where the route
+        is not offered), and remembers that for this connection.
+        """
+        refused_with_404 = False
+        if not self.all_notes_refused:
+            try:
+                rows = self.client.get_all(
+                    f"/service/tickets/{ticket_id}/allNotes", {"orderBy": "id asc"}
+                )
+            except PSAPermissionError:
+                self.all_notes_refused = True
+            except PSANotFound:
+                refused_with_404 = True  # or the ticket is gone: /notes tells which
+            else:
+                return [mapping.all_note_from_cw(n, ticket_id=ticket_id) for n in rows]
+        rows = self.client.get_all(f"/service/tickets/{ticket_id}/notes", {"orderBy": "id asc"})
+        if refused_with_404:
+            self.all_notes_refused = True
+        return [mapping.note_from_cw(n, ticket_id=ticket_id) for n in rows]
 
     def _member_identifier(self, member_id: int) -> str:
         with self._lock:

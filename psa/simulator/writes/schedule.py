@@ -49,6 +49,18 @@ def recompute_resources(store: TenantStore, ticket_id: object) -> None:
     ticket["resources"] = ", ".join(identifiers)
 
 
+def _type_ref_agrees(ref: dict[str, Any], schedule_type: dict[str, Any]) -> bool:
+    """A reference naming both an id and an identifier must name the same schedule type.
+
+    We know of no documented rule for which of the two wins when they disagree; rather than
+    guess (our rule: when unsure, be stricter than ConnectWise), the simulator refuses it.
+    """
+    identifier = ref.get("identifier")
+    if ref.get("id") is None or identifier is None:
+        return True
+    return str(identifier).lower() == str(schedule_type["identifier"]).lower()
+
+
 def _ticket_changed(store: TenantStore, entry: dict[str, Any], now: str) -> None:
     """What a changed or removed entry does to its ticket: new resources, a new update stamp."""
     recompute_resources(store, entry.get("objectId"))
@@ -66,6 +78,12 @@ def schedule_entry_create(store: TenantStore, body: object) -> dict[str, Any]:
         validator.required("type")
     elif schedule_type is None:
         validator.invalid("type", "The schedule type was not found.")
+    elif not _type_ref_agrees(body["type"], schedule_type):
+        validator.invalid(
+            "type",
+            f"The schedule type id {body['type'].get('id')} is not the schedule type "
+            f"{body['type'].get('identifier')!r}.",
+        )
     ticket = None
     if body.get("objectId") is None:
         validator.required("objectId")

@@ -304,6 +304,23 @@ class PSAProviderContract:
             for n in ctx.notes
         )
 
+    def test_context_shows_time_entries_as_such(self, provider, open_tickets):
+        for row in open_tickets[:60]:
+            ctx = provider.get_ticket_context(ticket_id=row.id)
+            entries = [n for n in ctx.notes if n.kind == "time_entry"]
+            if entries:
+                break
+        else:
+            pytest.skip("no open ticket with a time entry among the first 60")
+        assert all(n.kind in ("note", "time_entry") for n in ctx.notes)
+        assert any(n.kind == "note" for n in ctx.notes)
+        for entry in entries:
+            assert entry.ticket_id == row.id and entry.author_name and entry.text
+            if entry.time_start and entry.time_end:
+                assert entry.time_start <= entry.time_end
+        stamps = [n.created_at for n in ctx.notes if n.created_at]
+        assert stamps == sorted(stamps)
+
     # --- resources -----------------------------------------------------------------------------
 
     def test_resources_add_list_remove(self, writable, ref, open_tickets):
@@ -478,6 +495,8 @@ class PSAProviderContract:
         named = [m for m in ref.members if m.first_name and m.last_name]
         assert named and all(m.name == f"{m.first_name} {m.last_name}" for m in named)
         assert ref.companies and tuple(provider.list_companies()) == ref.companies
+        assert ref.schedule_type is not None and ref.schedule_type.id
+        assert ref.schedule_type.identifier.upper() == "S"
 
     def test_list_statuses_of_a_missing_board(self, provider):
         with pytest.raises(PSANotFound):
@@ -503,6 +522,20 @@ class PSAProviderContract:
         company_id = open_tickets[0].company_id
         found = provider.find_open_tickets(company_id=company_id)
         assert {t.id for t in found} == {t.id for t in open_tickets if t.company_id == company_id}
+
+    def test_find_recent_tickets_newest_first_within_the_window(self, provider, every_ticket):
+        dated = [t for t in every_ticket if t.date_entered and t.company_id is not None]
+        if not dated:
+            pytest.skip("no ticket with an entry date")
+        company_id = max(dated, key=lambda t: t.id).company_id
+        of_company = sorted(
+            (t for t in dated if t.company_id == company_id), key=lambda t: t.id, reverse=True
+        )
+        since = of_company[min(2, len(of_company) - 1)].date_entered
+        found = provider.find_recent_tickets(company_id=company_id, board_id=None, since=since)
+        assert [t.id for t in found] == sorted((t.id for t in found), reverse=True)
+        assert all(t.company_id == company_id and t.date_entered >= since for t in found)
+        assert of_company[0].id in {t.id for t in found}
 
     # --- health --------------------------------------------------------------------------------
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from psa.providers.base import PSAScheduleType, ReferenceData
 from psa.providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
 from psa.providers.connectwise.provider import ConnectWiseProvider
 
@@ -127,3 +128,13 @@ MEMBER = {
     "officeEmail": "jsmith@baysideit.example",
 }
 COMPANY = {"id": 250, "identifier": "AcmeCorp", "name": "Acme Corp"}
+
+SCHEDULE_TYPE = {"id": 4, "identifier": "S", "name": "Service"}
+REFERENCE_WITH_SCHEDULE_TYPE = ReferenceData(
+    boards=(),
+    statuses=(),
+    priorities=(),
+    members=(),
+    companies=(),
+    schedule_type=PSAScheduleType(id=4, identifier="S", name="Service"),
+)
