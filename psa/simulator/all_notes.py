@@ -1,7 +1,7 @@
 """``GET /service/tickets/{id}/allNotes``: a ticket's notes and its time entries' notes.
 
 ConnectWise's ticket view shows both; ``/notes`` has only the notes. Records are shaped as the
-OpenAPI's ``TicketNote`` (``/work/shared/connectwise/schema.json``, route ``allNotes``), which
+OpenAPI's ``TicketNote`` (``psa/simulator/data/schema.json``, route ``allNotes``), which
 has no ``dateCreated``/``createdBy`` (those are ``ServiceNote`` fields): the simulator moves them
 into ``_info`` (``dateEntered``/``enteredBy``), the free-form metadata object. That model has no
 field for "this is a time entry" or for the time worked either, so a time entry carries
@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from psa.simulator.store import Schema, TenantStore
+from psa.simulator.store import TenantStore
 
 # Time entries live in ConnectWise's time table, whose ids are not note ids; a separate range
 # keeps them apart here.
@@ -124,10 +124,3 @@ def all_notes(store: TenantStore, ticket_id: int) -> list[dict[str, Any]]:
     notes = [as_ticket_note(n) for n in store.records("ticketNotes") if n["ticketId"] == ticket_id]
     return sorted(notes + time_entries(store, ticket_id), key=lambda r: r["id"])
 
-
-def schema_of(records: list[dict[str, Any]]) -> Schema:
-    schema = Schema()
-    for record in records:
-        schema.learn(record)
-    schema.add(("member/id", "member/identifier", "member/name", "contact/id", "contact/name"))
-    return schema

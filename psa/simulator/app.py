@@ -257,7 +257,7 @@ def _all_notes(request: Request) -> Response:
     page = run_list(
         records,
         list_query(request.params, forward_only=False),
-        all_notes.schema_of(records),
+        request.route_schema,
         "ticketNote",
         base_url=request.base_url,
         raw_query=request.raw_query,
