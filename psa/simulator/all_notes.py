@@ -123,4 +123,3 @@ def as_ticket_note(note: dict[str, Any]) -> dict[str, Any]:
 def all_notes(store: TenantStore, ticket_id: int) -> list[dict[str, Any]]:
     notes = [as_ticket_note(n) for n in store.records("ticketNotes") if n["ticketId"] == ticket_id]
     return sorted(notes + time_entries(store, ticket_id), key=lambda r: r["id"])
-
