@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -30,19 +32,73 @@ def provider_for_account(*, account: Account) -> PSAProvider:
     return provider_for_connection(connection)
 
 
+# How long one load may hold the lock; longer than a load takes (two waves), short enough that
+# waiters of a loader that died are not held up for long.
+REFERENCE_LOCK_SECONDS = 30
+REFERENCE_WAIT_STEP = 0.05
+# A stale copy is kept (and served while a refresh runs in the background) this much longer.
+REFERENCE_STALE_FACTOR = 2
+
+
 def _reference_key(account: Account) -> str:
-    return f"psa:reference:v1:{account.pk}"
+    return f"psa:reference:v2:{account.pk}"
+
+
+def _store_reference(account: Account, data: ReferenceData) -> None:
+    ttl = settings.PSA_REFERENCE_TTL
+    cache.set(_reference_key(account), (time.time(), data), timeout=ttl * REFERENCE_STALE_FACTOR)
 
 
 def reference_data_get(*, account: Account, provider: PSAProvider | None = None) -> ReferenceData:
-    """Boards, statuses, priorities, members and companies, from the cache when fresh."""
-    key = _reference_key(account)
-    data = cache.get(key)
-    if data is None:
-        provider = provider or provider_for_account(account=account)
-        data = provider.reference_data()
-        cache.set(key, data, timeout=settings.PSA_REFERENCE_TTL)
+    """Boards, statuses, priorities, members and companies, from the cache when there.
+
+    A cold cache is filled by one caller at a time, on every node: the first takes a short lock
+    (`cache.add`, atomic on locmem and Redis) and loads; the others wait for its result instead
+    of asking ConnectWise the same five questions (no stampede). A copy older than
+    `PSA_REFERENCE_TTL` is still served while one caller queues a refresh for the workers.
+    """
+    entry = cache.get(_reference_key(account))
+    if entry is None:
+        return _reference_load_once(account=account, provider=provider)
+    fetched_at, data = entry
+    if time.time() - fetched_at >= settings.PSA_REFERENCE_TTL and cache.add(
+        f"{_reference_key(account)}:refreshing", 1, timeout=REFERENCE_LOCK_SECONDS
+    ):
+        from .tasks import refresh_reference_data
+
+        refresh_reference_data.delay(account.pk)
     return data
+
+
+def _reference_load_once(*, account: Account, provider: PSAProvider | None) -> ReferenceData:
+    key = _reference_key(account)
+    lock = f"{key}:loading"
+    token = uuid.uuid4().hex
+    deadline = time.monotonic() + REFERENCE_LOCK_SECONDS
+    while True:
+        if cache.add(lock, token, timeout=REFERENCE_LOCK_SECONDS):
+            try:
+                data = (provider or provider_for_account(account=account)).reference_data()
+                _store_reference(account, data)
+                return data
+            finally:
+                if cache.get(lock) == token:
+                    cache.delete(lock)
+        # Another request (maybe on another node) is loading: wait for what it stores.
+        while cache.get(lock) is not None and time.monotonic() < deadline:
+            time.sleep(REFERENCE_WAIT_STEP)
+            entry = cache.get(key)
+            if entry is not None:
+                return entry[1]
+        entry = cache.get(key)
+        if entry is not None:
+            return entry[1]
+        if time.monotonic() >= deadline:
+            # The loader is stuck or gone: load without the lock rather than fail the page.
+            data = (provider or provider_for_account(account=account)).reference_data()
+            _store_reference(account, data)
+            return data
+        # The loader failed (the lock is gone, no data): take a turn ourselves.
 
 
 def reference_data_invalidate(*, account: Account) -> None:
@@ -52,7 +108,7 @@ def reference_data_invalidate(*, account: Account) -> None:
 def reference_data_refresh(*, account: Account) -> ReferenceData:
     provider = provider_for_account(account=account)
     data = provider.reference_data()
-    cache.set(_reference_key(account), data, timeout=settings.PSA_REFERENCE_TTL)
+    _store_reference(account, data)
     return data
 
 

@@ -191,7 +191,7 @@ class TestFunnel:
                         "pageSize": "1000",
                         "conditions": "deletedFlag = false",
                         "fields": "id,identifier,name",
-                        "orderBy": "name asc",
+                        "orderBy": "name asc, id asc",
                     }
                 )
             ],
@@ -207,7 +207,7 @@ class TestFunnel:
                         "pageSize": "1000",
                         "conditions": "deletedFlag = false",
                         "fields": "id,identifier,name",
-                        "orderBy": "name asc",
+                        "orderBy": "name asc, id asc",
                     }
                 )
             ],
@@ -795,7 +795,7 @@ class TestWhatIsSent:
                         **page,
                         "conditions": "inactiveFlag = false",
                         "fields": "id,name,inactiveFlag",
-                        "orderBy": "name asc",
+                        "orderBy": "name asc, id asc",
                     }
                 )
             ],
