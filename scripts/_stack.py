@@ -7,6 +7,7 @@ something fails. Loopback only.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -96,17 +97,13 @@ class Stack:
 
     def stop_one(self, proc: Proc, grace: float = 10) -> None:
         if proc.popen.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(proc.popen.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
             try:
                 proc.popen.wait(timeout=grace)
             except subprocess.TimeoutExpired:
-                try:
+                with contextlib.suppress(ProcessLookupError):
                     os.killpg(proc.popen.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
                 proc.popen.wait(timeout=5)
         if proc in self.procs:
             self.procs.remove(proc)

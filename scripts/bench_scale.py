@@ -28,7 +28,7 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _stack import Stack, StackError, cwsim, free_port, gunicorn, sign_in, wait_http  # noqa: E402
+from _stack import Stack, StackError, cwsim, free_port, gunicorn, sign_in, wait_http
 
 API = "/v4_6_release/apis/3.0"
 SIM_AUTH = ("baysideit+rfdemo-public", "rfdemo-private")
@@ -148,9 +148,7 @@ def bench_size(stack: Stack, tickets: int, args: argparse.Namespace, db: Path) -
                 args.runs,
             ),
             "panel": _time(sim_root, get(f"/tickets/{first_open}/panel/"), "panel", args.runs),
-            "context": _time(
-                sim_root, get(f"/tickets/{first_open}/context/"), "<", args.runs
-            ),
+            "context": _time(sim_root, get(f"/tickets/{first_open}/context/"), "<", args.runs),
             "queue": _time(sim_root, get("/tickets/queue/"), "<", args.runs),
         }
     finally:
@@ -199,15 +197,17 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=40)
     args = parser.parse_args()
     rows: list[Row] = []
-    with tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp:
-        with Stack(log_dir=Path(tmp) / "logs", env=_env()) as stack:
-            try:
-                for size in args.sizes:
-                    print(f"{size:,} tickets ...", flush=True)
-                    rows.append(bench_size(stack, size, args, Path(tmp) / f"db-{size}.sqlite3"))
-            except StackError as error:
-                print(f"bench-scale: {error}", file=sys.stderr)
-                return 1
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-scale-") as tmp,
+        Stack(log_dir=Path(tmp) / "logs", env=_env()) as stack,
+    ):
+        try:
+            for size in args.sizes:
+                print(f"{size:,} tickets ...", flush=True)
+                rows.append(bench_size(stack, size, args, Path(tmp) / f"db-{size}.sqlite3"))
+        except StackError as error:
+            print(f"bench-scale: {error}", file=sys.stderr)
+            return 1
     print_table(rows, args)
     return 0
 
