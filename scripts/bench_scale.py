@@ -33,6 +33,7 @@ from _stack import Stack, StackError, cwsim, free_port, gunicorn, sign_in, wait_
 API = "/v4_6_release/apis/3.0"
 SIM_AUTH = ("baysideit+rfdemo-public", "rfdemo-private")
 HTMX = {"HX-Request": "true"}
+VIEWS = ("list", "panel", "context", "queue")
 
 
 @dataclass
@@ -67,30 +68,21 @@ def _total_calls(root: str) -> int:
     return int(requests.get(f"{root}/_sim/stats", timeout=10).json()["total"])
 
 
-def _time(
-    root: str, call: Callable[[], requests.Response], marker: str, runs: int, warmup: int = 3
-) -> Figure:
-    for _ in range(warmup):
-        call()
-    samples: list[float] = []
-    calls: list[int] = []
-    for _ in range(runs):
-        before = _total_calls(root)
-        started = time.perf_counter()
-        response = call()
-        samples.append((time.perf_counter() - started) * 1000)
-        calls.append(_total_calls(root) - before)
-        if response.status_code != 200 or marker not in response.text:
-            raise StackError(f"{response.url}: {response.status_code}, {marker!r} missing")
-    samples.sort()
-    return Figure(
-        median=statistics.median(samples),
-        p90=samples[int(0.9 * (len(samples) - 1))],
-        calls=statistics.mean(calls),
-    )
+@dataclass
+class Target:
+    """One size's running simulator and server, signed in, with the requests to time."""
+
+    sim_root: str
+    calls: dict[str, Callable[[], requests.Response]]
+    row: Row
+    samples: dict[str, list[float]]
+    cw_calls: dict[str, list[int]]
 
 
-def bench_size(stack: Stack, tickets: int, args: argparse.Namespace, db: Path) -> Row:
+MARKERS = {"list": 'id="results"', "panel": "panel", "context": "<", "queue": "<"}
+
+
+def start_size(stack: Stack, tickets: int, args: argparse.Namespace, db: Path) -> Target:
     sim_port, web_port = free_port(), free_port()
     sim_root, web = f"http://127.0.0.1:{sim_port}", f"http://127.0.0.1:{web_port}"
     started = time.monotonic()
@@ -115,54 +107,74 @@ def bench_size(stack: Stack, tickets: int, args: argparse.Namespace, db: Path) -
     stack.manage("seed_demo", "--cw-url", sim_root, env=env)
     server = stack.spawn(f"gunicorn-{tickets}", gunicorn(web_port), env=env)
     wait_http(f"{web}/healthz", server)
-    try:
-        session = sign_in(web, "jordan")
-        first_open = _sim_get(
-            sim_root,
-            "/service/tickets",
-            {
-                "conditions": "board/id=1 AND closedFlag=false",
-                "orderBy": "priority/sort asc, id desc",
-                "fields": "id",
-                "pageSize": "1",
-            },
-        ).json()[0]["id"]
-        counts = {
-            "tickets": _sim_get(sim_root, "/service/tickets/count", {}).json()["count"],
-            "open": _sim_get(
-                sim_root, "/service/tickets/count", {"conditions": "closedFlag=false"}
-            ).json()["count"],
-        }
-        notes = len(
-            _sim_get(sim_root, f"/service/tickets/{first_open}/notes", {"pageSize": "1000"}).json()
+    session = sign_in(web, "jordan")
+    first_open = _sim_get(
+        sim_root,
+        "/service/tickets",
+        {
+            "conditions": "board/id=1 AND closedFlag=false",
+            "orderBy": "priority/sort asc, id desc",
+            "fields": "id",
+            "pageSize": "1",
+        },
+    ).json()[0]["id"]
+    total = _sim_get(sim_root, "/service/tickets/count", {}).json()["count"]
+    open_count = _sim_get(
+        sim_root, "/service/tickets/count", {"conditions": "closedFlag=false"}
+    ).json()["count"]
+    notes = len(
+        _sim_get(sim_root, f"/service/tickets/{first_open}/notes", {"pageSize": "1000"}).json()
+    )
+
+    def get(path: str, **headers: str) -> Callable[[], requests.Response]:
+        return lambda: session.get(f"{web}{path}", headers={**HTMX, **headers}, timeout=30)
+
+    calls = {
+        "list": get("/tickets/?board=1", **{"HX-Target": "results"}),
+        "panel": get(f"/tickets/{first_open}/panel/"),
+        "context": get(f"/tickets/{first_open}/context/"),
+        "queue": get("/tickets/queue/"),
+    }
+    return Target(
+        sim_root,
+        calls,
+        Row(total, open_count, notes, startup, {}),
+        {view: [] for view in VIEWS},
+        {view: [] for view in VIEWS},
+    )
+
+
+def time_once(target: Target, view: str, *, record: bool) -> None:
+    before = _total_calls(target.sim_root)
+    started = time.perf_counter()
+    response = target.calls[view]()
+    elapsed = (time.perf_counter() - started) * 1000
+    calls = _total_calls(target.sim_root) - before
+    if response.status_code != 200 or MARKERS[view] not in response.text:
+        raise StackError(f"{response.url}: {response.status_code}, {MARKERS[view]!r} missing")
+    if record:
+        target.samples[view].append(elapsed)
+        target.cw_calls[view].append(calls)
+
+
+def summarise(target: Target) -> Row:
+    for view in VIEWS:
+        samples = sorted(target.samples[view])
+        target.row.figures[view] = Figure(
+            median=statistics.median(samples),
+            p90=samples[int(0.9 * (len(samples) - 1))],
+            calls=statistics.mean(target.cw_calls[view]),
         )
-
-        def get(path: str, **headers: str) -> Callable[[], requests.Response]:
-            return lambda: session.get(f"{web}{path}", headers={**HTMX, **headers}, timeout=30)
-
-        figures = {
-            "list": _time(
-                sim_root,
-                get("/tickets/?board=1", **{"HX-Target": "results"}),
-                'id="results"',
-                args.runs,
-            ),
-            "panel": _time(sim_root, get(f"/tickets/{first_open}/panel/"), "panel", args.runs),
-            "context": _time(sim_root, get(f"/tickets/{first_open}/context/"), "<", args.runs),
-            "queue": _time(sim_root, get("/tickets/queue/"), "<", args.runs),
-        }
-    finally:
-        stack.stop_one(server)
-        stack.stop_one(sim)
-    return Row(counts["tickets"], counts["open"], notes, startup, figures)
+    return target.row
 
 
 def print_table(rows: list[Row], args: argparse.Namespace) -> None:
-    views = ["list", "panel", "context", "queue"]
+    views = VIEWS
     print()
     print(
         f"ConnectWise simulator latency {args.latency_ms:g} ms; {args.companies} companies, "
-        f"{args.members} members; gunicorn 2 workers x 4 threads; {args.runs} runs per cell; "
+        f"{args.members} members; gunicorn 2 workers x 4 threads per size, all sizes up at "
+        f"once and timed in turn; {args.runs} runs per cell; "
         "median / p90 in ms, (ConnectWise calls per request)"
     )
     header = "| tickets | open | " + " | ".join(views) + " | simulator start |"
@@ -195,6 +207,7 @@ def main() -> int:
     parser.add_argument("--members", type=int, default=500)
     parser.add_argument("--latency-ms", type=float, default=0.0)
     parser.add_argument("--runs", type=int, default=40)
+    parser.add_argument("--warmup", type=int, default=3)
     args = parser.parse_args()
     rows: list[Row] = []
     with (
@@ -202,9 +215,17 @@ def main() -> int:
         Stack(log_dir=Path(tmp) / "logs", env=_env()) as stack,
     ):
         try:
+            targets = []
             for size in args.sizes:
-                print(f"{size:,} tickets ...", flush=True)
-                rows.append(bench_size(stack, size, args, Path(tmp) / f"db-{size}.sqlite3"))
+                print(f"starting {size:,} tickets ...", flush=True)
+                targets.append(start_size(stack, size, args, Path(tmp) / f"db-{size}.sqlite3"))
+            # Interleaved: every size sees the same machine (other load, CPU frequency) at
+            # nearly the same moment, so a difference between rows is the size, not the noise.
+            for run in range(args.warmup + args.runs):
+                for view in VIEWS:
+                    for target in targets:
+                        time_once(target, view, record=run >= args.warmup)
+            rows = [summarise(target) for target in targets]
         except StackError as error:
             print(f"bench-scale: {error}", file=sys.stderr)
             return 1
