@@ -83,7 +83,7 @@ def sim() -> SimClient:
 CONDITIONS = [
     "closedFlag = false",
     "board/id = 1 AND closedFlag = false",
-    "closedFlag = false AND board/id = 2 AND summary contains \"printer\"",
+    'closedFlag = false AND board/id = 2 AND summary contains "printer"',
     "board/id = 1 OR closedFlag = false",
     "parentTicketId = 1003",
     "company/id = 250 AND closedFlag = true",
