@@ -16,7 +16,7 @@ The store keeps the indexes current on insert, in-place change (``touched``) and
 from __future__ import annotations
 
 from bisect import insort
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from psa.simulator.conditions import And, Comparison, ConditionError, Node, parse
@@ -128,6 +128,19 @@ def equality_terms(node: Node) -> list[Comparison]:
     ]
 
 
+def id_terms(node: Node, resolve: Callable[[str], str | None]) -> list[set[int]]:
+    """The id sets of top-level ``id = n`` / ``id in (..)`` terms (ints only) every match meets."""
+    terms = node.operands if isinstance(node, And) else (node,)
+    found: list[set[int]] = []
+    for term in terms:
+        if not isinstance(term, Comparison) or resolve(term.field) != "id":
+            continue
+        values = term.value if term.op == "in" else (term.value,) if term.op == "=" else None
+        if isinstance(values, tuple) and values and all(type(v) is int for v in values):
+            found.append(set(values))
+    return found
+
+
 def parsed(conditions: str | None) -> Node | None:
     if not conditions:
         return None
@@ -135,3 +148,51 @@ def parsed(conditions: str | None) -> Node | None:
         return parse(conditions)
     except ConditionError:
         return None  # the list handler reports it with ConnectWise's error body
+
+
+class ConfigurationLinks(list[dict[str, int]]):
+    """The tenant's ticket-to-configuration links, with the configuration ids of each ticket.
+
+    A plain list to every writer (append, remove, slice assignment all work); any change drops
+    the index, which the next read rebuilds once, instead of every read scanning every link.
+    """
+
+    def __init__(self, links: Iterable[dict[str, int]] = ()) -> None:
+        super().__init__(links)
+        self._by_ticket: dict[int, list[int]] | None = None
+
+    def configuration_ids(self, ticket_id: int) -> list[int]:
+        if self._by_ticket is None:
+            by_ticket: dict[int, list[int]] = {}
+            for link in self:
+                by_ticket.setdefault(link["ticketId"], []).append(link["configurationId"])
+            self._by_ticket = by_ticket
+        return list(self._by_ticket.get(ticket_id, ()))
+
+
+def _dropping_index(name: str) -> Any:
+    method = getattr(list, name)
+
+    def changed(self: ConfigurationLinks, *args: Any, **kwargs: Any) -> Any:
+        self._by_ticket = None
+        return method(self, *args, **kwargs)
+
+    changed.__name__ = name
+    return changed
+
+
+for _name in (
+    "append",
+    "extend",
+    "insert",
+    "remove",
+    "pop",
+    "clear",
+    "sort",
+    "reverse",
+    "__setitem__",
+    "__delitem__",
+    "__iadd__",
+    "__imul__",
+):
+    setattr(ConfigurationLinks, _name, _dropping_index(_name))

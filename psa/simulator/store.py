@@ -16,7 +16,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from psa.simulator.indexes import INDEXED_PATHS, CollectionIndexes, equality_terms, parsed
+from psa.simulator.indexes import (
+    INDEXED_PATHS,
+    CollectionIndexes,
+    ConfigurationLinks,
+    equality_terms,
+    id_terms,
+    parsed,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -155,7 +162,7 @@ class TenantStore:
         self.data: dict[str, Any] = {}
         self.by_id: dict[str, dict[int, dict[str, Any]]] = {}
         self.schemas: dict[str, Schema] = {}
-        self.ticket_configurations: list[dict[str, int]] = []
+        self.ticket_configurations: ConfigurationLinks = ConfigurationLinks()
         self.indexes = CollectionIndexes()
         self.reset()
 
@@ -169,7 +176,7 @@ class TenantStore:
         with self.lock:
             self.data = data
             self.indexes.clear()
-            self.ticket_configurations = data.get("ticketConfigurations", [])
+            self.ticket_configurations = ConfigurationLinks(data.get("ticketConfigurations", []))
             self.by_id = {}
             self.schemas = {}
             for name in COLLECTIONS:
@@ -215,6 +222,11 @@ class TenantStore:
             return records
         best = records
         schema = self.schemas[collection]
+        for ids in id_terms(node, schema.resolve):
+            # `id in (1, 2)` / `id = 1`: straight from the id index, in id order.
+            found = [self.by_id[collection][i] for i in sorted(ids) if i in self.by_id[collection]]
+            if len(found) < len(best):
+                best = found
         for term in equality_terms(node):
             path = schema.resolve(term.field)
             if path not in INDEXED_PATHS.get(collection, ()):

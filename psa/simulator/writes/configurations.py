@@ -10,11 +10,7 @@ from psa.simulator.writes.audit import mark_updated
 
 
 def ticket_configurations(store: TenantStore, ticket_id: int) -> list[dict[str, Any]]:
-    ids = [
-        link["configurationId"]
-        for link in store.ticket_configurations
-        if link["ticketId"] == ticket_id
-    ]
+    ids = store.ticket_configurations.configuration_ids(ticket_id)
     found = (store.get("configurations", config_id) for config_id in sorted(set(ids)))
     return [c for c in found if c is not None]
 

@@ -88,6 +88,9 @@ CONDITIONS = [
     "parentTicketId = 1003",
     "company/id = 250 AND closedFlag = true",
     "closedFlag = 0",
+    "id in (1000, 1002, 99999)",
+    "id = 1001 AND closedFlag = true",
+    "id in (1003, 1004) OR board/id = 3",
 ]
 
 
@@ -137,3 +140,14 @@ def test_indexes_follow_writes(sim) -> None:
     assert sim.delete(f"/service/tickets/{created['id']}").status == 204
     assert _open_ids(sim, 1) == before
     assert sim.get(f"/service/tickets/{created['id']}/notes").status == 404
+
+
+def test_ticket_configurations_follow_attach_and_detach(sim) -> None:
+    ticket = sim.post("/service/tickets", {"summary": "Devices", "company": {"id": 250}}).json
+    path = f"/service/tickets/{ticket['id']}/configurations"
+    assert sim.get(path).json == []  # builds the index
+
+    assert sim.post(path, {"id": 5001}).status == 201
+    assert [c["id"] for c in sim.get(path).json] == [5001]
+    assert sim.delete(f"{path}/5001").status == 204
+    assert sim.get(path).json == []
