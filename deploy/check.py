@@ -117,7 +117,7 @@ def check_image_command() -> None:
             "USE_X_FORWARDED_PROTO": "1",
             "DATABASE_URL": f"sqlite:///{tmp}/db.sqlite3",
             "PORT": str(port),
-            "GUNICORN_BIND": f"127.0.0.1:{port}",
+            "BIND": f"127.0.0.1:{port}",
             "WEB_CONCURRENCY": "1",
         }
         subprocess.run(
