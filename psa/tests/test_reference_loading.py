@@ -182,3 +182,16 @@ def test_waiters_take_over_when_the_loader_fails(cw_sim) -> None:
 
     assert len(data.companies) == 24
     assert cache.get(key) is None
+
+
+@pytest.mark.django_db
+def test_a_process_rereads_the_shared_cache_when_another_stored_a_new_version(cw_sim) -> None:
+    account = PSAConnectionFactory(site=cw_sim.root_url).account
+    first = reference_data_get(account=account)
+    key = f"psa:reference:v2:{account.pk}"
+    newer = dataclasses.replace(first, companies=first.companies[:1])
+    # What another node's refresh leaves in Redis: a new entry under a new version stamp.
+    cache.set(key, ("another-node", time.time(), newer))
+    cache.set(f"{key}:version", "another-node")
+
+    assert reference_data_get(account=account) == newer
