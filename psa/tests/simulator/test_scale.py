@@ -151,3 +151,44 @@ def test_ticket_configurations_follow_attach_and_detach(sim) -> None:
     assert [c["id"] for c in sim.get(path).json] == [5001]
     assert sim.delete(f"{path}/5001").status == 204
     assert sim.get(path).json == []
+
+
+# --- the command -----------------------------------------------------------------------------
+
+
+def test_cwsim_tickets_serves_the_grown_tenant_with_the_demo_keys(monkeypatch, capsys) -> None:
+    from django.core.management import call_command
+
+    from psa.simulator.server import ThreadingWSGIServer
+
+    seen: dict[str, Any] = {}
+
+    def fake_serve(self, poll_interval=0.5):
+        store = self.get_app().registry.store("baysideit")
+        seen["tickets"] = len(store.records("tickets"))
+        seen["companies"] = len(store.records("companies"))
+        seen["members"] = len(store.records("members"))
+        seen["keys"] = (store.config.public_key, store.config.private_key)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ThreadingWSGIServer, "serve_forever", fake_serve)
+    call_command(
+        "cwsim", "--port", "0", "--tickets", "2500", "--companies", "60", "--members", "30"
+    )
+
+    assert seen == {
+        "tickets": 2500,
+        "companies": 60,
+        "members": 30,
+        "keys": ("rfdemo-public", "rfdemo-private"),
+    }
+    assert "Generated baysideit: 2500 tickets" in capsys.readouterr().out
+
+
+def test_cwsim_refuses_a_size_below_one(capsys) -> None:
+    from django.core.management import call_command
+
+    with pytest.raises(SystemExit) as info:
+        call_command("cwsim", "--port", "0", "--tickets", "0")
+    assert info.value.code == 2
+    assert "--tickets" in capsys.readouterr().err
