@@ -12,7 +12,7 @@ from django.core.cache import cache
 from resolutionflow.models import Account
 
 from .models import PSAConnection, PSAMemberMapping
-from .providers.base import PSAMember, PSANotConfigured, PSAProvider, ReferenceData
+from .providers.base import PSAError, PSAMember, PSANotConfigured, PSAProvider, ReferenceData
 from .registry import provider_for_connection
 
 NOT_CONNECTED = (
@@ -36,6 +36,8 @@ def provider_for_account(*, account: Account) -> PSAProvider:
 # waiters of a loader that died are not held up for long.
 REFERENCE_LOCK_SECONDS = 30
 REFERENCE_WAIT_STEP = 0.05
+# How long callers that waited on a failed load share its error before someone tries again.
+REFERENCE_FAILURE_SECONDS = 5
 # A stale copy is kept (and served while a refresh runs in the background) this much longer.
 REFERENCE_STALE_FACTOR = 2
 
@@ -97,18 +99,24 @@ def reference_data_get(*, account: Account, provider: PSAProvider | None = None)
 
 def _reference_load_once(*, account: Account, provider: PSAProvider | None) -> ReferenceData:
     key = _reference_key(account)
-    lock = f"{key}:loading"
+    lock, failed = f"{key}:loading", f"{key}:failed"
     token = uuid.uuid4().hex
     deadline = time.monotonic() + REFERENCE_LOCK_SECONDS
     while True:
         if cache.add(lock, token, timeout=REFERENCE_LOCK_SECONDS):
             try:
                 data = (provider or provider_for_account(account=account)).reference_data()
-                _store_reference(account, data)
-                return data
+            except PSAError as error:
+                # The callers waiting on this load get the same answer, instead of each taking
+                # a turn at a ConnectWise that just failed (one timeout after another).
+                cache.set(failed, error, timeout=REFERENCE_FAILURE_SECONDS)
+                raise
             finally:
                 if cache.get(lock) == token:
                     cache.delete(lock)
+            cache.delete(failed)
+            _store_reference(account, data)
+            return data
         # Another request (maybe on another node) is loading: wait for what it stores.
         while cache.get(lock) is not None and time.monotonic() < deadline:
             time.sleep(REFERENCE_WAIT_STEP)
@@ -118,12 +126,15 @@ def _reference_load_once(*, account: Account, provider: PSAProvider | None) -> R
         entry = _cached_reference(account)
         if entry is not None:
             return entry[2]
+        error = cache.get(failed)
+        if isinstance(error, PSAError):
+            raise error
         if time.monotonic() >= deadline:
             # The loader is stuck or gone: load without the lock rather than fail the page.
             data = (provider or provider_for_account(account=account)).reference_data()
             _store_reference(account, data)
             return data
-        # The loader failed (the lock is gone, no data): take a turn ourselves.
+        # The lock expired with nothing stored: take a turn ourselves.
 
 
 def reference_data_invalidate(*, account: Account) -> None:

@@ -12,7 +12,7 @@ import pytest
 import requests
 from django.core.cache import cache
 
-from psa.providers.base import ReferenceData
+from psa.providers.base import PSAError, PSAUnavailable, ReferenceData
 from psa.providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
 from psa.providers.connectwise.provider import ConnectWiseProvider
 from psa.selectors import provider_for_account, reference_data_get
@@ -22,6 +22,7 @@ from psa.simulator.server import make_simulator_server
 from psa.simulator.store import TENANTS, TenantRegistry
 from psa.tests.factories import PSAConnectionFactory
 
+REFERENCE_KINDS = ("boards", "priorities", "members", "companies")
 LATENCY = 0.2  # seconds per ConnectWise call: large enough that waves dominate the timing
 
 
@@ -172,11 +173,44 @@ def test_a_stale_copy_is_served_and_refreshed(cw_sim, settings) -> None:
 
 
 @pytest.mark.django_db
-def test_waiters_take_over_when_the_loader_fails(cw_sim) -> None:
+def test_waiters_share_a_failed_load_instead_of_each_retrying_it(cw_sim) -> None:
+    account = PSAConnectionFactory(site=cw_sim.root_url).account
+    requests.post(f"{cw_sim.root_url}/_sim/config", json={"fail_rate": 1}, timeout=5)
+    provider = provider_for_account(account=account)
+    requests.post(f"{cw_sim.root_url}/_sim/reset", json={}, timeout=5)
+    callers = 6
+    barrier = threading.Barrier(callers)
+    errors: list[BaseException] = []
+
+    def first_request() -> None:
+        barrier.wait()
+        try:
+            reference_data_get(account=account, provider=provider)
+        except PSAError as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=first_request) for _ in range(callers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(errors) == callers
+    assert all(isinstance(e, PSAUnavailable) for e in errors)
+    # One load attempt (with its retries) for all six callers, not six attempts in turn.
+    first_wave = len(REFERENCE_KINDS)
+    attempts = 1 + provider.client.config.max_retries
+    assert requests.get(f"{cw_sim.root_url}/_sim/stats", timeout=5).json()["total"] <= (
+        first_wave * attempts
+    )
+
+
+@pytest.mark.django_db
+def test_waiters_take_over_when_the_lock_goes_without_a_result(cw_sim) -> None:
     account = PSAConnectionFactory(site=cw_sim.root_url).account
     key = f"psa:reference:v2:{account.pk}:loading"
     cache.set(key, "someone-else", timeout=30)
-    threading.Timer(0.3, cache.delete, args=[key]).start()  # the other loader gave up
+    threading.Timer(0.3, cache.delete, args=[key]).start()  # the other loader vanished
 
     data = reference_data_get(account=account)
 
