@@ -126,9 +126,9 @@ def _reference_load_once(*, account: Account, provider: PSAProvider | None) -> R
         entry = _cached_reference(account)
         if entry is not None:
             return entry[2]
-        error = cache.get(failed)
-        if isinstance(error, PSAError):
-            raise error
+        shared_failure = cache.get(failed)
+        if isinstance(shared_failure, PSAError):
+            raise shared_failure
         if time.monotonic() >= deadline:
             # The loader is stuck or gone: load without the lock rather than fail the page.
             data = (provider or provider_for_account(account=account)).reference_data()
