@@ -106,6 +106,10 @@ def _reference_load_once(*, account: Account, provider: PSAProvider | None) -> R
         if cache.add(lock, token, timeout=REFERENCE_LOCK_SECONDS):
             try:
                 data = (provider or provider_for_account(account=account)).reference_data()
+                # Stored before the lock goes, so no waiter sees neither lock nor data.
+                _store_reference(account, data)
+                cache.delete(failed)
+                return data
             except PSAError as error:
                 # The callers waiting on this load get the same answer, instead of each taking
                 # a turn at a ConnectWise that just failed (one timeout after another).
@@ -114,9 +118,6 @@ def _reference_load_once(*, account: Account, provider: PSAProvider | None) -> R
             finally:
                 if cache.get(lock) == token:
                     cache.delete(lock)
-            cache.delete(failed)
-            _store_reference(account, data)
-            return data
         # Another request (maybe on another node) is loading: wait for what it stores.
         while cache.get(lock) is not None and time.monotonic() < deadline:
             time.sleep(REFERENCE_WAIT_STEP)
