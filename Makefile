@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export RF_QUIET_DEV_WARNINGS ?= 1
 
-.PHONY: run test test-fast test-live lint e2e migrate bench clean
+.PHONY: run test test-fast test-live lint e2e migrate bench clean bench-scale two-nodes deploy-check
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found " + sys.version.split()[0] + ")")'
@@ -44,6 +44,18 @@ lint: $(VENV)/.dev
 
 bench: $(VENV)/.dev
 	$(PY) scripts/bench_psa.py
+
+# List, panel, context and queue over HTTP at 1k/10k/100k tickets (5,000 companies, 500 members).
+bench-scale: $(VENV)/.dev
+	$(PY) scripts/bench_scale.py
+
+# Two gunicorn nodes, two Celery workers and a beat on local PostgreSQL and Redis, with proofs.
+two-nodes: $(VENV)/.runtime
+	$(PY) scripts/two_nodes.py
+
+# deploy/: `docker compose config` and the image's gunicorn + healthcheck under DEBUG=0.
+deploy-check: $(VENV)/.dev
+	$(PY) deploy/check.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

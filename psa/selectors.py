@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -10,7 +12,7 @@ from django.core.cache import cache
 from resolutionflow.models import Account
 
 from .models import PSAConnection, PSAMemberMapping
-from .providers.base import PSAMember, PSANotConfigured, PSAProvider, ReferenceData
+from .providers.base import PSAError, PSAMember, PSANotConfigured, PSAProvider, ReferenceData
 from .registry import provider_for_connection
 
 NOT_CONNECTED = (
@@ -30,36 +32,127 @@ def provider_for_account(*, account: Account) -> PSAProvider:
     return provider_for_connection(connection)
 
 
+# How long one load may hold the lock; longer than a load takes (two waves), short enough that
+# waiters of a loader that died are not held up for long.
+REFERENCE_LOCK_SECONDS = 30
+REFERENCE_WAIT_STEP = 0.05
+# How long callers that waited on a failed load share its error before someone tries again.
+REFERENCE_FAILURE_SECONDS = 5
+# A stale copy is kept (and served while a refresh runs in the background) this much longer.
+REFERENCE_STALE_FACTOR = 2
+
+
+# This process's copy of each account's reference data, with the version it was read at.
+# Unpickling 5,000 companies costs ~30 ms and a page asks several times: when the shared cache's
+# small version stamp has not moved, the copy already in memory is the same data.
+_LOCAL: dict[int, tuple[str, float, ReferenceData]] = {}
+
+
 def _reference_key(account: Account) -> str:
-    # v2: ReferenceData carries the schedule type; older pickles lack that slot.
-    return f"psa:reference:v2:{account.pk}"
+    # v3: a (version, fetched at, ReferenceData) entry; ReferenceData carries the schedule type.
+    return f"psa:reference:v3:{account.pk}"
+
+
+def _store_reference(account: Account, data: ReferenceData) -> None:
+    version = uuid.uuid4().hex
+    entry = (version, time.time(), data)
+    key = _reference_key(account)
+    timeout = settings.PSA_REFERENCE_TTL * REFERENCE_STALE_FACTOR
+    cache.set(key, entry, timeout=timeout)
+    cache.set(f"{key}:version", version, timeout=timeout)
+    _LOCAL[account.pk] = entry
+
+
+def _cached_reference(account: Account) -> tuple[str, float, ReferenceData] | None:
+    key = _reference_key(account)
+    version = cache.get(f"{key}:version")
+    if version is None:
+        return None
+    local = _LOCAL.get(account.pk)
+    if local is not None and local[0] == version:
+        return local
+    entry = cache.get(key)
+    if entry is not None:
+        _LOCAL[account.pk] = entry
+    return entry
 
 
 def reference_data_get(*, account: Account, provider: PSAProvider | None = None) -> ReferenceData:
-    """Boards, statuses, priorities, members, companies and the schedule type, cached.
+    """Boards, statuses, priorities, members, companies and the schedule type, from the cache.
 
+    A cold cache is filled by one caller at a time, on every node: the first takes a short lock
+    (`cache.add`, atomic on locmem and Redis) and loads; the others wait for its result instead
+    of asking ConnectWise the same five questions (no stampede). A copy older than
+    `PSA_REFERENCE_TTL` is still served while one caller queues a refresh for the workers.
     Data from the shared cache is handed to the provider too, so a worker or web node that did
     not fetch it itself need not look the schedule type up again before an assignment.
     """
-    key = _reference_key(account)
-    data = cache.get(key)
-    if data is None:
-        provider = provider or provider_for_account(account=account)
-        data = provider.reference_data()
-        cache.set(key, data, timeout=settings.PSA_REFERENCE_TTL)
-    elif provider is not None:
+    entry = _cached_reference(account)
+    if entry is None:
+        return _reference_load_once(account=account, provider=provider)
+    _, fetched_at, data = entry
+    if provider is not None:
         provider.remember_reference(data)
+    if time.time() - fetched_at >= settings.PSA_REFERENCE_TTL and cache.add(
+        f"{_reference_key(account)}:refreshing", 1, timeout=REFERENCE_LOCK_SECONDS
+    ):
+        from .tasks import refresh_reference_data
+
+        refresh_reference_data.delay(account.pk)
     return data
 
 
+def _reference_load_once(*, account: Account, provider: PSAProvider | None) -> ReferenceData:
+    key = _reference_key(account)
+    lock, failed = f"{key}:loading", f"{key}:failed"
+    token = uuid.uuid4().hex
+    deadline = time.monotonic() + REFERENCE_LOCK_SECONDS
+    while True:
+        if cache.add(lock, token, timeout=REFERENCE_LOCK_SECONDS):
+            try:
+                data = (provider or provider_for_account(account=account)).reference_data()
+                # Stored before the lock goes, so no waiter sees neither lock nor data.
+                _store_reference(account, data)
+                cache.delete(failed)
+                return data
+            except PSAError as error:
+                # The callers waiting on this load get the same answer, instead of each taking
+                # a turn at a ConnectWise that just failed (one timeout after another).
+                cache.set(failed, error, timeout=REFERENCE_FAILURE_SECONDS)
+                raise
+            finally:
+                if cache.get(lock) == token:
+                    cache.delete(lock)
+        # Another request (maybe on another node) is loading: wait for what it stores.
+        while cache.get(lock) is not None and time.monotonic() < deadline:
+            time.sleep(REFERENCE_WAIT_STEP)
+            entry = _cached_reference(account)
+            if entry is not None:
+                return entry[2]
+        entry = _cached_reference(account)
+        if entry is not None:
+            return entry[2]
+        shared_failure = cache.get(failed)
+        if isinstance(shared_failure, PSAError):
+            raise shared_failure
+        if time.monotonic() >= deadline:
+            # The loader is stuck or gone: load without the lock rather than fail the page.
+            data = (provider or provider_for_account(account=account)).reference_data()
+            _store_reference(account, data)
+            return data
+        # The lock expired with nothing stored: take a turn ourselves.
+
+
 def reference_data_invalidate(*, account: Account) -> None:
-    cache.delete(_reference_key(account))
+    key = _reference_key(account)
+    cache.delete_many([key, f"{key}:version"])
+    _LOCAL.pop(account.pk, None)
 
 
 def reference_data_refresh(*, account: Account) -> ReferenceData:
     provider = provider_for_account(account=account)
     data = provider.reference_data()
-    cache.set(_reference_key(account), data, timeout=settings.PSA_REFERENCE_TTL)
+    _store_reference(account, data)
     return data
 
 

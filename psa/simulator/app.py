@@ -146,7 +146,10 @@ Scope = Callable[[Request], list[dict[str, Any]]]
 
 
 def _all(collection: str) -> Scope:
-    return lambda request: request.tenant.records(collection)
+    # Only the records the conditions can match (an index bucket), not always every record.
+    return lambda request: request.tenant.candidates(
+        collection, request.params.get("conditions"), request.route_schema.resolve
+    )
 
 
 def _list(collection: str, scope: Scope | None = None) -> Handler:
@@ -249,7 +252,8 @@ def _ticket_delete(request: Request) -> Response:
 
 def _notes_scope(request: Request) -> list[dict[str, Any]]:
     ticket_id = _ticket(request)["id"]
-    return [n for n in request.tenant.records("ticketNotes") if n["ticketId"] == ticket_id]
+    candidates = request.tenant.matching("ticketNotes", "ticketId", ticket_id)
+    return [n for n in candidates if n["ticketId"] == ticket_id]
 
 
 def _all_notes(request: Request) -> Response:

@@ -10,10 +10,20 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from psa.simulator.indexes import (
+    INDEXED_PATHS,
+    CollectionIndexes,
+    ConfigurationLinks,
+    equality_terms,
+    id_terms,
+    parsed,
+)
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -42,6 +52,8 @@ class TenantConfig:
     public_key: str
     private_key: str
     data_file: Path
+    # Builds the tenant's data instead of reading ``data_file`` (``cwsim --tickets N``).
+    data_factory: Callable[[], dict[str, Any]] | None = None
 
 
 TENANTS: dict[str, TenantConfig] = {
@@ -84,16 +96,21 @@ class TenantStore:
         self.lock = threading.RLock()
         self.data: dict[str, Any] = {}
         self.by_id: dict[str, dict[int, dict[str, Any]]] = {}
-        self.ticket_configurations: list[dict[str, int]] = []
+        self.ticket_configurations: ConfigurationLinks = ConfigurationLinks()
+        self.indexes = CollectionIndexes()
         self.reset()
 
     # ----------------------------------------------------------------- loading
     def reset(self) -> None:
         """Restore the tenant's data to what the JSON file holds."""
-        data = json.loads(_raw_bytes(self.config.data_file))
+        if self.config.data_factory is not None:
+            data = self.config.data_factory()
+        else:
+            data = json.loads(_raw_bytes(self.config.data_file))
         with self.lock:
             self.data = data
-            self.ticket_configurations = data.get("ticketConfigurations", [])
+            self.indexes.clear()
+            self.ticket_configurations = ConfigurationLinks(data.get("ticketConfigurations", []))
             self.by_id = {}
             for name in COLLECTIONS:
                 records = data.setdefault(name, [])
@@ -125,6 +142,35 @@ class TenantStore:
             return None
         return self.by_id[collection].get(record_id)
 
+    def candidates(
+        self, collection: str, conditions: str | None, resolve: Callable[[str], str | None]
+    ) -> list[dict[str, Any]]:
+        """The records a list query must look at: one index bucket when the conditions allow.
+
+        ``resolve`` gives a field's canonical spelling (the route's schema), or None."""
+        records = self.data[collection]
+        node = parsed(conditions)
+        if node is None:
+            return records
+        best = records
+        for ids in id_terms(node, resolve):
+            # `id in (1, 2)` / `id = 1`: straight from the id index, in id order.
+            found = [self.by_id[collection][i] for i in sorted(ids) if i in self.by_id[collection]]
+            if len(found) < len(best):
+                best = found
+        for term in equality_terms(node):
+            path = resolve(term.field)
+            if path not in INDEXED_PATHS.get(collection, ()):
+                continue
+            bucket = self.matching(collection, path, term.value)  # type: ignore[arg-type]
+            if len(bucket) < len(best):
+                best = bucket
+        return best
+
+    def matching(self, collection: str, path: str, value: int | bool) -> list[dict[str, Any]]:
+        """Records whose ``path`` may equal ``value`` (a superset, in id order)."""
+        return self.indexes.index(collection, path, self.data[collection]).lookup(value)
+
     def find_member(self, ref: object) -> dict[str, Any] | None:
         return self._find_by_ref("members", ref, "identifier")
 
@@ -154,12 +200,18 @@ class TenantStore:
     def insert(self, collection: str, record: dict[str, Any]) -> dict[str, Any]:
         self.data[collection].append(record)
         self.by_id[collection][record["id"]] = record
+        self.indexes.inserted(collection, record)
         return record
+
+    def touched(self, collection: str, record: dict[str, Any]) -> None:
+        """Tell the store a record changed in place (so its indexes follow)."""
+        self.indexes.changed(collection, record)
 
     def delete(self, collection: str, record_id: int) -> dict[str, Any] | None:
         record = self.by_id[collection].pop(record_id, None)
         if record is not None:
             self.data[collection] = [r for r in self.data[collection] if r["id"] != record_id]
+            self.indexes.deleted(collection, record_id)
         return record
 
 

@@ -87,4 +87,4 @@ def test_reference_refresh_runs_in_a_real_worker_and_fills_the_shared_cache(work
     data = reference_data_get(account=account)  # served from Redis, filled by the worker
     assert len(data.companies) == 24
     assert requests.get(f"{cw_sim.root_url}/_sim/stats", timeout=5).json()["total"] == before
-    assert cache.get(f"psa:reference:v2:{account.pk}") is not None
+    assert cache.get(f"psa:reference:v3:{account.pk}") is not None

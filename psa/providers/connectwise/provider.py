@@ -61,6 +61,7 @@ from psa.providers.connectwise.conditions import (
     list_member,
     or_,
 )
+from psa.providers.connectwise.paging import Listing, fetch_all, fetch_lists
 from psa.providers.connectwise.parallel import run_parallel
 
 
@@ -434,16 +435,34 @@ class ConnectWiseProvider(PSAProvider):
 
     # --- reference data -------------------------------------------------------------------------
 
+    # Each reference kind as a `Listing`, so it can be read alone or with the others in one go.
+    BOARDS = Listing(
+        "/service/boards",
+        {
+            "conditions": str(eq("inactiveFlag", False)),
+            "fields": "id,name,inactiveFlag",
+            "orderBy": "name asc, id asc",
+        },
+    )
+    PRIORITIES = Listing("/service/priorities", {"orderBy": "sortOrder asc, id asc"})
+    MEMBERS = Listing(
+        "/system/members",
+        {
+            "fields": mapping.MEMBER_FIELDS,
+            "orderBy": "identifier asc",  # identifiers are unique: a total order
+        },
+    )
+    COMPANIES = Listing(
+        "/company/companies",
+        {
+            "conditions": str(eq("deletedFlag", False)),
+            "fields": "id,identifier,name",
+            "orderBy": "name asc, id asc",
+        },
+    )
+
     def list_boards(self) -> list[PSABoard]:
-        rows = self.client.get_all(
-            "/service/boards",
-            {
-                "conditions": str(eq("inactiveFlag", False)),
-                "fields": "id,name,inactiveFlag",
-                "orderBy": "name asc",
-            },
-        )
-        return [mapping.board_from_cw(row) for row in rows]
+        return [mapping.board_from_cw(row) for row in fetch_all(self.client, self.BOARDS)]
 
     def list_statuses(self, *, board_id: int) -> list[PSAStatus]:
         with _not_found_as(f"Board {board_id} was not found in ConnectWise."):
@@ -457,32 +476,22 @@ class ConnectWiseProvider(PSAProvider):
         return self._statuses_for(self.list_boards())
 
     def list_priorities(self) -> list[PSAPriority]:
-        rows = self.client.get_all("/service/priorities", {"orderBy": "sortOrder asc, id asc"})
-        return sorted((mapping.priority_from_cw(r) for r in rows), key=lambda p: (p.sort, p.id))
+        return self._priorities(fetch_all(self.client, self.PRIORITIES))
 
     def list_members(self) -> list[PSAMember]:
-        rows = self.client.get_all(
-            "/system/members",
-            {
-                "fields": mapping.MEMBER_FIELDS,
-                "orderBy": "identifier asc",
-            },
-        )
+        return self._members(fetch_all(self.client, self.MEMBERS))
+
+    def list_companies(self) -> list[PSACompany]:
+        return [mapping.company_from_cw(row) for row in fetch_all(self.client, self.COMPANIES)]
+
+    def _priorities(self, rows: list[dict[str, Any]]) -> list[PSAPriority]:
+        return sorted((mapping.priority_from_cw(r) for r in rows), key=lambda p: (p.sort, p.id))
+
+    def _members(self, rows: list[dict[str, Any]]) -> list[PSAMember]:
         members = [mapping.member_from_cw(row) for row in rows]
         with self._lock:
             self._member_identifiers.update({m.id: m.identifier for m in members})
         return members
-
-    def list_companies(self) -> list[PSACompany]:
-        rows = self.client.get_all(
-            "/company/companies",
-            {
-                "conditions": str(eq("deletedFlag", False)),
-                "fields": "id,identifier,name",
-                "orderBy": "name asc",
-            },
-        )
-        return [mapping.company_from_cw(row) for row in rows]
 
     def search_companies(self, *, query: str, limit: int = 25) -> list[PSACompany]:
         text = search_text(query)
@@ -513,22 +522,44 @@ class ConnectWiseProvider(PSAProvider):
         return [mapping.contact_from_cw(row) for row in rows]
 
     def reference_data(self) -> ReferenceData:
-        """All lists in two parallel waves (statuses need the board ids)."""
-        boards, priorities, members, companies, schedule_type = run_parallel(
-            self.list_boards,
-            self.list_priorities,
-            self.list_members,
-            self.list_companies,
-            self._schedule_type_or_none,
+        """Every kind in two waves, whatever the tenant's size (see `paging.fetch_lists`).
+
+        Wave 1: the first page and the count of boards, priorities, members and companies.
+        Wave 2: their remaining pages, the statuses of every board of the first page, and the
+        "S" schedule type (assignments need its id).
+        """
+        rows, extras = fetch_lists(
+            self.client,
+            {
+                "boards": self.BOARDS,
+                "priorities": self.PRIORITIES,
+                "members": self.MEMBERS,
+                "companies": self.COMPANIES,
+            },
+            also={
+                "statuses": self._statuses_calls,
+                "schedule_type": lambda _firsts: [self._schedule_type_or_none],
+            },
         )
+        boards = [mapping.board_from_cw(row) for row in rows["boards"]]
+        first_board_ids = {mapping.board_from_cw(row).id for row in rows["boards"][:MAX_PAGE_SIZE]}
+        statuses = [status for batch in extras["statuses"] for status in batch]
+        # Only a tenant with more than a page of active boards needs a third wave.
+        statuses += self._statuses_for([b for b in boards if b.id not in first_board_ids])
         return ReferenceData(
             boards=tuple(boards),
-            statuses=tuple(self._statuses_for(boards)),
-            priorities=tuple(priorities),
-            members=tuple(members),
-            companies=tuple(companies),
-            schedule_type=schedule_type,
+            statuses=tuple(statuses),
+            priorities=tuple(self._priorities(rows["priorities"])),
+            members=tuple(self._members(rows["members"])),
+            companies=tuple(mapping.company_from_cw(row) for row in rows["companies"]),
+            schedule_type=extras["schedule_type"][0],
         )
+
+    def _statuses_calls(
+        self, firsts: dict[str, list[dict[str, Any]]]
+    ) -> list[Callable[[], list[PSAStatus]]]:
+        boards = [mapping.board_from_cw(row) for row in firsts["boards"]]
+        return [partial(self.list_statuses, board_id=board.id) for board in boards]
 
     def remember_reference(self, data: ReferenceData) -> None:
         if data.schedule_type is not None:

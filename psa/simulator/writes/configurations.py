@@ -20,11 +20,7 @@ def configuration_reference(configuration: dict[str, Any]) -> dict[str, Any]:
 
 def ticket_configurations(store: TenantStore, ticket_id: int) -> list[dict[str, Any]]:
     """References to the configurations attached to the ticket, in id order."""
-    ids = [
-        link["configurationId"]
-        for link in store.ticket_configurations
-        if link["ticketId"] == ticket_id
-    ]
+    ids = store.ticket_configurations.configuration_ids(ticket_id)
     found = (store.get("configurations", config_id) for config_id in sorted(set(ids)))
     return [configuration_reference(c) for c in found if c is not None]
 

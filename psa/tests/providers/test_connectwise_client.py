@@ -194,7 +194,7 @@ class TestFunnel:
                         "pageSize": "1000",
                         "conditions": "deletedFlag = false",
                         "fields": "id,identifier,name",
-                        "orderBy": "name asc",
+                        "orderBy": "name asc, id asc",
                     }
                 )
             ],
@@ -210,7 +210,7 @@ class TestFunnel:
                         "pageSize": "1000",
                         "conditions": "deletedFlag = false",
                         "fields": "id,identifier,name",
-                        "orderBy": "name asc",
+                        "orderBy": "name asc, id asc",
                     }
                 )
             ],
@@ -799,7 +799,7 @@ class TestWhatIsSent:
                         **page,
                         "conditions": "inactiveFlag = false",
                         "fields": "id,name,inactiveFlag",
-                        "orderBy": "name asc",
+                        "orderBy": "name asc, id asc",
                     }
                 )
             ],

@@ -1,0 +1,1 @@
+"""Tenant data files and the generators that build them."""
