@@ -8,6 +8,7 @@ autoreload child, not just the process we started.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -44,10 +45,8 @@ def _wait_for_port(host: str, port: int, *, timeout: float) -> bool:
 
 def _stop(proc: subprocess.Popen[bytes] | None, sig: int) -> None:
     if proc is not None and proc.poll() is None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            pass
 
 
 def _reap(proc: subprocess.Popen[bytes] | None, *, timeout: float) -> None:
