@@ -10,7 +10,9 @@ Two kinds of engineer, picked with `--tags` (or LOAD_SCENARIO) by the runner:
 
 Every user signs in through the real login form as one of the demo engineers (LOAD_USERS,
 default `jordan,morgan`, password `resolutionflow`), and sends the CSRF token the page's
-`hx-headers` would. Requests are named per view, so the report has one line per view.
+`hx-headers` would. Requests are named per view, so the report has one line per view; the
+figures restart when the last user has signed in, so they show the steady state only.
+LOAD_MAX_REQUESTS bounds the number of requests besides Locust's --run-time.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import random
 import re
 import threading
 
-from locust import FastHttpUser, between, constant, tag, task
+from locust import FastHttpUser, between, constant, events, tag, task
 
 USERS = [u for u in os.environ.get("LOAD_USERS", "jordan,morgan").split(",") if u]
 PASSWORD = os.environ.get("LOAD_PASSWORD", "resolutionflow")
@@ -43,8 +45,27 @@ ROW_ID = re.compile(r'data-ticket-id="(\d+)"')
 STATUS_OPTION = re.compile(r'<option value="(\d+)" (selected)?>')
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
+MAX_REQUESTS = int(os.environ.get("LOAD_MAX_REQUESTS") or 0)  # a bound besides --run-time
+
 _next_user = itertools.cycle(USERS)
 _next_user_lock = threading.Lock()
+_sent = itertools.count(1)
+_signed_in = itertools.count(1)
+
+
+_environment = None
+
+
+@events.init.add_listener
+def _remember_environment(environment: object, **_: object) -> None:
+    global _environment
+    _environment = environment
+
+
+@events.request.add_listener
+def _stop_after_max_requests(**_: object) -> None:
+    if MAX_REQUESTS and next(_sent) == MAX_REQUESTS and _environment is not None:
+        _environment.runner.quit()  # type: ignore[attr-defined]
 
 
 class Engineer(FastHttpUser):
@@ -71,6 +92,11 @@ class Engineer(FastHttpUser):
                 response.failure(f"sign-in as {self.username} failed ({response.status_code})")
                 return
         self.csrf = next((c.value for c in self.client.cookiejar if c.name == "csrftoken"), "")
+        # Signing in hashes a password on purpose slowly (PBKDF2): 16 at once is seconds of CPU
+        # that says nothing about the Tickets page. Once everyone is in, start the figures over.
+        target = getattr(self.environment.runner, "target_user_count", None)
+        if target and next(_signed_in) == target:
+            self.environment.stats.reset_all()
         self.filters = itertools.cycle(random.sample(FILTERS, len(FILTERS)))
         self.rows: list[str] = []
 
