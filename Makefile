@@ -47,11 +47,11 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 	RF_QUIET_DEV_WARNINGS=1 $(VENV)/bin/mypy psa/providers psa/services.py psa/selectors.py tickets/services.py tickets/selectors.py
 
-bench: $(VENV)/.dev migrate static
+bench: $(VENV)/.dev static
 	$(PY) scripts/bench_psa.py $(BENCH_ARGS)
 
-# 16 engineers against gunicorn + the simulator at 100 ms (scripts/loadtest/README.md).
-load: $(VENV)/.dev migrate static
+# 16 engineers against gunicorn + the simulator at 100 ms; writes docs/loadtest.md.
+load: $(VENV)/.dev static
 	$(PY) scripts/loadtest/run.py $(LOAD_ARGS)
 
 clean:

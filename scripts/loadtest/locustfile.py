@@ -97,6 +97,9 @@ class Engineer(FastHttpUser):
         target = getattr(self.environment.runner, "target_user_count", None)
         if target and next(_signed_in) == target:
             self.environment.stats.reset_all()
+            if os.environ.get("LOAD_READY_FILE"):  # tells run.py to start sampling CPU
+                with open(os.environ["LOAD_READY_FILE"], "w") as ready:
+                    ready.write("signed in\n")
         self.filters = itertools.cycle(random.sample(FILTERS, len(FILTERS)))
         self.rows: list[str] = []
 

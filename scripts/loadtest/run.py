@@ -31,6 +31,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(HERE.parent))
 
+import psutil  # noqa: E402
 from serving_stack import Stack, StackError, cpu_seconds  # noqa: E402
 
 
@@ -67,44 +68,8 @@ def _ms(value: str) -> float:
     return float(value) if value not in ("", "N/A") else 0.0
 
 
-def run_locust(
-    *, base_url: str, scenario: str, users: int, seconds: int, max_requests: int, tmp: Path
-) -> tuple[list[Row], Row, str]:
-    prefix = tmp / scenario
-    cmd = [
-        sys.executable,
-        "-m",
-        "locust",
-        "-f",
-        str(HERE / "locustfile.py"),
-        "--headless",
-        "--host",
-        base_url,
-        "--users",
-        str(users),
-        "--spawn-rate",
-        str(users),
-        "--run-time",
-        f"{seconds}s",
-        "--tags",
-        scenario,
-        "--csv",
-        str(prefix),
-        "--only-summary",
-        "--stop-timeout",
-        "5",
-        "--loglevel",
-        "WARNING",
-    ]
-    env = {**os.environ, "LOAD_MAX_REQUESTS": str(max_requests)}
-    completed = subprocess.run(
-        cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=seconds + 120
-    )
+def _parse_stats(prefix: Path) -> tuple[list[Row], Row, str]:
     stats = prefix.with_name(f"{prefix.name}_stats.csv")
-    if not stats.exists():
-        raise StackError(
-            f"locust wrote no stats:\n{completed.stdout[-2000:]}{completed.stderr[-2000:]}"
-        )
     rows: list[Row] = []
     total: Row | None = None
     with stats.open() as handle:
@@ -124,39 +89,83 @@ def run_locust(
                 total = row
             else:
                 rows.append(row)
+    if total is None:
+        raise StackError("locust recorded no requests after sign-in")
     failures = prefix.with_name(f"{prefix.name}_failures.csv")
     detail = failures.read_text() if failures.exists() else ""
-    assert total is not None
     return rows, total, detail
 
 
 def run_scenario(
     stack: Stack, *, scenario: str, users: int, seconds: int, max_requests: int, tmp: Path
 ) -> ScenarioResult:
-    pids = stack.pids() if stack.processes else {}
-    cpu_before = {role: cpu_seconds(p) for role, p in pids.items()}
+    """Run Locust headless; CPU is sampled from the moment every user has signed in (the
+    locustfile touches LOAD_READY_FILE then, when it also restarts its figures) to the end."""
+    prefix = tmp / scenario
+    ready = tmp / f"{scenario}.ready"
+    cmd = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(HERE / "locustfile.py"),
+        "--headless",
+        "--host",
+        stack.base_url,
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(users),
+        "--run-time",
+        f"{seconds}s",
+        "--tags",
+        scenario,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--stop-timeout",
+        "5",
+        "--loglevel",
+        "WARNING",
+    ]
+    env = {**os.environ, "LOAD_MAX_REQUESTS": str(max_requests), "LOAD_READY_FILE": str(ready)}
     load_start = os.getloadavg()[0]
-    children_before = os.times()
-    started = time.monotonic()
-    rows, total, detail = run_locust(
-        base_url=stack.base_url,
-        scenario=scenario,
-        users=users,
-        seconds=seconds,
-        max_requests=max_requests,
-        tmp=tmp,
-    )
-    wall = time.monotonic() - started
-    children_after = os.times()
+    output = (tmp / f"{scenario}.log").open("w")
+    locust = psutil.Popen(cmd, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + seconds + 120
+        while not ready.exists() and locust.poll() is None:
+            if time.monotonic() > deadline:
+                raise StackError("locust did not finish")
+            time.sleep(0.1)
+        if not ready.exists():
+            log = (tmp / f"{scenario}.log").read_text(errors="replace")[-2000:]
+            raise StackError(f"not every engineer could sign in; locust said:\n{log}")
+        roles = {
+            **(stack.pids() if stack.processes else {}),
+            "locust (load generator)": [locust.pid],
+        }
+        before = {role: cpu_seconds(p) for role, p in roles.items()}
+        started = time.monotonic()
+        # Sample the load generator's CPU until it exits (its pid is gone afterwards).
+        after_locust = before["locust (load generator)"]
+        while locust.poll() is None:
+            if time.monotonic() > deadline:
+                raise StackError("locust did not finish")
+            after_locust = cpu_seconds([locust.pid]) or after_locust
+            time.sleep(0.2)
+        wall = time.monotonic() - started
+    finally:
+        if locust.poll() is None:
+            locust.kill()
+        output.close()
     cpu = {
-        role: (cpu_seconds(p) - cpu_before[role]) / wall
-        for role, p in stack.pids().items()
-        if role in cpu_before
+        role: (cpu_seconds(p) - before[role]) / wall
+        for role, p in roles.items()
+        if role != "locust (load generator)"
     }
-    locust_cpu = (children_after.children_user + children_after.children_system) - (
-        children_before.children_user + children_before.children_system
-    )
-    cpu["locust (load generator)"] = locust_cpu / wall
+    cpu["locust (load generator)"] = (after_locust - before["locust (load generator)"]) / wall
+    rows, total, detail = _parse_stats(prefix)
     return ScenarioResult(
         scenario=scenario,
         users=users,
@@ -218,7 +227,14 @@ def report(results: list[ScenarioResult], *, stack: Stack, latency_ms: float, co
             *table(result),
             "",
             "CPU seconds per second of test (2.0 = both cores busy): "
-            + ", ".join(f"{role} {share:.2f}" for role, share in result.cpu.items()),
+            + ", ".join(f"{role} {share:.2f}" for role, share in result.cpu.items())
+            + (
+                f"; gunicorn ≈ {1000 * result.cpu['gunicorn'] / result.total.rps:.1f} ms CPU "
+                "per request"
+                if result.cpu.get("gunicorn") and result.total.rps
+                else ""
+            )
+            + ".",
             "",
         ]
         if result.failures_detail.strip().count("\n") > 0:
@@ -229,7 +245,7 @@ def report(results: list[ScenarioResult], *, stack: Stack, latency_ms: float, co
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--users", type=int, default=16)
-    parser.add_argument("--seconds", type=int, default=30, help="per scenario")
+    parser.add_argument("--seconds", type=int, default=45, help="per scenario, sign-in included")
     parser.add_argument("--latency-ms", type=float, default=100.0)
     parser.add_argument("--scenario", nargs="+", default=["lists", "mixed"])
     parser.add_argument("--target", default="", help="a running server (make run) instead")
