@@ -34,6 +34,8 @@ sys.path.insert(0, str(HERE.parent))
 import psutil  # noqa: E402
 from serving_stack import Stack, StackError, cpu_seconds  # noqa: E402
 
+USER_CLASSES = {"lists": "ListLoader", "mixed": "WorkingEngineer"}  # in locustfile.py
+
 
 @dataclass
 class Row:
@@ -120,6 +122,7 @@ def run_scenario(
         f"{seconds}s",
         "--tags",
         scenario,
+        USER_CLASSES[scenario],
         "--csv",
         str(prefix),
         "--only-summary",
@@ -247,7 +250,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--users", type=int, default=16)
     parser.add_argument("--seconds", type=int, default=45, help="per scenario, sign-in included")
     parser.add_argument("--latency-ms", type=float, default=100.0)
-    parser.add_argument("--scenario", nargs="+", default=["lists", "mixed"])
+    parser.add_argument(
+        "--scenario", nargs="+", default=["lists", "mixed"], choices=sorted(USER_CLASSES)
+    )
     parser.add_argument("--target", default="", help="a running server (make run) instead")
     parser.add_argument("--workers", type=int, default=0, help="override WEB_CONCURRENCY")
     parser.add_argument("--threads", type=int, default=0, help="override GUNICORN_THREADS")
