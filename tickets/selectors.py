@@ -311,16 +311,18 @@ def _with_assignee_names(
     """ConnectWise lists assignees by identifier only; names come from the cached member list."""
     reference = reference or reference_data_get(account=account)
     names = {m.identifier.casefold(): m.name for m in reference.members}
-    return [
-        replace(
-            t,
-            assignees=tuple(
-                replace(a, name=a.name or names.get(a.identifier.casefold(), ""))
-                for a in t.assignees
-            ),
+
+    def named(ticket: PSATicket) -> PSATicket:
+        # dataclasses.replace is slow; most tickets have no assignee left to name.
+        if all(a.name for a in ticket.assignees):
+            return ticket
+        assignees = tuple(
+            a if a.name else replace(a, name=names.get(a.identifier.casefold(), ""))
+            for a in ticket.assignees
         )
-        for t in tickets
-    ]
+        return replace(ticket, assignees=assignees)
+
+    return [named(t) for t in tickets]
 
 
 def ticket_resources_list(*, account: Account, ticket_id: int) -> list[PSAResource]:
