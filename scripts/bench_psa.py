@@ -396,7 +396,10 @@ def bench_provider(sim: Simulator, report: Report) -> None:
             runs=runs,
             trace=trace,
         )
-        result.check_time(search_target * rtt, f"≤ {search_target:g}× RTT")
+        if report.latency_ms >= 20:
+            result.check_time(search_target * rtt, f"≤ {search_target:g}× RTT")
+        else:  # a ratio to a ~2 ms round trip measures the simulator's CPU, not our waves
+            result.target = "informational at this latency"
         report.results.append(result)
 
     # A ticket with a contact, as nearly all are: the common shape of a panel's context.
