@@ -94,4 +94,4 @@ def test_gunicorn_sizing_follows_the_environment(monkeypatch: pytest.MonkeyPatch
     monkeypatch.delenv("WEB_CONCURRENCY")
     monkeypatch.delenv("GUNICORN_THREADS")
     conf = runpy.run_path(str(GUNICORN_CONF))
-    assert conf["workers"] >= 2 and conf["threads"] == 8
+    assert conf["workers"] >= 2 and conf["threads"] == 16

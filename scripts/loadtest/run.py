@@ -111,6 +111,7 @@ def run_scenario(
         "locust",
         "-f",
         str(HERE / "locustfile.py"),
+        USER_CLASSES[scenario],  # before --tags, which would swallow it as one more tag
         "--headless",
         "--host",
         stack.base_url,
@@ -122,7 +123,6 @@ def run_scenario(
         f"{seconds}s",
         "--tags",
         scenario,
-        USER_CLASSES[scenario],
         "--csv",
         str(prefix),
         "--only-summary",
