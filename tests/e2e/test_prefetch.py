@@ -47,6 +47,9 @@ def test_focused_row_prefetches_once_and_opens_without_calling_connectwise(jorda
     expect(page.locator("#notes-feed")).to_be_visible()
     expect(page.locator("#panel-resources[aria-busy=false]")).to_be_visible()
     assert _settle(sim) == before_open  # shell from the row cache, sections from the prefetch
+    # The swapped-in sections are live htmx: the add-assignee form posts through htmx.
+    add_form = page.locator("#panel-resources form.add-resource")
+    assert add_form.evaluate("el => Boolean(el['htmx-internal-data'])")
 
     # Back to the list and onto the same row again: still fresh, nothing fetched again.
     page.keyboard.press("Escape")
