@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 export RF_QUIET_DEV_WARNINGS ?= 1
 
-.PHONY: run test test-fast test-live lint e2e migrate bench clean bench-scale two-nodes deploy-check
+.PHONY: run dev static test test-fast test-live lint e2e migrate bench load clean bench-scale two-nodes deploy-check
 
 $(VENV)/bin/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11+ is required (found " + sys.version.split()[0] + ")")'
@@ -22,8 +22,17 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 migrate: $(VENV)/.runtime
 	$(PY) manage.py migrate --noinput
 
-run: migrate
-	$(PY) manage.py rundemo
+# `make run`: gunicorn (sized in resolutionflow/gunicorn.conf.py; WEB_CONCURRENCY and
+# GUNICORN_THREADS override it) serving hashed, compressed static files through WhiteNoise.
+# `make dev`: Django's runserver with autoreload, static files straight from static/.
+static: $(VENV)/.runtime
+	STATIC_HASHED=1 $(PY) manage.py collectstatic --noinput --verbosity 0
+
+run: migrate static
+	STATIC_HASHED=1 $(PY) manage.py rundemo
+
+dev: migrate
+	STATIC_HASHED=0 $(PY) manage.py rundemo --dev
 
 # pytest exits 5 when it collected nothing: that is a broken suite, not a pass.
 test: $(VENV)/.dev
@@ -42,8 +51,12 @@ lint: $(VENV)/.dev
 	$(VENV)/bin/ruff format --check .
 	RF_QUIET_DEV_WARNINGS=1 $(VENV)/bin/mypy psa/providers psa/services.py psa/selectors.py tickets/services.py tickets/selectors.py
 
-bench: $(VENV)/.dev
-	$(PY) scripts/bench_psa.py
+bench: $(VENV)/.dev static
+	$(PY) scripts/bench_psa.py $(BENCH_ARGS)
+
+# 16 engineers against gunicorn + the simulator at 100 ms; writes docs/loadtest.md.
+load: $(VENV)/.dev static
+	$(PY) scripts/loadtest/run.py $(LOAD_ARGS)
 
 # List, panel, context and queue over HTTP at 1k/10k/100k tickets (5,000 companies, 500 members).
 bench-scale: $(VENV)/.dev

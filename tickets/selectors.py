@@ -2,26 +2,36 @@
 
 from __future__ import annotations
 
+import threading
+import time
+import uuid
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.core.cache import cache
 
 from psa.providers.base import (
     PaginatedTicketResult,
     PSABoard,
     PSACompany,
+    PSAError,
     PSAMember,
+    PSANotConfigured,
     PSAPriority,
     PSAResource,
     PSAStatus,
     PSATicket,
     PSATicketContext,
     PSAValidationError,
+    ReferenceData,
     TicketFilters,
 )
 from psa.selectors import (
     mapped_member_ids,
     member_for_user,
+    member_mappings_list,
     provider_for_account,
     reference_data_get,
 )
@@ -30,7 +40,11 @@ from resolutionflow.models import Account
 from .ai.parse import parse_ticket_prompt
 from .ai.types import ParseResult
 
+if TYPE_CHECKING:
+    from .filters import FilterSpec, Option, TicketQuery
+
 MAX_PAGE_SIZE = 100
+ROW_CACHE_TTL = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,8 +62,27 @@ def ticket_search(
     page_size: int = 25,
 ) -> PaginatedTicketResult:
     """One page of tickets, most urgent first, then newest, with the total count."""
+    me = member_for_user(account=account, user=user) if filters.assigned == "me" else None
+    return _search(
+        account=account,
+        filters=filters,
+        me=me,
+        page=page,
+        page_size=page_size,
+        reference=None,
+    )
+
+
+def _search(
+    *,
+    account: Account,
+    filters: TicketFilters,
+    me: PSAMember | None,
+    page: int,
+    page_size: int,
+    reference: ReferenceData | None,
+) -> PaginatedTicketResult:
     if filters.assigned == "me":
-        me = member_for_user(account=account, user=user)
         if me is None:
             raise PSAValidationError(
                 "You are not mapped to a ConnectWise member, so there is no queue of yours to "
@@ -61,7 +94,200 @@ def ticket_search(
     result = provider.search_tickets(
         filters=filters, page=max(1, page), page_size=min(max(1, page_size), MAX_PAGE_SIZE)
     )
-    return replace(result, items=tuple(_with_assignee_names(account, result.items)))
+    return replace(result, items=tuple(_with_assignee_names(account, result.items, reference)))
+
+
+# --- the Tickets page: everything one list request shows, in one call -------------------------------
+
+
+@dataclass(frozen=True)
+class FilterItem:
+    spec: FilterSpec
+    value: Any
+    options: list[Option]
+    hint: str
+
+
+@dataclass(frozen=True)
+class TicketListPage:
+    """The Tickets page's data. `error`: the search failed (the filter bar still renders and the
+    results say why, with a retry); `result` is then None."""
+
+    query: TicketQuery
+    filter_bar: list[FilterItem]
+    result: PaginatedTicketResult | None = None
+    error: PSAError | None = None
+    active_filters: tuple[str, ...] = ()
+
+    @property
+    def first(self) -> int:
+        r = self.result
+        return (r.page - 1) * r.page_size + 1 if r and r.total else 0
+
+    @property
+    def last(self) -> int:
+        r = self.result
+        return min(r.page * r.page_size, r.total) if r else 0
+
+    @property
+    def has_next(self) -> bool:
+        r = self.result
+        return bool(r) and r.page * r.page_size < r.total  # type: ignore[union-attr]
+
+    @property
+    def has_prev(self) -> bool:
+        return bool(self.result) and self.result.page > 1  # type: ignore[union-attr]
+
+
+def ticket_list_page_get(
+    *, account: Account, user: Any, query: TicketQuery, page_size: int
+) -> TicketListPage:
+    """The filter bar, the matching page of tickets and what the filters say, for one request.
+
+    Everything comes from one read of the reference cache and one query for the account's
+    member mappings (which also says whether this user is mapped); ConnectWise is asked once,
+    for the page and its count in parallel. The listed rows are remembered for the panel.
+    Raises PSANotConfigured (no connection) and reference-data failures; a failed search is
+    returned as `error` so the page keeps its filters.
+    """
+    # Imported here: filters -> services -> selectors would otherwise be an import cycle.
+    from .filters import FILTER_CONFIG, OptionContext
+
+    reference = reference_data_get(account=account)
+    mappings = member_mappings_list(account=account)
+    mine = next((m for m in mappings if m.user_id == user.pk), None)
+    me = (
+        PSAMember(id=mine.member_id, identifier=mine.member_identifier, name=mine.member_name)
+        if mine
+        else None
+    )
+    query = _query_with_company(account, query, reference)
+    ctx = OptionContext(
+        reference=reference,
+        query=query,
+        mapped_member_ids=frozenset(m.member_id for m in mappings),
+        has_mapping=me is not None,
+    )
+    bar = [
+        FilterItem(
+            spec=spec,
+            value=getattr(query, spec.key),
+            options=spec.options(ctx) if spec.options else [],
+            hint=spec.disabled_hint(ctx) if spec.disabled_hint else "",
+        )
+        for spec in FILTER_CONFIG
+    ]
+    status_item = next(item for item in bar if item.spec.key == "status")
+    if query.status and not any(o.value == str(query.status) for o in status_item.options):
+        query = replace(query, status=None)  # a status from another board: drop it
+    try:
+        result = _search(
+            account=account,
+            filters=query.filters(),
+            me=me,
+            page=query.page,
+            page_size=page_size,
+            reference=reference,
+        )
+    except PSANotConfigured:
+        raise
+    except PSAError as exc:
+        return TicketListPage(query=query, filter_bar=bar, error=exc)
+    ticket_rows_remember(account=account, tickets=result.items)
+    return TicketListPage(
+        query=query,
+        filter_bar=bar,
+        result=result,
+        active_filters=tuple(_active_filter_names(bar, query)),
+    )
+
+
+def _query_with_company(account: Account, query: TicketQuery, reference: ReferenceData) -> Any:
+    """Fill the company's display name, or resolve a typed name when JS did not pick an id."""
+    if query.company:
+        match = next((c for c in reference.companies if c.id == query.company), None)
+        return replace(
+            query, company_label=match.name if match else "", company=match.id if match else None
+        )
+    if query.company_label:
+        found = _companies_matching(reference.companies, query.company_label, limit=2)
+        if len(found) == 1:
+            return replace(query, company=found[0].id, company_label=found[0].name)
+    return replace(query, company_label="")
+
+
+def _active_filter_names(bar: list[FilterItem], query: TicketQuery) -> list[str]:
+    names = []
+    if query.search:
+        names.append(f"search “{query.search}”")
+    for item in bar:
+        spec, value = item.spec, item.value
+        if spec.type == "select" and value not in (None, "", "all"):
+            label = next((o.label for o in item.options if o.value == str(value)), str(value))
+            names.append(f"{spec.label.lower()} {label}")
+    if query.company:
+        names.append(f"company {query.company_label}")
+    if query.closed:
+        names.append("including closed")
+    return names
+
+
+# --- the row cache: the panel opens with the listed row's data and no ConnectWise call -----------
+#
+# Every list load used to pickle all 25 rows into the cache again. Now each process remembers
+# which row value it last stored (and until when that store is surely alive) and writes only
+# rows that changed, or that are past half their TTL. A per-process "alive" key tells when the
+# cache lost what we stored (cleared, evicted, Redis restarted): then everything is written
+# again. A row the cache lost anyway (culled) costs one ConnectWise fetch when its panel opens.
+
+_ROWS_ALIVE_KEY = f"tickets:rows:alive:{uuid.uuid4().hex}"
+_ROWS_MEMO_MAX = 5000
+_rows_memo: OrderedDict[str, tuple[PSATicket, float]] = OrderedDict()
+_rows_lock = threading.Lock()
+
+
+def _row_key(account_id: int, ticket_id: int) -> str:
+    return f"tickets:row:{account_id}:{ticket_id}"
+
+
+def ticket_rows_remember(*, account: Account, tickets: Sequence[PSATicket]) -> int:
+    """Cache the rows as listed, for the panel; returns how many were (re)written."""
+    now = time.monotonic()
+    if cache.get(_ROWS_ALIVE_KEY) is None:
+        with _rows_lock:
+            _rows_memo.clear()
+        cache.set(_ROWS_ALIVE_KEY, 1, timeout=ROW_CACHE_TTL)
+    changed: dict[str, PSATicket] = {}
+    with _rows_lock:
+        for ticket in tickets:
+            key = _row_key(account.pk, ticket.id)
+            stored = _rows_memo.get(key)
+            if stored is None or stored[1] < now or stored[0] != ticket:
+                changed[key] = ticket
+    if changed:
+        cache.set_many(changed, timeout=ROW_CACHE_TTL)
+        fresh_until = now + ROW_CACHE_TTL / 2
+        with _rows_lock:
+            for key, ticket in changed.items():
+                _rows_memo[key] = (ticket, fresh_until)
+                _rows_memo.move_to_end(key)
+            while len(_rows_memo) > _ROWS_MEMO_MAX:
+                _rows_memo.popitem(last=False)
+    return len(changed)
+
+
+def ticket_row_cached(*, account: Account, ticket_id: int) -> PSATicket | None:
+    ticket: PSATicket | None = cache.get(_row_key(account.pk, ticket_id))
+    return ticket
+
+
+def ticket_for_panel(*, account: Account, ticket_id: int) -> PSATicket:
+    """The row as last listed (no ConnectWise call), else fetched from ConnectWise."""
+    ticket = ticket_row_cached(account=account, ticket_id=ticket_id)
+    if ticket is None:
+        ticket = ticket_get(account=account, ticket_id=ticket_id)
+        ticket_rows_remember(account=account, tickets=[ticket])
+    return ticket
 
 
 def ticket_get(*, account: Account, ticket_id: int) -> PSATicket:
@@ -79,19 +305,24 @@ def ticket_context_get(
     return replace(context, ticket=_with_assignee_names(account, [context.ticket])[0])
 
 
-def _with_assignee_names(account: Account, tickets: Sequence[PSATicket]) -> list[PSATicket]:
+def _with_assignee_names(
+    account: Account, tickets: Sequence[PSATicket], reference: ReferenceData | None = None
+) -> list[PSATicket]:
     """ConnectWise lists assignees by identifier only; names come from the cached member list."""
-    names = {m.identifier.casefold(): m.name for m in reference_data_get(account=account).members}
-    return [
-        replace(
-            t,
-            assignees=tuple(
-                replace(a, name=a.name or names.get(a.identifier.casefold(), ""))
-                for a in t.assignees
-            ),
+    reference = reference or reference_data_get(account=account)
+    names = {m.identifier.casefold(): m.name for m in reference.members}
+
+    def named(ticket: PSATicket) -> PSATicket:
+        # dataclasses.replace is slow; most tickets have no assignee left to name.
+        if all(a.name for a in ticket.assignees):
+            return ticket
+        assignees = tuple(
+            a if a.name else replace(a, name=names.get(a.identifier.casefold(), ""))
+            for a in ticket.assignees
         )
-        for t in tickets
-    ]
+        return replace(ticket, assignees=assignees)
+
+    return [named(t) for t in tickets]
 
 
 def ticket_resources_list(*, account: Account, ticket_id: int) -> list[PSAResource]:
@@ -136,7 +367,12 @@ def members_list(*, account: Account, include_inactive: bool = False) -> list[Me
 
 def companies_search(*, account: Account, query: str = "", limit: int = 25) -> list[PSACompany]:
     """Companies whose name or identifier contains the query (all of them for an empty query)."""
-    companies = reference_data_get(account=account).companies
+    return _companies_matching(reference_data_get(account=account).companies, query, limit=limit)
+
+
+def _companies_matching(
+    companies: Sequence[PSACompany], query: str, *, limit: int
+) -> list[PSACompany]:
     needle = query.strip().casefold()
     if needle:
         companies = tuple(

@@ -9,11 +9,9 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import replace
 from functools import wraps
 from typing import Any
 
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
@@ -27,15 +25,14 @@ from psa.providers.base import (
     PSAValidationError,
     TicketCreatePayload,
 )
-from psa.selectors import mapped_member_ids, member_for_user, reference_data_get
+from psa.selectors import member_for_user, reference_data_get
 from resolutionflow.htmx import toast
 from resolutionflow.tenancy import account_required
 
 from . import selectors, services
-from .filters import FILTER_CONFIG, PAGE_SIZE, OptionContext, TicketQuery
+from .filters import PAGE_SIZE, TicketQuery
 from .forms import NOTE_TYPE_CHOICES, TicketDraftForm
 
-ROW_CACHE_TTL = 600
 ORIGIN_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
@@ -66,125 +63,60 @@ def psa_errors_inline(view: Any) -> Any:
     return wrapper
 
 
-# --- row cache: the panel opens with the row's data and no ConnectWise call ---------------------
-
-
-def _row_key(account: Any, ticket_id: int) -> str:
-    return f"tickets:row:{account.pk}:{ticket_id}"
+# --- row cache (tickets.selectors): the panel opens with the row's data, no ConnectWise call -----
 
 
 def remember_rows(account: Any, tickets: Any) -> None:
-    cache.set_many({_row_key(account, t.id): t for t in tickets}, timeout=ROW_CACHE_TTL)
+    selectors.ticket_rows_remember(account=account, tickets=tickets)
 
 
 def _ticket_for_panel(account: Any, ticket_id: int) -> PSATicket:
-    ticket = cache.get(_row_key(account, ticket_id))
-    if ticket is None:
-        ticket = selectors.ticket_get(account=account, ticket_id=ticket_id)
-        remember_rows(account, [ticket])
-    return ticket
+    return selectors.ticket_for_panel(account=account, ticket_id=ticket_id)
 
 
 # --- the list ---------------------------------------------------------------------------------------
-
-
-def _filter_bar(request: HttpRequest, query: TicketQuery) -> list[dict[str, Any]]:
-    account = _account(request)
-    mapped = frozenset(mapped_member_ids(account=account))
-    ctx = OptionContext(
-        reference=reference_data_get(account=account),
-        query=query,
-        mapped_member_ids=mapped,
-        has_mapping=member_for_user(account=account, user=request.user) is not None,
-    )
-    bar = []
-    for spec in FILTER_CONFIG:
-        bar.append(
-            {
-                "spec": spec,
-                "value": getattr(query, spec.key),
-                "options": spec.options(ctx) if spec.options else [],
-                "hint": spec.disabled_hint(ctx) if spec.disabled_hint else "",
-            }
-        )
-    return bar
-
-
-def _company_label(request: HttpRequest, query: TicketQuery) -> TicketQuery:
-    """Fill the company's display name, or resolve a typed name when JS did not pick an id."""
-    account = _account(request)
-    companies = reference_data_get(account=account).companies
-    if query.company:
-        match = next((c for c in companies if c.id == query.company), None)
-        return replace(
-            query, company_label=match.name if match else "", company=match.id if match else None
-        )
-    if query.company_label:
-        found = selectors.companies_search(account=account, query=query.company_label, limit=2)
-        if len(found) == 1:
-            return replace(query, company=found[0].id, company_label=found[0].name)
-    return replace(query, company_label="")
-
-
-def _active_filter_names(bar: list[dict[str, Any]], query: TicketQuery) -> list[str]:
-    names = []
-    if query.search:
-        names.append(f"search “{query.search}”")
-    for item in bar:
-        spec, value = item["spec"], item["value"]
-        if spec.type == "select" and value not in (None, "", "all"):
-            label = next((o.label for o in item["options"] if o.value == str(value)), str(value))
-            names.append(f"{spec.label.lower()} {label}")
-    if query.company:
-        names.append(f"company {query.company_label}")
-    if query.closed:
-        names.append("including closed")
-    return names
 
 
 @require_GET
 @account_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
     account = _account(request)
-    query = TicketQuery.from_params(request.GET)
-    context: dict[str, Any] = {"active_nav": "tickets", "query": query, "page_size": PAGE_SIZE}
     try:
-        query = _company_label(request, query)
-        context["filter_bar"] = bar = _filter_bar(request, query)
-        if query.status and not any(o.value == str(query.status) for o in bar[2]["options"]):
-            query = replace(query, status=None)  # a status from another board: drop it
-        context["query"] = query
-        result = selectors.ticket_search(
+        page = selectors.ticket_list_page_get(
             account=account,
             user=request.user,
-            filters=query.filters(),
-            page=query.page,
+            query=TicketQuery.from_params(request.GET),
             page_size=PAGE_SIZE,
         )
     except PSANotConfigured as exc:
         return render(
             request, "tickets/not_connected.html", {"active_nav": "tickets", "error": exc}
         )
-    except PSAError as exc:
-        context["error"] = exc
-        context["retry_url"] = request.get_full_path()
-        result = None
-    if result is not None:
-        remember_rows(account, result.items)
-        context.update(
-            result=result,
-            first=(result.page - 1) * result.page_size + 1 if result.total else 0,
-            last=min(result.page * result.page_size, result.total),
-            has_next=result.page * result.page_size < result.total,
-            has_prev=result.page > 1,
-            active_filters=_active_filter_names(context["filter_bar"], query),
-        )
+    except PSAError as exc:  # the reference data (filter bar) could not be loaded
+        query = TicketQuery.from_params(request.GET)
+        page = selectors.TicketListPage(query=query, filter_bar=[], error=exc)
+    context: dict[str, Any] = {
+        "active_nav": "tickets",
+        "page_size": PAGE_SIZE,
+        "query": page.query,
+        "filter_bar": page.filter_bar,
+        "result": page.result,
+        "error": page.error,
+        "retry_url": request.get_full_path(),
+        "first": page.first,
+        "last": page.last,
+        "has_next": page.has_next,
+        "has_prev": page.has_prev,
+        "active_filters": page.active_filters,
+    }
     if _is_partial(request) and request.headers.get("HX-Target") == "results":
         # Only an htmx swap carries the status filter out of band; a full page has its own.
         return render(request, "tickets/list.html#results", {**context, "partial": True})
-    if query.ticket:
+    if page.query.ticket:
         try:
-            context["panel"] = _panel_context(request, _ticket_for_panel(account, query.ticket))
+            context["panel"] = _panel_context(
+                request, _ticket_for_panel(account, page.query.ticket)
+            )
         except PSAError as exc:
             context["panel_error"] = exc
     return render(request, "tickets/list.html", context)
@@ -226,7 +158,9 @@ def ticket_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
 def ticket_context(request: HttpRequest, ticket_id: int) -> HttpResponse:
     account = _account(request)
     context = selectors.ticket_context_get(
-        account=account, ticket_id=ticket_id, known=cache.get(_row_key(account, ticket_id))
+        account=account,
+        ticket_id=ticket_id,
+        known=selectors.ticket_row_cached(account=account, ticket_id=ticket_id),
     )
     return render(
         request, "tickets/panel.html#context", {"context": context, "ticket": context.ticket}

@@ -72,7 +72,10 @@ def test_panel_opens_from_the_row_while_connectwise_is_down(jordan_page, sim) ->
     expect(page.locator("#panel .psa-error")).to_have_count(2)
 
     sim.config(fail_rate=0.0)
-    for button in page.locator("#panel .psa-error").get_by_role("button", name="Retry").all():
+    # Element handles, not nth() locators: the first retry can land (and remove its error)
+    # before the second click, which would shift nth(1) onto nothing.
+    retries = page.locator("#panel .psa-error").get_by_role("button", name="Retry").all()
+    for button in [retry.element_handle() for retry in retries]:
         button.click()
 
     expect(page.locator("#notes-feed li.note").first).to_be_visible()

@@ -1,14 +1,25 @@
-"""Display helpers for ticket rows: priority level, status badge, compact age, initials."""
+"""Display helpers for ticket rows: priority level, status badge, compact age, initials, and the
+list row itself.
+
+The row is the hot path of the Tickets page (25 per list load, and every status change swaps
+one out of band), so it is built here in Python, not as a template partial: the partial cost
+~35 template variable lookups and filter calls per row, most of a list request's CPU. The
+markup is the same semantic list item; `ticket_rows` renders a page of them in one call.
+"""
 
 from __future__ import annotations
 
 import math
 import re
 from datetime import datetime
+from functools import lru_cache
+from html import escape
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 
 from psa.providers.base import PSAAssignee, PSATicket
 
@@ -47,9 +58,13 @@ def status_badge(ticket: PSATicket) -> str:
 
 @register.filter
 def age(value: datetime | None) -> str:
+    return _age(value, timezone.now())
+
+
+def _age(value: datetime | None, now: datetime) -> str:
     if value is None:
         return ""
-    seconds = max(0, (timezone.now() - value).total_seconds())
+    seconds = max(0, (now - value).total_seconds())
     for unit, size in (("y", 31536000), ("mo", 2592000), ("d", 86400), ("h", 3600), ("m", 60)):
         if seconds >= size:
             return f"{int(seconds // size)}{unit}"
@@ -78,3 +93,66 @@ def ticket_url(query: Any, ticket_id: int) -> str:
 @register.filter
 def pages(total: int, page_size: int) -> int:
     return max(1, math.ceil(total / page_size))
+
+
+@lru_cache(maxsize=1)
+def _panel_url_parts() -> tuple[str, str]:
+    """`/tickets/<id>/panel/` around the id, reversed once instead of once per row."""
+    before, _, after = reverse("tickets:panel", kwargs={"ticket_id": 7}).rpartition("7")
+    return before, after
+
+
+def _row(ticket: PSATicket, list_url: str, *, oob: bool = False, now: datetime) -> str:
+    tid = ticket.id
+    sep = "&" if "?" in list_url else "?"
+    href = escape(f"{list_url}{sep}ticket={tid}")
+    before, after = _panel_url_parts()
+    priority = escape(ticket.priority_name)
+    if ticket.assignees:
+        people = "".join(
+            f'<span class="avatar" title="{escape(a.name or a.identifier)}">'
+            f"{escape(initials(a))}</span>"
+            for a in ticket.assignees
+        )
+    else:
+        people = '<span class="muted">—</span>'
+    entered = ticket.date_entered
+    when = ""
+    if entered is not None:
+        local = timezone.localtime(entered) if timezone.is_aware(entered) else entered
+        when = local.strftime("%Y-%m-%d %H:%M")
+    closed = " is-closed" if ticket.closed else ""
+    swap = ' hx-swap-oob="true"' if oob else ""
+    return (
+        f'<li id="ticket-row-{tid}" class="ticket-row{closed}"{swap}>'
+        f'<a class="ticket-link" href="{href}" hx-get="{before}{tid}{after}" '
+        f'hx-push-url="{href}" data-ticket-id="{tid}">'
+        f'<span class="prio-dot prio-{prio_level(ticket)}" title="{priority}">'
+        f'<span class="sr-only">{priority}</span></span>'
+        f'<span class="t-id">#{tid}</span>'
+        f'<span class="t-summary">{escape(ticket.summary)}</span>'
+        f'<span class="t-company">{escape(ticket.company_name)}</span>'
+        f'<span class="t-board">{escape(ticket.board_name)}</span>'
+        f'<span class="t-status"><span class="badge {status_badge(ticket)}">'
+        f"{escape(ticket.status_name)}</span></span>"
+        f'<span class="t-assignees">{people}</span>'
+        f'<span class="t-age muted" title="{when}">{_age(entered, now)}</span>'
+        "</a></li>"
+    )
+
+
+@register.simple_tag
+def ticket_rows(tickets: Any, query: Any) -> SafeString:
+    """The list's rows. Each links to the list URL + `ticket=<id>` (the panel open over these
+    filters) and loads the panel with htmx; the `<ul>` around them sets hx-target/hx-swap."""
+    list_url = query.url(ticket=None)
+    now = timezone.now()
+    return mark_safe("\n".join(_row(t, list_url, now=now) for t in tickets))  # noqa: S308
+
+
+@register.simple_tag
+def ticket_row(ticket: PSATicket, query: Any, oob: bool = False) -> SafeString:
+    """One row, e.g. swapped out of band after a status change."""
+    return mark_safe(  # noqa: S308
+        _row(ticket, query.url(ticket=None), oob=oob, now=timezone.now())
+    )

@@ -1,17 +1,27 @@
-"""`make run`: the ConnectWise simulator and the web server together; Ctrl-C stops both."""
+"""`make run`: the ConnectWise simulator and the web server together; Ctrl-C stops both.
+
+The web server is gunicorn (resolutionflow/gunicorn.conf.py sizes it) unless `--dev` asks for
+Django's autoreloading `runserver` (`make dev`). Each child runs in its own process group, so
+stopping the demo stops the gunicorn master with all its workers and runserver with its
+autoreload child, not just the process we started.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+
+GUNICORN_CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
 
 SIM_FLAGS = {
     "CWSIM_LATENCY_MS": "--latency-ms",
@@ -33,6 +43,36 @@ def _wait_for_port(host: str, port: int, *, timeout: float) -> bool:
     return False
 
 
+def _stop(proc: subprocess.Popen[bytes] | None, sig: int) -> None:
+    if proc is not None and proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, sig)
+
+
+def _reap(proc: subprocess.Popen[bytes] | None, *, timeout: float) -> None:
+    if proc is None:
+        return
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop(proc, signal.SIGKILL)
+        proc.wait(timeout=5)
+
+
+def web_command(*, host: str, port: int, dev: bool) -> list[str]:
+    if dev:
+        return [sys.executable, "manage.py", "runserver", f"{host}:{port}"]
+    return [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        str(GUNICORN_CONF),
+        "--bind",
+        f"{host}:{port}",
+    ]
+
+
 class Command(BaseCommand):
     help = "Serve the demo: ConnectWise simulator + seeded demo data + web server."
 
@@ -42,8 +82,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cw-port", type=int, default=int(os.environ.get("CWSIM_PORT", "8765"))
         )
+        parser.add_argument(
+            "--dev",
+            action="store_true",
+            help="Django's runserver with autoreload instead of gunicorn (make dev).",
+        )
 
-    def handle(self, *args: Any, host: str, port: int, cw_port: int, **options: Any) -> None:
+    def handle(
+        self, *args: Any, host: str, port: int, cw_port: int, dev: bool, **options: Any
+    ) -> None:
         # Ctrl-C and a plain `kill` both stop the demo cleanly, even when started in the background
         # (where a shell leaves SIGINT ignored).
         signal.signal(signal.SIGINT, signal.default_int_handler)
@@ -53,7 +100,7 @@ class Command(BaseCommand):
         for env_name, flag in SIM_FLAGS.items():
             if os.environ.get(env_name):
                 sim_cmd += [flag, os.environ[env_name]]
-        sim = subprocess.Popen(sim_cmd)
+        sim = subprocess.Popen(sim_cmd, start_new_session=True)
         web: subprocess.Popen[bytes] | None = None
         try:
             if not _wait_for_port("127.0.0.1", cw_port, timeout=30):
@@ -65,20 +112,20 @@ class Command(BaseCommand):
                 + "  Sign in as jordan / resolutionflow (engineer, mapped to jsmith)\n"
                 + "  Also: morgan (admin), riley (no mapping), admin (superuser), casey (Northshore)\n"
                 + f"  ConnectWise simulator: {cw_url}/v4_6_release/apis/3.0/\n"
+                + f"  Web server: {'runserver (autoreload)' if dev else 'gunicorn'}\n"
                 + "  Ctrl-C stops both.\n"
             )
-            web = subprocess.Popen([*manage, "runserver", f"{host}:{port}", "--noreload"])
+            web = subprocess.Popen(
+                web_command(host=host, port=port, dev=dev), start_new_session=True
+            )
             while sim.poll() is None and web.poll() is None:
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
         finally:
+            # SIGTERM to each whole group: gunicorn's master finishes in-flight requests and
+            # stops its workers; runserver's reloader and its child both go; cwsim stops.
             for proc in (web, sim):
-                if proc is not None and proc.poll() is None:
-                    proc.send_signal(signal.SIGINT)
-            for proc in (web, sim):
-                if proc is not None:
-                    try:
-                        proc.wait(timeout=5)
-                    except subprocess.TimeoutExpired:
-                        proc.kill()
+                _stop(proc, signal.SIGTERM)
+            _reap(web, timeout=15)
+            _reap(sim, timeout=5)
