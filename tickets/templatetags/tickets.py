@@ -78,3 +78,11 @@ def ticket_url(query: Any, ticket_id: int) -> str:
 @register.filter
 def pages(total: int, page_size: int) -> int:
     return max(1, math.ceil(total / page_size))
+
+
+@register.simple_tag
+def new_client_key() -> str:
+    """A fresh key for a note composer: a resent request with it never posts the note twice."""
+    import uuid
+
+    return uuid.uuid4().hex

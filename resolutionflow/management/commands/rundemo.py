@@ -55,6 +55,7 @@ class Command(BaseCommand):
                 sim_cmd += [flag, os.environ[env_name]]
         sim = subprocess.Popen(sim_cmd)
         web: subprocess.Popen[bytes] | None = None
+        drain: subprocess.Popen[bytes] | None = None  # delivers queued notes (no Celery worker)
         try:
             if not _wait_for_port("127.0.0.1", cw_port, timeout=30):
                 raise CommandError(f"The ConnectWise simulator did not start on port {cw_port}.")
@@ -68,15 +69,17 @@ class Command(BaseCommand):
                 + "  Ctrl-C stops both.\n"
             )
             web = subprocess.Popen([*manage, "runserver", f"{host}:{port}", "--noreload"])
+            if not os.environ.get("REDIS_URL"):
+                drain = subprocess.Popen([*manage, "outbox_drain", "--loop"])
             while sim.poll() is None and web.poll() is None:
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
         finally:
-            for proc in (web, sim):
+            for proc in (drain, web, sim):
                 if proc is not None and proc.poll() is None:
                     proc.send_signal(signal.SIGINT)
-            for proc in (web, sim):
+            for proc in (drain, web, sim):
                 if proc is not None:
                     try:
                         proc.wait(timeout=5)
