@@ -386,15 +386,9 @@ def _find_just_created(
     ticket typed into ConnectWise is never adopted; and never one another key already owns.
     Searched newest first within the time window (a minute of clock skew allowed), so a
     normal-priority ticket at a company with many open, more urgent tickets is still found.
+    Raises the PSAError when ConnectWise cannot be asked.
     """
     ours = api_member_identifier(account=account, provider=provider).casefold()
-    if not ours:
-        logger.warning(
-            "Cannot settle a lost create for account %s: the ConnectWise API member is not "
-            "known yet (no create has succeeded through this connection).",
-            account.pk,
-        )
-        return None
     window = since - CREATE_SKEW
     candidates = provider.find_recent_tickets(
         company_id=payload.company_id, board_id=payload.board_id, since=window, limit=100
@@ -403,18 +397,36 @@ def _find_just_created(
     if request is not None:
         others = others.exclude(pk=request.pk)
     owned = set(others.values_list("ticket_id", flat=True))
-    return next(
-        (
-            t
-            for t in candidates
-            if t.summary == payload.summary
-            and t.board_id == payload.board_id
-            and t.entered_by.casefold() == ours
-            and t.id not in owned
-            and t.date_entered is not None
-            and t.date_entered >= window
-        ),
-        None,
+    matches = [
+        t
+        for t in candidates
+        if t.summary == payload.summary
+        and t.board_id == payload.board_id
+        and t.id not in owned
+        and t.date_entered is not None
+        and t.date_entered >= window
+    ]
+    if ours:
+        return next((t for t in matches if t.entered_by.casefold() == ours), None)
+    # No write through this connection has shown its API member yet (a new connection whose
+    # very first create lost its answer). Adopt only an unambiguous match that none of the
+    # account's engineers entered; anything less certain is left alone.
+    engineers = {identifier.casefold() for identifier in _mapped_member_identifiers(account)}
+    unclaimed = [t for t in matches if t.entered_by and t.entered_by.casefold() not in engineers]
+    logger.warning(
+        "Settling a lost create for account %s without knowing its ConnectWise API member: "
+        "%d candidate(s).",
+        account.pk,
+        len(unclaimed),
+    )
+    return unclaimed[0] if len(unclaimed) == 1 else None
+
+
+def _mapped_member_identifiers(account: Account) -> list[str]:
+    from psa.models import PSAMemberMapping
+
+    return list(
+        PSAMemberMapping.objects.filter(account=account).values_list("member_identifier", flat=True)
     )
 
 
