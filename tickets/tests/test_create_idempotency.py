@@ -221,3 +221,16 @@ def test_the_form_keeps_its_key_when_a_create_fails(jordan, sim_config) -> None:
 def jordan(client, demo):
     client.force_login(demo.jordan)
     return client
+
+
+def test_the_api_member_is_remembered_beyond_the_process(demo) -> None:
+    """Another worker (a fresh provider, an empty cache) still knows whose tickets are ours."""
+    from django.core.cache import cache
+
+    _create(demo, "remember")
+    reset_provider_cache()
+    cache.clear()
+    fresh = provider_for_account(account=demo.bayside)
+
+    assert fresh.api_member_identifier == ""
+    assert services.api_member_identifier(account=demo.bayside, provider=fresh) == "rfapi"

@@ -449,3 +449,26 @@ def test_unmapped_engineers_queued_notes_are_signed_and_land_once(demo, sim_conf
     outbox.outbox_drain(now=_later())
     landed = _notes_in_connectwise(demo.bayside, "Cabling OK.")
     assert len(landed) == 1 and landed[0].text.endswith("— via ResolutionFlow, Riley Quinn")
+
+
+def test_a_reopened_panel_still_shows_the_queued_note(demo, jordan, sim_config) -> None:
+    sim_config(fail_rate=1.0)
+    jordan.post("/tickets/1000/notes/", {"text": "Left a voicemail."}, headers=HX)
+    sim_config(fail_rate=0.0)
+
+    panel = jordan.get("/tickets/1000/panel/", headers=HX).content.decode()
+    assert 'hx-get="/tickets/1000/notes/outbox/"' in panel  # the composer loads the outbox
+    listed = jordan.get("/tickets/1000/notes/outbox/", headers=HX).content.decode()
+    assert "Queued — will post when ConnectWise answers" in listed and "Left a voicemail." in listed
+
+
+def test_the_schema_documents_201_and_202_for_a_note() -> None:
+    from drf_spectacular.generators import SchemaGenerator
+
+    spec = SchemaGenerator().get_schema(request=None, public=True)
+    responses = spec["paths"]["/api/integrations/psa/tickets/{ticket_id}/notes"]["post"][
+        "responses"
+    ]
+    assert {"201", "202"} <= set(responses)
+    queued = responses["202"]["content"]["application/json"]["schema"]["$ref"]
+    assert queued.endswith("/QueuedNote")
