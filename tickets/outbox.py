@@ -31,6 +31,7 @@ from django.utils import timezone
 from psa.providers.base import (
     NoteType,
     PSAError,
+    PSANotConfigured,
     PSANote,
     PSANotFound,
     PSAPermissionError,
@@ -156,9 +157,9 @@ def _deliver_now(*, account: Account, note: PendingNote) -> NoteSubmission:
     try:
         provider = provider_for_account(account=account)
         posted = _attempt(provider, note)
-    except REFUSED_FOR_GOOD as exc:
-        # Refused while the engineer waits: the composer keeps the draft and says why, and the
-        # key is free again for the corrected note.
+    except (*REFUSED_FOR_GOOD, PSANotConfigured) as exc:
+        # Refused while the engineer waits (or there is no usable connection to post to): the
+        # composer keeps the draft and says why, and the key is free again for the retry.
         _audit(note, TicketAuditEntry.Outcome.FAILED, exc.message)
         note.delete()
         raise

@@ -472,3 +472,13 @@ def test_the_schema_documents_201_and_202_for_a_note() -> None:
     assert {"201", "202"} <= set(responses)
     queued = responses["202"]["content"]["application/json"]["schema"]["$ref"]
     assert queued.endswith("/QueuedNote")
+
+
+def test_without_a_usable_connection_a_note_is_refused_not_queued(demo, jordan_api) -> None:
+    """Nothing to post to until an owner connects ConnectWise: say so (409), keep nothing."""
+    from psa.models import PSAConnection
+
+    PSAConnection.objects.filter(account=demo.bayside).update(is_active=False)
+    response = jordan_api.post(f"{BASE}/tickets/1000/notes", {"text": "Nowhere."}, format="json")
+
+    assert response.status_code == 409 and not PendingNote.objects.exists()
