@@ -230,6 +230,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "psa.tasks.refresh_all_reference_data",
         "schedule": float(os.environ.get("PSA_REFERENCE_REFRESH_SECONDS", "600")),
     },
+    # Queued notes whose delivery task was lost still reach ConnectWise (see tickets.outbox).
+    "sweep-note-outbox": {
+        "task": "tickets.tasks.sweep_note_outbox",
+        "schedule": float(os.environ.get("NOTE_OUTBOX_SWEEP_SECONDS", "30")),
+    },
 }
 
 # --- PSA / ConnectWise ----------------------------------------------------------------------------

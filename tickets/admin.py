@@ -1,6 +1,7 @@
 from django.contrib import admin
+from django.utils import timezone
 
-from .models import TicketAuditEntry
+from .models import PendingNote, TicketAuditEntry
 
 
 @admin.register(TicketAuditEntry)
@@ -17,3 +18,37 @@ class TicketAuditEntryAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+@admin.register(PendingNote)
+class PendingNoteAdmin(admin.ModelAdmin):
+    """The notes outbox: what is waiting for ConnectWise, and why."""
+
+    list_display = [
+        "created_at",
+        "account",
+        "user",
+        "ticket_id",
+        "state",
+        "attempts",
+        "next_attempt_at",
+        "last_error",
+        "psa_note_id",
+    ]
+    list_filter = ["state", "account"]
+    search_fields = ["ticket_id", "user__username", "text", "client_key"]
+    list_select_related = ["account", "user"]
+    readonly_fields = [f.name for f in PendingNote._meta.fields]
+    actions = ["retry_now"]
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    @admin.action(description="Try the selected queued notes again now")
+    def retry_now(self, request, queryset):  # type: ignore[no-untyped-def]
+        # Only queued ones: a refused note would be refused again, and a note being posted
+        # right now is its worker's (its lease decides).
+        count = queryset.filter(state=PendingNote.State.PENDING).update(
+            next_attempt_at=timezone.now()
+        )
+        self.message_user(request, f"{count} note(s) will be tried on the next drain pass.")

@@ -3,6 +3,7 @@ and serializing the result. Errors are mapped in resolutionflow.api_errors, not 
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
@@ -26,6 +27,7 @@ from resolutionflow.tenancy import HasAccount
 from . import selectors, services
 from . import serializers as out
 from .filters import parse_assigned
+from .outbox import ticket_notes_list
 from .services import MAX_ID, SUMMARY_MAX
 
 IDEMPOTENCY_KEY_MAX = 128
@@ -324,28 +326,91 @@ class TicketResourceRemoveApi(AccountApi):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class TicketNoteAddApi(AccountApi):
+QUEUED_STATES = {"pending": "queued", "posting": "posting", "failed": "failed"}
+
+
+def _queued_body(row: Any) -> dict[str, Any]:
+    return {
+        "queued": row.queued,
+        "state": QUEUED_STATES.get(row.state, row.state),
+        "outbox_id": row.pk,
+        "client_key": row.client_key,
+        "ticket_id": row.ticket_id,
+        "text": row.text,
+        "type": row.note_type,
+        "author_name": row.author_name or row.user.get_full_name() or row.user.get_username(),
+        "attempts": row.attempts,
+        "next_attempt_at": row.next_attempt_at if row.queued else None,
+        "last_error": row.last_error,
+        "created_at": row.created_at,
+    }
+
+
+NOTE_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    {"type": "string", "maxLength": IDEMPOTENCY_KEY_MAX, "pattern": "^[ -~]*$"},
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="One per note (e.g. a UUID): a retried request returns the first one's outcome "
+    "instead of posting the note twice.",
+)
+
+
+class TicketNotesApi(AccountApi):
+    """GET lists the ticket's notes with the ones still queued; POST adds one (posted now: 201,
+    or queued until ConnectWise answers: 202)."""
+
     @extend_schema_serializer(component_name="TicketNotePayload")
     class InputSerializer(serializers.Serializer):
         text = TextField(max_length=20000)
         type = serializers.ChoiceField(choices=services.NOTE_TYPES, default="discussion")
 
     @extend_schema(
-        request=InputSerializer,
         parameters=[TICKET_ID],
-        responses=_responses({201: out.NoteSerializer}, not_found=True),
+        responses=_responses({200: out.TicketNotesSerializer}, not_found=True),
+    )
+    def get(self, request: Request, ticket_id: int) -> Response:
+        """The ticket's notes in ConnectWise (newest 100; time entries are in `/context`) and
+        the notes written here that have not reached ConnectWise yet."""
+        found = ticket_notes_list(account=self.account, user=request.user, ticket_id=ticket_id)
+        body = {
+            "notes": found.notes,
+            "pending": [_queued_body(row) for row in found.pending],
+            "notes_unavailable": found.unavailable,
+        }
+        return Response(out.TicketNotesSerializer(body).data)
+
+    @extend_schema(
+        request=InputSerializer,
+        parameters=[TICKET_ID, NOTE_KEY],
+        responses=_responses(
+            {201: out.PostedNoteSerializer, 202: out.QueuedNoteSerializer}, not_found=True
+        ),
     )
     def post(self, request: Request, ticket_id: int) -> Response:
+        """Post a note as the engineer's ConnectWise member. When ConnectWise is down, slow or
+        limiting requests, the note is kept and posted later, exactly once (202)."""
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        note = services.ticket_note_add(
+        submission = services.ticket_note_add(
             account=self.account,
             user=request.user,
             ticket_id=ticket_id,
             text=data.validated_data["text"],
             note_type=data.validated_data["type"],
+            client_key=_idempotency_key(request),
         )
-        return Response(out.NoteSerializer(note).data, status=status.HTTP_201_CREATED)
+        if submission.note is None:
+            return Response(
+                out.QueuedNoteSerializer(_queued_body(submission.outbox)).data,
+                status=status.HTTP_202_ACCEPTED,
+            )
+        body = {
+            **asdict(submission.note),
+            "queued": False,
+            "client_key": submission.outbox.client_key,
+        }
+        return Response(out.PostedNoteSerializer(body).data, status=status.HTTP_201_CREATED)
 
 
 class TicketAiParseApi(AccountApi):

@@ -34,7 +34,7 @@ urlpatterns = [
     ),
     path(
         f"{P}/tickets/<int:ticket_id>/notes",
-        api.TicketNoteAddApi.as_view(),
+        api.TicketNotesApi.as_view(),
         name="api-ticket-notes",
     ),
     path(f"{P}/boards", api.BoardListApi.as_view(), name="api-boards"),

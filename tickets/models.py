@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from psa.providers.base import PSANote
 from resolutionflow.models import Account
 
 
@@ -44,7 +45,14 @@ class TicketAuditEntry(models.Model):
 
 
 class TicketCreateRequest(models.Model):
-    """Remembers an Idempotency-Key so a retried or double-clicked create makes one ticket."""
+    """Remembers an Idempotency-Key so a retried or double-clicked create makes one ticket.
+
+    A key stays `pending` while one attempt is (or may still be) in flight. `settle_after` is
+    when a retry may stop waiting for it: the attempt's lease for a live request, or a short
+    grace after an answer was lost (ConnectWise may still be writing the ticket). A retry after
+    that first looks for the ticket our API member entered, and only then takes the key over,
+    so a worker that died mid-request cannot wedge the key and a lost answer cannot file twice.
+    """
 
     class State(models.TextChoices):
         PENDING = "pending", "In progress"
@@ -56,6 +64,15 @@ class TicketCreateRequest(models.Model):
     state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
     ticket_id = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # What the attempt sent, so a retry settles it by what was really asked for.
+    summary = models.CharField(max_length=200, blank=True)
+    company_id = models.PositiveIntegerField(null=True, blank=True)
+    board_id = models.PositiveIntegerField(null=True, blank=True)
+    attempt_started_at = models.DateTimeField(null=True, blank=True)
+    settle_after = models.DateTimeField(null=True, blank=True)
+    outcome_unknown = models.BooleanField(default=False)
+    # ConnectWise's `_info.enteredBy` of the ticket made: the API member our keys act as.
+    entered_by = models.CharField(max_length=100, blank=True)
 
     class Meta:
         constraints = [
@@ -66,3 +83,76 @@ class TicketCreateRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → #{self.ticket_id or '…'} ({self.state})"
+
+
+class PendingNote(models.Model):
+    """A note on its way to ConnectWise: the notes outbox.
+
+    Every note goes through here with a client key, so a retried request never posts twice.
+    One that ConnectWise could not take now (down, timing out, 429) stays `pending` and is
+    delivered later by the drain (a Celery task with backoff, the beat sweep, or `outbox_drain`
+    under `make run`). A worker claims a row by moving it to `posting` with a lease in one
+    conditional UPDATE, so two workers never post the same note. When an attempt's outcome is
+    unknown (timeout, dropped connection, 5xx after sending), the next attempt first looks for
+    the note on the ticket and adopts it instead of posting again.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Queued"
+        POSTING = "posting", "Posting"
+        POSTED = "posted", "Posted"
+        FAILED = "failed", "Refused by ConnectWise"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="pending_notes")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="pending_notes"
+    )
+    ticket_id = models.PositiveIntegerField(db_index=True)
+    # The engineer's mapped member (None: the API member posts and the text is signed).
+    member_id = models.PositiveIntegerField(null=True, blank=True)
+    member_identifier = models.CharField(max_length=100, blank=True)
+    author_name = models.CharField(max_length=200, blank=True)
+    text = models.TextField()
+    note_type = models.CharField(max_length=16)
+    client_key = models.CharField(max_length=128)
+    state = models.CharField(max_length=16, choices=State.choices, default=State.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(db_index=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
+    first_attempt_at = models.DateTimeField(null=True, blank=True)
+    outcome_unknown = models.BooleanField(default=False)
+    last_error = models.TextField(blank=True)
+    error_code = models.CharField(max_length=64, blank=True)
+    psa_note_id = models.PositiveIntegerField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "user", "client_key"], name="tickets_note_client_key"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "next_attempt_at"], name="tickets_outbox_due")]
+
+    def __str__(self) -> str:
+        return f"Note on #{self.ticket_id} by {self.user} ({self.state})"
+
+    @property
+    def queued(self) -> bool:
+        return self.state in (self.State.PENDING, self.State.POSTING)
+
+    def as_posted_note(self) -> PSANote | None:
+        """The note as ConnectWise has it, once posted (for the feed and a replayed request)."""
+        if self.state != self.State.POSTED or self.psa_note_id is None:
+            return None
+        return PSANote(
+            id=self.psa_note_id,
+            ticket_id=self.ticket_id,
+            text=self.text,
+            type=self.note_type,  # type: ignore[arg-type]
+            author_name=self.author_name,
+            author_identifier=self.member_identifier,
+            created_at=self.posted_at,
+        )

@@ -105,6 +105,47 @@ class NoteSerializer(serializers.Serializer):
     time_end = serializers.DateTimeField(allow_null=True)
 
 
+class PostedNoteSerializer(NoteSerializer):
+    """A note ConnectWise has (201): posted now, or by the first request with the same key."""
+
+    queued = serializers.BooleanField(help_text="Always false here: the note is in ConnectWise.")
+    client_key = serializers.CharField(
+        help_text="The note's Idempotency-Key (generated when none was sent)."
+    )
+
+
+class QueuedNoteSerializer(serializers.Serializer):
+    """A note in the outbox (202): ConnectWise could not take it yet, or refused it for good."""
+
+    queued = serializers.BooleanField(help_text="True while it waits to be posted.")
+    state = serializers.ChoiceField(
+        choices=["queued", "posting", "failed"],
+        help_text="`queued`: will post when ConnectWise answers; `posting`: being sent now; "
+        "`failed`: ConnectWise refused it for good (see `last_error`; the text is kept).",
+    )
+    outbox_id = serializers.IntegerField()
+    client_key = serializers.CharField()
+    ticket_id = serializers.IntegerField()
+    text = serializers.CharField()
+    type = serializers.CharField()
+    author_name = serializers.CharField()
+    attempts = serializers.IntegerField()
+    next_attempt_at = serializers.DateTimeField(allow_null=True)
+    last_error = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+
+
+class TicketNotesSerializer(serializers.Serializer):
+    notes = NoteSerializer(many=True, help_text="The ticket's notes in ConnectWise, oldest first.")
+    pending = QueuedNoteSerializer(
+        many=True, help_text="Notes written here that are not in ConnectWise yet."
+    )
+    notes_unavailable = serializers.CharField(
+        allow_blank=True,
+        help_text="Why `notes` is empty when ConnectWise could not be read ('' otherwise).",
+    )
+
+
 class CompanySerializer(serializers.Serializer):
     id = serializers.IntegerField()
     identifier = serializers.CharField()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -19,19 +20,21 @@ from psa.providers.base import (
     PSAChangeNotApplied,
     PSAError,
     PSAMember,
-    PSANote,
     PSANotFound,
     PSAResource,
+    PSAResponseError,
     PSATicket,
     PSAUnavailable,
     PSAValidationError,
     ReferenceData,
     TicketCreatePayload,
 )
-from psa.selectors import member_for_user, provider_for_account, reference_data_get
+from psa.selectors import provider_for_account, reference_data_get
 from resolutionflow.models import Account
 
 from .models import TicketAuditEntry, TicketCreateRequest
+from .outbox import NOTE_TYPES as NOTE_TYPES  # the API validates note types against it
+from .outbox import NoteSubmission, note_submit
 from .selectors import resources_flag_rf_users
 
 logger = logging.getLogger(__name__)
@@ -39,7 +42,6 @@ logger = logging.getLogger(__name__)
 SUMMARY_MAX = 100
 # ConnectWise record ids are 32-bit signed integers (and so is the audit log's ticket column).
 MAX_ID = 2**31 - 1
-NOTE_TYPES: tuple[NoteType, ...] = ("discussion", "internal", "resolution")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +167,17 @@ def _member(reference: ReferenceData, member_id: int) -> PSAMember | None:
 
 # --- create -------------------------------------------------------------------------------------------
 
+# How long a live request may hold a create key: longer than any one create can take (the POST's
+# read timeout, an assignment, a look for a lost answer), so a key older than this is a dead
+# worker's. Reconciling then releasing it is what keeps a key from answering 409 forever.
+CREATE_LEASE = timedelta(seconds=90)
+# After a create got no answer at all (timeout, dropped connection), ConnectWise may still be
+# writing the ticket: a retry within this time that finds nothing is told to wait, not sent.
+CREATE_SETTLE = timedelta(seconds=40)
+# A lost create is searched for from a minute before its attempt started (clock skew).
+CREATE_SKEW = timedelta(minutes=1)
+API_MEMBER_CACHE = "tickets:api-member:{account_id}"
+
 
 def ticket_create(
     *,
@@ -173,26 +186,38 @@ def ticket_create(
     payload: TicketCreatePayload,
     idempotency_key: str | None = None,
 ) -> PSATicket:
-    """Create a ticket in ConnectWise. The same `idempotency_key` never creates a second ticket."""
+    """Create a ticket in ConnectWise. The same `idempotency_key` never creates a second ticket:
+    a retry first settles the earlier attempt (finds its ticket, or learns it never landed)."""
     provider = provider_for_account(account=account)
     payload = _validated_create(payload, reference_data_get(account=account, provider=provider))
-    request = _claim_idempotency_key(account=account, user=user, key=idempotency_key)
+    request = _claim_idempotency_key(
+        account=account, user=user, key=idempotency_key, payload=payload, provider=provider
+    )
     if request is not None and request.state == TicketCreateRequest.State.DONE:
         assert request.ticket_id is not None
         return provider.get_ticket(ticket_id=request.ticket_id)
 
-    started = timezone.now()
+    started = request.attempt_started_at if request is not None else timezone.now()
     with _audited(
         account=account, user=user, action=TicketAuditEntry.Action.CREATE, ticket_id=None
     ) as audit:
         try:
             ticket = provider.create_ticket(payload=payload)
-        except PSAUnavailable:
+        except (PSAUnavailable, PSAResponseError) as exc:
             # The POST may have reached ConnectWise before the answer was lost: look before
             # letting the engineer retry, so a flaky network can't file the ticket twice.
-            found = _find_just_created(provider=provider, payload=payload, since=started)
+            try:
+                found = _find_just_created(
+                    account=account,
+                    provider=provider,
+                    request=request,
+                    payload=payload,
+                    since=started,
+                )
+            except PSAError:
+                found = None  # the key stays unsettled: the next attempt looks again
             if found is None:
-                _release(request)
+                _outcome_unknown(request, no_answer=exc.__cause__ is not None)
                 raise
             ticket = found
         except PSAError:
@@ -206,62 +231,202 @@ def ticket_create(
                 "status": ticket.status_name,
             },
         )
-    if request is not None:
-        request.state = TicketCreateRequest.State.DONE
-        request.ticket_id = ticket.id
-        request.save(update_fields=["state", "ticket_id"])
+    _remember_api_member(account=account, identifier=ticket.entered_by)
+    _done(request, ticket_id=ticket.id, entered_by=ticket.entered_by)
     return ticket
 
 
 def _claim_idempotency_key(
-    *, account: Account, user: Any, key: str | None
+    *,
+    account: Account,
+    user: Any,
+    key: str | None,
+    payload: TicketCreatePayload,
+    provider: Any,
 ) -> TicketCreateRequest | None:
+    """The key's row, claimed for one attempt now; DONE when an earlier attempt made the ticket.
+
+    A key already pending is settled first: held by a live request (within its lease, or
+    within the grace after a lost answer) it answers 409; otherwise the earlier attempt's
+    ticket is looked for (ours, in its window, newest first) and adopted, or, when it never
+    landed, the key is taken over for this attempt. When ConnectWise cannot be asked, its
+    PSAError propagates and the key stays as it was: nothing is sent that could file twice.
+    """
     if not key:
         return None
     key = key[:128]
+    now = timezone.now()
+    fresh = {
+        "state": TicketCreateRequest.State.PENDING,
+        "summary": payload.summary[:200],
+        "company_id": payload.company_id,
+        "board_id": payload.board_id,
+        "attempt_started_at": now,
+        "settle_after": now + CREATE_LEASE,
+        "outcome_unknown": False,
+    }
     try:
         with transaction.atomic():
-            return TicketCreateRequest.objects.create(account=account, user=user, key=key)
+            return TicketCreateRequest.objects.create(account=account, user=user, key=key, **fresh)
     except IntegrityError:
-        existing = TicketCreateRequest.objects.get(account=account, user=user, key=key)
-        if existing.state == TicketCreateRequest.State.DONE:
+        pass
+    existing = TicketCreateRequest.objects.get(account=account, user=user, key=key)
+    if existing.state == TicketCreateRequest.State.DONE:
+        return existing
+    settle_after = existing.settle_after or existing.created_at + CREATE_LEASE
+    if existing.outcome_unknown or settle_after <= now:
+        # The earlier attempt lost its answer or its worker is gone: did it make the ticket?
+        earlier = _payload_of(existing, fallback=payload)
+        found = _find_just_created(
+            account=account,
+            provider=provider,
+            request=existing,
+            payload=earlier,
+            since=existing.attempt_started_at or existing.created_at,
+        )
+        if found is not None:
+            _done(existing, ticket_id=found.id, entered_by=found.entered_by)
             return existing
+    if settle_after > now:
+        wait = int((settle_after - now).total_seconds()) + 1
+        raise CreateInProgress(
+            "This ticket is already being created (the same draft was sent twice), or "
+            "ConnectWise has not finished the first attempt yet. "
+            f"Try again in {wait} seconds; it will not be filed twice.",
+        )
+    # Settled: the earlier attempt made nothing. Take the key over, unless another retry
+    # just did (the conditional UPDATE lets exactly one through).
+    taken = TicketCreateRequest.objects.filter(
+        pk=existing.pk,
+        state=TicketCreateRequest.State.PENDING,
+        settle_after=existing.settle_after,
+    ).update(**fresh)
+    if not taken:
         raise CreateInProgress(
             "This ticket is already being created (the same draft was sent twice). "
             "Wait a moment; it will appear in the list."
-        ) from None
+        )
+    existing.refresh_from_db()
+    return existing
+
+
+def _payload_of(request: TicketCreateRequest, *, fallback: TicketCreatePayload) -> Any:
+    if not request.summary or request.company_id is None:
+        return fallback
+    return replace(
+        fallback,
+        summary=request.summary,
+        company_id=request.company_id,
+        board_id=request.board_id or fallback.board_id,
+    )
+
+
+def _done(request: TicketCreateRequest | None, *, ticket_id: int, entered_by: str) -> None:
+    if request is None:
+        return
+    request.state = TicketCreateRequest.State.DONE
+    request.ticket_id = ticket_id
+    request.outcome_unknown = False
+    request.entered_by = entered_by[:100]
+    request.save(update_fields=["state", "ticket_id", "outcome_unknown", "entered_by"])
+
+
+def _outcome_unknown(request: TicketCreateRequest | None, *, no_answer: bool) -> None:
+    """The POST's answer was lost and its ticket not found (yet). Keep the key, so the next
+    attempt looks again before creating; wait longer when ConnectWise never answered."""
+    if request is None:
+        return
+    now = timezone.now()
+    request.outcome_unknown = True
+    request.settle_after = now + CREATE_SETTLE if no_answer else now
+    request.save(update_fields=["outcome_unknown", "settle_after"])
 
 
 def _release(request: TicketCreateRequest | None) -> None:
+    """ConnectWise surely made nothing (it refused, or the call never left): free the key."""
     if request is not None and request.state == TicketCreateRequest.State.PENDING:
         request.delete()
 
 
+def _remember_api_member(*, account: Account, identifier: str) -> None:
+    if identifier:
+        cache.set(API_MEMBER_CACHE.format(account_id=account.pk), identifier, timeout=None)
+
+
+def api_member_identifier(*, account: Account, provider: Any) -> str:
+    """The ConnectWise member our API keys act as: what the provider saw on its own writes, or
+    what an earlier create recorded (`_info.enteredBy`); "" while nothing has shown it."""
+    known = str(provider.api_member_identifier or "")
+    if known:
+        return known
+    cached = cache.get(API_MEMBER_CACHE.format(account_id=account.pk))
+    if cached:
+        return str(cached)
+    recorded = (
+        TicketCreateRequest.objects.filter(account=account)
+        .exclude(entered_by="")
+        .order_by("-pk")
+        .values_list("entered_by", flat=True)
+        .first()
+    )
+    return recorded or ""
+
+
 def _find_just_created(
-    *, provider: Any, payload: TicketCreatePayload, since: Any
+    *,
+    account: Account,
+    provider: Any,
+    request: TicketCreateRequest | None,
+    payload: TicketCreatePayload,
+    since: Any,
 ) -> PSATicket | None:
     """The ticket ConnectWise made for `payload` after `since`, when our POST's answer was lost.
 
+    Only a ticket OUR API member entered (`_info.enteredBy`) counts, so an engineer's identical
+    ticket typed into ConnectWise is never adopted; and never one another key already owns.
     Searched newest first within the time window (a minute of clock skew allowed), so a
     normal-priority ticket at a company with many open, more urgent tickets is still found.
+    Raises the PSAError when ConnectWise cannot be asked.
     """
-    window = since - timedelta(minutes=1)
-    try:
-        candidates = provider.find_recent_tickets(
-            company_id=payload.company_id, board_id=payload.board_id, since=window, limit=100
-        )
-    except PSAError:
-        return None
-    return next(
-        (
-            t
-            for t in candidates
-            if t.summary == payload.summary
-            and t.board_id == payload.board_id
-            and t.date_entered is not None
-            and t.date_entered >= window
-        ),
-        None,
+    ours = api_member_identifier(account=account, provider=provider).casefold()
+    window = since - CREATE_SKEW
+    candidates = provider.find_recent_tickets(
+        company_id=payload.company_id, board_id=payload.board_id, since=window, limit=100
+    )
+    others = TicketCreateRequest.objects.filter(account=account, ticket_id__isnull=False)
+    if request is not None:
+        others = others.exclude(pk=request.pk)
+    owned = set(others.values_list("ticket_id", flat=True))
+    matches = [
+        t
+        for t in candidates
+        if t.summary == payload.summary
+        and t.board_id == payload.board_id
+        and t.id not in owned
+        and t.date_entered is not None
+        and t.date_entered >= window
+    ]
+    if ours:
+        return next((t for t in matches if t.entered_by.casefold() == ours), None)
+    # No write through this connection has shown its API member yet (a new connection whose
+    # very first create lost its answer). Adopt only an unambiguous match that none of the
+    # account's engineers entered; anything less certain is left alone.
+    engineers = {identifier.casefold() for identifier in _mapped_member_identifiers(account)}
+    unclaimed = [t for t in matches if t.entered_by and t.entered_by.casefold() not in engineers]
+    logger.warning(
+        "Settling a lost create for account %s without knowing its ConnectWise API member: "
+        "%d candidate(s).",
+        account.pk,
+        len(unclaimed),
+    )
+    return unclaimed[0] if len(unclaimed) == 1 else None
+
+
+def _mapped_member_identifiers(account: Account) -> list[str]:
+    from psa.models import PSAMemberMapping
+
+    return list(
+        PSAMemberMapping.objects.filter(account=account).values_list("member_identifier", flat=True)
     )
 
 
@@ -352,25 +517,25 @@ def ticket_resource_remove(*, account: Account, user: Any, ticket_id: int, membe
 
 
 def ticket_note_add(
-    *, account: Account, user: Any, ticket_id: int, text: str, note_type: NoteType
-) -> PSANote:
-    """Post a note as the engineer's own ConnectWise member; unmapped engineers sign the text."""
+    *,
+    account: Account,
+    user: Any,
+    ticket_id: int,
+    text: str,
+    note_type: NoteType,
+    client_key: str | None = None,
+) -> NoteSubmission:
+    """Post a note as the engineer's own ConnectWise member (unmapped engineers sign the text),
+    or queue it in the outbox when ConnectWise cannot take it now; see `tickets.outbox`.
+
+    The same `client_key` never posts twice. Raises the PSAError when ConnectWise refuses the
+    note for good (400/403/404)."""
     ticket_id = _existing_ticket_id(ticket_id)
-    text = text.strip()
-    if not text:
-        raise _field_error("text", "Write something before adding the note.")
-    if note_type not in NOTE_TYPES:
-        raise _field_error("type", "Choose discussion, internal or resolution.")
-    me = member_for_user(account=account, user=user)
-    if me is None:
-        name = user.get_full_name() or user.get_username()
-        text = f"{text}\n\n— via ResolutionFlow, {name}"
-    provider = provider_for_account(account=account)
-    with _audited(
-        account=account, user=user, action=TicketAuditEntry.Action.NOTE, ticket_id=ticket_id
-    ) as audit:
-        note = provider.add_note(
-            ticket_id=ticket_id, text=text, note_type=note_type, member_id=me.id if me else None
-        )
-        audit.set(after={"note_id": note.id, "type": note_type})
-    return note
+    return note_submit(
+        account=account,
+        user=user,
+        ticket_id=ticket_id,
+        text=text,
+        note_type=note_type,
+        client_key=client_key,
+    )

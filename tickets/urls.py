@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, widgets
+from . import outbox_views, views, widgets
 
 app_name = "tickets"
 urlpatterns = [
@@ -22,4 +22,10 @@ urlpatterns = [
     ),
     path("<int:ticket_id>/status/", views.ticket_status_set, name="status"),
     path("<int:ticket_id>/notes/", views.ticket_note_add, name="note-add"),
+    path("<int:ticket_id>/notes/outbox/", outbox_views.notes_outbox, name="notes-outbox"),
+    path(
+        "<int:ticket_id>/notes/outbox/<int:pending_id>/dismiss/",
+        outbox_views.notes_outbox_dismiss,
+        name="notes-outbox-dismiss",
+    ),
 ]

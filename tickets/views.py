@@ -32,6 +32,7 @@ from resolutionflow.tenancy import account_required
 from . import selectors, services
 from .filters import PAGE_SIZE, TicketQuery
 from .forms import NOTE_TYPE_CHOICES, TicketDraftForm
+from .outbox_views import outbox_context
 
 ORIGIN_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -299,30 +300,47 @@ def ticket_resource_remove(request: HttpRequest, ticket_id: int, member_id: int)
 @require_POST
 @account_required
 def ticket_note_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Post the note, or queue it when ConnectWise cannot take it now (it posts later, once).
+    The composer needs no ConnectWise call, so it answers even when ConnectWise is down."""
     account = _account(request)
     text = request.POST.get("text", "")
     note_type = request.POST.get("type", "discussion")
-    context: dict[str, Any] = {
-        "ticket": _ticket_for_panel(account, ticket_id),
-        "note_types": NOTE_TYPE_CHOICES,
-    }
+    client_key = request.POST.get("client_key", "").strip()[:128] or None
+    context: dict[str, Any] = {"ticket": {"id": ticket_id}, "note_types": NOTE_TYPE_CHOICES}
     try:
-        note = services.ticket_note_add(
+        submission = services.ticket_note_add(
             account=account,
             user=request.user,
             ticket_id=ticket_id,
             text=text,
             note_type=note_type,  # type: ignore[arg-type]
+            client_key=client_key,
         )
     except PSAError as exc:
-        # The draft survives: the composer comes back with the text and the reason.
-        context.update(draft_text=text, draft_type=note_type, note_error=exc.message)
+        # The draft survives with its key: the composer comes back with the text and the reason.
+        context.update(
+            draft_text=text, draft_type=note_type, note_error=exc.message, client_key=client_key
+        )
+        context.update(outbox_context(request, ticket_id))
         response = render(request, "tickets/panel.html#composer", context)
         return toast(request, response, f"Note not added: {exc.message}", level="error")
-    context.update(draft_type=note_type, new_note=note)
+    context.update(outbox_context(request, ticket_id), draft_type=note_type)
+    if submission.note is None:
+        response = render(request, "tickets/panel.html#composer", context)
+        trigger_client_event(response, "noteQueued", {"id": ticket_id})
+        return toast(
+            request,
+            response,
+            f"ConnectWise did not take the note yet, so it is queued: it will post to "
+            f"#{ticket_id} when ConnectWise answers.",
+            level="warning",
+        )
+    context.update(new_note=submission.note)
     response = render(request, "tickets/panel.html#composer", context)
     trigger_client_event(response, "noteAdded", {"id": ticket_id})
-    return toast(request, response, f"{note.type.capitalize()} note added to #{ticket_id}.")
+    return toast(
+        request, response, f"{submission.note.type.capitalize()} note added to #{ticket_id}."
+    )
 
 
 # --- options for dependent selects -----------------------------------------------------------------------

@@ -200,6 +200,8 @@ class PSATicket:
     type_name: str = ""
     severity: str = ""
     impact: str = ""
+    # Who entered the ticket (ConnectWise's `_info.enteredBy`: a member identifier).
+    entered_by: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -394,6 +396,16 @@ class PSAProvider(abc.ABC):
 
     def remember_reference(self, data: ReferenceData) -> None:  # noqa: B027 - optional hook
         """Reference data read from the shared cache, so the provider need not look it up again."""
+
+    def list_ticket_notes(self, *, ticket_id: int) -> list[PSANote]:
+        """The ticket's own notes (no time entries), oldest first: what a note post adds to."""
+        context = self.get_ticket_context(ticket_id=ticket_id)
+        return [n for n in context.notes if n.kind == "note"]
+
+    @property
+    def api_member_identifier(self) -> str:
+        """The PSA member our API keys act as, once a write has shown it ("" until then)."""
+        return ""
 
     def web_url(self, *, ticket_id: int) -> str:
         """A link that opens the ticket in the PSA's own UI ("" when the provider has none)."""

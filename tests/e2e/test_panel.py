@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -134,10 +136,12 @@ def test_add_an_internal_note_shows_it_in_the_feed(jordan_page) -> None:
     expect(page.locator("#notes-feed li.note").filter(has_text=text)).to_have_count(1)
 
 
-def test_a_failed_note_keeps_the_typed_draft(jordan_page, sim) -> None:
+def test_a_note_written_while_connectwise_fails_is_queued_then_lands_once(jordan_page, sim) -> None:
+    from tickets.outbox import outbox_drain
+
     page = jordan_page
-    ticket_id, _ = open_first_ticket(page)
-    text = "Customer says it broke after the Tuesday patch; rolling back KB5034441"
+    open_first_ticket(page)
+    text = f"Customer says it broke after the Tuesday patch ({uuid.uuid4().hex[:8]})"
     composer = page.locator("#composer")
     composer.locator("input[name=type][value=internal]").check()
     composer.locator("textarea[name=text]").fill(text)
@@ -145,19 +149,42 @@ def test_a_failed_note_keeps_the_typed_draft(jordan_page, sim) -> None:
     sim.config(fail_rate=1.0)
     composer.get_by_role("button", name="Add note").click()
 
+    queued = page.locator("#notes-outbox li").filter(has_text=text)
+    expect(queued).to_contain_text("Queued — will post when ConnectWise answers")
+    expect(page.locator("#toasts .toast").last).to_contain_text("queued")
+    expect(page.locator("#composer textarea[name=text]")).to_have_value("")
+    expect(page.locator("#notes-feed li.note").filter(has_text=text)).to_have_count(0)
+
+    sim.config(fail_rate=0.0)  # ConnectWise is back; nobody clicks anything
+    assert outbox_drain(now=timezone.now() + timedelta(minutes=5))["posted"] == 1
+
+    # The outbox list polls every 10 s: the note moves into the feed by itself.
+    expect(page.locator("#notes-feed li.note").filter(has_text=text)).to_have_count(
+        1, timeout=15_000
+    )
+    expect(page.locator("#notes-outbox li")).to_have_count(0)
+    page.reload()
+    expect(page.locator("#notes-feed li.note").filter(has_text=text)).to_have_count(1)
+    assert sim.count("POST /service/tickets/{id}/notes") == 2  # the 500, then the one that landed
+
+
+def test_a_note_connectwise_refuses_keeps_the_typed_draft(jordan_page, cw_sim) -> None:
+    page = jordan_page
+    ticket_id, _ = open_first_ticket(page)
+    text = "Rolling back KB5034441"
+    composer = page.locator("#composer")
+    composer.locator("input[name=type][value=internal]").check()
+    composer.locator("textarea[name=text]").fill(text)
+    store = cw_sim.app.registry.store("baysideit")
+    with store.lock:  # someone deleted the ticket in ConnectWise meanwhile: a 404, for good
+        store.delete("tickets", int(ticket_id))
+
+    composer.get_by_role("button", name="Add note").click()
+
     expect(page.locator("#toasts .toast.toast-error").last).to_contain_text("Note not added")
     expect(page.locator("#composer .error-text")).to_contain_text("Your note is still here.")
     expect(page.locator("#composer textarea[name=text]")).to_have_value(text)
     expect(page.locator("#composer input[name=type][value=internal]")).to_be_checked()
-    expect(page.locator("#notes-feed li.note").filter(has_text=text)).to_have_count(0)
-
-    sim.config(fail_rate=0.0)  # ConnectWise is back: the same draft goes through
-    page.locator("#composer").get_by_role("button", name="Add note").click()
-
-    expect(page.locator("#notes-feed li.note").filter(has_text=text)).to_have_count(1)
-    expect(page.locator("#toasts .toast").last).to_have_text(
-        f"Internal note added to #{ticket_id}."
-    )
 
 
 def test_a_failed_status_change_reverts_and_says_why(jordan_page, sim) -> None:

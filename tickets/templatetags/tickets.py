@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import uuid
 from datetime import datetime
 from functools import lru_cache
 from html import escape
@@ -156,3 +157,9 @@ def ticket_row(ticket: PSATicket, query: Any, oob: bool = False) -> SafeString:
     return mark_safe(  # noqa: S308
         _row(ticket, query.url(ticket=None), oob=oob, now=timezone.now())
     )
+
+
+@register.simple_tag
+def new_client_key() -> str:
+    """A fresh key for a note composer: a resent request with it never posts the note twice."""
+    return uuid.uuid4().hex

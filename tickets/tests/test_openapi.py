@@ -26,7 +26,7 @@ SPEC_OPERATIONS: dict[str, set[str]] = {
     f"{P}/tickets/{{ticket_id}}/status": {"patch"},
     f"{P}/tickets/{{ticket_id}}/resources": {"get", "post"},
     f"{P}/tickets/{{ticket_id}}/resources/{{member_id}}": {"delete"},
-    f"{P}/tickets/{{ticket_id}}/notes": {"post"},
+    f"{P}/tickets/{{ticket_id}}/notes": {"get", "post"},
     f"{P}/tickets/ai-parse": {"post"},
     f"{P}/boards": {"get"},
     f"{P}/boards/{{board_id}}/statuses": {"get"},

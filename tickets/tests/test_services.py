@@ -35,7 +35,7 @@ def test_a_create_whose_answer_was_lost_is_found_not_filed_twice(demo, sim_stats
     assert sim_stats()["routes"]["POST /service/tickets"] == 1
 
 
-def test_a_create_that_never_reached_connectwise_can_be_retried(demo, monkeypatch):
+def test_a_create_that_never_reached_connectwise_can_be_retried(demo, sim_stats, monkeypatch):
     provider = provider_for_account(account=demo.bayside)
 
     def unreachable(*, payload):
@@ -48,11 +48,14 @@ def test_a_create_that_never_reached_connectwise_can_be_retried(demo, monkeypatc
         )
     monkeypatch.undo()
 
-    assert not TicketCreateRequest.objects.filter(key="retry-1").exists()
+    # The key is kept until the retry has looked for the ticket (and found none) ...
+    assert TicketCreateRequest.objects.get(key="retry-1").outcome_unknown
     ticket = services.ticket_create(
         account=demo.bayside, user=demo.jordan, payload=PAYLOAD, idempotency_key="retry-1"
     )
-    assert ticket.id
+    # ... then it creates the ticket, once.
+    assert ticket.id and sim_stats()["routes"]["POST /service/tickets"] == 1
+    assert TicketCreateRequest.objects.get(key="retry-1").ticket_id == ticket.id
 
 
 def test_a_draft_being_created_is_not_sent_again(demo):

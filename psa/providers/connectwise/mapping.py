@@ -142,6 +142,7 @@ def ticket_from_cw(data: Any, *, member_names: Mapping[str, str] | None = None) 
         type_name=_str(_ref(t, "type").get("name")),
         severity=_str(t.get("severity")),
         impact=_str(t.get("impact")),
+        entered_by=_str(info.get("enteredBy")),
     )
 
 

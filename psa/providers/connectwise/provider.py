@@ -170,6 +170,9 @@ class ConnectWiseProvider(PSAProvider):
         # Some tenants' API roles may not read /allNotes; once refused, this connection reads
         # /notes (without time entries) instead of asking again on every ticket.
         self.all_notes_refused = False
+        # The member our keys act as, learned from what ConnectWise stamps on records we write
+        # (`_info.enteredBy` of a ticket, `createdBy` of a note posted without a member).
+        self._api_member_identifier = ""
 
     # --- tickets --------------------------------------------------------------------------------
 
@@ -305,6 +308,7 @@ class ConnectWiseProvider(PSAProvider):
         if payload.contact_id is not None:
             body["contact"] = {"id": payload.contact_id}
         created = mapping.ticket_from_cw(self.client.post("/service/tickets", body))
+        self._learn_identity(created.entered_by)
         if payload.assigned_member_id is None:
             return created
         try:
@@ -347,7 +351,30 @@ class ConnectWiseProvider(PSAProvider):
             body["member"] = {"id": member_id}
         with _not_found_as(f"Ticket #{ticket_id} was not found in ConnectWise."):
             raw = self.client.post(f"/service/tickets/{ticket_id}/notes", body)
-        return mapping.note_from_cw(raw, ticket_id=ticket_id)
+        note = mapping.note_from_cw(raw, ticket_id=ticket_id)
+        if member_id is None:
+            self._learn_identity(note.author_identifier)
+        return note
+
+    def list_ticket_notes(self, *, ticket_id: int) -> list[PSANote]:
+        """The newest 100 ticket notes (`/notes`: no time entries), oldest first."""
+        with _not_found_as(f"Ticket #{ticket_id} was not found in ConnectWise."):
+            rows = self.client.get(
+                f"/service/tickets/{ticket_id}/notes",
+                {"orderBy": "id desc", "page": 1, "pageSize": 100},
+            )
+        notes = [mapping.note_from_cw(n, ticket_id=ticket_id) for n in _list(rows, "notes")]
+        return notes[::-1]
+
+    @property
+    def api_member_identifier(self) -> str:
+        with self._lock:
+            return self._api_member_identifier
+
+    def _learn_identity(self, identifier: str) -> None:
+        if identifier:
+            with self._lock:
+                self._api_member_identifier = identifier
 
     def find_open_tickets(self, *, company_id: int, limit: int = 200) -> list[PSATicket]:
         params: Params = {

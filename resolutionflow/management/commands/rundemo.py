@@ -102,6 +102,7 @@ class Command(BaseCommand):
                 sim_cmd += [flag, os.environ[env_name]]
         sim = subprocess.Popen(sim_cmd, start_new_session=True)
         web: subprocess.Popen[bytes] | None = None
+        drain: subprocess.Popen[bytes] | None = None  # delivers queued notes (no Celery worker)
         try:
             if not _wait_for_port("127.0.0.1", cw_port, timeout=30):
                 raise CommandError(f"The ConnectWise simulator did not start on port {cw_port}.")
@@ -118,14 +119,20 @@ class Command(BaseCommand):
             web = subprocess.Popen(
                 web_command(host=host, port=port, dev=dev), start_new_session=True
             )
+            if not os.environ.get("REDIS_URL"):
+                drain = subprocess.Popen(
+                    [*manage, "outbox_drain", "--loop"], start_new_session=True
+                )
             while sim.poll() is None and web.poll() is None:
                 time.sleep(0.5)
         except KeyboardInterrupt:
             pass
         finally:
             # SIGTERM to each whole group: gunicorn's master finishes in-flight requests and
-            # stops its workers; runserver's reloader and its child both go; cwsim stops.
-            for proc in (web, sim):
+            # stops its workers; runserver's reloader and its child both go; cwsim and the
+            # outbox drain stop.
+            for proc in (drain, web, sim):
                 _stop(proc, signal.SIGTERM)
+            _reap(drain, timeout=5)
             _reap(web, timeout=15)
             _reap(sim, timeout=5)
