@@ -80,6 +80,10 @@ class ParseResult:
         return self.contact.id if self.contact else None
 
     @property
+    def contact_name(self) -> str | None:
+        return self.contact.name if self.contact else None
+
+    @property
     def configuration_ids(self) -> tuple[int, ...]:
         return tuple(c.id for c in self.configurations)
 
@@ -102,7 +106,7 @@ class ParseResult:
         data["warnings"] = list(self.warnings)
         data["possible_duplicates"] = [asdict(d) for d in self.possible_duplicates]
         data["contact_id"] = self.contact_id
-        data["contact_name"] = self.contact.name if self.contact else None
+        data["contact_name"] = self.contact_name
         data["configuration_ids"] = list(self.configuration_ids)
         data["configurations"] = [
             {"id": c.id, "name": c.name, "type_name": c.type_name} for c in self.configurations
