@@ -120,16 +120,16 @@ class TicketDraftForm(forms.Form):
     def merged_with(self, parsed: ParseResult) -> TicketDraftForm:
         """Parsed values fill the draft; what the parser could not tell keeps the engineer's value."""
         initial = {k: v for k, v in self.data.items() if k != "csrfmiddlewaretoken"}
-        for name in DRAFT_FIELDS:
-            value = getattr(parsed, name, None)
-            if value not in (None, ""):
-                initial[name] = value
         initial["configuration_ids"] = self.data.getlist("configuration_ids")
         initial["configuration_label"] = self.data.getlist("configuration_label")
         if parsed.company_id and str(parsed.company_id) != str(self.data.get("company_id", "")):
             # Another company: the draft's contact and devices were the old company's.
             for name in ("contact_id", "contact_label", "configuration_ids", "configuration_label"):
                 initial.pop(name, None)
+        for name in DRAFT_FIELDS:
+            value = getattr(parsed, name, None)
+            if value not in (None, ""):
+                initial[name] = value
         if parsed.contact is not None:
             initial["contact_label"] = parsed.contact.name
         if parsed.configurations:
