@@ -353,6 +353,8 @@ class AnthropicExtractor:
                 break
             if not blocks:
                 raise ExtractionError("the model answered without calling a tool")
+            if round_no == MAX_ROUNDS:
+                raise ExtractionError("the model never recorded the fields")
             run.tool_calls += len(blocks)
             results, contacts, devices = [], [], []
             for b in blocks:
@@ -382,8 +384,6 @@ class AnthropicExtractor:
                 )
             messages.append({"role": "assistant", "content": [_block_dict(b) for b in blocks]})
             messages.append({"role": "user", "content": results})
-        else:  # pragma: no cover - the last round forces the record tool
-            raise ExtractionError("the model never recorded the fields")
         run.found = TenantMatches(
             contacts=tuple(found_contacts.values()), configurations=tuple(found_configs.values())
         )
