@@ -30,6 +30,14 @@ DRAFT_FIELDS = (
 MAX_CONFIGURATIONS = 20
 
 
+def _values(data: Any, name: str) -> list[Any]:
+    """Every value posted for `name` (a QueryDict's getlist; a plain dict's list or value)."""
+    if hasattr(data, "getlist"):
+        return list(data.getlist(name))
+    value = data.get(name)
+    return list(value) if isinstance(value, list | tuple) else ([value] if value else [])
+
+
 class IdListField(forms.Field):
     """Repeated `name=<id>` inputs (checkboxes) -> a tuple of distinct positive ids."""
 
@@ -84,8 +92,8 @@ class TicketDraftForm(forms.Form):
         [{"id", "label", "checked"}]. Labels travel as repeated hidden `configuration_label`
         inputs (`id: label`), so unticking a device keeps it on screen to tick again."""
         if self.is_bound:
-            lines = self.data.getlist("configuration_label")
-            checked = set(self.data.getlist("configuration_ids"))
+            lines = _values(self.data, "configuration_label")
+            checked = set(_values(self.data, "configuration_ids"))
         else:
             lines = list(self.initial.get("configuration_label", ()))
             checked = {str(v) for v in self.initial.get("configuration_ids", ())}
@@ -113,15 +121,15 @@ class TicketDraftForm(forms.Form):
     def unbound_copy(self) -> TicketDraftForm:
         """The draft as typed, without validation errors (for re-rendering after a parse)."""
         initial: dict[str, Any] = {k: v for k, v in self.data.items() if k != "csrfmiddlewaretoken"}
-        initial["configuration_ids"] = self.data.getlist("configuration_ids")
-        initial["configuration_label"] = self.data.getlist("configuration_label")
+        initial["configuration_ids"] = _values(self.data, "configuration_ids")
+        initial["configuration_label"] = _values(self.data, "configuration_label")
         return TicketDraftForm(initial=initial)
 
     def merged_with(self, parsed: ParseResult) -> TicketDraftForm:
         """Parsed values fill the draft; what the parser could not tell keeps the engineer's value."""
         initial = {k: v for k, v in self.data.items() if k != "csrfmiddlewaretoken"}
-        initial["configuration_ids"] = self.data.getlist("configuration_ids")
-        initial["configuration_label"] = self.data.getlist("configuration_label")
+        initial["configuration_ids"] = _values(self.data, "configuration_ids")
+        initial["configuration_label"] = _values(self.data, "configuration_label")
         if parsed.company_id and str(parsed.company_id) != str(self.data.get("company_id", "")):
             # Another company: the draft's contact and devices were the old company's.
             for name in ("contact_id", "contact_label", "configuration_ids", "configuration_label"):
