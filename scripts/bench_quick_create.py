@@ -51,13 +51,15 @@ def main() -> int:
     )
     try:
         reference = provider.reference_data()
-        requests.post(f"{control}/config", json={"latency_ms": args.latency_ms, "jitter_ms": 0})
+        requests.post(
+            f"{control}/config", json={"latency_ms": args.latency_ms, "jitter_ms": 0}, timeout=10
+        )
         started = time.perf_counter()
         provider.list_priorities()
         rtt = time.perf_counter() - started
         calls, waves, times = [], [], []
         for prompt in prompts:
-            requests.post(f"{control}/reset", json={})
+            requests.post(f"{control}/reset", json={}, timeout=10)
             started = time.perf_counter()
             result = parse_ticket_prompt(
                 prompt=prompt,
@@ -67,7 +69,7 @@ def main() -> int:
                 use_llm=False,
             )
             elapsed = time.perf_counter() - started
-            routes = requests.get(f"{control}/stats").json()["routes"]
+            routes = requests.get(f"{control}/stats", timeout=10).json()["routes"]
             calls.append(sum(routes.values()))
             waves.append(result.meta.psa_waves)
             times.append(elapsed)
