@@ -194,6 +194,14 @@ none (the contact or device settles it). A misspelled company: quote it as writt
 """
 
 
+_CONTEXT_RULE = """
+This request is a spin-off of a ticket for {company}: that is the company unless the request \
+names another one in full. A place or office that resembles another company's name ("the \
+Riverside office") is part of the problem: keep it in the summary and do not report it as the \
+company.
+"""
+
+
 def _reference_text(reference: ReferenceData) -> str:
     lines = [
         "Reference data of this ConnectWise account (names only):",
@@ -295,7 +303,12 @@ class AnthropicExtractor:
         return cls()
 
     def request(
-        self, prompt: str, reference: ReferenceData, *, lookups: bool = True
+        self,
+        prompt: str,
+        reference: ReferenceData,
+        *,
+        lookups: bool = True,
+        context_company: str | None = None,
     ) -> dict[str, Any]:
         """The keyword arguments of the first `messages.create` (exposed for tests)."""
         record = {
@@ -307,7 +320,8 @@ class AnthropicExtractor:
         return {
             "model": self.model,
             "max_tokens": self.max_tokens,
-            "system": build_system_prompt(reference),
+            "system": build_system_prompt(reference)
+            + (_CONTEXT_RULE.format(company=context_company) if context_company else ""),
             "tools": tools,
             # Lookups allowed: any tool, but a tool; otherwise straight to the record.
             "tool_choice": {"type": "any"} if lookups else {"type": "tool", "name": TOOL_NAME},
@@ -323,9 +337,14 @@ class AnthropicExtractor:
         return self.run(prompt, reference).extraction
 
     def run(
-        self, prompt: str, reference: ReferenceData, *, lookup: TenantLookup | None = None
+        self,
+        prompt: str,
+        reference: ReferenceData,
+        *,
+        lookup: TenantLookup | None = None,
+        context_company: str | None = None,
     ) -> ModelRun:
-        kwargs = self.request(prompt, reference)
+        kwargs = self.request(prompt, reference, context_company=context_company)
         messages: list[dict[str, Any]] = list(kwargs.pop("messages"))
         run = ModelRun(Extraction())
         found_contacts: dict[int, Any] = {}

@@ -99,8 +99,11 @@ def parse_ticket_prompt(
     run: ModelRun | None = None
     if use_llm:
         try:
+            context = next(
+                (c.name for c in reference.companies if c.id == context_company_id), None
+            )
             run = (engine or AnthropicExtractor.from_settings()).run(
-                prompt, reference, lookup=lookup
+                prompt, reference, lookup=lookup, context_company=context
             )
         except AIError as exc:  # timeouts, HTTP errors, malformed tool output, missing key
             log.warning("AI parse failed, falling back to the offline parser: %r", exc)

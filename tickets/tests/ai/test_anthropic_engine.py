@@ -523,3 +523,25 @@ def test_company_search_is_answered_from_the_reference_data(reference: Reference
     assert answer == [{"name": "Summit Architecture Studio", "identifier": "SummitArch"}]
     assert result.company_id == 262 and lookup.waves == []
     assert "Assumed Summit Architecture Studio for 'Sumit Architecture'" in result.warnings
+
+
+def test_a_linked_company_is_told_to_the_model_and_kept_over_a_place_name(
+    reference: ReferenceData,
+) -> None:
+    prompt = "Users at the Riverside office can't connect to VPN"
+    api = answering(
+        message(
+            tool_use(
+                tool_input(
+                    summary="Riverside office users can't connect to VPN",
+                    company="Riverside",
+                    priority=None,
+                    assignee=None,
+                )
+            )
+        )
+    )
+    result = parse(reference, api.engine(), prompt=prompt, context_company_id=255)
+    assert "spin-off of a ticket for O'Brien & Sons Plumbing" in api.body["system"]
+    assert result.company_id == 255 and "Riverside" in (result.summary or "")
+    assert any("may mean Riverside Academy" in w for w in result.warnings)
