@@ -43,7 +43,7 @@ from .vocab.configuration import (
     choose_configurations,
 )
 from .vocab.contact import ContactChoice, choose_contact
-from .vocab.member import ME_WORDS, resolve_member
+from .vocab.member import resolve_assignee
 from .vocab.priority import resolve_priority
 from .vocab.status import resolve_status
 
@@ -65,38 +65,6 @@ def clean_summary(text: str | None) -> str | None:
     if first[0].islower() and not any(ch.isupper() for ch in first[1:]):  # not "iPhone", "eBay"
         text = text[0].upper() + text[1:]
     return text
-
-
-def _assignee(
-    extraction: Extraction, reference: ReferenceData, me: PSAMember | None, warnings: list[str]
-) -> int | None:
-    member_ids = {m.id for m in reference.members}
-    assignee = (extraction.assignee_text or "").strip()
-    if extraction.assign_to_me or fold(assignee) in ME_WORDS:
-        if me is None:
-            warnings.append(
-                "You have no ConnectWise member mapping, so the ticket can't be assigned to you; "
-                "left unassigned"
-            )
-        elif me.id not in member_ids:
-            warnings.append(
-                f"Your mapped member {me.name or me.identifier} is not in this ConnectWise "
-                "account's member list; left unassigned"
-            )
-        elif me.inactive or any(m.id == me.id and m.inactive for m in reference.members):
-            warnings.append(
-                f"Your mapped member {me.name or me.identifier} is inactive in ConnectWise; "
-                "left unassigned"
-            )
-        else:
-            return me.id
-    elif assignee:
-        match = resolve_member(assignee, reference)
-        if match.member is not None:
-            return match.member.id
-        if match.warning:
-            warnings.append(match.warning)
-    return None
 
 
 class _Tenant:
@@ -239,7 +207,7 @@ def resolve(
     status, warning = resolve_status(extraction.status_text, board, reference)
     if warning:
         warnings.append(warning)
-    assignee_id = _assignee(extraction, reference, me, warnings)
+    assignee_id = resolve_assignee(extraction, reference, me, warnings)
 
     summary = clean_summary(extraction.summary)
     description = (extraction.description or "").strip() or None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from psa.providers.base import PSAMember, ReferenceData
 
 from ..normalize import compact, fold, fold_tokens
+from ..types import Extraction
 from .common import join_names
 
 ME_WORDS = frozenset({"me", "myself", "i", "mine", "self"})
@@ -102,3 +103,37 @@ def resolve_member(text: str | None, reference: ReferenceData) -> MemberMatch:
         f"{names} {verb} inactive in ConnectWise and can't be assigned; left unassigned",
         matched=True,
     )
+
+
+def resolve_assignee(
+    extraction: Extraction, reference: ReferenceData, me: PSAMember | None, warnings: list[str]
+) -> int | None:
+    """The assignee's member id ("me" = the requesting engineer's mapped member), or None with
+    a warning in `warnings` that says why."""
+    member_ids = {m.id for m in reference.members}
+    assignee = (extraction.assignee_text or "").strip()
+    if extraction.assign_to_me or fold(assignee) in ME_WORDS:
+        if me is None:
+            warnings.append(
+                "You have no ConnectWise member mapping, so the ticket can't be assigned to you; "
+                "left unassigned"
+            )
+        elif me.id not in member_ids:
+            warnings.append(
+                f"Your mapped member {me.name or me.identifier} is not in this ConnectWise "
+                "account's member list; left unassigned"
+            )
+        elif me.inactive or any(m.id == me.id and m.inactive for m in reference.members):
+            warnings.append(
+                f"Your mapped member {me.name or me.identifier} is inactive in ConnectWise; "
+                "left unassigned"
+            )
+        else:
+            return me.id
+    elif assignee:
+        match = resolve_member(assignee, reference)
+        if match.member is not None:
+            return match.member.id
+        if match.warning:
+            warnings.append(match.warning)
+    return None
