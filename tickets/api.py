@@ -204,6 +204,12 @@ class TicketCreateApi(AccountApi):
         description = TextField(required=False, allow_blank=True, allow_null=True, max_length=10000)
         assigned_member_id = _id_field(required=False, allow_null=True)
         contact_id = _id_field(required=False, allow_null=True)
+        configuration_ids = serializers.ListField(
+            child=_id_field(), required=False, max_length=20, help_text="Devices to attach."
+        )
+
+        def validate_configuration_ids(self, value: list[int]) -> tuple[int, ...]:
+            return tuple(dict.fromkeys(value))
 
     @extend_schema(
         request=InputSerializer,
@@ -417,6 +423,11 @@ class TicketAiParseApi(AccountApi):
     @extend_schema_serializer(component_name="TicketAiParsePayload")
     class InputSerializer(serializers.Serializer):
         prompt = TextField(max_length=4000)
+        context_company_id = _id_field(
+            required=False,
+            allow_null=True,
+            help_text="A linked ticket's company: the default when the prompt names none.",
+        )
 
     @extend_schema(
         request=InputSerializer, responses=_responses({200: out.AiParseResponseSerializer})
@@ -425,7 +436,10 @@ class TicketAiParseApi(AccountApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         result = selectors.ticket_prompt_parse(
-            account=self.account, user=request.user, prompt=data.validated_data["prompt"]
+            account=self.account,
+            user=request.user,
+            prompt=data.validated_data["prompt"],
+            context_company_id=data.validated_data.get("context_company_id"),
         )
         return Response(out.AiParseResponseSerializer(result).data)
 

@@ -25,7 +25,38 @@ DRAFT_FIELDS = (
     "priority_id",
     "description",
     "assigned_member_id",
+    "contact_id",
 )
+MAX_CONFIGURATIONS = 20
+
+
+def _values(data: Any, name: str) -> list[Any]:
+    """Every value posted for `name` (a QueryDict's getlist; a plain dict's list or value)."""
+    if hasattr(data, "getlist"):
+        return list(data.getlist(name))
+    value = data.get(name)
+    return list(value) if isinstance(value, list | tuple) else ([value] if value else [])
+
+
+class IdListField(forms.Field):
+    """Repeated `name=<id>` inputs (checkboxes) -> a tuple of distinct positive ids."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> tuple[int, ...]:
+        values = value if isinstance(value, list | tuple) else ([value] if value else [])
+        ids: list[int] = []
+        for raw in values:
+            try:
+                number = int(raw)
+            except (TypeError, ValueError):
+                raise forms.ValidationError("Not a configuration id.") from None
+            if number < 1:
+                raise forms.ValidationError("Not a configuration id.")
+            ids.append(number)
+        if len(ids) > MAX_CONFIGURATIONS:
+            raise forms.ValidationError(f"Attach at most {MAX_CONFIGURATIONS} configurations.")
+        return tuple(dict.fromkeys(ids))
 
 
 class TicketDraftForm(forms.Form):
@@ -45,12 +76,33 @@ class TicketDraftForm(forms.Form):
     priority_id = forms.IntegerField(min_value=1, required=False)
     description = forms.CharField(required=False, max_length=10000)
     assigned_member_id = forms.IntegerField(min_value=1, required=False)
+    # Resolved by Quick Create from the tenant; shown with their names, each can be unticked.
+    contact_id = forms.IntegerField(min_value=1, required=False)
+    contact_label = forms.CharField(required=False, max_length=200)
+    configuration_ids = IdListField(required=False)
     idempotency_key = forms.CharField(max_length=128)
 
     def value(self, name: str) -> Any:
         if self.is_bound:
             return self.data.get(name, "")
         return self.initial.get(name, "")
+
+    def configuration_choices(self) -> list[dict[str, Any]]:
+        """The configurations on the draft, with the labels the parse found for them:
+        [{"id", "label", "checked"}]. Labels travel as repeated hidden `configuration_label`
+        inputs (`id: label`), so unticking a device keeps it on screen to tick again."""
+        if self.is_bound:
+            lines = _values(self.data, "configuration_label")
+            checked = set(_values(self.data, "configuration_ids"))
+        else:
+            lines = list(self.initial.get("configuration_label", ()))
+            checked = {str(v) for v in self.initial.get("configuration_ids", ())}
+        labels: dict[str, str] = {}
+        for line in lines[:MAX_CONFIGURATIONS]:
+            key, _, label = str(line).partition(":")
+            if key.strip().isdigit():
+                labels[key.strip()] = label.strip()[:200]
+        return [{"id": k, "label": v, "checked": k in checked} for k, v in labels.items()]
 
     def board_value(self) -> int | None:
         try:
@@ -68,17 +120,32 @@ class TicketDraftForm(forms.Form):
 
     def unbound_copy(self) -> TicketDraftForm:
         """The draft as typed, without validation errors (for re-rendering after a parse)."""
-        return TicketDraftForm(
-            initial={k: v for k, v in self.data.items() if k != "csrfmiddlewaretoken"}
-        )
+        initial: dict[str, Any] = {k: v for k, v in self.data.items() if k != "csrfmiddlewaretoken"}
+        initial["configuration_ids"] = _values(self.data, "configuration_ids")
+        initial["configuration_label"] = _values(self.data, "configuration_label")
+        return TicketDraftForm(initial=initial)
 
     def merged_with(self, parsed: ParseResult) -> TicketDraftForm:
         """Parsed values fill the draft; what the parser could not tell keeps the engineer's value."""
         initial = {k: v for k, v in self.data.items() if k != "csrfmiddlewaretoken"}
+        initial["configuration_ids"] = _values(self.data, "configuration_ids")
+        initial["configuration_label"] = _values(self.data, "configuration_label")
+        if parsed.company_id and str(parsed.company_id) != str(self.data.get("company_id", "")):
+            # Another company: the draft's contact and devices were the old company's.
+            for name in ("contact_id", "contact_label", "configuration_ids", "configuration_label"):
+                initial.pop(name, None)
         for name in DRAFT_FIELDS:
             value = getattr(parsed, name, None)
             if value not in (None, ""):
                 initial[name] = value
+        if parsed.contact is not None:
+            initial["contact_label"] = parsed.contact.name
+        if parsed.configurations:
+            initial["configuration_ids"] = [c.id for c in parsed.configurations]
+            initial["configuration_label"] = [
+                f"{c.id}: {c.name}" + (f" ({c.type_name})" if c.type_name else "")
+                for c in parsed.configurations
+            ]
         if parsed.company_id:
             initial.pop("company_q", None)
         if (

@@ -403,12 +403,21 @@ def resources_for_ticket(*, account: Account, ticket: PSATicket) -> list[PSAReso
     return resources_flag_rf_users(account=account, resources=resources)
 
 
-def ticket_prompt_parse(*, account: Account, user: Any, prompt: str) -> ParseResult:
-    """AI Quick Create: one sentence -> pre-fill values. Nothing is created."""
+def ticket_prompt_parse(
+    *, account: Account, user: Any, prompt: str, context_company_id: int | None = None
+) -> ParseResult:
+    """AI Quick Create: one sentence -> pre-fill values. Nothing is created.
+
+    The people and devices the prompt names are looked up in the tenant in one parallel wave;
+    `context_company_id` (a linked ticket's company) is the default when the prompt names none."""
     provider = provider_for_account(account=account)
     return parse_ticket_prompt(
         prompt=prompt,
         reference=reference_data_get(account=account, provider=provider),
         me=member_for_user(account=account, user=user),
         open_tickets=lambda company_id: provider.find_open_tickets(company_id=company_id),
+        lookup=lambda contacts, devices: provider.tenant_search(
+            contact_names=contacts, configuration_names=devices
+        ),
+        context_company_id=context_company_id,
     )

@@ -230,6 +230,23 @@ class DuplicateSerializer(serializers.Serializer):
     status_name = serializers.CharField()
 
 
+class ParsedConfigurationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    type_name = serializers.CharField()
+
+
+class ParseMetaSerializer(serializers.Serializer):
+    engine = serializers.CharField()
+    model = serializers.CharField(help_text="The Anthropic model, empty for the offline parser.")
+    latency_ms = serializers.IntegerField()
+    input_tokens = serializers.IntegerField()
+    output_tokens = serializers.IntegerField()
+    model_calls = serializers.IntegerField()
+    tool_calls = serializers.IntegerField()
+    psa_waves = serializers.IntegerField(help_text="Rounds of parallel ConnectWise lookups.")
+
+
 class AiParseResponseSerializer(serializers.Serializer):
     summary = serializers.CharField(allow_null=True)
     company_id = serializers.IntegerField(allow_null=True)
@@ -241,6 +258,15 @@ class AiParseResponseSerializer(serializers.Serializer):
     missing_fields = serializers.ListField(child=serializers.CharField())
     warnings = serializers.ListField(child=serializers.CharField())
     possible_duplicates = DuplicateSerializer(many=True)
+    contact_id = serializers.IntegerField(
+        allow_null=True, help_text="The contact the prompt names, found in ConnectWise."
+    )
+    contact_name = serializers.CharField(allow_null=True)
+    configuration_ids = serializers.ListField(
+        child=serializers.IntegerField(), help_text="Devices to attach to the created ticket."
+    )
+    configurations = ParsedConfigurationSerializer(many=True)
+    meta = ParseMetaSerializer(help_text="Engine, model, tokens and latency of this parse.")
 
 
 class ErrorBodySerializer(serializers.Serializer):

@@ -393,6 +393,13 @@ def _origin(request: HttpRequest) -> str:
     return value if ORIGIN_RE.match(value) else ""
 
 
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value) or None
+    except (TypeError, ValueError):
+        return None
+
+
 def _draft_context(request: HttpRequest, form: TicketDraftForm, **extra: Any) -> dict[str, Any]:
     account = _account(request)
     reference = reference_data_get(account=account)
@@ -455,7 +462,13 @@ def ticket_new_parse(request: HttpRequest) -> HttpResponse:
         )
         return response
     try:
-        parsed = selectors.ticket_prompt_parse(account=account, user=request.user, prompt=prompt)
+        parsed = selectors.ticket_prompt_parse(
+            account=account,
+            user=request.user,
+            prompt=prompt,
+            # The draft's company (a linked ticket's, for a TaskLane spin-off) is the default.
+            context_company_id=_int_or_none(draft.value("company_id")),
+        )
     except PSAError as exc:
         response = render(
             request, "tickets/new_ticket.html#draft", _draft_context(request, draft.unbound_copy())
@@ -498,6 +511,8 @@ def ticket_new_create(request: HttpRequest) -> HttpResponse:
                 priority_id=data.get("priority_id"),
                 description=data.get("description") or None,
                 assigned_member_id=data.get("assigned_member_id"),
+                contact_id=data.get("contact_id"),
+                configuration_ids=data.get("configuration_ids") or (),
             ),
             idempotency_key=data["idempotency_key"],
         )

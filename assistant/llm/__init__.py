@@ -1,8 +1,8 @@
 """ResolutionAssist's reply engines behind one function.
 
 `generate_reply` uses Anthropic when `settings.ANTHROPIC_API_KEY` is set and the offline engine
-otherwise; when the Anthropic call fails for any reason the engineer still gets the offline
-answer, and a warning is logged.
+otherwise; when the Anthropic call fails (an `AIError`: HTTP error, timeout, odd response) the
+engineer still gets the offline answer, and a warning is logged.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import logging
 
 from django.conf import settings
+
+from resolutionflow.ai import AIError
 
 from .offline import OfflineEngine
 from .prompt import ASSISTANT_SYSTEM_PROMPT, SPIN_OFF_RULE, build_system_prompt
@@ -51,9 +53,7 @@ def generate_reply(
             return EngineReply(
                 text=engine.reply(history=history, context=context), engine=engine.name
             )
-        except (
-            Exception
-        ) as exc:  # any failure of the remote engine: answer offline, say so in the log
+        except AIError as exc:  # the remote engine failed: answer offline, say so in the log
             log.warning(
                 "ResolutionAssist: %s engine failed (%s); answering offline", engine.name, exc
             )

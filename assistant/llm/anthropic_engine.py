@@ -1,6 +1,7 @@
 """Claude through the official SDK's Messages API, with the session's history.
 
-Any failure (no key, HTTP error, timeout, an empty or odd response) raises `EngineError`;
+The client, model and timeout come from the shared factory (`resolutionflow.ai`). Any failure
+(no key, HTTP error, timeout, an empty or odd response) raises an `AIError` (`EngineError` is one);
 `generate_reply` then answers with the offline engine and logs a warning.
 """
 
@@ -9,13 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 import anthropic
-from django.conf import settings
+
+from resolutionflow.ai import (
+    AIUsage,
+    anthropic_client,
+    create_message,
+    model_name,
+    timeout_seconds,
+)
 
 from .prompt import build_system_prompt
 from .types import ChatContext, EngineError, Turn
 
-DEFAULT_MODEL = "claude-sonnet-4-6"
-DEFAULT_TIMEOUT = 15.0
 MAX_HISTORY_CHARS = 40_000
 MAX_TURN_CHARS = 8_000
 
@@ -56,21 +62,13 @@ class AnthropicEngine:
         http_client: Any = None,
         max_tokens: int = 1500,
     ) -> None:
-        self.model = model or getattr(settings, "ANTHROPIC_MODEL", None) or DEFAULT_MODEL
-        self.timeout = float(
-            timeout or getattr(settings, "ANTHROPIC_TIMEOUT", None) or DEFAULT_TIMEOUT
-        )
+        self.model = model_name(model)
+        self.timeout = timeout_seconds(timeout)
         self.max_tokens = max_tokens
+        self.usage = AIUsage()
         if client is None:
-            key = api_key or getattr(settings, "ANTHROPIC_API_KEY", "")
-            if not key:
-                raise EngineError("ANTHROPIC_API_KEY is not set")
-            client = anthropic.Anthropic(
-                api_key=key,
-                base_url=base_url or getattr(settings, "ANTHROPIC_BASE_URL", None) or None,
-                timeout=self.timeout,
-                max_retries=0,  # the offline engine is the retry
-                http_client=http_client,
+            client = anthropic_client(
+                api_key=api_key, base_url=base_url, timeout=self.timeout, http_client=http_client
             )
         self.client = client
 
@@ -88,10 +86,7 @@ class AnthropicEngine:
 
     def reply(self, *, history: list[Turn], context: ChatContext) -> str:
         kwargs = self.request(history=history, context=context)
-        try:
-            message = self.client.messages.create(**kwargs, timeout=self.timeout)
-        except anthropic.APIError as exc:
-            raise EngineError(f"Anthropic API call failed: {exc.__class__.__name__}") from exc
+        message = create_message(self.client, usage=self.usage, **kwargs, timeout=self.timeout)
         blocks = getattr(message, "content", None)
         if not isinstance(blocks, list):
             raise EngineError("the response is not a message")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
+from resolutionflow.ai import AIResponseError
+
 Role = Literal["user", "assistant"]
 
 
@@ -32,7 +34,7 @@ class EngineReply:
     engine: str  # "anthropic", "offline" or "offline-fallback"
 
 
-class EngineError(Exception):
+class EngineError(AIResponseError):
     """An engine could not produce a reply (the caller answers offline instead)."""
 
 

@@ -138,6 +138,9 @@ class PSAContact:
     email: str = ""
     phone: str = ""
     title: str = ""
+    first_name: str = ""
+    last_name: str = ""
+    company_name: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -250,6 +253,17 @@ class PSAConfiguration:
     model: str = ""
     ip_address: str = ""
     os: str = ""
+    company_id: int | None = None
+    device_identifier: str = ""
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class TenantMatches:
+    """Contacts and configurations found for names a prompt mentions (Quick Create's one wave)."""
+
+    contacts: tuple[PSAContact, ...] = ()
+    configurations: tuple[PSAConfiguration, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,6 +305,8 @@ class TicketCreatePayload:
     description: str | None = None
     assigned_member_id: int | None = None
     contact_id: int | None = None
+    # Attached after the ticket exists (ConnectWise has no field for them on the ticket itself).
+    configuration_ids: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,6 +387,28 @@ class PSAProvider(abc.ABC):
 
     @abc.abstractmethod
     def find_open_tickets(self, *, company_id: int, limit: int = 200) -> list[PSATicket]: ...
+
+    @abc.abstractmethod
+    def contacts_search(self, *, names: Sequence[str], limit: int = 50) -> list[PSAContact]:
+        """Active contacts whose full name ("Grace Wong") or, for a one-word name, first name
+        ("Kevin") is one of `names`, compared ignoring case. One request, never a download."""
+
+    @abc.abstractmethod
+    def configurations_search(
+        self, *, names: Sequence[str], limit: int = 50
+    ) -> list[PSAConfiguration]:
+        """Active configurations whose name or device identifier is one of `names` (ignoring case)."""
+
+    def tenant_search(
+        self, *, contact_names: Sequence[str], configuration_names: Sequence[str]
+    ) -> TenantMatches:
+        """Both searches as one wave (providers that can, run them in parallel)."""
+        return TenantMatches(
+            contacts=tuple(self.contacts_search(names=contact_names)) if contact_names else (),
+            configurations=tuple(self.configurations_search(names=configuration_names))
+            if configuration_names
+            else (),
+        )
 
     @abc.abstractmethod
     def find_recent_tickets(

@@ -16,17 +16,13 @@ from dataclasses import dataclass
 from psa.providers.base import ReferenceData
 
 from .normalize import LEGAL_SUFFIXES, fold, tokenize, word_set
-from .resolver import (
-    BOARD_KINDS,
-    IMPLIED_BOARD_PATTERNS,
-    LOW_URGENCY_PHRASES,
-    STATUS_SYNONYMS,
-    CompanyMatch,
-    choose_company,
-    company_index,
-    resolve_member,
-)
 from .types import Extraction
+from .vocab.board import BOARD_KINDS, IMPLIED_BOARD_PATTERNS
+from .vocab.company import CompanyMatch, choose_company, company_index, fuzzy_company
+from .vocab.configuration import DEVICE_TOKEN_RE, device_tokens
+from .vocab.member import member_name_words, resolve_member
+from .vocab.priority import LOW_URGENCY_PHRASES
+from .vocab.status import STATUS_SYNONYMS
 
 MAX_PROMPT_CHARS = 4000
 
@@ -35,7 +31,7 @@ MAX_PROMPT_CHARS = 4000
 class Span:
     start: int
     end: int
-    kind: str  # company | board | priority | status | assignee | lead
+    kind: str  # company | board | priority | status | assignee | lead | device
     removable: bool = True  # False: routing, but also part of the problem ("onboarding for ...")
 
     def overlaps(self, start: int, end: int) -> bool:
@@ -555,28 +551,105 @@ def _summary_and_description(
 
 
 def _company(
-    text: str, reference: ReferenceData, taken: list[Span]
+    text: str,
+    reference: ReferenceData,
+    taken: list[Span],
+    context_company_id: int | None = None,
 ) -> tuple[str | None, list[Span]]:
     tokens = tokenize(text)
     excluded = frozenset(i for i, t in enumerate(tokens) if _overlaps_any(taken, t.start, t.end))
     index = company_index(reference)
     matches = index.scan(tokens, excluded)
     if not matches:
-        return None, []
+        typo = fuzzy_company(text, reference, excluded)
+        if typo is None:
+            return None, []
+        # A misspelling names a company the way a full name would (the resolver warns).
+        return typo.text, [Span(typo.start_char, typo.end_char, "company")]
     choice = choose_company(index, matches)
     top = max(m.level for m in matches)
     strongest: list[CompanyMatch] = [m for m in matches if m.level == top]
-    spans = [Span(m.start_char, m.end_char, "company") for m in matches]
+
+    def removable(m: CompanyMatch) -> bool:
+        # With a linked ticket's company, a short form of another company ("the Riverside
+        # office") is a place in the problem, not the routing: it stays in the summary.
+        return context_company_id is None or m.level > 2 or context_company_id in m.company_ids()
+
+    spans = [Span(m.start_char, m.end_char, "company", removable(m)) for m in matches]
     if choice.company is not None:
         chosen = next(m for m in strongest if choice.company.id in m.company_ids())
         return text[chosen.start_char : chosen.end_char], spans
     return " or ".join(text[m.start_char : m.end_char] for m in strongest), spans
 
 
-def extract(prompt: str, reference: ReferenceData) -> Extraction:
-    """Pull the routing words and a summary out of `prompt` (no ids, no network)."""
-    text = (prompt or "")[:MAX_PROMPT_CHARS]
+# --- people and devices to look up in the tenant ---------------------------------------------------
+
+# "Grace", "O'Neil", "McKenzie" (not "A", not "IT").
+_CAP_WORD = r"(?=\w[a-z'’])[A-Z][a-z]*(?:['’]?[A-Z][a-z]+)*"
+_FULL_NAME_RE = re.compile(rf"(?<![\w'’-])({_CAP_WORD})\s+({_CAP_WORD})(?:['’]s)?(?![\w-])")
+_FIRST_NAME_HINT_RE = re.compile(rf"(?<![\w'’-])({_CAP_WORD})(?:['’]s)?\s+(?:at|from|@|over at)\s+")
+# Capitalised words that start sentences or name products, never a person's first name here.
+_NOT_FIRST_NAMES = word_set(
+    """
+    new the a an our my their his her this that users user staff everyone all some front back
+    main head guest guests office printer printers laptop server email outlook teams windows
+    microsoft office365 sharepoint onedrive adobe quickbooks zoom vpn wifi internet phone phones
+    monday tuesday wednesday thursday friday saturday sunday please urgent high low normal
+    emergency critical no not
+    """
+)
+
+
+def _tenant_names(
+    text: str, spans: list[Span], reference: ReferenceData
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(person names, device names) worth one lookup in the tenant, outside routing spans."""
+    members = member_name_words(reference.members)
+    blocked = [s for s in spans if s.kind in ("assignee", "company", "board", "status", "lead")]
+    names: list[str] = []
+    for m in _FULL_NAME_RE.finditer(text):
+        first, last = m.group(1), m.group(2)
+        if fold(first) in _NOT_FIRST_NAMES or _overlaps_any(blocked, m.start(), m.end(2)):
+            continue
+        names.append(f"{first} {last}")
+    for m in _FIRST_NAME_HINT_RE.finditer(text):
+        first = m.group(1)
+        if fold(first) in _NOT_FIRST_NAMES or fold(first) in members:
+            continue
+        if not _overlaps_any(blocked, m.start(1), m.end(1)):
+            names.append(first)
+    return tuple(dict.fromkeys(names)), tuple(device_tokens(text))
+
+
+# Markup and code quoted in a prompt ("<script>alert(1)</script>", `rm -rf`) is text the engineer
+# will want to see verbatim: it is masked while routing words are found (so "alert" in it is no
+# monitoring alert, and its brackets split nothing) and put back, whole, into the summary.
+_LITERAL_RE = re.compile(r"<(\w+)\b[^<>]*>[^<>]*</\1\s*>|</?\w+\b[^<>]*/?>|`[^`\n]+`")
+_MASK = "\ue000"
+_MASK_RUN = re.compile(f"{_MASK}+")
+
+
+def _mask_literals(text: str) -> tuple[str, list[str]]:
+    literals = [m.group() for m in _LITERAL_RE.finditer(text)]
+    return _LITERAL_RE.sub(lambda m: _MASK * len(m.group()), text), literals
+
+
+def _restore_literals(text: str | None, literals: list[str]) -> str | None:
+    if not text or not literals:
+        return text
+    found = iter(literals)
+    return _MASK_RUN.sub(lambda m: next(found, ""), text)
+
+
+def extract(
+    prompt: str, reference: ReferenceData, *, context_company_id: int | None = None
+) -> Extraction:
+    """Pull the routing words, the names to look up and a summary out of `prompt` (no ids, no
+    network). `context_company_id`: a linked ticket's company (see `_company`)."""
+    text, literals = _mask_literals((prompt or "")[:MAX_PROMPT_CHARS])
     spans: list[Span] = []
+    # Device names are part of the problem (kept in the summary) and never company words.
+    spans += [Span(m.start(), m.end(), "device", False) for m in DEVICE_TOKEN_RE.finditer(text)]
 
     lead = _LEAD_IN_RE.match(text)
     if lead and lead.end() > 0:
@@ -589,7 +662,9 @@ def extract(prompt: str, reference: ReferenceData) -> Extraction:
     assignee_text, to_me, found = _find_assignee(text, reference)
     found = [s for s in found if not _overlaps_any(spans, s.start, s.end)] or found
     spans += found
-    company_text, found = _company(text, reference, [s for s in spans if s.kind != "lead"])
+    company_text, found = _company(
+        text, reference, [s for s in spans if s.kind != "lead"], context_company_id
+    )
     spans += found
     board_text, found = _find_board(text, reference, spans)
     spans += found
@@ -603,6 +678,8 @@ def extract(prompt: str, reference: ReferenceData) -> Extraction:
         priority_text = chosen.text  # the resolver reads the negation and leaves priority unset
 
     summary, description = _summary_and_description(prompt or "", text, spans)
+    summary = _restore_literals(summary, literals)
+    contact_names, device_names = _tenant_names(text, spans, reference)
     return Extraction(
         summary=summary,
         description=description,
@@ -613,5 +690,7 @@ def extract(prompt: str, reference: ReferenceData) -> Extraction:
         status_text=status_text,
         assignee_text=assignee_text,
         assign_to_me=to_me,
+        contact_names=contact_names,
+        device_names=device_names,
         engine="offline",
     )

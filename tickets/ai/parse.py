@@ -1,38 +1,67 @@
-"""The entry point: a dispatcher's prompt -> pre-filled ticket fields (nothing is created)."""
+"""The entry point: a dispatcher's prompt -> pre-filled ticket fields (nothing is created).
+
+1. Extract (Anthropic when configured, else offline): routing words, a summary, and the people and
+   devices the prompt names.
+2. Look those names up in the tenant in ONE wave (`lookup`: contacts and configurations in
+   parallel); the Anthropic path does its lookups as tools and only names it did not already look
+   up go out here, still as one wave.
+3. Resolve everything against the reference data and what the tenant answered (`resolver`).
+4. Duplicates among the company's open tickets (`open_tickets`).
+"""
 
 from __future__ import annotations
 
 import dataclasses
 import logging
+import time
 from collections.abc import Callable, Sequence
-from typing import Any, Protocol
 
-from psa.providers.base import PSAError, PSAMember, PSATicket, ReferenceData
+from psa.providers.base import PSAError, PSAMember, PSATicket, ReferenceData, TenantMatches
+from resolutionflow.ai import AIError, configured
 
 from . import offline
+from .anthropic_engine import AnthropicExtractor, ModelRun, TenantLookup
 from .duplicates import find_duplicates
+from .normalize import compact
 from .resolver import resolve
-from .types import DuplicateCandidate, Extraction, ParseResult
+from .types import DuplicateCandidate, Extraction, ParseMeta, ParseResult
 
 log = logging.getLogger(__name__)
 
 AI_UNAVAILABLE = "AI service unavailable; used the offline parser"
+LOOKUP_FAILED = "Could not look up contacts and devices in ConnectWise"
 
 
-def setting(name: str, default: Any = None) -> Any:
-    """A Django setting, or `default` when it is unset or settings are not configured at all."""
+def _lookup_once(
+    lookup: TenantLookup | None,
+    extraction: Extraction,
+    run: ModelRun | None,
+    warnings: list[str],
+) -> tuple[TenantMatches, int]:
+    """What the tenant has for the extraction's names: one wave at most (0 when nothing is new)."""
+    known = run.found if run else TenantMatches()
+    if lookup is None:
+        return known, 0
+    contacts = [
+        n for n in extraction.contact_names if not run or compact(n) not in run.searched_contacts
+    ]
+    devices = [
+        n for n in extraction.device_names if not run or compact(n) not in run.searched_devices
+    ]
+    if not contacts and not devices:
+        return known, 0
     try:
-        from django.conf import settings
-
-        return getattr(settings, name, default)
-    except Exception:  # ImproperlyConfigured outside a configured project
-        return default
-
-
-class Extractor(Protocol):
-    """What an extraction engine provides (`AnthropicExtractor` is the real one)."""
-
-    def extract(self, prompt: str, reference: ReferenceData) -> Extraction: ...
+        found = lookup(contacts, devices)
+    except PSAError as exc:
+        warnings.append(f"{LOOKUP_FAILED}: {exc.message}")
+        return known, 1
+    return (
+        TenantMatches(
+            contacts=(*known.contacts, *found.contacts),
+            configurations=(*known.configurations, *found.configurations),
+        ),
+        1,
+    )
 
 
 def parse_ticket_prompt(
@@ -41,49 +70,65 @@ def parse_ticket_prompt(
     reference: ReferenceData,
     me: PSAMember | None,
     open_tickets: Callable[[int], Sequence[PSATicket]] | None = None,
+    lookup: TenantLookup | None = None,
+    context_company_id: int | None = None,
     use_llm: bool | None = None,
-    engine: Extractor | None = None,
+    engine: AnthropicExtractor | None = None,
 ) -> ParseResult:
-    """Parse a quick-create prompt into ids from `reference`; never raises for bad input or outages.
+    """Parse a quick-create prompt into ids from `reference` and the tenant; never raises for bad
+    input, outages or a failing model.
 
-    use_llm: None = use Anthropic when settings.ANTHROPIC_API_KEY is set (or an `engine` is given);
-    True/False force it on/off. Any failure of the AI path falls back to the offline parser with a
-    warning. `open_tickets(company_id)` feeds duplicate detection; a PSAError from it only adds a
-    warning.
+    lookup(contact_names, device_names): the tenant's contacts and configurations for those
+    names, as one wave (`PSAProvider.tenant_search`); a PSAError only adds a warning.
+    context_company_id: the company of a linked ticket (a spin-off from ResolutionAssist), the
+    default when the prompt names none.
+    use_llm: None = Anthropic when settings.ANTHROPIC_API_KEY is set (or an `engine` is given);
+    True/False force it on/off. An `AIError` falls back to the offline parser with a warning.
+    `open_tickets(company_id)` feeds duplicate detection; a PSAError from it only adds a warning.
     """
+    started = time.perf_counter()
     prompt = (prompt or "").strip()
     warnings: list[str] = []
     if not prompt:
-        result = resolve(Extraction(), reference, me)
+        result = resolve(Extraction(), reference, me, context_company_id=context_company_id)
         return dataclasses.replace(result, warnings=("The prompt is empty", *result.warnings))
 
     if use_llm is None:
-        use_llm = engine is not None or bool(setting("ANTHROPIC_API_KEY"))
+        use_llm = engine is not None or configured()
 
-    extraction: Extraction | None = None
+    run: ModelRun | None = None
     if use_llm:
         try:
-            if engine is None:
-                from .anthropic_engine import AnthropicExtractor
-
-                extraction = AnthropicExtractor.from_settings().extract(prompt, reference)
-            else:
-                extraction = engine.extract(prompt, reference)
-        except Exception as exc:  # timeouts, HTTP errors, malformed tool output, missing key
+            context = next(
+                (c.name for c in reference.companies if c.id == context_company_id), None
+            )
+            run = (engine or AnthropicExtractor.from_settings()).run(
+                prompt, reference, lookup=lookup, context_company=context
+            )
+        except AIError as exc:  # timeouts, HTTP errors, malformed tool output, missing key
             log.warning("AI parse failed, falling back to the offline parser: %r", exc)
             warnings.append(AI_UNAVAILABLE)
-            extraction = None
-    if extraction is None:
-        extraction = offline.extract(prompt, reference)
-    elif not extraction.summary:
-        fallback = offline.extract(prompt, reference)
-        extraction = dataclasses.replace(
-            extraction,
-            summary=fallback.summary,
-            description=extraction.description or fallback.description,
-        )
+    offline_extraction = offline.extract(prompt, reference, context_company_id=context_company_id)
+    if run is None:
+        extraction = offline_extraction
+    else:
+        extraction = run.extraction
+        if not extraction.summary:
+            extraction = dataclasses.replace(
+                extraction,
+                summary=offline_extraction.summary,
+                description=extraction.description or offline_extraction.description,
+            )
 
-    result = resolve(extraction, reference, me)
+    tenant, waves = _lookup_once(lookup, extraction, run, warnings)
+    result = resolve(
+        extraction,
+        reference,
+        me,
+        tenant=tenant,
+        context_company_id=context_company_id,
+        prompt=prompt,
+    )
 
     duplicates: tuple[DuplicateCandidate, ...] = ()
     if open_tickets is not None and result.company_id is not None and result.summary:
@@ -91,12 +136,36 @@ def parse_ticket_prompt(
             duplicates = find_duplicates(result.summary, open_tickets(result.company_id))
         except PSAError as exc:
             warnings.append(f"Could not check for duplicate tickets: {exc.message}")
-        except Exception:
+        except Exception:  # a nicety: a bug in it must not cost the engineer the whole parse
             log.exception("duplicate lookup failed")
             warnings.append("Could not check for duplicate tickets")
 
+    usage = run.usage if run else None
+    meta = ParseMeta(
+        engine=result.engine,
+        model=usage.model if usage else "",
+        latency_ms=round((time.perf_counter() - started) * 1000),
+        input_tokens=usage.input_tokens if usage else 0,
+        output_tokens=usage.output_tokens if usage else 0,
+        model_calls=usage.calls if usage else 0,
+        tool_calls=run.tool_calls if run else 0,
+        psa_waves=waves + (run.psa_waves if run else 0),
+    )
+    log.info(
+        "quick create parse: engine=%s model=%s latency_ms=%d tokens_in=%d tokens_out=%d "
+        "model_calls=%d tool_calls=%d psa_waves=%d",
+        meta.engine,
+        meta.model or "-",
+        meta.latency_ms,
+        meta.input_tokens,
+        meta.output_tokens,
+        meta.model_calls,
+        meta.tool_calls,
+        meta.psa_waves,
+    )
     return dataclasses.replace(
         result,
         warnings=tuple(dict.fromkeys([*warnings, *result.warnings])),
         possible_duplicates=duplicates,
+        meta=meta,
     )

@@ -7,8 +7,10 @@ account's reference data: ids that exist in that data, or None with a reason.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+
+from psa.providers.base import PSAConfiguration, PSAContact
 
 EngineName = Literal["offline", "anthropic"]
 
@@ -29,7 +31,24 @@ class Extraction:
     status_text: str | None = None  # a status only when stated ("waiting on client")
     assignee_text: str | None = None  # a person's name as written, or "me"
     assign_to_me: bool = False  # "assign to me", "I'll take it", "take it myself"
+    # Looked up in the tenant (one wave): people the problem is about, devices it names.
+    contact_names: tuple[str, ...] = ()  # "Grace Wong", or a first name next to a company
+    device_names: tuple[str, ...] = ()  # "NORTH-NAS01"
     engine: EngineName = "offline"
+
+
+@dataclass(frozen=True, slots=True)
+class ParseMeta:
+    """How a parse went: for the log and the API response (cost and latency per parse)."""
+
+    engine: EngineName = "offline"
+    model: str = ""
+    latency_ms: int = 0
+    input_tokens: int = 0
+    output_tokens: int = 0
+    model_calls: int = 0  # Messages API round trips (tool use adds one per round)
+    tool_calls: int = 0
+    psa_waves: int = 0  # rounds of parallel ConnectWise lookups made for this parse
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +71,45 @@ class ParseResult:
     warnings: tuple[str, ...] = ()
     possible_duplicates: tuple[DuplicateCandidate, ...] = ()
     engine: EngineName = "offline"
+    contact: PSAContact | None = None
+    configurations: tuple[PSAConfiguration, ...] = ()
+    meta: ParseMeta = field(default_factory=ParseMeta, compare=False)  # timings differ per run
+
+    @property
+    def contact_id(self) -> int | None:
+        return self.contact.id if self.contact else None
+
+    @property
+    def contact_name(self) -> str | None:
+        return self.contact.name if self.contact else None
+
+    @property
+    def configuration_ids(self) -> tuple[int, ...]:
+        return tuple(c.id for c in self.configurations)
 
     def to_dict(self) -> dict[str, Any]:
-        """The spec's response shape (lists, not tuples), plus `possible_duplicates`."""
-        data = asdict(self)
+        """The spec's response shape (lists, not tuples), plus `possible_duplicates`, the
+        resolved contact and configurations (ids and what to show), and `meta`."""
+        data = {
+            name: getattr(self, name)
+            for name in (
+                "summary",
+                "company_id",
+                "board_id",
+                "priority_id",
+                "status_id",
+                "assigned_member_id",
+                "description",
+            )
+        }
         data["missing_fields"] = list(self.missing_fields)
         data["warnings"] = list(self.warnings)
         data["possible_duplicates"] = [asdict(d) for d in self.possible_duplicates]
-        data.pop("engine")
+        data["contact_id"] = self.contact_id
+        data["contact_name"] = self.contact_name
+        data["configuration_ids"] = list(self.configuration_ids)
+        data["configurations"] = [
+            {"id": c.id, "name": c.name, "type_name": c.type_name} for c in self.configurations
+        ]
+        data["meta"] = asdict(self.meta)
         return data

@@ -243,6 +243,9 @@ def configuration_from_cw(data: Any) -> PSAConfiguration:
         model=_str(c.get("modelNumber")),
         ip_address=_str(c.get("ipAddress")),
         os=_str(c.get("osType")),
+        company_id=_ref_id(c, "company"),
+        device_identifier=_str(c.get("deviceIdentifier")),
+        active=c.get("activeFlag") is not False,
     )
 
 
@@ -351,4 +354,7 @@ def contact_from_cw(data: Any) -> PSAContact:
         email=_communication(c.get("communicationItems"), "email"),
         phone=_communication(c.get("communicationItems"), "phone"),
         title=_str(c.get("title")),
+        first_name=first,
+        last_name=last,
+        company_name=_str(_ref(c, "company").get("name")),
     )

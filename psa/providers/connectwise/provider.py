@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import partial
@@ -41,6 +41,7 @@ from psa.providers.base import (
     PSATicketContext,
     PSAValidationError,
     ReferenceData,
+    TenantMatches,
     TicketCreatePayload,
     TicketFilters,
 )
@@ -76,6 +77,10 @@ TICKET_ORDER = "priority/sort asc, id desc"
 MAX_SEARCH_LENGTH = 200
 RESOURCES_SEPARATOR = ", "  # how ConnectWise joins member identifiers in a ticket's `resources`
 SCHEDULE_TYPE_SERVICE = "S"
+# What Quick Create needs of a contact / configuration it found by name (fields= keeps rows small).
+CONTACT_SEARCH_FIELDS = "id,firstName,lastName,company/id,company/name,title,inactiveFlag"
+CONFIGURATION_SEARCH_FIELDS = "id,name,deviceIdentifier,type/name,company/id,activeFlag"
+MAX_SEARCH_NAMES = 20  # names per lookup: a prompt naming more people than this is not a ticket
 _TICKET_NUMBER = re.compile(r"#?\s*([0-9]{1,10})")
 _MAX_CW_ID = 2**31 - 1
 NOTE_TYPES: tuple[NoteType, ...] = ("discussion", "internal", "resolution")
@@ -309,18 +314,31 @@ class ConnectWiseProvider(PSAProvider):
             body["contact"] = {"id": payload.contact_id}
         created = mapping.ticket_from_cw(self.client.post("/service/tickets", body))
         self._learn_identity(created.entered_by)
-        if payload.assigned_member_id is None:
+        if payload.assigned_member_id is None and not payload.configuration_ids:
             return created
+        # After the ticket exists: the assignee is a schedule entry and each configuration a
+        # POST to the ticket's configurations; independent, so one parallel wave.
+        calls: list[Callable[[], Any]] = [
+            partial(self._attach_configuration, created.id, config_id)
+            for config_id in dict.fromkeys(payload.configuration_ids)
+        ]
+        if payload.assigned_member_id is not None:
+            calls.append(partial(self._post_schedule_entry, created.id, payload.assigned_member_id))
         try:
-            self._post_schedule_entry(created.id, payload.assigned_member_id)
+            run_parallel(*calls)
         except PSAError as exc:
             raise PSAChangeNotApplied(
-                f"Ticket #{created.id} was created, but ConnectWise did not assign member "
-                f"{payload.assigned_member_id} to it: {exc.message} Assign it on the ticket "
-                "instead of creating it again.",
+                f"Ticket #{created.id} was created, but ConnectWise did not take its assignee or "
+                f"configurations: {exc.message} Finish them on the ticket instead of creating it "
+                "again.",
                 detail=exc.detail,
             ) from exc
         return self.get_ticket(ticket_id=created.id)
+
+    def _attach_configuration(self, ticket_id: int, configuration_id: int) -> Any:
+        return self.client.post(
+            f"/service/tickets/{ticket_id}/configurations", {"id": configuration_id}
+        )
 
     def update_status(self, *, ticket_id: int, status_id: int) -> PSATicket:
         operations = [{"op": "replace", "path": "status", "value": {"id": status_id}}]
@@ -547,6 +565,63 @@ class ConnectWiseProvider(PSAProvider):
             },
         )
         return [mapping.contact_from_cw(row) for row in rows]
+
+    def contacts_search(self, *, names: Sequence[str], limit: int = 50) -> list[PSAContact]:
+        wanted: list[Condition | None] = []
+        for name in _search_names(names):
+            first, _, last = name.partition(" ")
+            wanted.append(
+                and_(eq("firstName", first), eq("lastName", last))
+                if last
+                else eq("firstName", first)
+            )
+        if not wanted:
+            return []
+        rows = self.client.get(
+            "/company/contacts",
+            {
+                "conditions": str(and_(eq("inactiveFlag", False), or_(*wanted))),
+                "fields": CONTACT_SEARCH_FIELDS,
+                "orderBy": "lastName asc, firstName asc, id asc",
+                "page": 1,
+                "pageSize": max(1, min(limit, MAX_PAGE_SIZE)),
+            },
+        )
+        return [mapping.contact_from_cw(row) for row in _list(rows, "contacts")]
+
+    def configurations_search(
+        self, *, names: Sequence[str], limit: int = 50
+    ) -> list[PSAConfiguration]:
+        wanted = _search_names(names)
+        if not wanted:
+            return []
+        rows = self.client.get(
+            "/company/configurations",
+            {
+                "conditions": str(
+                    and_(
+                        eq("activeFlag", True),
+                        or_(in_("name", wanted), in_("deviceIdentifier", wanted)),
+                    )
+                ),
+                "fields": CONFIGURATION_SEARCH_FIELDS,
+                "orderBy": "name asc, id asc",
+                "page": 1,
+                "pageSize": max(1, min(limit, MAX_PAGE_SIZE)),
+            },
+        )
+        return [mapping.configuration_from_cw(row) for row in _list(rows, "configurations")]
+
+    def tenant_search(
+        self, *, contact_names: Sequence[str], configuration_names: Sequence[str]
+    ) -> TenantMatches:
+        contacts, configurations = run_parallel(
+            (lambda: self.contacts_search(names=contact_names)) if contact_names else list,
+            (lambda: self.configurations_search(names=configuration_names))
+            if configuration_names
+            else list,
+        )
+        return TenantMatches(contacts=tuple(contacts), configurations=tuple(configurations))
 
     def reference_data(self) -> ReferenceData:
         """Every kind in two waves, whatever the tenant's size (see `paging.fetch_lists`).
@@ -788,6 +863,12 @@ class ConnectWiseProvider(PSAProvider):
             partial(self.list_statuses, board_id=board.id) for board in boards
         ]
         return [status for batch in run_parallel(*calls) for status in batch]
+
+
+def _search_names(names: Sequence[str]) -> list[str]:
+    """Distinct, whitespace-normalized names (capped); `conditions` escapes each one."""
+    cleaned = (" ".join(str(n).split())[:MAX_SEARCH_LENGTH] for n in names)
+    return list(dict.fromkeys(n for n in cleaned if n))[:MAX_SEARCH_NAMES]
 
 
 def _list(data: Any, what: str) -> list[dict[str, Any]]:

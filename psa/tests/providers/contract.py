@@ -42,6 +42,7 @@ from psa.providers.base import (
     PSATicket,
     PSAValidationError,
     ReferenceData,
+    TenantMatches,
     TicketCreatePayload,
     TicketFilters,
 )
@@ -517,6 +518,75 @@ class PSAProviderContract:
         contacts = provider.list_contacts(company_id=row.company_id)
         assert row.contact_id in {c.id for c in contacts}
         assert all(c.company_id == row.company_id and c.name for c in contacts)
+
+    # --- Quick Create's tenant lookups (one request each, exact names, user text stays text) ---
+
+    @pytest.fixture
+    def known_configuration(self, provider, open_tickets):
+        for row in open_tickets[:60]:
+            configs = provider.get_ticket_context(ticket_id=row.id).configurations
+            if configs:
+                return row, configs[0]
+        pytest.skip("no open ticket with a configuration among the first 60")
+
+    def test_contacts_search_by_full_name_and_first_name(self, provider, open_tickets):
+        row = next(t for t in open_tickets if t.contact_id is not None)
+        contact = next(
+            c for c in provider.list_contacts(company_id=row.company_id) if c.id == row.contact_id
+        )
+        found = provider.contacts_search(names=[contact.name.upper(), "Nobody Atall"])
+        assert contact.id in {c.id for c in found}
+        assert all(c.name.casefold() == contact.name.casefold() for c in found)
+        assert all(c.company_id for c in found)
+        by_first = provider.contacts_search(names=[contact.first_name])
+        assert contact.id in {c.id for c in by_first}
+        assert {c.first_name.casefold() for c in by_first} == {contact.first_name.casefold()}
+
+    @pytest.mark.parametrize(
+        "text", ['" OR firstName="', "*", "%", "_", "[a-z]%", "% %", 'Ann" OR id>0 OR lastName="']
+    )
+    def test_contacts_search_text_is_never_a_pattern(self, provider, text):
+        assert provider.contacts_search(names=[text]) == []
+
+    def test_configurations_search_by_name_any_case(self, provider, known_configuration):
+        row, config = known_configuration
+        found = provider.configurations_search(names=[config.name.lower(), "NO-SUCH-DEVICE99"])
+        assert [c.id for c in found] == [config.id]
+        assert found[0].company_id == row.company_id and found[0].type_name
+
+    def test_configurations_search_text_is_never_a_pattern(self, provider, known_configuration):
+        _, config = known_configuration
+        wildcarded = config.name[:-1] + "_"
+        assert (
+            provider.configurations_search(names=[wildcarded, "*", "%", '" OR id>0 OR name="'])
+            == []
+        )
+
+    def test_tenant_search_answers_both_lookups(self, provider, open_tickets, known_configuration):
+        row = next(t for t in open_tickets if t.contact_id is not None)
+        contact = next(
+            c for c in provider.list_contacts(company_id=row.company_id) if c.id == row.contact_id
+        )
+        _, config = known_configuration
+        found = provider.tenant_search(
+            contact_names=[contact.name], configuration_names=[config.name]
+        )
+        assert contact.id in {c.id for c in found.contacts}
+        assert [c.id for c in found.configurations] == [config.id]
+        assert provider.tenant_search(contact_names=[], configuration_names=[]) == TenantMatches()
+
+    def test_create_attaches_configurations(self, writable, ref, known_configuration):
+        row, config = known_configuration
+        created = writable.create_ticket(
+            payload=TicketCreatePayload(
+                summary="Quick Create: device attached",
+                company_id=row.company_id or 0,
+                board_id=row.board_id or ref.boards[0].id,
+                configuration_ids=(config.id,),
+            )
+        )
+        ctx = writable.get_ticket_context(ticket_id=created.id)
+        assert [c.id for c in ctx.configurations] == [config.id]
 
     def test_find_open_tickets(self, provider, open_tickets):
         company_id = open_tickets[0].company_id

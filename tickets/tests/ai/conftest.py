@@ -8,6 +8,7 @@ the ConnectWise REST shapes, mapped here to the normalized types.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -19,11 +20,14 @@ from psa.providers.base import (
     PSAAssignee,
     PSABoard,
     PSACompany,
+    PSAConfiguration,
+    PSAContact,
     PSAMember,
     PSAPriority,
     PSAStatus,
     PSATicket,
     ReferenceData,
+    TenantMatches,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -146,3 +150,45 @@ def open_tickets_for(company_id: int) -> list[PSATicket]:
 def load_cases(name: str) -> list[dict[str, Any]]:
     lines = (HERE / name).read_text(encoding="utf-8").splitlines()
     return [json.loads(line) for line in lines if line.strip()]
+
+
+class TenantLookupFake:
+    """`PSAProvider.tenant_search` over the tenant JSON, with ConnectWise's matching (exact
+    names, case-insensitive, active records only) and a count of the waves asked for."""
+
+    def __init__(self) -> None:
+        self.waves: list[tuple[tuple[str, ...], tuple[str, ...]]] = []
+
+    def __call__(self, contacts: Sequence[str], devices: Sequence[str]) -> TenantMatches:
+        self.waves.append((tuple(contacts), tuple(devices)))
+        data = tenant()
+        full = {" ".join(n.casefold().split()) for n in contacts}
+        found_contacts = tuple(
+            PSAContact(
+                id=c["id"],
+                name=f"{c['firstName']} {c['lastName']}",
+                company_id=c["company"]["id"],
+                first_name=c["firstName"],
+                last_name=c["lastName"],
+            )
+            for c in data["contacts"]
+            if not c.get("inactiveFlag")
+            and (
+                f"{c['firstName']} {c['lastName']}".casefold() in full
+                or c["firstName"].casefold() in full
+            )
+        )
+        names = {d.casefold() for d in devices}
+        found_configs = tuple(
+            PSAConfiguration(
+                id=c["id"],
+                name=c["name"],
+                type_name=c["type"]["name"],
+                company_id=c["company"]["id"],
+                device_identifier=c.get("deviceIdentifier", ""),
+            )
+            for c in data["configurations"]
+            if c.get("activeFlag", True)
+            and (c["name"].casefold() in names or c.get("deviceIdentifier", "").casefold() in names)
+        )
+        return TenantMatches(contacts=found_contacts, configurations=found_configs)

@@ -16,7 +16,7 @@ import pytest
 from psa.providers.base import ReferenceData
 from tickets.ai import AI_UNAVAILABLE, parse_ticket_prompt
 from tickets.ai.anthropic_engine import TOOL_NAME, TOOL_SCHEMA, AnthropicExtractor
-from tickets.tests.ai.conftest import member
+from tickets.tests.ai.conftest import TenantLookupFake, member
 
 PROMPT = "New ticket for Acme Corp, Outlook not syncing, high priority, assign to me"
 
@@ -154,14 +154,11 @@ def test_the_request_carries_the_tool_schema_forced_choice_and_reference_names(
     assert "sk-test-key" in auth
     body = api.body
     assert body["model"] == "claude-test-model"
-    assert body["tools"] == [
-        {
-            "name": TOOL_NAME,
-            "description": body["tools"][0]["description"],
-            "input_schema": TOOL_SCHEMA,
-        }
-    ]
-    assert body["tool_choice"] == {"type": "tool", "name": TOOL_NAME}
+    tools = {t["name"]: t for t in body["tools"]}
+    assert set(tools) == {TOOL_NAME, "search_contacts", "search_configurations", "search_companies"}
+    assert tools[TOOL_NAME]["input_schema"] == TOOL_SCHEMA
+    # The model may look the tenant up first, but must call some tool.
+    assert body["tool_choice"] == {"type": "any"}
     assert set(TOOL_SCHEMA["required"]) == set(TOOL_SCHEMA["properties"])
     system = body["system"]
     for name in (
@@ -389,3 +386,162 @@ def test_a_slow_model_times_out_and_falls_back(
 
     assert time.monotonic() - started < 2.5
     assert_fell_back(result, reference)
+
+
+# --- tenant lookups as tools ------------------------------------------------------------------------
+
+
+def tool_call(name: str, data: dict[str, Any], call_id: str) -> dict[str, Any]:
+    return {"type": "tool_use", "id": call_id, "name": name, "input": data}
+
+
+def scripted(*replies: dict[str, Any]) -> FakeMessagesApi:
+    """Answers with `replies` in order (the last one repeats)."""
+    queue = list(replies)
+
+    def respond(body: dict[str, Any]) -> httpx2.Response:
+        return httpx2.Response(200, json=queue.pop(0) if len(queue) > 1 else queue[0])
+
+    return FakeMessagesApi(respond)
+
+
+def test_the_model_looks_a_contact_up_and_the_resolver_takes_the_tenants_answer(
+    reference: ReferenceData,
+) -> None:
+    prompt = "Grace Wong's Outlook keeps freezing"
+    api = scripted(
+        message(tool_call("search_contacts", {"names": ["Grace Wong"]}, "toolu_1")),
+        message(
+            tool_use(
+                tool_input(
+                    summary="Outlook keeps freezing",
+                    company=None,
+                    priority=None,
+                    assignee=None,
+                    contact="Grace Wong",
+                    configurations=[],
+                )
+            )
+        ),
+    )
+    lookup = TenantLookupFake()
+    result = parse(reference, api.engine(), prompt=prompt, lookup=lookup)
+
+    assert (result.engine, result.company_id, result.contact_id) == ("anthropic", 264, 1043)
+    assert lookup.waves == [(("Grace Wong",), ())]  # the tool's wave; nothing left to look up
+    answer = api.body["messages"][-1]["content"][0]
+    assert answer["type"] == "tool_result" and answer["tool_use_id"] == "toolu_1"
+    assert json.loads(answer["content"]) == [
+        {"name": "Grace Wong", "title": "", "company": "Cypress Accounting"}
+    ]
+    meta = result.meta
+    assert (meta.model_calls, meta.input_tokens, meta.output_tokens) == (2, 200, 40)
+    assert (meta.tool_calls, meta.psa_waves, meta.model) == (1, 1, "claude-test-model")
+    assert meta.latency_ms >= 0 and result.to_dict()["meta"]["input_tokens"] == 200
+
+
+def test_names_the_model_records_without_looking_up_cost_one_wave(
+    reference: ReferenceData,
+) -> None:
+    prompt = "NORTH-NAS01 is beeping"
+    api = answering(
+        message(
+            tool_use(
+                tool_input(
+                    summary="NAS beeping",
+                    company=None,
+                    priority=None,
+                    assignee=None,
+                    configurations=["NORTH-NAS01"],
+                )
+            )
+        )
+    )
+    lookup = TenantLookupFake()
+    result = parse(reference, api.engine(), prompt=prompt, lookup=lookup)
+    assert lookup.waves == [((), ("NORTH-NAS01",))]
+    assert (result.company_id, result.configuration_ids, result.board_id) == (252, (5016,), 4)
+    assert result.meta.psa_waves == 1
+
+
+def test_people_and_devices_not_in_the_prompt_never_become_ids(reference: ReferenceData) -> None:
+    api = answering(
+        message(
+            tool_use(
+                tool_input(
+                    summary="Printer broken",
+                    company=None,
+                    priority=None,
+                    assignee=None,
+                    contact="Grace Wong",
+                    configurations=["CONTO-FW01", "NOPE-999"],
+                )
+            )
+        )
+    )
+    lookup = TenantLookupFake()
+    result = parse(reference, api.engine(), prompt="Printer broken again", lookup=lookup)
+    assert (result.contact_id, result.configuration_ids, result.company_id) == (None, (), None)
+    assert lookup.waves == []
+
+
+def test_a_model_that_only_looks_things_up_falls_back_to_offline(
+    reference: ReferenceData,
+) -> None:
+    api = scripted(message(tool_call("search_companies", {"query": "Sumit"}, "toolu_x")))
+    result = parse(
+        reference,
+        api.engine(),
+        prompt="Sumit Architecture plotter offline",
+        lookup=TenantLookupFake(),
+    )
+    assert result.engine == "offline" and AI_UNAVAILABLE in result.warnings
+    assert result.company_id == 262  # the offline parser still assumes Summit, with a warning
+    assert len(api.requests) == 4  # three lookup rounds, then the record was forced
+    assert api.body["tool_choice"] == {"type": "tool", "name": TOOL_NAME}
+
+
+def test_company_search_is_answered_from_the_reference_data(reference: ReferenceData) -> None:
+    api = scripted(
+        message(tool_call("search_companies", {"query": "Sumit Architecture"}, "toolu_c")),
+        message(
+            tool_use(
+                tool_input(
+                    summary="Plotter offline",
+                    company="Sumit Architecture",
+                    priority=None,
+                    assignee=None,
+                )
+            )
+        ),
+    )
+    lookup = TenantLookupFake()
+    result = parse(
+        reference, api.engine(), prompt="Sumit Architecture plotter offline", lookup=lookup
+    )
+    answer = json.loads(api.body["messages"][-1]["content"][0]["content"])
+    assert answer == [{"name": "Summit Architecture Studio", "identifier": "SummitArch"}]
+    assert result.company_id == 262 and lookup.waves == []
+    assert "Assumed Summit Architecture Studio for 'Sumit Architecture'" in result.warnings
+
+
+def test_a_linked_company_is_told_to_the_model_and_kept_over_a_place_name(
+    reference: ReferenceData,
+) -> None:
+    prompt = "Users at the Riverside office can't connect to VPN"
+    api = answering(
+        message(
+            tool_use(
+                tool_input(
+                    summary="Riverside office users can't connect to VPN",
+                    company="Riverside",
+                    priority=None,
+                    assignee=None,
+                )
+            )
+        )
+    )
+    result = parse(reference, api.engine(), prompt=prompt, context_company_id=255)
+    assert "spin-off of a ticket for O'Brien & Sons Plumbing" in api.body["system"]
+    assert result.company_id == 255 and "Riverside" in (result.summary or "")
+    assert any("may mean Riverside Academy" in w for w in result.warnings)

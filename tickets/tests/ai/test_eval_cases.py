@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tickets.ai import parse_ticket_prompt
+from tickets.ai.anthropic_engine import TenantLookup
 from tickets.tests.ai.conftest import (
     _reference,
     load_cases,
@@ -45,8 +46,13 @@ class Score:
         )
 
 
-def score(cases: list[dict[str, Any]]) -> Score:
-    """score_ai_parse.py's rules; additionally `"priority": null` means "must stay unset"."""
+def score(cases: list[dict[str, Any]], lookup: TenantLookup | None = None) -> Score:
+    """score_ai_parse.py's rules; additionally `"priority": null` means "must stay unset", and
+    for the tenant rules: `contact` (a contact id, or null = must not be set), `configurations`
+    (device names that must be attached, exactly), `warning_has` (texts some warning must
+    contain), `summary_lacks` (words the summary must not contain), `context_company` (a linked ticket's company
+    identifier, passed as the parse's context). Contact and configuration ids count as invented
+    when the tenant has no such record."""
     t = tenant()
     company_id = {c["identifier"]: c["id"] for c in t["companies"]}
     board_id = {b["name"]: b["id"] for b in t["boards"]}
@@ -59,7 +65,9 @@ def score(cases: list[dict[str, Any]]) -> Score:
         "priority_id": set(prio_id.values()),
         "assigned_member_id": set(member_id.values()),
         "status_id": {s["id"] for s in t["boardStatuses"]},
+        "contact_id": {c["id"] for c in t["contacts"]},
     }
+    config_id = {c["name"]: c["id"] for c in t["configurations"]}
     reference = _reference()
     result = Score()
     for case in cases:
@@ -69,6 +77,8 @@ def score(cases: list[dict[str, Any]]) -> Score:
             reference=reference,
             me=member(case.get("as_member")),
             open_tickets=open_tickets_for,
+            lookup=lookup,
+            context_company_id=company_id.get(case.get("context_company", "")),
             use_llm=False,
         )
         result.slowest_ms = max(result.slowest_ms, (time.perf_counter() - started) * 1000)
@@ -87,6 +97,10 @@ def score(cases: list[dict[str, Any]]) -> Score:
             if v is not None and v not in ids:
                 result.invented += 1
                 misses.append(f"invented {fld}={v}")
+        for v in out["configuration_ids"]:
+            if v not in config_id.values():
+                result.invented += 1
+                misses.append(f"invented configuration_id={v}")
         if "company" in e:
             check(
                 "company", out["company_id"] == (company_id[e["company"]] if e["company"] else None)
@@ -101,8 +115,17 @@ def score(cases: list[dict[str, Any]]) -> Score:
         if "assignee" in e:
             want = member_id[e["assignee"]] if e["assignee"] else None
             check("assignee", out["assigned_member_id"] == want)
+        if "contact" in e:
+            check("contact", out["contact_id"] == e["contact"])
+        if "configurations" in e:
+            want_ids = sorted(config_id[n] for n in e["configurations"])
+            check("configurations", sorted(out["configuration_ids"]) == want_ids)
+        for w in e.get("summary_lacks", []):
+            check(f"summary!~{w}", w.lower() not in (out.get("summary") or "").lower())
         for w in e.get("summary_has", []):
             check(f"summary~{w}", w.lower() in (out.get("summary") or "").lower())
+        for w in e.get("warning_has", []):
+            check(f"warning~{w}", any(w.lower() in x.lower() for x in out["warnings"]))
         if e.get("warns"):
             check("warns", bool(out.get("warnings")))
         if misses:

@@ -7,8 +7,10 @@ from dataclasses import replace
 import pytest
 
 from psa.providers.base import PSABoard, PSAStatus, ReferenceData
-from tickets.ai.resolver import clean_summary, resolve, resolve_board, resolve_company
+from tickets.ai.resolver import clean_summary, resolve
 from tickets.ai.types import REQUIRED_FIELDS, Extraction, ParseResult
+from tickets.ai.vocab.board import resolve_board
+from tickets.ai.vocab.company import resolve_company
 from tickets.tests.ai.conftest import member
 
 
@@ -120,6 +122,12 @@ def test_result_to_dict_matches_the_spec_shape(reference: ReferenceData) -> None
         "missing_fields",
         "warnings",
         "possible_duplicates",
+        "contact_id",
+        "contact_name",
+        "configuration_ids",
+        "configurations",
+        "meta",
     }
+    assert (data["contact_id"], data["configuration_ids"]) == (None, [])
     assert data["missing_fields"] == ["board_id", "priority_id", "status_id"]
     assert isinstance(data["warnings"], list) and data["possible_duplicates"] == []

@@ -8,7 +8,7 @@ import pytest
 
 from psa.providers.base import PSAMember, ReferenceData
 from tickets.ai import ParseResult, parse_ticket_prompt
-from tickets.ai.resolver import classify_priority
+from tickets.ai.vocab.priority import classify_priority
 from tickets.tests.ai.conftest import member, reference_from_tenant
 
 P1, P2, P3, P4 = 8, 15, 4, 7
