@@ -30,9 +30,33 @@ def provider_for_account(*, account: Account) -> PSAProvider:
     return provider_for_connection(connection)
 
 
+def _generation_key(account_id: int) -> str:
+    return f"psa:generation:{account_id}"
+
+
+def cache_generation_get(*, account: Account) -> int:
+    """A number in the key of everything cached from the account's ConnectWise (reference data,
+    list rows): bumping it forgets all of it at once on every node, e.g. when the connection
+    is pointed at another site."""
+    return int(cache.get(_generation_key(account.pk)) or 0)
+
+
+def psa_caches_invalidate(*, account: Account) -> None:
+    """Forget every cached ConnectWise answer for the account: reference data and list rows
+    (through the generation) and this process's pooled provider for its connection."""
+    from .registry import provider_forget
+
+    generation = cache_generation_get(account=account) + 1
+    cache.set(_generation_key(account.pk), generation, timeout=None)
+    cache.delete(_reference_key(account))
+    connection = PSAConnection.objects.filter(account=account).first()
+    if connection is not None:
+        provider_forget(connection.pk)
+
+
 def _reference_key(account: Account) -> str:
     # v2: ReferenceData carries the schedule type; older pickles lack that slot.
-    return f"psa:reference:v2:{account.pk}"
+    return f"psa:reference:v2:{account.pk}:{cache_generation_get(account=account)}"
 
 
 def reference_data_get(*, account: Account, provider: PSAProvider | None = None) -> ReferenceData:
@@ -76,9 +100,14 @@ def mapped_member_ids(*, account: Account) -> set[int]:
 
 
 def member_for_user(*, account: Account, user: Any) -> PSAMember | None:
-    """The engineer's ConnectWise member, as a normalized member (None when not mapped)."""
+    """The engineer's ConnectWise member, as a normalized member (None when not mapped).
+
+    A mapping that needs confirming (the connection now points at another ConnectWise) names a
+    member of the old tenant: nothing is done as that member until an admin confirms it, so
+    notes are signed with the engineer's name instead of attributed.
+    """
     mapping = member_mapping_get(account=account, user=user)
-    if mapping is None:
+    if mapping is None or mapping.needs_confirming:
         return None
     return PSAMember(
         id=mapping.member_id, identifier=mapping.member_identifier, name=mapping.member_name

@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from resolutionflow.htmx import toast
-from resolutionflow.tenancy import account_required
+from resolutionflow.htmx import is_htmx, toast
+from resolutionflow.tenancy import account_of, account_required, membership_of
 
 from .diagnostics import diagnostics_run
 from .forms import PSAConnectionForm, member_by_id, member_choices
@@ -25,14 +25,14 @@ from .services import (
 
 
 def _require_manager(request: HttpRequest) -> None:
-    if not request.membership.can_manage:  # type: ignore[attr-defined]
+    if not membership_of(request).can_manage:
         raise PermissionDenied("Only owners and admins can change the PSA connection or mappings.")
 
 
 def _context(request: HttpRequest, *, form: PSAConnectionForm | None = None) -> dict[str, object]:
-    account = request.membership.account  # type: ignore[attr-defined]
+    account = account_of(request)
     connection = connection_get(account=account)
-    can_manage = request.membership.can_manage  # type: ignore[attr-defined]
+    can_manage = membership_of(request).can_manage
     context: dict[str, object] = {
         "active_nav": "integrations",
         "connection": connection,
@@ -65,13 +65,13 @@ def integrations(request: HttpRequest) -> HttpResponse:
 @require_POST
 @account_required
 def connection_test_view(request: HttpRequest) -> HttpResponse:
-    account = request.membership.account  # type: ignore[attr-defined]
+    account = account_of(request)
     connection = connection_get(account=account)
     if connection is None:
         return redirect("psa:integrations")
     status = connection_test(connection=connection)
     response = render(request, "psa/integrations.html#health", _context(request))
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not is_htmx(request):
         response = redirect("psa:integrations")
     return toast(request, response, status.message, level="success" if status.ok else "error")
 
@@ -80,7 +80,7 @@ def connection_test_view(request: HttpRequest) -> HttpResponse:
 @account_required
 def connection_save_view(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    account = request.membership.account  # type: ignore[attr-defined]
+    account = account_of(request)
     instance = connection_get(account=account) or PSAConnection(account=account)
     form = PSAConnectionForm(request.POST, instance=instance)
     if not form.is_valid():
@@ -96,7 +96,7 @@ def connection_save_view(request: HttpRequest) -> HttpResponse:
 @account_required
 def mapping_set_view(request: HttpRequest, user_id: int) -> HttpResponse:
     _require_manager(request)
-    account = request.membership.account  # type: ignore[attr-defined]
+    account = account_of(request)
     user = get_object_or_404(get_user_model(), pk=user_id, membership__account=account)
     try:
         member = member_by_id(account, int(request.POST.get("member_id", "")))
@@ -119,7 +119,7 @@ def mapping_set_view(request: HttpRequest, user_id: int) -> HttpResponse:
 @account_required
 def mapping_delete_view(request: HttpRequest, user_id: int) -> HttpResponse:
     _require_manager(request)
-    account = request.membership.account  # type: ignore[attr-defined]
+    account = account_of(request)
     user = get_object_or_404(get_user_model(), pk=user_id, membership__account=account)
     member_mapping_delete(account=account, user=user)
     return toast(request, redirect("psa:integrations"), f"Removed {user}'s ConnectWise mapping.")
@@ -129,7 +129,7 @@ def mapping_delete_view(request: HttpRequest, user_id: int) -> HttpResponse:
 @account_required
 def mappings_auto_match_view(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    account = request.membership.account  # type: ignore[attr-defined]
+    account = account_of(request)
     try:
         created = member_mappings_auto_match(account=account)
     except PSAError as exc:
@@ -142,12 +142,12 @@ def mappings_auto_match_view(request: HttpRequest) -> HttpResponse:
 def diagnostics_view(request: HttpRequest) -> HttpResponse:
     """Run every ConnectWise call shape the product makes and show one row per check."""
     _require_manager(request)
-    account = request.membership.account  # type: ignore[attr-defined]
+    account = account_of(request)
     connection = connection_get(account=account)
     if connection is None:
         return redirect("psa:integrations")
     report = diagnostics_run(connection=connection)
     context = {**_context(request), "report": report}
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         return render(request, "psa/integrations.html#diagnostics", context)
     return render(request, "psa/integrations.html", context)

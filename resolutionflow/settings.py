@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "resolutionflow.middleware.HtmxVaryMiddleware",
     "resolutionflow.middleware.LoginRequiredMiddleware",
+    "resolutionflow.deadline.RequestDeadlineMiddleware",
+    "resolutionflow.htmx_errors.PSAErrorMiddleware",
 ]
 
 ROOT_URLCONF = "resolutionflow.urls"
@@ -125,10 +127,16 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # Redis, falling back to this process's memory while Redis is unreachable.
+            "BACKEND": "resolutionflow.cache.RedisWithLocalFallback",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "rf",
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # A dead Redis must cost a page milliseconds, not the OS's connect timeout.
+                "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT", 1.0),
+                "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 1.0),
+            },
         }
     }
 else:
@@ -218,6 +226,10 @@ PSA_CONNECT_TIMEOUT = env_float("PSA_CONNECT_TIMEOUT", 5.0)
 PSA_READ_TIMEOUT = env_float("PSA_READ_TIMEOUT", 20.0)
 PSA_MAX_RETRIES = int(os.environ.get("PSA_MAX_RETRIES", "2"))
 PSA_RETRY_AFTER_CAP = env_float("PSA_RETRY_AFTER_CAP", 10.0)
+# One budget per web request for all its ConnectWise calls together (parallel ones and retries
+# included), so every page, fragment and API answer comes back within ~20 s whatever ConnectWise
+# does; the rest of the 20 s is for our own work. 0 turns it off. Celery tasks have none.
+PSA_REQUEST_DEADLINE = env_float("PSA_REQUEST_DEADLINE", 15.0)
 PSA_REFERENCE_TTL = int(os.environ.get("PSA_REFERENCE_TTL", "900"))
 # Hosts allowed to be plain HTTP / loopback / private (the simulator). Empty in production.
 PSA_INSECURE_HOSTS = env_list(

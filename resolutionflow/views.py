@@ -7,14 +7,14 @@ from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.http import require_GET
 
-from .tenancy import account_required
+from .tenancy import account_of, account_required
 
 
 @account_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     from tickets.widgets import queue_state
 
-    state = queue_state(account=request.membership.account, user=request.user)  # type: ignore[attr-defined]
+    state = queue_state(account=account_of(request), user=request.user)
     return render(request, "dashboard.html", {"active_nav": "dashboard", "state": state})
 
 

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from django.core.cache import cache
+
 from psa.providers.base import (
     PaginatedTicketResult,
     PSABoard,
@@ -20,6 +22,7 @@ from psa.providers.base import (
     TicketFilters,
 )
 from psa.selectors import (
+    cache_generation_get,
     mapped_member_ids,
     member_for_user,
     provider_for_account,
@@ -31,6 +34,8 @@ from .ai.parse import parse_ticket_prompt
 from .ai.types import ParseResult
 
 MAX_PAGE_SIZE = 100
+# How long a listed ticket's row is kept: the panel opens from it with no ConnectWise call.
+ROW_CACHE_TTL = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +72,35 @@ def ticket_search(
 def ticket_get(*, account: Account, ticket_id: int) -> PSATicket:
     ticket = provider_for_account(account=account).get_ticket(ticket_id=ticket_id)
     return _with_assignee_names(account, [ticket])[0]
+
+
+# --- the row cache: tickets as last listed --------------------------------------------------------
+
+
+def _row_key(account: Account, ticket_id: int, generation: int) -> str:
+    return f"tickets:row:{account.pk}:{generation}:{ticket_id}"
+
+
+def ticket_rows_remember(*, account: Account, tickets: Sequence[PSATicket]) -> None:
+    """Keep tickets as just listed or read, so the panel and its sections can start from them."""
+    generation = cache_generation_get(account=account)
+    cache.set_many({_row_key(account, t.id, generation): t for t in tickets}, timeout=ROW_CACHE_TTL)
+
+
+def ticket_row_cached(*, account: Account, ticket_id: int) -> PSATicket | None:
+    """The ticket as last listed, or None; never calls ConnectWise."""
+    generation = cache_generation_get(account=account)
+    ticket = cache.get(_row_key(account, ticket_id, generation))
+    return ticket if isinstance(ticket, PSATicket) else None
+
+
+def ticket_row_get(*, account: Account, ticket_id: int) -> PSATicket:
+    """The ticket as last listed, or read from ConnectWise (and remembered) when not cached."""
+    ticket = ticket_row_cached(account=account, ticket_id=ticket_id)
+    if ticket is None:
+        ticket = ticket_get(account=account, ticket_id=ticket_id)
+        ticket_rows_remember(account=account, tickets=[ticket])
+    return ticket
 
 
 def ticket_context_get(
