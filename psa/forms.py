@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from resolutionflow.models import Account
 
 from .models import PSAConnection, PSAMemberMapping
-from .providers.base import PSAError, PSAMember
+from .providers.base import HealthStatus, PSAError, PSAMember
 from .security import validate_site_url
 from .selectors import reference_data_get
 from .services import connection_check
@@ -42,6 +42,9 @@ class PSAConnectionForm(forms.ModelForm):
             "api_version",
             "is_active",
         ]
+
+    # The live check's outcome when clean() made one, so saving need not ask ConnectWise twice.
+    health: HealthStatus | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

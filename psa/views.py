@@ -17,10 +17,12 @@ from .models import PSAConnection
 from .providers.base import PSAError
 from .selectors import connection_get, member_mapping_get, member_mappings_list
 from .services import (
+    connection_save,
     connection_test,
     member_mapping_delete,
     member_mapping_set,
     member_mappings_auto_match,
+    member_mappings_confirm,
 )
 
 
@@ -46,6 +48,7 @@ def _context(request: HttpRequest, *, form: PSAConnectionForm | None = None) -> 
         mappings = {m.user_id: m for m in member_mappings_list(account=account)}
         users = get_user_model().objects.filter(membership__account=account).order_by("username")
         context["rows"] = [(user, mappings.get(user.pk)) for user in users]
+        context["unconfirmed"] = sum(1 for m in mappings.values() if m.needs_confirming)
         context["members_error"] = ""
         context["member_choices"] = []
         if connection is not None:
@@ -83,12 +86,45 @@ def connection_save_view(request: HttpRequest) -> HttpResponse:
     account = account_of(request)
     instance = connection_get(account=account) or PSAConnection(account=account)
     form = PSAConnectionForm(request.POST, instance=instance)
+    if form.is_valid():
+        try:
+            saved = connection_save(connection=form.instance, checked=form.health)
+        except ValidationError as exc:
+            form.add_error(None, exc)
     if not form.is_valid():
         return render(request, "psa/integrations.html", _context(request, form=form), status=400)
-    connection = form.save()
-    connection_test(connection=connection)
+    message = "ConnectWise connection saved."
+    if saved.status is not None:
+        message = "ConnectWise connection saved and verified."
+    if saved.tenant_changed:
+        message += (
+            " It now points at another ConnectWise: confirm the member mappings below; until then"
+            " notes are signed with the engineer's name instead of posted as their member."
+        )
+    return toast(request, redirect("psa:integrations"), message)
+
+
+@require_POST
+@account_required
+def mappings_confirm_view(request: HttpRequest) -> HttpResponse:
+    """Confirm mappings against the current ConnectWise (all of them, or one user's)."""
+    _require_manager(request)
+    account = account_of(request)
+    raw = request.POST.get("user_id", "")
+    user_ids = [int(raw)] if raw.isdigit() else None
+    try:
+        confirmed, unmatched = member_mappings_confirm(account=account, user_ids=user_ids)
+    except PSAError as exc:
+        return toast(request, redirect("psa:integrations"), exc.message, level="error")
+    message = f"Confirmed {len(confirmed)} mapping(s) against the current ConnectWise."
+    if unmatched:
+        names = ", ".join(f"{m.user} ({m.member_identifier})" for m in unmatched)
+        message += f" No matching member for {names}: choose their member by hand."
     return toast(
-        request, redirect("psa:integrations"), "ConnectWise connection saved and verified."
+        request,
+        redirect("psa:integrations"),
+        message,
+        level="warning" if unmatched else "success",
     )
 
 
