@@ -108,11 +108,8 @@ def inline_error(
     shape = shape_of(exc)
     context = {
         "error": exc,
-        "shape": shape,
-        "message": explain(exc),
-        "retry_url": request.get_full_path() if retry_url is None else retry_url,
-        "retry_after": retry_after_of(exc),
         "not_configured": shape.kind == "not_configured",
+        "retry_url": request.get_full_path() if retry_url is None else retry_url,
     }
     if is_partial(request):
         response = render(request, "tickets/psa_error.html", context)
