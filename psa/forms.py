@@ -69,7 +69,8 @@ class PSAConnectionForm(forms.ModelForm):
             return cleaned
         candidate = PSAConnection(
             provider=self.instance.provider,
-            **{name: cleaned[name] for name in self.Meta.fields if name in cleaned},
+            # PSAConnectionForm's own fields: the admin's subclass adds provider and account.
+            **{name: cleaned[name] for name in PSAConnectionForm.Meta.fields if name in cleaned},
         )
         status = connection_check(connection=candidate, shared=False)
         if not status.ok:

@@ -84,6 +84,9 @@ def connection_save(
             needs_confirming=True, updated_at=timezone.now()
         )
     account = connection.account
+    psa_caches_invalidate(account=account)
+    # Again once committed: a request that read the old settings meanwhile may have cached
+    # the old tenant's answers under the new generation.
     transaction.on_commit(lambda: psa_caches_invalidate(account=account))
     return ConnectionSaved(connection=connection, status=status, tenant_changed=tenant_changed)
 
@@ -151,19 +154,18 @@ def member_mapping_set(
     member: PSAMember,
     method: str = PSAMemberMapping.MatchMethod.MANUAL,
 ) -> PSAMemberMapping:
-    """Map `user` to `member`, replacing the user's previous mapping."""
-    mapping = PSAMemberMapping(
-        account=account,
-        user=user,
-        member_id=member.id,
-        member_identifier=member.identifier,
-        member_name=member.name,
-        match_method=method,
-    )
-    existing = PSAMemberMapping.objects.filter(account=account, user=user).first()
-    if existing is not None:
-        mapping.pk = existing.pk
-        mapping.created_at = existing.created_at
+    """Map `user` to `member`, replacing the user's previous mapping.
+
+    Chosen against the account's current ConnectWise, so the mapping is confirmed.
+    """
+    mapping = PSAMemberMapping.objects.filter(
+        account=account, user=user
+    ).first() or PSAMemberMapping(account=account, user=user)
+    mapping.member_id = member.id
+    mapping.member_identifier = member.identifier
+    mapping.member_name = member.name
+    mapping.match_method = method
+    mapping.needs_confirming = False
     mapping.full_clean(validate_unique=True)
     mapping.save()
     return mapping
