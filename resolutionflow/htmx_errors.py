@@ -52,7 +52,10 @@ SHAPES: list[tuple[type[psa.PSAError], ErrorShape]] = [
     (psa.PSAValidationError, ErrorShape("ConnectWise did not accept that.", "invalid")),
     (psa.PSANotFound, ErrorShape("Not found in ConnectWise.", "not_found")),
     (psa.PSAUnavailable, ErrorShape("ConnectWise could not be reached.", "outage")),
-    (psa.PSAResponseError, ErrorShape("ConnectWise could not be reached.", "bad_answer")),
+    (
+        psa.PSAResponseError,
+        ErrorShape("ConnectWise sent an answer we could not read.", "bad_answer"),
+    ),
     (psa.PSAChangeNotApplied, ErrorShape("ConnectWise did not apply the change.", "bad_answer")),
 ]
 FALLBACK_SHAPE = ErrorShape("ConnectWise could not be reached.", "outage")

@@ -163,7 +163,7 @@ def test_fault(client, jordan_api, cw_sim, demo, world, fault_name, surface) -> 
 def check_htmx(client: Any, world: World, fault: Fault, surface: str) -> None:
     method, url, data = HTMX_SURFACES[surface]
     url, data = _fill(url, world), _fill(data, world)
-    headers = {} if surface == "full page" else HX
+    headers = {"full page": {}, "list": {**HX, "HX-Target": "results"}}.get(surface, HX)
 
     response, elapsed = _timed(lambda: getattr(client, method)(url, data or {}, headers=headers))
     body = response.content.decode()

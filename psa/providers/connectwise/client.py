@@ -305,8 +305,10 @@ class ConnectWiseClient:
                 if not last and self._backoff(attempt):
                     continue
                 limit = timeout[0] if isinstance(exc, requests.ConnectTimeout) else timeout[1]
+                # A timeout cut by the request's deadline is a fraction: say it as a person would.
+                shown = f"{limit:.0f}" if limit >= 1.5 else f"{limit:.1f}"
                 raise PSAUnavailable(
-                    f"ConnectWise did not answer within {limit:g} seconds. Try again in a moment.",
+                    f"ConnectWise did not answer within {shown} seconds. Try again in a moment.",
                     detail=str(exc),
                 ) from exc
             except requests.RequestException as exc:
