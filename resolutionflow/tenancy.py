@@ -62,7 +62,9 @@ def account_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         membership = request_membership(request)
         if membership is None:
             return render(request, "no_account.html", status=403)
-        request.membership = membership  # type: ignore[attr-defined]
+        # Read it with membership_of()/account_of(); the attribute stays for templates and
+        # code written before those helpers.
+        setattr(request, "membership", membership)  # noqa: B010
         return view(request, *args, **kwargs)
 
     return wrapper
