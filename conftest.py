@@ -25,7 +25,16 @@ def cw_sim(cw_simulator: Any) -> Iterator[Any]:
     requests.post(f"{cw_simulator.root_url}/_sim/reset", json={"data": True}, timeout=10)
     requests.post(
         f"{cw_simulator.root_url}/_sim/config",
-        json={"latency_ms": 0, "jitter_ms": 0, "fail_rate": 0, "rate_limit": 0, "hang_rate": 0},
+        json={
+            "latency_ms": 0,
+            "jitter_ms": 0,
+            "fail_rate": 0,
+            "rate_limit": 0,
+            "hang_rate": 0,
+            "hang_seconds": 30,
+            "bad_json_rate": 0,
+            "auth_fail_rate": 0,
+        },
         timeout=10,
     )
     yield cw_simulator

@@ -15,21 +15,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from psa.providers.base import PSAError, PSANotConfigured
-from resolutionflow.htmx import toast
-from resolutionflow.tenancy import account_required
+from resolutionflow.htmx import is_partial, toast
+from resolutionflow.tenancy import account_of, account_required
 
 from . import selectors, services
 from .models import ChatMessage, ChatSession, SuggestedAction
 from .services import AssistantError
-
-
-def _account(request: HttpRequest) -> Any:
-    return request.membership.account  # type: ignore[attr-defined]
-
-
-def _is_htmx(request: HttpRequest) -> bool:
-    htmx = request.htmx  # type: ignore[attr-defined]
-    return bool(htmx) and not htmx.history_restore_request
 
 
 def with_session(view: Any) -> Any:
@@ -39,7 +30,7 @@ def with_session(view: Any) -> Any:
     def wrapper(request: HttpRequest, session_id: int, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             session = selectors.session_get(
-                account=_account(request), user=request.user, session_id=session_id
+                account=account_of(request), user=request.user, session_id=session_id
             )
         except ChatSession.DoesNotExist:
             raise Http404("No such session.") from None
@@ -80,7 +71,7 @@ def _chat_context(session: ChatSession, **extra: Any) -> dict[str, Any]:
 def _sessions_page(request: HttpRequest, *, status: int = 200, **extra: Any) -> HttpResponse:
     context = {
         "active_nav": "assistant",
-        "sessions": selectors.session_list(account=_account(request), user=request.user),
+        "sessions": selectors.session_list(account=account_of(request), user=request.user),
         "ticket_value": request.GET.get("ticket", ""),
     }
     context.update(extra)
@@ -99,7 +90,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
     raw = request.POST.get("ticket_id", "").strip().lstrip("#").strip()
     try:
         session = services.session_create(
-            account=_account(request),
+            account=account_of(request),
             user=request.user,
             title=request.POST.get("title", ""),
             linked_ticket_id=raw or None,  # type: ignore[arg-type]
@@ -132,7 +123,7 @@ def message_send(request: HttpRequest, session: ChatSession) -> HttpResponse:
         sent, reply = services.message_send(session=session, content=content)
     except AssistantError as exc:
         # The draft survives: the composer comes back with the text and the reason.
-        if not _is_htmx(request):
+        if not is_partial(request):
             chat_messages = selectors.message_list(session=session)
             context = _chat_context(
                 session, chat_messages=chat_messages, draft=content, error=exc.message
@@ -143,7 +134,7 @@ def message_send(request: HttpRequest, session: ChatSession) -> HttpResponse:
             "assistant/chat.html#composer",
             _chat_context(session, draft=content, error=exc.message),
         )
-    if not _is_htmx(request):
+    if not is_partial(request):
         return redirect("assistant:chat", session_id=session.pk)
     reply.refresh_from_db()
     context = _chat_context(
@@ -181,7 +172,7 @@ def message_retry(request: HttpRequest, session: ChatSession, message_id: int) -
             request, "assistant/chat.html#polled", _chat_context(session, message=message)
         )
         return toast(request, response, exc.message, level="warning")
-    if not _is_htmx(request):
+    if not is_partial(request):
         return redirect("assistant:chat", session_id=session.pk)
     context = _chat_context(session, message=message, lane_oob=not message.is_pending)
     return render(request, "assistant/chat.html#polled", context)
@@ -198,11 +189,11 @@ def session_link(request: HttpRequest, session: ChatSession) -> HttpResponse:
         session = services.session_link_ticket(session=session, ticket_id=ticket_id)  # type: ignore[arg-type]
     except (AssistantError, PSAError) as exc:
         context = _chat_context(session, link_value=raw, link_error=_link_error(exc))
-        if not _is_htmx(request):
+        if not is_partial(request):
             context["chat_messages"] = selectors.message_list(session=session)
             return render(request, "assistant/chat.html", context, status=400)
         return render(request, "assistant/chat.html#header", context)
-    if not _is_htmx(request):
+    if not is_partial(request):
         return redirect("assistant:chat", session_id=session.pk)
     message = (
         f"Linked to #{session.linked_ticket_id}."
@@ -222,7 +213,7 @@ def action_complete(request: HttpRequest, action_id: int) -> HttpResponse:
     """The spin-off ticket of this action was created (the modal's `ticketCreated` event)."""
     try:
         action = selectors.action_get(
-            account=_account(request), user=request.user, action_id=action_id
+            account=account_of(request), user=request.user, action_id=action_id
         )
     except SuggestedAction.DoesNotExist:
         raise Http404("No such action.") from None
@@ -231,6 +222,6 @@ def action_complete(request: HttpRequest, action_id: int) -> HttpResponse:
     except AssistantError as exc:
         response = render(request, "assistant/chat.html#tasklane", _chat_context(action.session))
         return toast(request, response, exc.message, level="error")
-    if not _is_htmx(request):
+    if not is_partial(request):
         return redirect("assistant:chat", session_id=action.session_id)
     return render(request, "assistant/chat.html#tasklane", _chat_context(action.session))

@@ -8,7 +8,12 @@ from django.http import HttpRequest
 from .forms import MemberMappingForm, PSAConnectionForm
 from .models import PSAConnection, PSAMemberMapping
 from .providers.base import PSAError
-from .services import connection_test, member_mappings_auto_match
+from .services import (
+    connection_save,
+    connection_test,
+    member_mappings_auto_match,
+    member_mappings_confirm,
+)
 
 
 @admin.register(PSAConnection)
@@ -35,6 +40,18 @@ class PSAConnectionAdmin(admin.ModelAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         readonly = list(self.readonly_fields)
         return [*readonly, "account"] if obj else readonly
+
+    def save_model(self, request: HttpRequest, obj: PSAConnection, form: Any, change: bool) -> None:
+        """Through the one save path: caches forgotten, mappings flagged on a tenant change."""
+        saved = connection_save(connection=obj, checked=getattr(form, "health", None))
+        if saved.tenant_changed:
+            self.message_user(
+                request,
+                f"{obj.account}: the connection now points at another ConnectWise; member "
+                "mappings need confirming (Member mappings → Confirm against the current "
+                "ConnectWise).",
+                messages.WARNING,
+            )
 
     @admin.display(description="Health", boolean=True)
     def health(self, obj: PSAConnection) -> bool | None:
@@ -68,9 +85,31 @@ class PSAMemberMappingAdmin(admin.ModelAdmin):
         "member_identifier",
         "member_name",
         "match_method",
+        "needs_confirming",
         "updated_at",
     ]
-    list_filter = ["account", "match_method"]
+    list_filter = ["account", "match_method", "needs_confirming"]
     search_fields = ["user__username", "user__email", "member_identifier", "member_name"]
     list_select_related = ["user", "account"]
     fields = ["account", "user", "member"]
+    actions = ["confirm_against_current_tenant"]
+
+    @admin.action(description="Confirm against the current ConnectWise (match by identifier)")
+    def confirm_against_current_tenant(self, request: HttpRequest, queryset: Any) -> None:
+        by_account: dict[Any, list[int]] = {}
+        for mapping in queryset.select_related("account"):
+            by_account.setdefault(mapping.account, []).append(mapping.user_id)
+        for account, user_ids in by_account.items():
+            try:
+                confirmed, unmatched = member_mappings_confirm(account=account, user_ids=user_ids)
+            except PSAError as exc:
+                self.message_user(request, f"{account}: {exc.message}", messages.ERROR)
+                continue
+            self.message_user(request, f"{account}: confirmed {len(confirmed)}.")
+            if unmatched:
+                names = ", ".join(f"{m.user} ({m.member_identifier})" for m in unmatched)
+                self.message_user(
+                    request,
+                    f"{account}: no matching member for {names}; choose by hand.",
+                    messages.WARNING,
+                )

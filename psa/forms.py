@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from resolutionflow.models import Account
 
 from .models import PSAConnection, PSAMemberMapping
-from .providers.base import PSAError, PSAMember
+from .providers.base import HealthStatus, PSAError, PSAMember
 from .security import validate_site_url
 from .selectors import reference_data_get
 from .services import connection_check
@@ -43,6 +43,9 @@ class PSAConnectionForm(forms.ModelForm):
             "is_active",
         ]
 
+    # The live check's outcome when clean() made one, so saving need not ask ConnectWise twice.
+    health: HealthStatus | None = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not (self.instance.pk and self.instance.private_key):
@@ -66,7 +69,8 @@ class PSAConnectionForm(forms.ModelForm):
             return cleaned
         candidate = PSAConnection(
             provider=self.instance.provider,
-            **{name: cleaned[name] for name in self.Meta.fields if name in cleaned},
+            # PSAConnectionForm's own fields: the admin's subclass adds provider and account.
+            **{name: cleaned[name] for name in PSAConnectionForm.Meta.fields if name in cleaned},
         )
         status = connection_check(connection=candidate, shared=False)
         if not status.ok:

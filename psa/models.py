@@ -74,6 +74,12 @@ class PSAMemberMapping(models.Model):
     match_method = models.CharField(
         max_length=16, choices=MatchMethod.choices, default=MatchMethod.MANUAL
     )
+    # Set when the connection is pointed at another ConnectWise site or company: the member
+    # named here belongs to the old tenant until an admin confirms it against the new one.
+    needs_confirming = models.BooleanField(
+        default=False,
+        help_text="The connection changed tenant since this mapping was made; confirm the member.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -61,6 +61,13 @@ def provider_for_connection(connection: PSAConnection) -> PSAProvider:
         return provider
 
 
+def provider_forget(connection_pk: int) -> None:
+    """Drop this process's pooled provider for a connection (its settings changed)."""
+    with _lock:
+        for stale in [k for k in _instances if k[0] == connection_pk]:
+            _instances.pop(stale).close()
+
+
 def reset_provider_cache() -> None:
     with _lock:
         for provider in _instances.values():

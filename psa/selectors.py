@@ -32,6 +32,30 @@ def provider_for_account(*, account: Account) -> PSAProvider:
     return provider_for_connection(connection)
 
 
+def _generation_key(account_id: int) -> str:
+    return f"psa:generation:{account_id}"
+
+
+def cache_generation_get(*, account: Account) -> int:
+    """A number in the key of everything cached from the account's ConnectWise (reference data,
+    list rows): bumping it forgets all of it at once on every node, e.g. when the connection
+    is pointed at another site."""
+    return int(cache.get(_generation_key(account.pk)) or 0)
+
+
+def psa_caches_invalidate(*, account: Account) -> None:
+    """Forget every cached ConnectWise answer for the account: reference data and list rows
+    (through the generation) and this process's pooled provider for its connection."""
+    from .registry import provider_forget
+
+    generation = cache_generation_get(account=account) + 1
+    cache.set(_generation_key(account.pk), generation, timeout=None)
+    _LOCAL.pop(account.pk, None)
+    connection = PSAConnection.objects.filter(account=account).first()
+    if connection is not None:
+        provider_forget(connection.pk)
+
+
 # How long one load may hold the lock; longer than a load takes (two waves), short enough that
 # waiters of a loader that died are not held up for long.
 REFERENCE_LOCK_SECONDS = 30
@@ -48,15 +72,15 @@ REFERENCE_STALE_FACTOR = 2
 _LOCAL: dict[int, tuple[str, float, ReferenceData]] = {}
 
 
-def _reference_key(account: Account) -> str:
+def reference_cache_key(account: Account) -> str:
     # v3: a (version, fetched at, ReferenceData) entry; ReferenceData carries the schedule type.
-    return f"psa:reference:v3:{account.pk}"
+    return f"psa:reference:v3:{account.pk}:{cache_generation_get(account=account)}"
 
 
 def _store_reference(account: Account, data: ReferenceData) -> None:
     version = uuid.uuid4().hex
     entry = (version, time.time(), data)
-    key = _reference_key(account)
+    key = reference_cache_key(account)
     timeout = settings.PSA_REFERENCE_TTL * REFERENCE_STALE_FACTOR
     cache.set(key, entry, timeout=timeout)
     cache.set(f"{key}:version", version, timeout=timeout)
@@ -64,7 +88,7 @@ def _store_reference(account: Account, data: ReferenceData) -> None:
 
 
 def _cached_reference(account: Account) -> tuple[str, float, ReferenceData] | None:
-    key = _reference_key(account)
+    key = reference_cache_key(account)
     version = cache.get(f"{key}:version")
     if version is None:
         return None
@@ -94,7 +118,7 @@ def reference_data_get(*, account: Account, provider: PSAProvider | None = None)
     if provider is not None:
         provider.remember_reference(data)
     if time.time() - fetched_at >= settings.PSA_REFERENCE_TTL and cache.add(
-        f"{_reference_key(account)}:refreshing", 1, timeout=REFERENCE_LOCK_SECONDS
+        f"{reference_cache_key(account)}:refreshing", 1, timeout=REFERENCE_LOCK_SECONDS
     ):
         from .tasks import refresh_reference_data
 
@@ -103,7 +127,7 @@ def reference_data_get(*, account: Account, provider: PSAProvider | None = None)
 
 
 def _reference_load_once(*, account: Account, provider: PSAProvider | None) -> ReferenceData:
-    key = _reference_key(account)
+    key = reference_cache_key(account)
     lock, failed = f"{key}:loading", f"{key}:failed"
     token = uuid.uuid4().hex
     deadline = time.monotonic() + REFERENCE_LOCK_SECONDS
@@ -144,7 +168,7 @@ def _reference_load_once(*, account: Account, provider: PSAProvider | None) -> R
 
 
 def reference_data_invalidate(*, account: Account) -> None:
-    key = _reference_key(account)
+    key = reference_cache_key(account)
     cache.delete_many([key, f"{key}:version"])
     _LOCAL.pop(account.pk, None)
 
@@ -169,9 +193,14 @@ def mapped_member_ids(*, account: Account) -> set[int]:
 
 
 def member_for_user(*, account: Account, user: Any) -> PSAMember | None:
-    """The engineer's ConnectWise member, as a normalized member (None when not mapped)."""
+    """The engineer's ConnectWise member, as a normalized member (None when not mapped).
+
+    A mapping that needs confirming (the connection now points at another ConnectWise) names a
+    member of the old tenant: nothing is done as that member until an admin confirms it, so
+    notes are signed with the engineer's name instead of attributed.
+    """
     mapping = member_mapping_get(account=account, user=user)
-    if mapping is None:
+    if mapping is None or mapping.needs_confirming:
         return None
     return PSAMember(
         id=mapping.member_id, identifier=mapping.member_identifier, name=mapping.member_name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -14,7 +16,7 @@ from resolutionflow.models import Account
 from .models import PSAConnection, PSAMemberMapping
 from .providers.base import HealthStatus, PSAMember
 from .registry import build_provider, provider_for_connection
-from .selectors import reference_data_get, reference_data_invalidate
+from .selectors import psa_caches_invalidate, reference_data_get
 
 
 def connection_check(*, connection: PSAConnection, shared: bool = True) -> HealthStatus:
@@ -36,18 +38,113 @@ def connection_test(*, connection: PSAConnection) -> HealthStatus:
     return status
 
 
+@dataclass(frozen=True, slots=True)
+class ConnectionSaved:
+    connection: PSAConnection
+    status: HealthStatus | None  # None when nothing that reaches ConnectWise changed
+    tenant_changed: bool  # another site or company id: mappings now need confirming
+
+
+CREDENTIAL_FIELDS = ("site", "company_id", "public_key", "private_key", "client_id")
+
+
+def _tenant(connection: PSAConnection) -> tuple[str, str]:
+    return connection.site.strip().lower().rstrip("/"), connection.company_id.strip().lower()
+
+
 @transaction.atomic
-def connection_save(*, connection: PSAConnection) -> HealthStatus:
-    """Save credentials only after ConnectWise accepted them; raises ValidationError otherwise."""
+def connection_save(
+    *, connection: PSAConnection, checked: HealthStatus | None = None
+) -> ConnectionSaved:
+    """Save connection settings; the one way they change (integrations page, admin).
+
+    Credentials are saved only after ConnectWise accepted them (`checked`: a check the caller
+    already made of exactly these settings); raises ValidationError otherwise. Everything cached
+    from the account's ConnectWise is forgotten once the change commits. When the site or company
+    id changes, every member mapping names a member of the old tenant: each is marked as needing
+    confirmation, and until an admin confirms it notes are signed instead of attributed.
+    """
     connection.full_clean()
-    status = connection_check(connection=connection, shared=False)
-    if not status.ok:
-        raise ValidationError(f"ConnectWise refused the connection: {status.message}")
-    connection.last_checked_at = timezone.now()
-    connection.last_error = ""
+    previous = PSAConnection.objects.filter(pk=connection.pk).first() if connection.pk else None
+    credentials_changed = previous is None or any(
+        getattr(previous, name) != getattr(connection, name) for name in CREDENTIAL_FIELDS
+    )
+    status = checked
+    if connection.is_active and credentials_changed and status is None:
+        status = connection_check(connection=connection, shared=False)
+    if status is not None:
+        if not status.ok:
+            raise ValidationError(f"ConnectWise refused the connection: {status.message}")
+        connection.last_checked_at = timezone.now()
+        connection.last_error = ""
     connection.save()
-    reference_data_invalidate(account=connection.account)
-    return status
+    tenant_changed = previous is not None and _tenant(previous) != _tenant(connection)
+    if tenant_changed:
+        PSAMemberMapping.objects.filter(account=connection.account).update(
+            needs_confirming=True, updated_at=timezone.now()
+        )
+    account = connection.account
+    psa_caches_invalidate(account=account)
+    # Again once committed: a request that read the old settings meanwhile may have cached
+    # the old tenant's answers under the new generation.
+    transaction.on_commit(lambda: psa_caches_invalidate(account=account))
+    return ConnectionSaved(connection=connection, status=status, tenant_changed=tenant_changed)
+
+
+def member_mappings_confirm(
+    *, account: Account, user_ids: Iterable[int] | None = None
+) -> tuple[list[PSAMemberMapping], list[PSAMemberMapping]]:
+    """Confirm mappings that need it against the account's current ConnectWise.
+
+    A mapping is confirmed when the current tenant has an active member with the same identifier
+    (identifiers are people's logins; ids differ between tenants): it takes that member's id and
+    name. Others stay flagged for an admin to map by hand. Returns (confirmed, still_unconfirmed).
+    """
+    members = {
+        m.identifier.casefold(): m
+        for m in reference_data_get(account=account).members
+        if not m.inactive
+    }
+    pending = PSAMemberMapping.objects.filter(account=account, needs_confirming=True)
+    if user_ids is not None:
+        pending = pending.filter(user_id__in=list(user_ids))
+    unmatched: list[PSAMemberMapping] = []
+    with transaction.atomic():
+        matches: dict[int, tuple[PSAMemberMapping, PSAMember]] = {}
+        for mapping in pending.select_for_update():
+            member = members.get(mapping.member_identifier.casefold())
+            if member is None:
+                unmatched.append(mapping)
+            else:
+                matches[mapping.pk] = (mapping, member)
+        held = set(
+            PSAMemberMapping.objects.filter(account=account)
+            .exclude(pk__in=list(matches))
+            .values_list("member_id", flat=True)
+        )
+        claimed: set[int] = set()
+        for pk, (mapping, member) in list(matches.items()):
+            if member.id in held or member.id in claimed:
+                unmatched.append(mapping)  # someone else is that member now: map by hand
+                del matches[pk]
+            claimed.add(member.id)
+        # Ids move between tenants (old jsmith may hold new mlee's id): park the ids first so the
+        # one-mapping-per-member constraint never sees two mappings on one id half-way through.
+        for pk in matches:
+            PSAMemberMapping.objects.filter(pk=pk).update(member_id=_PARKED_ID + pk)
+        confirmed = []
+        for mapping, member in matches.values():
+            mapping.member_id = member.id
+            mapping.member_identifier = member.identifier
+            mapping.member_name = member.name
+            mapping.needs_confirming = False
+            mapping.save()
+            confirmed.append(mapping)
+    return confirmed, unmatched
+
+
+# Parked ids (+ the mapping's pk) sit above any ConnectWise member id seen in practice.
+_PARKED_ID = 1_000_000_000
 
 
 def member_mapping_set(
@@ -57,19 +154,18 @@ def member_mapping_set(
     member: PSAMember,
     method: str = PSAMemberMapping.MatchMethod.MANUAL,
 ) -> PSAMemberMapping:
-    """Map `user` to `member`, replacing the user's previous mapping."""
-    mapping = PSAMemberMapping(
-        account=account,
-        user=user,
-        member_id=member.id,
-        member_identifier=member.identifier,
-        member_name=member.name,
-        match_method=method,
-    )
-    existing = PSAMemberMapping.objects.filter(account=account, user=user).first()
-    if existing is not None:
-        mapping.pk = existing.pk
-        mapping.created_at = existing.created_at
+    """Map `user` to `member`, replacing the user's previous mapping.
+
+    Chosen against the account's current ConnectWise, so the mapping is confirmed.
+    """
+    mapping = PSAMemberMapping.objects.filter(
+        account=account, user=user
+    ).first() or PSAMemberMapping(account=account, user=user)
+    mapping.member_id = member.id
+    mapping.member_identifier = member.identifier
+    mapping.member_name = member.name
+    mapping.match_method = method
+    mapping.needs_confirming = False
     mapping.full_clean(validate_unique=True)
     mapping.save()
     return mapping

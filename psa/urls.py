@@ -9,6 +9,7 @@ urlpatterns = [
     path("integrations/diagnostics/", views.diagnostics_view, name="diagnostics"),
     path("integrations/connection/", views.connection_save_view, name="connection-save"),
     path("integrations/mappings/auto-match/", views.mappings_auto_match_view, name="auto-match"),
+    path("integrations/mappings/confirm/", views.mappings_confirm_view, name="mappings-confirm"),
     path("integrations/mappings/<int:user_id>/", views.mapping_set_view, name="mapping-set"),
     path(
         "integrations/mappings/<int:user_id>/delete/",

@@ -8,8 +8,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from resolutionflow.htmx import toast
-from resolutionflow.tenancy import account_required
+from resolutionflow.htmx import is_htmx, toast
+from resolutionflow.tenancy import account_of, account_required, membership_of
 
 from .diagnostics import diagnostics_run
 from .forms import PSAConnectionForm, member_by_id, member_choices
@@ -17,22 +17,24 @@ from .models import PSAConnection
 from .providers.base import PSAError
 from .selectors import connection_get, member_mapping_get, member_mappings_list
 from .services import (
+    connection_save,
     connection_test,
     member_mapping_delete,
     member_mapping_set,
     member_mappings_auto_match,
+    member_mappings_confirm,
 )
 
 
 def _require_manager(request: HttpRequest) -> None:
-    if not request.membership.can_manage:  # type: ignore[attr-defined]
+    if not membership_of(request).can_manage:
         raise PermissionDenied("Only owners and admins can change the PSA connection or mappings.")
 
 
 def _context(request: HttpRequest, *, form: PSAConnectionForm | None = None) -> dict[str, object]:
-    account = request.membership.account  # type: ignore[attr-defined]
+    account = account_of(request)
     connection = connection_get(account=account)
-    can_manage = request.membership.can_manage  # type: ignore[attr-defined]
+    can_manage = membership_of(request).can_manage
     context: dict[str, object] = {
         "active_nav": "integrations",
         "connection": connection,
@@ -46,6 +48,7 @@ def _context(request: HttpRequest, *, form: PSAConnectionForm | None = None) -> 
         mappings = {m.user_id: m for m in member_mappings_list(account=account)}
         users = get_user_model().objects.filter(membership__account=account).order_by("username")
         context["rows"] = [(user, mappings.get(user.pk)) for user in users]
+        context["unconfirmed"] = sum(1 for m in mappings.values() if m.needs_confirming)
         context["members_error"] = ""
         context["member_choices"] = []
         if connection is not None:
@@ -65,13 +68,13 @@ def integrations(request: HttpRequest) -> HttpResponse:
 @require_POST
 @account_required
 def connection_test_view(request: HttpRequest) -> HttpResponse:
-    account = request.membership.account  # type: ignore[attr-defined]
+    account = account_of(request)
     connection = connection_get(account=account)
     if connection is None:
         return redirect("psa:integrations")
     status = connection_test(connection=connection)
     response = render(request, "psa/integrations.html#health", _context(request))
-    if not request.htmx:  # type: ignore[attr-defined]
+    if not is_htmx(request):
         response = redirect("psa:integrations")
     return toast(request, response, status.message, level="success" if status.ok else "error")
 
@@ -80,15 +83,48 @@ def connection_test_view(request: HttpRequest) -> HttpResponse:
 @account_required
 def connection_save_view(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    account = request.membership.account  # type: ignore[attr-defined]
+    account = account_of(request)
     instance = connection_get(account=account) or PSAConnection(account=account)
     form = PSAConnectionForm(request.POST, instance=instance)
+    if form.is_valid():
+        try:
+            saved = connection_save(connection=form.instance, checked=form.health)
+        except ValidationError as exc:
+            form.add_error(None, exc)
     if not form.is_valid():
         return render(request, "psa/integrations.html", _context(request, form=form), status=400)
-    connection = form.save()
-    connection_test(connection=connection)
+    message = "ConnectWise connection saved."
+    if saved.status is not None:
+        message = "ConnectWise connection saved and verified."
+    if saved.tenant_changed:
+        message += (
+            " It now points at another ConnectWise: confirm the member mappings below; until then"
+            " notes are signed with the engineer's name instead of posted as their member."
+        )
+    return toast(request, redirect("psa:integrations"), message)
+
+
+@require_POST
+@account_required
+def mappings_confirm_view(request: HttpRequest) -> HttpResponse:
+    """Confirm mappings against the current ConnectWise (all of them, or one user's)."""
+    _require_manager(request)
+    account = account_of(request)
+    raw = request.POST.get("user_id", "")
+    user_ids = [int(raw)] if raw.isdigit() else None
+    try:
+        confirmed, unmatched = member_mappings_confirm(account=account, user_ids=user_ids)
+    except PSAError as exc:
+        return toast(request, redirect("psa:integrations"), exc.message, level="error")
+    message = f"Confirmed {len(confirmed)} mapping(s) against the current ConnectWise."
+    if unmatched:
+        names = ", ".join(f"{m.user} ({m.member_identifier})" for m in unmatched)
+        message += f" No matching member for {names}: choose their member by hand."
     return toast(
-        request, redirect("psa:integrations"), "ConnectWise connection saved and verified."
+        request,
+        redirect("psa:integrations"),
+        message,
+        level="warning" if unmatched else "success",
     )
 
 
@@ -96,7 +132,7 @@ def connection_save_view(request: HttpRequest) -> HttpResponse:
 @account_required
 def mapping_set_view(request: HttpRequest, user_id: int) -> HttpResponse:
     _require_manager(request)
-    account = request.membership.account  # type: ignore[attr-defined]
+    account = account_of(request)
     user = get_object_or_404(get_user_model(), pk=user_id, membership__account=account)
     try:
         member = member_by_id(account, int(request.POST.get("member_id", "")))
@@ -119,7 +155,7 @@ def mapping_set_view(request: HttpRequest, user_id: int) -> HttpResponse:
 @account_required
 def mapping_delete_view(request: HttpRequest, user_id: int) -> HttpResponse:
     _require_manager(request)
-    account = request.membership.account  # type: ignore[attr-defined]
+    account = account_of(request)
     user = get_object_or_404(get_user_model(), pk=user_id, membership__account=account)
     member_mapping_delete(account=account, user=user)
     return toast(request, redirect("psa:integrations"), f"Removed {user}'s ConnectWise mapping.")
@@ -129,7 +165,7 @@ def mapping_delete_view(request: HttpRequest, user_id: int) -> HttpResponse:
 @account_required
 def mappings_auto_match_view(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
-    account = request.membership.account  # type: ignore[attr-defined]
+    account = account_of(request)
     try:
         created = member_mappings_auto_match(account=account)
     except PSAError as exc:
@@ -142,12 +178,12 @@ def mappings_auto_match_view(request: HttpRequest) -> HttpResponse:
 def diagnostics_view(request: HttpRequest) -> HttpResponse:
     """Run every ConnectWise call shape the product makes and show one row per check."""
     _require_manager(request)
-    account = request.membership.account  # type: ignore[attr-defined]
+    account = account_of(request)
     connection = connection_get(account=account)
     if connection is None:
         return redirect("psa:integrations")
     report = diagnostics_run(connection=connection)
     context = {**_context(request), "report": report}
-    if request.htmx:  # type: ignore[attr-defined]
+    if is_htmx(request):
         return render(request, "psa/integrations.html#diagnostics", context)
     return render(request, "psa/integrations.html", context)

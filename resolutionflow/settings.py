@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "resolutionflow.middleware.HtmxVaryMiddleware",
     "resolutionflow.middleware.LoginRequiredMiddleware",
+    "resolutionflow.deadline.RequestDeadlineMiddleware",
+    "resolutionflow.htmx_errors.PSAErrorMiddleware",
 ]
 
 ROOT_URLCONF = "resolutionflow.urls"
@@ -127,10 +129,16 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
+            # Redis, falling back to this process's memory while Redis is unreachable.
+            "BACKEND": "resolutionflow.cache.RedisWithLocalFallback",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "rf",
-            "OPTIONS": {"CLIENT_CLASS": "django_redis.client.DefaultClient"},
+            "OPTIONS": {
+                "CLIENT_CLASS": "django_redis.client.DefaultClient",
+                # A dead Redis must cost a page milliseconds, not the OS's connect timeout.
+                "SOCKET_CONNECT_TIMEOUT": env_float("REDIS_CONNECT_TIMEOUT", 1.0),
+                "SOCKET_TIMEOUT": env_float("REDIS_TIMEOUT", 1.0),
+            },
         }
     }
 else:
@@ -225,6 +233,15 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# With the broker down, sending a task must fail within a second or two (the caller then says
+# so: e.g. an assistant reply is marked failed with Retry), not hang the web request.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1.0}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.5,
+}
 CELERY_BEAT_SCHEDULE = {
     "refresh-psa-reference-data": {
         "task": "psa.tasks.refresh_all_reference_data",
@@ -242,6 +259,10 @@ PSA_CONNECT_TIMEOUT = env_float("PSA_CONNECT_TIMEOUT", 5.0)
 PSA_READ_TIMEOUT = env_float("PSA_READ_TIMEOUT", 20.0)
 PSA_MAX_RETRIES = int(os.environ.get("PSA_MAX_RETRIES", "2"))
 PSA_RETRY_AFTER_CAP = env_float("PSA_RETRY_AFTER_CAP", 10.0)
+# One budget per web request for all its ConnectWise calls together (parallel ones and retries
+# included), so every page, fragment and API answer comes back within ~20 s whatever ConnectWise
+# does; the rest of the 20 s is for our own work. 0 turns it off. Celery tasks have none.
+PSA_REQUEST_DEADLINE = env_float("PSA_REQUEST_DEADLINE", 15.0)
 PSA_REFERENCE_TTL = int(os.environ.get("PSA_REFERENCE_TTL", "900"))
 # Hosts allowed to be plain HTTP / loopback / private (the simulator). Empty in production.
 PSA_INSECURE_HOSTS = env_list(

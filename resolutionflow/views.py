@@ -1,29 +1,85 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
-from django.db import connection
+from django.core.cache import caches
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views import defaults
 from django.views.decorators.http import require_GET
 
-from .tenancy import account_required
+from .cache import RedisWithLocalFallback
+from .tenancy import account_of, account_required
 
 
 @account_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     from tickets.widgets import queue_state
 
-    state = queue_state(account=request.membership.account, user=request.user)  # type: ignore[attr-defined]
+    state = queue_state(account=account_of(request), user=request.user)
     return render(request, "dashboard.html", {"active_nav": "dashboard", "state": state})
 
 
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return JsonResponse({"ok": True})
+    """`?live`: the process answers (a liveness probe). Otherwise what the app needs, as JSON:
+    database, cache, broker (503 when one is down) and each account's last ConnectWise check
+    (reported, never a 503: one tenant's ConnectWise being down is not this node being down)."""
+    if "live" in request.GET:
+        return JsonResponse({"ok": True, "live": True})
+    checks = {"database": _database(), "cache": _cache(), "broker": _broker()}
+    ok = all(check["ok"] for check in checks.values())
+    body = {"ok": ok, **checks, "connectwise": _connectwise() if checks["database"]["ok"] else []}
+    return JsonResponse(body, status=200 if ok else 503)
+
+
+def _database() -> dict[str, object]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as exc:
+        return {"ok": False, "error": str(exc)[:200]}
+    return {"ok": True, "vendor": connection.vendor}
+
+
+def _cache() -> dict[str, object]:
+    backend = caches["default"]
+    if isinstance(backend, RedisWithLocalFallback):
+        if backend.ping():
+            return {"ok": True, "backend": "redis"}
+        # Pages still work from process memory, but nodes no longer share the 429 cooldown
+        # or cached ConnectWise data: the shared cache is something the app needs.
+        return {"ok": False, "backend": "redis", "error": "Redis unreachable; using process memory"}
+    return {"ok": True, "backend": "local-memory"}
+
+
+def _broker() -> dict[str, object]:
+    from .celery import app
+
+    if app.conf.task_always_eager:
+        return {"ok": True, "mode": "in-process"}
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, timeout=2)
+    except Exception as exc:  # kombu raises the transport's own errors; all mean "down"
+        return {"ok": False, "mode": "celery", "error": str(exc)[:200]}
+    return {"ok": True, "mode": "celery"}
+
+
+def _connectwise() -> list[dict[str, object]]:
+    from psa.models import PSAConnection
+
+    return [
+        {
+            "account": c.account.slug,
+            "active": c.is_active,
+            "ok": c.healthy,
+            "last_checked_at": c.last_checked_at.isoformat() if c.last_checked_at else None,
+            "last_error": c.last_error,
+        }
+        for c in PSAConnection.objects.select_related("account").order_by("account__slug")
+    ]
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

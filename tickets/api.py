@@ -22,7 +22,7 @@ from rest_framework.views import APIView
 
 from psa.providers.base import TicketCreatePayload, TicketFilters
 from psa.selectors import member_mappings_list
-from resolutionflow.tenancy import HasAccount
+from resolutionflow.tenancy import HasAccount, account_of
 
 from . import selectors, services
 from . import serializers as out
@@ -108,7 +108,7 @@ class AccountApi(APIView):
 
     @property
     def account(self) -> Any:
-        return self.request.membership.account  # type: ignore[attr-defined]
+        return account_of(self.request)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         """After auth: an id in the path that cannot exist in ConnectWise (ids are 32-bit) is a

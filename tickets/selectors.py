@@ -29,6 +29,7 @@ from psa.providers.base import (
     TicketFilters,
 )
 from psa.selectors import (
+    cache_generation_get,
     mapped_member_ids,
     member_for_user,
     member_mappings_list,
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
     from .filters import FilterSpec, Option, TicketQuery
 
 MAX_PAGE_SIZE = 100
+# How long a listed ticket's row is kept: the panel opens from it with no ConnectWise call.
 ROW_CACHE_TTL = 600
 
 
@@ -246,8 +248,9 @@ _rows_memo: OrderedDict[str, tuple[PSATicket, float]] = OrderedDict()
 _rows_lock = threading.Lock()
 
 
-def _row_key(account_id: int, ticket_id: int) -> str:
-    return f"tickets:row:{account_id}:{ticket_id}"
+def _row_key(account: Account, ticket_id: int, generation: int) -> str:
+    # The account's cache generation moves when its connection points at another tenant.
+    return f"tickets:row:{account.pk}:{generation}:{ticket_id}"
 
 
 def ticket_rows_remember(*, account: Account, tickets: Sequence[PSATicket]) -> int:
@@ -257,10 +260,11 @@ def ticket_rows_remember(*, account: Account, tickets: Sequence[PSATicket]) -> i
         with _rows_lock:
             _rows_memo.clear()
         cache.set(_ROWS_ALIVE_KEY, 1, timeout=ROW_CACHE_TTL)
+    generation = cache_generation_get(account=account)
     changed: dict[str, PSATicket] = {}
     with _rows_lock:
         for ticket in tickets:
-            key = _row_key(account.pk, ticket.id)
+            key = _row_key(account, ticket.id, generation)
             stored = _rows_memo.get(key)
             if stored is None or stored[1] < now or stored[0] != ticket:
                 changed[key] = ticket
@@ -277,12 +281,14 @@ def ticket_rows_remember(*, account: Account, tickets: Sequence[PSATicket]) -> i
 
 
 def ticket_row_cached(*, account: Account, ticket_id: int) -> PSATicket | None:
-    ticket: PSATicket | None = cache.get(_row_key(account.pk, ticket_id))
-    return ticket
+    """The ticket as last listed, or None; never calls ConnectWise."""
+    generation = cache_generation_get(account=account)
+    ticket = cache.get(_row_key(account, ticket_id, generation))
+    return ticket if isinstance(ticket, PSATicket) else None
 
 
-def ticket_for_panel(*, account: Account, ticket_id: int) -> PSATicket:
-    """The row as last listed (no ConnectWise call), else fetched from ConnectWise."""
+def ticket_row_get(*, account: Account, ticket_id: int) -> PSATicket:
+    """The ticket as last listed (no ConnectWise call), else read from ConnectWise and kept."""
     ticket = ticket_row_cached(account=account, ticket_id=ticket_id)
     if ticket is None:
         ticket = ticket_get(account=account, ticket_id=ticket_id)

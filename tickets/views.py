@@ -2,18 +2,19 @@
 
 Views parse input, call one selector or service and render a template or one of its partials.
 ConnectWise failures become an inline, retryable message (reads) or a toast that keeps what the
-engineer typed (writes); see `psa_errors_inline`.
+engineer typed (writes), through the one htmx error path (`resolutionflow.htmx_errors`): the
+write views below are their happy path plus, where a control must revert, what to show instead.
 """
 
 from __future__ import annotations
 
 import re
 import uuid
-from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
@@ -26,8 +27,9 @@ from psa.providers.base import (
     TicketCreatePayload,
 )
 from psa.selectors import member_for_user, reference_data_get
-from resolutionflow.htmx import toast
-from resolutionflow.tenancy import account_required
+from resolutionflow.htmx import is_partial, toast
+from resolutionflow.htmx_errors import inline_error, psa_errors
+from resolutionflow.tenancy import account_of, account_required
 
 from . import selectors, services
 from .filters import PAGE_SIZE, TicketQuery
@@ -37,51 +39,13 @@ from .outbox_views import outbox_context
 ORIGIN_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-def _account(request: HttpRequest) -> Any:
-    return request.membership.account  # type: ignore[attr-defined]
-
-
-def _is_partial(request: HttpRequest) -> bool:
-    htmx = request.htmx  # type: ignore[attr-defined]
-    return bool(htmx) and not htmx.history_restore_request
-
-
-def psa_errors_inline(view: Any) -> Any:
-    """A read that ConnectWise could not answer renders a retryable message in its place."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except PSAError as exc:
-            context = {
-                "error": exc,
-                "retry_url": request.get_full_path(),
-                "not_configured": isinstance(exc, PSANotConfigured),
-            }
-            return render(request, "tickets/psa_error.html", context)
-
-    return wrapper
-
-
-# --- row cache (tickets.selectors): the panel opens with the row's data, no ConnectWise call -----
-
-
-def remember_rows(account: Any, tickets: Any) -> None:
-    selectors.ticket_rows_remember(account=account, tickets=tickets)
-
-
-def _ticket_for_panel(account: Any, ticket_id: int) -> PSATicket:
-    return selectors.ticket_for_panel(account=account, ticket_id=ticket_id)
-
-
 # --- the list ---------------------------------------------------------------------------------------
 
 
 @require_GET
 @account_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
-    account = _account(request)
+    account = account_of(request)
     try:
         page = selectors.ticket_list_page_get(
             account=account,
@@ -110,14 +74,13 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "has_prev": page.has_prev,
         "active_filters": page.active_filters,
     }
-    if _is_partial(request) and request.headers.get("HX-Target") == "results":
+    if is_partial(request) and request.headers.get("HX-Target") == "results":
         # Only an htmx swap carries the status filter out of band; a full page has its own.
         return render(request, "tickets/list.html#results", {**context, "partial": True})
     if page.query.ticket:
         try:
-            context["panel"] = _panel_context(
-                request, _ticket_for_panel(account, page.query.ticket)
-            )
+            ticket = selectors.ticket_row_get(account=account, ticket_id=page.query.ticket)
+            context["panel"] = _panel_context(request, ticket)
         except PSAError as exc:
             context["panel_error"] = exc
     return render(request, "tickets/list.html", context)
@@ -127,7 +90,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
 
 
 def _panel_context(request: HttpRequest, ticket: PSATicket) -> dict[str, Any]:
-    account = _account(request)
+    account = account_of(request)
     reference = reference_data_get(account=account)
     statuses = sorted(reference.statuses_for(ticket.board_id or 0), key=lambda s: s.sort_order)
     provider_link = ""
@@ -147,17 +110,17 @@ def _panel_context(request: HttpRequest, ticket: PSATicket) -> dict[str, Any]:
 
 @require_GET
 @account_required
-@psa_errors_inline
+@psa_errors
 def ticket_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    ticket = _ticket_for_panel(_account(request), ticket_id)
+    ticket = selectors.ticket_row_get(account=account_of(request), ticket_id=ticket_id)
     return render(request, "tickets/panel.html", _panel_context(request, ticket))
 
 
 @require_GET
 @account_required
-@psa_errors_inline
+@psa_errors
 def ticket_context(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    account = _account(request)
+    account = account_of(request)
     context = selectors.ticket_context_get(
         account=account,
         ticket_id=ticket_id,
@@ -174,7 +137,7 @@ def _resources_context(
     assigned = {r.member_id for r in resources}
     members = [
         option
-        for option in selectors.members_list(account=_account(request))
+        for option in selectors.members_list(account=account_of(request))
         if option.member.id not in assigned
     ]
     return {"ticket_id": ticket_id, "resources": resources, "member_options": members}
@@ -182,9 +145,9 @@ def _resources_context(
 
 @require_GET
 @account_required
-@psa_errors_inline
+@psa_errors
 def ticket_resources(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    resources = selectors.ticket_resources_list(account=_account(request), ticket_id=ticket_id)
+    resources = selectors.ticket_resources_list(account=account_of(request), ticket_id=ticket_id)
     return render(
         request, "tickets/panel.html#resources", _resources_context(request, ticket_id, resources)
     )
@@ -192,7 +155,7 @@ def ticket_resources(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 def _row_oob(request: HttpRequest, ticket: PSATicket) -> str:
     """The list row for `ticket`, marked for an out-of-band swap so the list updates in place."""
-    remember_rows(_account(request), [ticket])
+    selectors.ticket_rows_remember(account=account_of(request), tickets=[ticket])
     from django.template.loader import render_to_string
 
     return render_to_string(
@@ -207,26 +170,32 @@ def _with_oob(response: HttpResponse, extra_html: str) -> HttpResponse:
     return response
 
 
+def _status_as_connectwise_has_it(
+    request: HttpRequest, exc: PSAError, ticket_id: int
+) -> HttpResponse | None:
+    """The status control put back to the ticket's real status (read fresh, else as listed)."""
+    account = account_of(request)
+    try:
+        ticket = selectors.ticket_get(account=account, ticket_id=ticket_id)
+    except PSAError:
+        cached = selectors.ticket_row_cached(account=account, ticket_id=ticket_id)
+        if cached is None:
+            return None  # nothing to revert to: leave the control and say why
+        ticket = cached
+    return render(request, "tickets/panel.html#status", _panel_context(request, ticket))
+
+
 @require_POST
 @account_required
+@psa_errors(action="Status not changed", on_error=_status_as_connectwise_has_it)
 def ticket_status_set(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    account = _account(request)
     try:
         status_id = int(request.POST.get("status_id", ""))
     except ValueError:
         status_id = 0
-    try:
-        change = services.ticket_status_update(
-            account=account, user=request.user, ticket_id=ticket_id, status_id=status_id
-        )
-    except PSAError as exc:
-        # Revert the control to what ConnectWise really has, and say why.
-        try:
-            ticket = selectors.ticket_get(account=account, ticket_id=ticket_id)
-        except PSAError:
-            ticket = _ticket_for_panel(account, ticket_id)
-        response = render(request, "tickets/panel.html#status", _panel_context(request, ticket))
-        return toast(request, response, f"Status not changed: {exc.message}", level="error")
+    change = services.ticket_status_update(
+        account=account_of(request), user=request.user, ticket_id=ticket_id, status_id=status_id
+    )
     response = render(request, "tickets/panel.html#status", _panel_context(request, change.ticket))
     _with_oob(response, _row_oob(request, change.ticket))
     trigger_client_event(response, "ticketUpdated", {"id": ticket_id})
@@ -237,72 +206,78 @@ def _refresh_row_after_resources(
     request: HttpRequest, response: HttpResponse, ticket_id: int
 ) -> None:
     try:
-        ticket = selectors.ticket_get(account=_account(request), ticket_id=ticket_id)
+        ticket = selectors.ticket_get(account=account_of(request), ticket_id=ticket_id)
     except PSAError:
         return  # the resources section is right; the row catches up on the next list load
     _with_oob(response, _row_oob(request, ticket))
 
 
-@require_POST
-@account_required
-def ticket_resource_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    account = _account(request)
+def _resources_as_connectwise_has_them(
+    request: HttpRequest, exc: PSAError, ticket_id: int, member_id: int | None = None
+) -> HttpResponse | None:
+    """The assignees section put back as ConnectWise has it (read fresh, else as listed)."""
+    account = account_of(request)
     try:
-        member_id = int(request.POST.get("member_id", ""))
-    except ValueError:
-        member_id = 0
-    try:
-        added = services.ticket_resource_add(
-            account=account, user=request.user, ticket_id=ticket_id, member_id=member_id
-        )
         resources = selectors.ticket_resources_list(account=account, ticket_id=ticket_id)
-    except PSAError as exc:
-        try:
-            resources = selectors.ticket_resources_list(account=account, ticket_id=ticket_id)
-        except PSAError:
-            resources = []
-        response = render(
-            request,
-            "tickets/panel.html#resources",
-            _resources_context(request, ticket_id, resources),
+    except PSAError:
+        ticket = selectors.ticket_row_cached(account=account, ticket_id=ticket_id)
+        if ticket is None:
+            return None
+        resources = selectors.resources_for_ticket(account=account, ticket=ticket)
+    return render(
+        request, "tickets/panel.html#resources", _resources_context(request, ticket_id, resources)
+    )
+
+
+def _resources_after_write(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """The assignees section after a write that worked. If reading it back fails, the write
+    still stands: the section says so and offers Retry instead of claiming the write failed."""
+    try:
+        resources = selectors.ticket_resources_list(
+            account=account_of(request), ticket_id=ticket_id
         )
-        return toast(request, response, f"Could not assign: {exc.message}", level="error")
+    except PSAError as exc:
+        return inline_error(request, exc, retry_url=reverse("tickets:resources", args=[ticket_id]))
     response = render(
         request, "tickets/panel.html#resources", _resources_context(request, ticket_id, resources)
     )
     _refresh_row_after_resources(request, response, ticket_id)
+    return response
+
+
+@require_POST
+@account_required
+@psa_errors(action="Could not assign", on_error=_resources_as_connectwise_has_them)
+def ticket_resource_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    try:
+        member_id = int(request.POST.get("member_id", ""))
+    except ValueError:
+        member_id = 0
+    added = services.ticket_resource_add(
+        account=account_of(request), user=request.user, ticket_id=ticket_id, member_id=member_id
+    )
+    response = _resources_after_write(request, ticket_id)
     return toast(request, response, f"{added.member_name} assigned to #{ticket_id}.")
 
 
 @require_POST
 @account_required
+@psa_errors(action="Could not remove", on_error=_resources_as_connectwise_has_them)
 def ticket_resource_remove(request: HttpRequest, ticket_id: int, member_id: int) -> HttpResponse:
-    account = _account(request)
-    try:
-        services.ticket_resource_remove(
-            account=account, user=request.user, ticket_id=ticket_id, member_id=member_id
-        )
-        message, level = f"Removed from #{ticket_id}.", "success"
-    except PSAError as exc:
-        message, level = f"Could not remove: {exc.message}", "error"
-    try:
-        resources = selectors.ticket_resources_list(account=account, ticket_id=ticket_id)
-    except PSAError:
-        resources = []
-    response = render(
-        request, "tickets/panel.html#resources", _resources_context(request, ticket_id, resources)
+    services.ticket_resource_remove(
+        account=account_of(request), user=request.user, ticket_id=ticket_id, member_id=member_id
     )
-    if level == "success":
-        _refresh_row_after_resources(request, response, ticket_id)
-    return toast(request, response, message, level=level)  # type: ignore[arg-type]
+    response = _resources_after_write(request, ticket_id)
+    return toast(request, response, f"Removed from #{ticket_id}.")
 
 
 @require_POST
 @account_required
+@psa_errors(action="Note not added")
 def ticket_note_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """Post the note, or queue it when ConnectWise cannot take it now (it posts later, once).
     The composer needs no ConnectWise call, so it answers even when ConnectWise is down."""
-    account = _account(request)
+    account = account_of(request)
     text = request.POST.get("text", "")
     note_type = request.POST.get("type", "discussion")
     client_key = request.POST.get("client_key", "").strip()[:128] or None
@@ -348,7 +323,7 @@ def ticket_note_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 @require_GET
 @account_required
-@psa_errors_inline
+@psa_errors
 def status_options(request: HttpRequest) -> HttpResponse:
     try:
         board_id = int(request.GET.get("board") or request.GET.get("board_id") or 0)
@@ -356,7 +331,7 @@ def status_options(request: HttpRequest) -> HttpResponse:
         board_id = 0
     statuses = []
     if board_id:
-        reference = reference_data_get(account=_account(request))
+        reference = reference_data_get(account=account_of(request))
         statuses = sorted(reference.statuses_for(board_id), key=lambda s: s.sort_order)
     return render(
         request,
@@ -373,10 +348,10 @@ def status_options(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 @account_required
-@psa_errors_inline
+@psa_errors
 def company_options(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q") or request.GET.get("company_q") or ""
-    companies = selectors.companies_search(account=_account(request), query=query, limit=12)
+    companies = selectors.companies_search(account=account_of(request), query=query, limit=12)
     return render(
         request,
         "tickets/options.html#companies",
@@ -401,7 +376,7 @@ def _int_or_none(value: Any) -> int | None:
 
 
 def _draft_context(request: HttpRequest, form: TicketDraftForm, **extra: Any) -> dict[str, Any]:
-    account = _account(request)
+    account = account_of(request)
     reference = reference_data_get(account=account)
     board_id = form.board_value()
     context = {
@@ -423,7 +398,7 @@ def _draft_context(request: HttpRequest, form: TicketDraftForm, **extra: Any) ->
 
 @require_GET
 @account_required
-@psa_errors_inline
+@psa_errors
 def ticket_new(request: HttpRequest) -> HttpResponse:
     """The modal. `?tab=quick` opens Quick Create; `company_id`, `board_id`, `prompt` pre-fill."""
     initial = {
@@ -445,9 +420,10 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @account_required
+@psa_errors(action="Could not read the prompt")
 def ticket_new_parse(request: HttpRequest) -> HttpResponse:
     """Quick Create: the prompt -> the review form, merged into the current draft."""
-    account = _account(request)
+    account = account_of(request)
     prompt = request.POST.get("prompt", "").strip()
     draft = TicketDraftForm(request.POST)
     if not prompt:
@@ -461,19 +437,13 @@ def ticket_new_parse(request: HttpRequest) -> HttpResponse:
             ),
         )
         return response
-    try:
-        parsed = selectors.ticket_prompt_parse(
-            account=account,
-            user=request.user,
-            prompt=prompt,
-            # The draft's company (a linked ticket's, for a TaskLane spin-off) is the default.
-            context_company_id=_int_or_none(draft.value("company_id")),
-        )
-    except PSAError as exc:
-        response = render(
-            request, "tickets/new_ticket.html#draft", _draft_context(request, draft.unbound_copy())
-        )
-        return toast(request, response, f"Could not read the prompt: {exc.message}", level="error")
+    parsed = selectors.ticket_prompt_parse(
+        account=account,
+        user=request.user,
+        prompt=prompt,
+        # The draft's company (a linked ticket's, for a TaskLane spin-off) is the default.
+        context_company_id=_int_or_none(draft.value("company_id")),
+    )
     form = draft.merged_with(parsed)
     response = render(
         request,
@@ -493,8 +463,9 @@ def ticket_new_parse(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @account_required
+@psa_errors(action="Ticket not created")
 def ticket_new_create(request: HttpRequest) -> HttpResponse:
-    account = _account(request)
+    account = account_of(request)
     form = TicketDraftForm(request.POST)
     if not form.is_valid():
         return render(request, "tickets/new_ticket.html#draft", _draft_context(request, form))
@@ -526,7 +497,7 @@ def ticket_new_create(request: HttpRequest) -> HttpResponse:
             _draft_context(request, form, create_error=exc.message),
         )
         return toast(request, response, f"Ticket not created: {exc.message}", level="error")
-    remember_rows(account, [ticket])
+    selectors.ticket_rows_remember(account=account, tickets=[ticket])
     response = HttpResponse(status=204)
     trigger_client_event(response, "closeModal", True)
     trigger_client_event(

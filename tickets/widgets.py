@@ -10,10 +10,9 @@ from django.views.decorators.http import require_GET
 
 from psa.providers.base import PSAError
 from psa.selectors import connection_get, member_mapping_get
-from resolutionflow.tenancy import account_required
+from resolutionflow.tenancy import account_of, account_required
 
 from . import selectors
-from .views import remember_rows
 
 logger = logging.getLogger(__name__)
 
@@ -33,7 +32,7 @@ def queue_state(*, account: object, user: object) -> str:
 @require_GET
 @account_required
 def my_queue(request: HttpRequest) -> HttpResponse:
-    account = request.membership.account  # type: ignore[attr-defined]
+    account = account_of(request)
     state = queue_state(account=account, user=request.user)
     context: dict[str, object] = {"state": state}
     if state == "load":
@@ -44,6 +43,6 @@ def my_queue(request: HttpRequest) -> HttpResponse:
             logger.info("my queue unavailable for %s: %s", request.user, exc.message)
             context["state"] = "error"
         else:
-            remember_rows(account, result.items)
+            selectors.ticket_rows_remember(account=account, tickets=result.items)
             context.update(state="populated" if result.items else "empty", result=result)
     return render(request, "tickets/queue_widget.html", context)

@@ -5,7 +5,8 @@ Manage REST API 3.0 for every tenant in the registry; ``/login/companyinfo/{comp
 without credentials; ``/_sim/...`` is the control surface (no auth, no faults, not counted):
 
 * ``GET|POST /_sim/config`` - read or change the fault settings (JSON with any of latency_ms,
-  jitter_ms, fail_rate, rate_limit, hang_rate, hang_seconds); answers the effective settings;
+  jitter_ms, fail_rate, rate_limit, hang_rate, hang_seconds, bad_json_rate, auth_fail_rate);
+  answers the effective settings;
 * ``GET /_sim/stats`` - ``{"total", "routes": {"GET /service/tickets/{id}": n}, "statuses"}``;
 * ``POST /_sim/reset`` - clear counters and the rate-limit window; ``{"data": true}`` also
   restores every tenant's data.
@@ -24,7 +25,7 @@ from urllib.parse import parse_qsl, quote
 
 from psa.simulator import all_notes, note_removal, writes
 from psa.simulator.errors import ApiError, not_found
-from psa.simulator.faults import Faults
+from psa.simulator.faults import TRUNCATED_JSON, Faults
 from psa.simulator.query import list_query, projector, run_count, run_list
 from psa.simulator.schema import RouteSchema, check_request, schema_for
 from psa.simulator.store import COLLECTIONS, TenantRegistry, TenantStore
@@ -550,10 +551,15 @@ class SimulatorApp:
                     headers={"Retry-After": str(retry_after)},
                 )
             self.faults.wait()
-            if self.faults.should_fail():
+            fault = self.faults.injected()
+            if fault == "fail":
                 raise ApiError(
                     500, "UnexpectedError", "An unexpected error has occurred (simulated fault)."
                 )
+            if fault == "unauthorized":
+                raise ApiError(401, "Unauthorized", "The API keys were refused (simulated fault).")
+            if fault == "bad_json":
+                return Response(200, payload=TRUNCATED_JSON)
             if info:
                 return self._companyinfo(request, info.group("company"))
             if not api:

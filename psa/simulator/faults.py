@@ -4,7 +4,10 @@
 * ``fail_rate``: the share of requests answered with a 500;
 * ``rate_limit``: requests per minute (sliding 60-second window, 0 = off); past it the answer is
   429 with ``Retry-After`` = whole seconds until the oldest request in the window leaves it;
-* ``hang_rate``: the share of requests that first stall for ``hang_seconds`` (client timeouts).
+* ``hang_rate``: the share of requests that first stall for ``hang_seconds`` (client timeouts);
+* ``bad_json_rate``: the share answered 200 with a body cut off mid-JSON (a proxy or gateway
+  truncating the answer);
+* ``auth_fail_rate``: the share answered 401 as if the API keys had been revoked.
 
 Counters record every API request (also the rejected ones) per route pattern and per status.
 Settings change at run time through :meth:`Faults.update` (the ``/_sim/config`` endpoint).
@@ -30,12 +33,14 @@ class FaultConfig:
     rate_limit: int = 0
     hang_rate: float = 0.0
     hang_seconds: float = 30.0
+    bad_json_rate: float = 0.0
+    auth_fail_rate: float = 0.0
 
     def validate(self) -> None:
         for name in ("latency_ms", "jitter_ms", "hang_seconds"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} must be zero or more")
-        for name in ("fail_rate", "hang_rate"):
+        for name in ("fail_rate", "hang_rate", "bad_json_rate", "auth_fail_rate"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{name} must be between 0 and 1")
         if self.rate_limit < 0:
@@ -43,6 +48,8 @@ class FaultConfig:
 
 
 WINDOW_SECONDS = 60.0
+# What a request answered with `bad_json_rate` gets: JSON that stops half-way.
+TRUNCATED_JSON = b'[{"id": 1, "summary": "Printer offline", "board": {"id": 1, "na'
 
 
 def _coerce(name: str, value: object) -> float | int:
@@ -141,6 +148,20 @@ class Faults:
         with self._lock:
             rate = self._config.fail_rate
             return bool(rate) and self._rng.random() < rate
+
+    def injected(self) -> str | None:
+        """The fault this request gets: "fail" (500), "unauthorized" (401), "bad_json" (200 with
+        a truncated body) or None. Checked in that order, each at its own rate."""
+        if self.should_fail():
+            return "fail"
+        with self._lock:
+            for kind, rate in (
+                ("unauthorized", self._config.auth_fail_rate),
+                ("bad_json", self._config.bad_json_rate),
+            ):
+                if rate and self._rng.random() < rate:
+                    return kind
+        return None
 
     # ------------------------------------------------------------- counters
     def record(self, route: str) -> None:

@@ -15,7 +15,7 @@ from django.core.cache import cache
 from psa.providers.base import PSAError, PSAUnavailable, ReferenceData
 from psa.providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
 from psa.providers.connectwise.provider import ConnectWiseProvider
-from psa.selectors import provider_for_account, reference_data_get
+from psa.selectors import provider_for_account, reference_cache_key, reference_data_get
 from psa.simulator.app import SimulatorApp
 from psa.simulator.data.scaled import scaled_tenant
 from psa.simulator.server import make_simulator_server
@@ -159,7 +159,7 @@ def test_simultaneous_first_requests_load_each_kind_once(cw_sim) -> None:
 def test_a_stale_copy_is_served_and_refreshed(cw_sim, settings) -> None:
     account = PSAConnectionFactory(site=cw_sim.root_url).account
     stale = ReferenceData(boards=(), statuses=(), priorities=(), members=(), companies=())
-    key = f"psa:reference:v3:{account.pk}"
+    key = reference_cache_key(account)
     cache.set(key, ("old", time.time() - settings.PSA_REFERENCE_TTL, stale))
     cache.set(f"{key}:version", "old")
 
@@ -208,7 +208,7 @@ def test_waiters_share_a_failed_load_instead_of_each_retrying_it(cw_sim) -> None
 @pytest.mark.django_db
 def test_waiters_take_over_when_the_lock_goes_without_a_result(cw_sim) -> None:
     account = PSAConnectionFactory(site=cw_sim.root_url).account
-    key = f"psa:reference:v3:{account.pk}:loading"
+    key = f"{reference_cache_key(account)}:loading"
     cache.set(key, "someone-else", timeout=30)
     threading.Timer(0.3, cache.delete, args=[key]).start()  # the other loader vanished
 
@@ -222,7 +222,7 @@ def test_waiters_take_over_when_the_lock_goes_without_a_result(cw_sim) -> None:
 def test_a_process_rereads_the_shared_cache_when_another_stored_a_new_version(cw_sim) -> None:
     account = PSAConnectionFactory(site=cw_sim.root_url).account
     first = reference_data_get(account=account)
-    key = f"psa:reference:v3:{account.pk}"
+    key = reference_cache_key(account)
     newer = dataclasses.replace(first, companies=first.companies[:1])
     # What another node's refresh leaves in Redis: a new entry under a new version stamp.
     cache.set(key, ("another-node", time.time(), newer))

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
-from psa.selectors import reference_data_get
+from psa.selectors import reference_cache_key, reference_data_get
 from psa.tasks import refresh_reference_data
 from psa.tests.factories import PSAConnectionFactory
 from resolutionflow.celery import app
@@ -87,4 +87,4 @@ def test_reference_refresh_runs_in_a_real_worker_and_fills_the_shared_cache(work
     data = reference_data_get(account=account)  # served from Redis, filled by the worker
     assert len(data.companies) == 24
     assert requests.get(f"{cw_sim.root_url}/_sim/stats", timeout=5).json()["total"] == before
-    assert cache.get(f"psa:reference:v3:{account.pk}") is not None
+    assert cache.get(reference_cache_key(account)) is not None

@@ -81,3 +81,24 @@ def test_panel_opens_from_the_row_while_connectwise_is_down(jordan_page, sim) ->
     expect(page.locator("#notes-feed li.note").first).to_be_visible()
     expect(page.locator("#panel .psa-error")).to_have_count(0)
     expect(page.locator("#panel-resources select[name=member_id]")).to_be_visible()
+
+
+def test_a_hanging_connectwise_costs_one_deadline_per_section(jordan_page, sim, settings) -> None:
+    """Before: each panel section waited read timeout x attempts (over 60 s with the defaults)."""
+    settings.PSA_READ_TIMEOUT = 2.0  # x 3 attempts + backoff would be ~7.5 s per section
+    settings.PSA_REQUEST_DEADLINE = 1.5
+    page = jordan_page
+    link = page.locator("li.ticket-row a.ticket-link").first
+    sim.config(hang_rate=1.0, hang_seconds=10)
+
+    link.click()
+
+    errors = page.locator("#panel .psa-error")
+    expect(errors).to_have_count(2, timeout=4500)  # both sections, each within its deadline
+    expect(errors.first).to_contain_text(re.compile("did not answer within|answering too slowly"))
+    expect(errors.first.get_by_role("button", name="Retry")).to_be_visible()
+
+    sim.config(hang_rate=0.0)
+    for button in errors.get_by_role("button", name="Retry").all():
+        button.click()
+    expect(page.locator("#panel .psa-error")).to_have_count(0)

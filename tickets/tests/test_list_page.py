@@ -120,7 +120,7 @@ def test_panel_ticket_falls_back_to_connectwise_when_not_listed(demo, cw_sim) ->
     ticket_id = page.result.items[0].id
     cache.clear()
     before = _stats(cw_sim)["total"]
-    ticket = selectors.ticket_for_panel(account=demo.bayside, ticket_id=ticket_id)
+    ticket = selectors.ticket_row_get(account=demo.bayside, ticket_id=ticket_id)
     assert ticket.id == ticket_id
     assert _stats(cw_sim)["total"] - before >= 1
     assert selectors.ticket_row_cached(account=demo.bayside, ticket_id=ticket_id) == ticket

@@ -33,6 +33,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from requests.utils import parse_header_links
 
+from psa.providers import deadline
 from psa.providers.base import (
     PSAAuthError,
     PSAError,
@@ -53,6 +54,8 @@ MAX_PAGE_SIZE = 1000
 # of these may still have been applied, so POST/PATCH/DELETE are never repeated on them.
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 POOL_SIZE = 10
+# Below this much time left in the request's budget a call is not worth starting.
+MIN_CALL_SECONDS = 0.05
 
 # ConnectWise field names (first path segment) -> the names our forms and API use.
 FIELD_NAMES = {
@@ -277,10 +280,10 @@ class ConnectWiseClient:
         route = route_template("/" + path.lstrip("/"))
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
         attempts = 1 + (max(0, self.config.max_retries) if idempotent else 0)
-        timeout = (self.config.connect_timeout, self.config.read_timeout)
 
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
+            timeout = self._timeout(method, route)
             started = time.monotonic()
             try:
                 response = self.session.request(
@@ -299,22 +302,18 @@ class ConnectWiseClient:
                 ) from exc
             except requests.Timeout as exc:
                 self._log(method, route, "timeout", started, attempt, logging.WARNING)
-                if not last:
-                    self._backoff(attempt)
+                if not last and self._backoff(attempt):
                     continue
-                limit = (
-                    self.config.connect_timeout
-                    if isinstance(exc, requests.ConnectTimeout)
-                    else self.config.read_timeout
-                )
+                limit = timeout[0] if isinstance(exc, requests.ConnectTimeout) else timeout[1]
+                # A timeout cut by the request's deadline is a fraction: say it as a person would.
+                shown = f"{limit:.0f}" if limit >= 1.5 else f"{limit:.1f}"
                 raise PSAUnavailable(
-                    f"ConnectWise did not answer within {limit:g} seconds. Try again in a moment.",
+                    f"ConnectWise did not answer within {shown} seconds. Try again in a moment.",
                     detail=str(exc),
                 ) from exc
             except requests.RequestException as exc:
                 self._log(method, route, "error", started, attempt, logging.WARNING)
-                if not last:
-                    self._backoff(attempt)
+                if not last and self._backoff(attempt):
                     continue
                 raise PSAUnavailable(
                     f"ConnectWise did not answer: could not connect to {self.config.site_root}.",
@@ -329,15 +328,15 @@ class ConnectWiseClient:
                 retry_after = _parse_retry_after(response.headers.get("Retry-After"))
                 if not last and (retry_after is None or retry_after <= self.config.retry_after_cap):
                     if retry_after is None:
-                        self._backoff(attempt)
-                    else:
+                        if self._backoff(attempt):
+                            continue
+                    elif self._may_wait(retry_after):
                         self._sleep(retry_after)
-                    continue
+                        continue
                 if self._cooldown is not None and retry_after:
                     self._cooldown.start(retry_after)
                 raise self._rate_limited(response, retry_after)
-            if status in RETRY_STATUSES and method == "GET" and not last:
-                self._backoff(attempt)
+            if status in RETRY_STATUSES and method == "GET" and not last and self._backoff(attempt):
                 continue
             if status >= 400:
                 raise self._error(response, method, route)
@@ -347,10 +346,39 @@ class ConnectWiseClient:
 
     # --- helpers --------------------------------------------------------------------------------
 
-    def _backoff(self, attempt: int) -> None:
-        """Exponential backoff with jitter (x0.5-1.5), so retrying nodes do not call in step."""
+    def _timeout(self, method: str, route: str) -> tuple[float, float]:
+        """(connect, read) timeouts, cut to what is left of the request's deadline."""
+        connect, read = self.config.connect_timeout, self.config.read_timeout
+        left = deadline.remaining()
+        if left is None:
+            return connect, read
+        if left < MIN_CALL_SECONDS:
+            logger.warning(
+                "cw %s %s -> not sent: the request's time budget is spent", method, route
+            )
+            raise PSAUnavailable(
+                "ConnectWise is answering too slowly: this page stopped waiting for it. "
+                "Try again in a moment.",
+                detail="request deadline reached",
+            )
+        return min(connect, left), min(read, left)
+
+    def _may_wait(self, seconds: float) -> bool:
+        """Whether waiting `seconds` still leaves time for another attempt within the deadline."""
+        left = deadline.remaining()
+        return left is None or seconds + MIN_CALL_SECONDS < left
+
+    def _backoff(self, attempt: int) -> bool:
+        """Exponential backoff with jitter (x0.5-1.5), so retrying nodes do not call in step.
+
+        False (and no sleep) when the request's deadline leaves no room for another attempt.
+        """
         delay = self._backoff_base * (2 ** (attempt - 1)) * (0.5 + self._jitter())
-        self._sleep(min(delay, self.config.retry_after_cap))
+        delay = min(delay, self.config.retry_after_cap)
+        if not self._may_wait(delay):
+            return False
+        self._sleep(delay)
+        return True
 
     def _log(
         self, method: str, route: str, status: int | str, started: float, attempt: int, level: int

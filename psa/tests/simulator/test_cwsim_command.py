@@ -39,6 +39,8 @@ def test_flags_reach_the_simulator_and_credentials_are_printed(monkeypatch, caps
         "rate_limit": 120,
         "hang_rate": 0.01,
         "hang_seconds": 30.0,
+        "bad_json_rate": 0.0,
+        "auth_fail_rate": 0.0,
     }
     out = capsys.readouterr().out
     assert f"http://127.0.0.1:{captured['address'][1]}/v4_6_release/apis/3.0/" in out

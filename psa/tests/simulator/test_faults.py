@@ -42,6 +42,8 @@ def test_config_endpoint_reads_and_changes_settings(sim):
         "rate_limit": 0,
         "hang_rate": 0.0,
         "hang_seconds": 30.0,
+        "bad_json_rate": 0.0,
+        "auth_fail_rate": 0.0,
     }
     resp = sim.post("/_sim/config", {"latency_ms": 100, "jitter_ms": 20, "rate_limit": "60"})
     assert resp.status == 200
@@ -57,6 +59,8 @@ def test_config_endpoint_reads_and_changes_settings(sim):
     "body",
     [
         {"fail_rate": 1.5},
+        {"bad_json_rate": -0.1},
+        {"auth_fail_rate": 2},
         {"latency_ms": -1},
         {"rate_limit": 2.5},
         {"bogus": 1},
@@ -96,6 +100,24 @@ def test_fail_rate_one_answers_every_api_call_with_500(sim):
         assert resp.json["code"] == "UnexpectedError" and resp.json["message"]
     sim.post("/_sim/config", {"fail_rate": 0})
     assert sim.get("/service/tickets").status == 200
+
+
+def test_auth_fail_rate_one_answers_401_with_good_keys(sim):
+    sim.post("/_sim/config", {"auth_fail_rate": 1.0})
+    resp = sim.get("/service/tickets")
+    assert resp.status == 401 and resp.json["code"] == "Unauthorized"
+    sim.post("/_sim/config", {"auth_fail_rate": 0})
+    assert sim.get("/service/tickets").status == 200
+
+
+def test_bad_json_rate_one_answers_200_with_a_truncated_body(sim):
+    sim.post("/_sim/config", {"bad_json_rate": 1.0})
+    resp = sim.get("/service/tickets")
+    assert resp.status == 200 and resp.body
+    with pytest.raises(ValueError):
+        resp.json  # noqa: B018 - reading it is the assertion
+    sim.post("/_sim/config", {"bad_json_rate": 0})
+    assert isinstance(sim.get("/service/tickets").json, list)
 
 
 def test_rate_limit_answers_429_with_retry_after_until_the_window_frees(sim, clock):

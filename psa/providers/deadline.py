@@ -1,0 +1,41 @@
+"""One time budget per request, shared by every ConnectWise call made on its behalf.
+
+A web request sets a deadline (`resolutionflow.deadline.RequestDeadlineMiddleware`); the client
+funnel caps each call's timeouts by what is left and stops retrying when nothing is. Parallel
+calls run in pool threads that copy the caller's context, so they share the same deadline rather
+than each waiting its own read timeout times its retries.
+
+Plain Python on purpose: the provider layer knows nothing about Django.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+# Monotonic time by which every call on this context must have answered; None = no deadline
+# (Celery tasks and management commands keep the client's own timeouts and retries).
+_deadline: ContextVar[float | None] = ContextVar("psa_deadline", default=None)
+
+
+def remaining() -> float | None:
+    """Seconds left in the current budget (never negative), or None when there is none."""
+    until = _deadline.get()
+    return None if until is None else max(0.0, until - time.monotonic())
+
+
+@contextmanager
+def budget(seconds: float | None) -> Iterator[None]:
+    """Run the block under a deadline `seconds` from now; a tighter outer deadline still wins."""
+    if seconds is None or seconds <= 0:
+        yield
+        return
+    until = time.monotonic() + seconds
+    outer = _deadline.get()
+    token = _deadline.set(until if outer is None else min(outer, until))
+    try:
+        yield
+    finally:
+        _deadline.reset(token)
