@@ -76,7 +76,7 @@ def test_repointing_the_connection_forgets_the_old_tenant_and_flags_mappings(
 def test_a_signed_note_while_the_mapping_needs_confirming(demo, cw_sim) -> None:
     PSAMemberMapping.objects.filter(user=demo.jordan).update(needs_confirming=True)
 
-    note = ticket_services.ticket_note_add(
+    submission = ticket_services.ticket_note_add(
         account=demo.bayside,
         user=demo.jordan,
         ticket_id=1000,
@@ -84,7 +84,8 @@ def test_a_signed_note_while_the_mapping_needs_confirming(demo, cw_sim) -> None:
         note_type="internal",
     )
 
-    assert "— via ResolutionFlow, Jordan Smith" in note.text
+    assert submission.note is not None
+    assert "— via ResolutionFlow, Jordan Smith" in submission.note.text
 
 
 def test_confirming_matches_members_by_identifier_in_the_new_tenant(
