@@ -6,6 +6,7 @@ per check, ending with `N/N checks passed`; exits 0 only when every check passed
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -34,6 +35,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["verbosity"] < 2:
+            # The report is the output; the client's per-call log lines would interleave with it.
+            logging.getLogger("psa.connectwise").setLevel(logging.ERROR)
         connection = _connection(options.get("account"))
         self.stdout.write(
             f"ConnectWise {connection.site} (company {connection.company_id}) "
