@@ -66,11 +66,16 @@ def _id_field(**kwargs: Any) -> serializers.IntegerField:
 
 
 class TextField(serializers.CharField):
-    """A string and only a string: DRF's CharField would quietly turn `0` or `1.5` into text."""
+    """A string and only a string: DRF's CharField would quietly turn `0` or `1.5` into text.
+
+    `max_length` counts what the caller sent, as the OpenAPI schema says: DRF checks it after
+    trimming, so a too-long text with a leading space would otherwise be accepted."""
 
     def to_internal_value(self, data: Any) -> str:
         if not isinstance(data, str):
             self.fail("invalid")
+        if self.max_length is not None and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return super().to_internal_value(data)
 
 
