@@ -82,7 +82,14 @@ def test_reference_refresh_runs_in_a_real_worker_and_fills_the_shared_cache(work
     result = refresh_reference_data.apply_async(args=[account.pk], queue=worker)
     counts = result.get(timeout=60)
 
-    assert counts == {"boards": 5, "statuses": 38, "priorities": 5, "members": 17, "companies": 24}
+    assert counts == {
+        "boards": 5,
+        "statuses": 38,
+        "priorities": 5,
+        "members": 17,
+        "companies": 24,
+        "schedule_type_id": 4,
+    }
     before = requests.get(f"{cw_sim.root_url}/_sim/stats", timeout=5).json()["total"]
     data = reference_data_get(account=account)  # served from Redis, filled by the worker
     assert len(data.companies) == 24

@@ -31,7 +31,6 @@ class Command(BaseCommand):
         from tickets.outbox import outbox_drain
 
         while True:
-            close_old_connections()
             try:
                 counts = outbox_drain()
             except Exception:  # a database hiccup must not stop delivery for good
@@ -46,3 +45,6 @@ class Command(BaseCommand):
             if not loop:
                 return
             time.sleep(interval)
+            # A long-lived process: drop a connection the database closed meanwhile (not before
+            # the first pass, which may run inside a caller's transaction).
+            close_old_connections()
