@@ -294,17 +294,11 @@ document.addEventListener("htmx:configRequest", function (e) {
     if (!form.matches || !form.matches("[data-composer]") || !list()) return;
     var text = form.querySelector("textarea").value.trim();
     if (!text) return;
-    var mine = document.createElement("li");
-    mine.className = "msg msg-user is-optimistic";
-    mine.setAttribute("data-optimistic", "");
-    mine.innerHTML = '<div class="msg-meta"><span class="msg-author">You</span></div><div class="msg-body"></div>';
-    mine.querySelector(".msg-body").textContent = text;
-    var typing = document.createElement("li");
-    typing.className = "msg msg-assistant is-pending";
-    typing.setAttribute("data-optimistic", "");
-    typing.innerHTML = '<div class="msg-meta"><span class="msg-author">ResolutionAssist</span></div><div class="msg-body typing"><div class="skeleton w-70"></div><div class="skeleton w-50"></div></div>';
-    list().appendChild(mine);
-    list().appendChild(typing);
+    var template = document.getElementById("optimistic-message");
+    if (!template) return;
+    var bubbles = template.content.cloneNode(true);
+    bubbles.querySelector("[data-optimistic-text]").textContent = text;
+    list().appendChild(bubbles);
     scrollToLatest();
   });
   document.addEventListener("htmx:afterRequest", function (e) {
