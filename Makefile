@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 export RF_QUIET_DEV_WARNINGS ?= 1
+# Settings default to DEBUG off; every target here is the local demo, its tests or its benchmarks,
+# which run with the development defaults. A caller's DEBUG=0 still wins (deploy-check sets its own).
+export DEBUG ?= 1
 
 .PHONY: run dev static test test-fast test-live lint e2e migrate bench load clean bench-scale two-nodes deploy-check
 

@@ -1,8 +1,9 @@
 """Settings, all read from the environment (see the README's configuration table).
 
 With nothing set, the project runs on its embedded default: SQLite under var/, local-memory cache,
-Celery tasks run eagerly in-process, the offline AI engine. With DEBUG off, nothing insecure is
-accepted: a real SECRET_KEY and FIELD_ENCRYPTION_KEY are required and cookies/HSTS are strict.
+Celery tasks run eagerly in-process, the offline AI engine. DEBUG is off unless set (the demo's
+`make run` sets DEBUG=1); with DEBUG off, nothing insecure is accepted: a real SECRET_KEY and
+FIELD_ENCRYPTION_KEY are required and cookies/HSTS are strict.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import warnings
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -39,7 +41,9 @@ def env_float(name: str, default: float) -> float:
     return float(value) if value not in (None, "") else default
 
 
-DEBUG = env_bool("DEBUG", default=True)
+# Off unless set: a deploy that forgets it must not run with the published development key.
+# `make run`/`make dev`, the scripts and the test suite set DEBUG=1 for the demo.
+DEBUG = env_bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "dev-insecure-resolutionflow-key-do-not-use-in-production"
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -68,6 +72,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "csp",
     "django_htmx",
     "template_partials",
     "resolutionflow",
@@ -78,12 +84,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     # Static files before sessions/auth: a stylesheet never costs a session or user lookup.
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "resolutionflow.session_idle.SessionIdleRefreshMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -184,14 +192,41 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# Idle timeout: a session ends after this long without a request (default 8 hours, a working
+# day); each request pushes the end back, refreshed at most once per SESSION_IDLE_REFRESH_SECONDS.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(8 * 60 * 60)))
+SESSION_IDLE_REFRESH_SECONDS = min(300, max(1, SESSION_COOKIE_AGE // 10))
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # Preloading is a commitment for the whole domain (hard to undo), so it is opt-in; without it
+    # `check --deploy` would warn (W021) about a choice we made on purpose (see README "Security").
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=False)
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]
     if env_bool("USE_X_FORWARDED_PROTO", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy (django-csp): our own origin only, no inline scripts or styles and no
+# eval (htmx runs with allowEval=false; listeners in static/js do what trigger filters would).
+# `data:` images are for swagger-ui's icons on /api/docs/. Nothing may frame us.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- credentials at rest --------------------------------------------------------------------------
 # Comma-separated Fernet keys: the first encrypts, all decrypt (rotation).
@@ -222,6 +257,10 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # swagger-ui from drf-spectacular-sidecar's vendored files in our static/, not a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Celery ---------------------------------------------------------------------------------------

@@ -445,6 +445,7 @@ def setup_django(db_path: Path) -> None:
     os.environ.pop("REDIS_URL", None)
     os.environ["PSA_LOG_LEVEL"] = "WARNING"
     os.environ.setdefault("RF_QUIET_DEV_WARNINGS", "1")
+    os.environ.setdefault("DEBUG", "1")  # the demo's development defaults (settings default: off)
     os.environ["DJANGO_SETTINGS_MODULE"] = "resolutionflow.settings"
     import django
 

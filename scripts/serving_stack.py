@@ -108,6 +108,7 @@ class Stack:
     def _env(self, extra: dict[str, str]) -> dict[str, str]:
         assert self.tmp is not None
         env = {
+            "DEBUG": "1",  # the demo's development defaults, unless the caller set DEBUG
             **os.environ,
             "DATABASE_URL": f"sqlite:///{self.tmp / 'db.sqlite3'}",
             "STATIC_HASHED": "1",

@@ -178,7 +178,9 @@ def test_sending_a_message_returns_a_fresh_composer_the_messages_and_the_lane(
         f'hx-get="/tickets/new/?tab=quick&prompt=Printer+on+the+2nd+floor+is+offline'
         f'&company_id=266&board_id=1&origin=action-{action.pk}"'
     ) in page
-    assert f"ticketCreated[detail.origin=='action-{action.pk}'] from:body" in page
+    # app.js triggers `laneTicketCreated` on the item whose data-action-origin matches (no eval).
+    assert f'data-action-origin="action-{action.pk}"' in page
+    assert 'hx-trigger="laneTicketCreated"' in page
     assert f'hx-post="/assistant/actions/{action.pk}/complete/"' in page
 
 
@@ -225,7 +227,7 @@ def test_a_pending_reply_polls_until_it_is_written(
     url = f"/assistant/{session.pk}/messages/{reply.pk}/"
     page = response.content.decode()
     assert f'hx-get="{url}" hx-trigger="load delay:1s"' in page  # the typing skeleton polls
-    assert 'class="skeleton"' in page
+    assert 'class="skeleton w-70"' in page
     assert '<aside id="tasklane"' not in page
 
     still = jordan.get(url, headers=HX).content.decode()

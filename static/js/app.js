@@ -236,6 +236,18 @@
   });
 })();
 
+// A TaskLane action is done when the ticket created from its modal carries its origin. The CSP
+// allows no eval, so this listener does what an hx-trigger filter and `hx-vals="js:…"` would.
+document.addEventListener("ticketCreated", function (e) {
+  var detail = e.detail || {};
+  if (!detail.origin || !detail.id) return;
+  document.querySelectorAll("[data-action-origin]").forEach(function (item) {
+    if (item.getAttribute("data-action-origin") !== String(detail.origin)) return;
+    item.setAttribute("hx-vals", JSON.stringify({ ticket_id: detail.id }));
+    htmx.trigger(item, "laneTicketCreated");
+  });
+});
+
 // Filter URLs carry only what is set: empty fields and the company search text (the picked
 // company id is what filters) stay out of the address bar and the history.
 document.addEventListener("htmx:configRequest", function (e) {
@@ -282,17 +294,11 @@ document.addEventListener("htmx:configRequest", function (e) {
     if (!form.matches || !form.matches("[data-composer]") || !list()) return;
     var text = form.querySelector("textarea").value.trim();
     if (!text) return;
-    var mine = document.createElement("li");
-    mine.className = "msg msg-user is-optimistic";
-    mine.setAttribute("data-optimistic", "");
-    mine.innerHTML = '<div class="msg-meta"><span class="msg-author">You</span></div><div class="msg-body"></div>';
-    mine.querySelector(".msg-body").textContent = text;
-    var typing = document.createElement("li");
-    typing.className = "msg msg-assistant is-pending";
-    typing.setAttribute("data-optimistic", "");
-    typing.innerHTML = '<div class="msg-meta"><span class="msg-author">ResolutionAssist</span></div><div class="msg-body typing"><div class="skeleton" style="width: 70%"></div><div class="skeleton" style="width: 50%"></div></div>';
-    list().appendChild(mine);
-    list().appendChild(typing);
+    var template = document.getElementById("optimistic-message");
+    if (!template) return;
+    var bubbles = template.content.cloneNode(true);
+    bubbles.querySelector("[data-optimistic-text]").textContent = text;
+    list().appendChild(bubbles);
     scrollToLatest();
   });
   document.addEventListener("htmx:afterRequest", function (e) {
