@@ -141,3 +141,13 @@ def test_changes_and_sign_ins_are_listed_for_owners_and_admins_only(client, demo
 
     client.force_login(demo.jordan)
     assert 'id="activity"' not in client.get("/account/integrations/").content.decode()
+
+
+def test_the_admin_connection_form_hides_the_private_key_from_error_reports(admin_client, demo):
+    connection = PSAConnection.objects.get(account=demo.bayside)
+
+    response = admin_client.post(
+        f"/admin/psa/psaconnection/{connection.pk}/change/", {"private_key": "typed-secret"}
+    )
+
+    assert response.wsgi_request.sensitive_post_parameters == ("private_key",)
