@@ -3,7 +3,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.debug import sensitive_post_parameters
 
 from .forms import MemberMappingForm, PSAConnectionForm
 from .models import PSAConnection, PSAMemberMapping
@@ -32,6 +34,16 @@ class PSAConnectionAdmin(admin.ModelAdmin):
     search_fields = ["account__name", "site", "company_id"]
     readonly_fields = ["last_checked_at", "last_error"]
     actions = ["test_connection", "auto_match_members"]
+
+    @method_decorator(sensitive_post_parameters("private_key"))
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         fields = ["account", "provider", *PSAConnectionForm.Meta.fields]

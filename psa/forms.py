@@ -14,7 +14,7 @@ from .models import PSAConnection, PSAMemberMapping
 from .providers.base import HealthStatus, PSAError, PSAMember
 from .security import validate_site_url
 from .selectors import reference_data_get
-from .services import connection_check
+from .services import KEY_REENTRY, connection_check
 
 
 class PSAConnectionForm(forms.ModelForm):
@@ -59,8 +59,29 @@ class PSAConnectionForm(forms.ModelForm):
         value = self.cleaned_data.get("private_key") or ""
         return value or (self.instance.private_key if self.instance.pk else "")
 
+    @property
+    def key_typed(self) -> bool:
+        return bool((self.data.get(self.add_prefix("private_key")) or "").strip())
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        if self.instance.pk and not self.key_typed and "site" in cleaned:
+            # The stored key goes only where it was entered for: retyping it is the admin
+            # saying "this key belongs to that site" (and someone without it cannot redirect it).
+            moved = [
+                name
+                for name in ("site", "company_id", "public_key")
+                if str(cleaned.get(name) or "").strip() != str(getattr(self.instance, name)).strip()
+            ]
+            if moved:
+                self.add_error("private_key", KEY_REENTRY)
+        if (self.key_typed or not self.instance.pk) and "site" in cleaned:
+            # A key typed now binds to the site, company and public key typed with it.
+            self.instance.private_key_for = PSAConnection(
+                site=cleaned["site"],
+                company_id=cleaned.get("company_id") or "",
+                public_key=cleaned.get("public_key") or "",
+            ).key_identity
         if self.errors or not cleaned.get("is_active", True):
             return cleaned
         # Only a change to what reaches ConnectWise needs a live check.
@@ -72,6 +93,7 @@ class PSAConnectionForm(forms.ModelForm):
             # PSAConnectionForm's own fields: the admin's subclass adds provider and account.
             **{name: cleaned[name] for name in PSAConnectionForm.Meta.fields if name in cleaned},
         )
+        candidate.private_key_for = self.instance.private_key_for
         status = connection_check(connection=candidate, shared=False)
         if not status.ok:
             raise ValidationError(f"ConnectWise refused these settings: {status.message}")

@@ -25,6 +25,9 @@ class PSAConnection(models.Model):
     company_id = models.CharField("company id", max_length=100)
     public_key = models.CharField(max_length=100)
     private_key = EncryptedTextField()
+    # What the private key was entered for ("site|company id|public key"): the stored key goes to
+    # that site only. Changing any of them needs the key typed again, which rebinds it.
+    private_key_for = models.CharField(max_length=500, blank=True, editable=False)
     client_id = models.CharField(
         "client id",
         max_length=100,
@@ -44,6 +47,12 @@ class PSAConnection(models.Model):
     def __str__(self) -> str:
         return f"{self.get_provider_display()} for {self.account}"
 
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Created in code (seed, tests): the key is bound to what the row was made with.
+        if not self.private_key_for:
+            self.private_key_for = self.key_identity
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
     def clean(self) -> None:
         try:
             self.site = validate_site_url(self.site)
@@ -51,6 +60,21 @@ class PSAConnection(models.Model):
             raise ValidationError({"site": exc.messages}) from exc
         if self.codebase and not self.codebase.endswith("/"):
             self.codebase += "/"
+
+    @property
+    def key_identity(self) -> str:
+        return "|".join(
+            (
+                self.site.strip().lower().rstrip("/"),
+                self.company_id.strip().lower(),
+                self.public_key,
+            )
+        )
+
+    @property
+    def key_is_bound_here(self) -> bool:
+        """Whether the stored private key was entered for this very site, company and public key."""
+        return self.private_key_for == self.key_identity
 
     @property
     def healthy(self) -> bool:
@@ -100,3 +124,7 @@ class PSAMemberMapping(models.Model):
         membership = getattr(self.user, "membership", None) if self.user_id else None
         if self.user_id and (membership is None or membership.account_id != self.account_id):
             raise ValidationError({"user": "This user is not a member of the mapping's account."})
+
+
+# The account activity log lives in its own module; imported here so Django registers the model.
+from .activity import ActivityEvent  # noqa: E402, F401

@@ -18,9 +18,19 @@ from .providers.base import HealthStatus, PSAMember
 from .registry import build_provider, provider_for_connection
 from .selectors import psa_caches_invalidate, reference_data_get
 
+KEY_REENTRY = (
+    "Re-enter the private key: changing the site, company id or public key needs it, so a stored "
+    "key is only ever sent to the site it was saved for."
+)
+
 
 def connection_check(*, connection: PSAConnection, shared: bool = True) -> HealthStatus:
-    """Ask ConnectWise whether these credentials work. Never raises for a PSA failure."""
+    """Ask ConnectWise whether these credentials work. Never raises for a PSA failure.
+
+    A stored private key is sent only to the site, company and public key it was entered for.
+    """
+    if connection.private_key and not connection.key_is_bound_here:
+        return HealthStatus(ok=False, message=KEY_REENTRY, details={"code": "key_not_bound"})
     provider = provider_for_connection(connection) if shared else build_provider(connection)
     try:
         return provider.health_check()
@@ -66,6 +76,10 @@ def connection_save(
     """
     connection.full_clean()
     previous = PSAConnection.objects.filter(pk=connection.pk).first() if connection.pk else None
+    if previous is None or previous.private_key != connection.private_key:
+        connection.private_key_for = connection.key_identity  # a key given now binds to these
+    elif not connection.key_is_bound_here:
+        raise ValidationError({"private_key": KEY_REENTRY})
     credentials_changed = previous is None or any(
         getattr(previous, name) != getattr(connection, name) for name in CREDENTIAL_FIELDS
     )

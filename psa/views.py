@@ -6,11 +6,13 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from resolutionflow.htmx import is_htmx, toast
 from resolutionflow.tenancy import account_of, account_required, membership_of
 
+from .activity import ActivityEvent, activity_list, activity_record
 from .diagnostics import diagnostics_run
 from .forms import PSAConnectionForm, member_by_id, member_choices
 from .models import PSAConnection
@@ -49,6 +51,7 @@ def _context(request: HttpRequest, *, form: PSAConnectionForm | None = None) -> 
         users = get_user_model().objects.filter(membership__account=account).order_by("username")
         context["rows"] = [(user, mappings.get(user.pk)) for user in users]
         context["unconfirmed"] = sum(1 for m in mappings.values() if m.needs_confirming)
+        context["activity"] = activity_list(account=account, limit=50)
         context["members_error"] = ""
         context["member_choices"] = []
         if connection is not None:
@@ -65,26 +68,38 @@ def integrations(request: HttpRequest) -> HttpResponse:
     return render(request, "psa/integrations.html", _context(request))
 
 
+@sensitive_post_parameters("private_key")
 @require_POST
 @account_required
 def connection_test_view(request: HttpRequest) -> HttpResponse:
+    _require_manager(request)  # a test sends the account's keys: not every engineer's button
     account = account_of(request)
     connection = connection_get(account=account)
     if connection is None:
         return redirect("psa:integrations")
     status = connection_test(connection=connection)
+    activity_record(
+        account=account,
+        actor=request.user,
+        action=ActivityEvent.Action.CONNECTION_TESTED,
+        target=connection.site,
+        detail="ok" if status.ok else status.message[:500],
+        request=request,
+    )
     response = render(request, "psa/integrations.html#health", _context(request))
     if not is_htmx(request):
         response = redirect("psa:integrations")
     return toast(request, response, status.message, level="success" if status.ok else "error")
 
 
+@sensitive_post_parameters("private_key")
 @require_POST
 @account_required
 def connection_save_view(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     account = account_of(request)
     instance = connection_get(account=account) or PSAConnection(account=account)
+    before = instance.site if instance.pk else ""
     form = PSAConnectionForm(request.POST, instance=instance)
     if form.is_valid():
         try:
@@ -92,7 +107,27 @@ def connection_save_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
     if not form.is_valid():
+        activity_record(
+            account=account,
+            actor=request.user,
+            action=ActivityEvent.Action.CONNECTION_REFUSED,
+            target=str(form.data.get("site", ""))[:255],
+            detail="; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())[:1000],
+            request=request,
+        )
         return render(request, "psa/integrations.html", _context(request, form=form), status=400)
+    changed = ", ".join(name for name in form.changed_data if name != "private_key")
+    if form.key_typed:
+        changed = f"{changed}, private key" if changed else "private key"
+    activity_record(
+        account=account,
+        actor=request.user,
+        action=ActivityEvent.Action.CONNECTION_SAVED,
+        target=saved.connection.site,
+        detail=(f"was {before}; " if before and before != saved.connection.site else "")
+        + (f"changed: {changed}" if changed else "no changes"),
+        request=request,
+    )
     message = "ConnectWise connection saved."
     if saved.status is not None:
         message = "ConnectWise connection saved and verified."
@@ -116,6 +151,14 @@ def mappings_confirm_view(request: HttpRequest) -> HttpResponse:
         confirmed, unmatched = member_mappings_confirm(account=account, user_ids=user_ids)
     except PSAError as exc:
         return toast(request, redirect("psa:integrations"), exc.message, level="error")
+    activity_record(
+        account=account,
+        actor=request.user,
+        action=ActivityEvent.Action.MAPPINGS_CONFIRMED,
+        target=", ".join(str(m.user) for m in confirmed)[:255],
+        detail=f"{len(confirmed)} confirmed, {len(unmatched)} left to map by hand",
+        request=request,
+    )
     message = f"Confirmed {len(confirmed)} mapping(s) against the current ConnectWise."
     if unmatched:
         names = ", ".join(f"{m.user} ({m.member_identifier})" for m in unmatched)
@@ -146,6 +189,14 @@ def mapping_set_view(request: HttpRequest, user_id: int) -> HttpResponse:
         member_mapping_set(account=account, user=user, member=member)
     except ValidationError as exc:
         return toast(request, redirect("psa:integrations"), " ".join(exc.messages), level="error")
+    activity_record(
+        account=account,
+        actor=request.user,
+        action=ActivityEvent.Action.MAPPING_SET,
+        target=str(user),
+        detail=f"{member.name} ({member.identifier}, id {member.id})",
+        request=request,
+    )
     return toast(
         request, redirect("psa:integrations"), f"{user} is now {member.name} in ConnectWise."
     )
@@ -158,6 +209,13 @@ def mapping_delete_view(request: HttpRequest, user_id: int) -> HttpResponse:
     account = account_of(request)
     user = get_object_or_404(get_user_model(), pk=user_id, membership__account=account)
     member_mapping_delete(account=account, user=user)
+    activity_record(
+        account=account,
+        actor=request.user,
+        action=ActivityEvent.Action.MAPPING_DELETED,
+        target=str(user),
+        request=request,
+    )
     return toast(request, redirect("psa:integrations"), f"Removed {user}'s ConnectWise mapping.")
 
 
@@ -170,6 +228,14 @@ def mappings_auto_match_view(request: HttpRequest) -> HttpResponse:
         created = member_mappings_auto_match(account=account)
     except PSAError as exc:
         return toast(request, redirect("psa:integrations"), exc.message, level="error")
+    activity_record(
+        account=account,
+        actor=request.user,
+        action=ActivityEvent.Action.MAPPINGS_MATCHED,
+        target=", ".join(str(m.user) for m in created)[:255],
+        detail=f"{len(created)} matched by email",
+        request=request,
+    )
     return toast(request, redirect("psa:integrations"), f"Matched {len(created)} user(s) by email.")
 
 

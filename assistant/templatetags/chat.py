@@ -18,18 +18,24 @@ _ITALIC = re.compile(r"(?<![\w*\\])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _CODE = re.compile(r"`([^`\n]+)`")
 
 
+# Code spans are set aside while bold/italic are applied, behind a marker the text itself can never
+# contain: escape() has turned every "<" of the text into "&lt;", so a "<" here is always ours.
+# (A marker made of characters the text may hold, such as "\x00<n>\x00", let a reply forge one.)
+_KEPT = re.compile(r"<(\d+)>")
+
+
 def _inline(text: str) -> str:
     html = str(escape(text))
     codes: list[str] = []
 
     def keep(match: re.Match[str]) -> str:
         codes.append(f"<code>{match.group(1)}</code>")
-        return f"\x00{len(codes) - 1}\x00"
+        return f"<{len(codes) - 1}>"
 
     html = _CODE.sub(keep, html)
     html = _BOLD.sub(r"<strong>\1</strong>", html)
     html = _ITALIC.sub(r"<em>\1</em>", html)
-    return re.sub(r"\x00(\d+)\x00", lambda m: codes[int(m.group(1))], html)
+    return _KEPT.sub(lambda m: codes[int(m.group(1))], html)
 
 
 @register.filter

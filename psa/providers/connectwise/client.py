@@ -30,7 +30,6 @@ from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import requests
-from requests.adapters import HTTPAdapter
 from requests.utils import parse_header_links
 
 from psa.providers import deadline
@@ -45,6 +44,8 @@ from psa.providers.base import (
     PSAUnavailable,
     PSAValidationError,
 )
+from psa.providers.connectwise.transport import CheckedAddressAdapter
+from psa.security import EgressRefused
 
 logger = logging.getLogger("psa.connectwise")
 
@@ -170,7 +171,11 @@ class ConnectWiseClient:
         self._jitter = jitter
         self._backoff_base = backoff_base
         self.session = session or requests.Session()
-        adapter = HTTPAdapter(pool_connections=2, pool_maxsize=POOL_SIZE, max_retries=0)
+        # Every connection goes to an address checked at connect time (SSRF, DNS rebinding), and
+        # nothing from the environment steers it: no proxy (it would resolve past our check),
+        # no ~/.netrc (it would replace our credentials).
+        self.session.trust_env = False
+        adapter = CheckedAddressAdapter(pool_connections=2, pool_maxsize=POOL_SIZE, max_retries=0)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
         self._config_problem = _config_problem(config)
@@ -286,9 +291,22 @@ class ConnectWiseClient:
             timeout = self._timeout(method, route)
             started = time.monotonic()
             try:
+                # Redirects are never followed: a site that passed the address check could
+                # otherwise send us (and, on a 307, a replayed POST) anywhere.
                 response = self.session.request(
-                    method, url, params=clean_params or None, json=json, timeout=timeout
+                    method,
+                    url,
+                    params=clean_params or None,
+                    json=json,
+                    timeout=timeout,
+                    allow_redirects=False,
                 )
+            except EgressRefused as exc:
+                self._log(method, route, "refused", started, attempt, logging.WARNING)
+                raise PSANotConfigured(
+                    f"ResolutionFlow refused to connect to {self.config.site_root}: {exc}",
+                    detail=str(exc),
+                ) from exc
             except (
                 requests.exceptions.InvalidURL,
                 requests.exceptions.MissingSchema,
@@ -338,6 +356,8 @@ class ConnectWiseClient:
                 raise self._rate_limited(response, retry_after)
             if status in RETRY_STATUSES and method == "GET" and not last and self._backoff(attempt):
                 continue
+            if 300 <= status < 400:
+                raise self._redirected(response)
             if status >= 400:
                 raise self._error(response, method, route)
             return ConnectWiseResponse(status, self._json(response, route), response.headers)
@@ -422,24 +442,36 @@ class ConnectWiseClient:
             detail=cw_message,
         )
 
+    def _redirected(self, response: requests.Response) -> PSAError:
+        """A redirect is an error naming where it pointed; its body is never read into a message."""
+        location = (response.headers.get("Location") or "").strip()
+        shown = location[:200] or "an address it did not give"
+        return PSAResponseError(
+            f"ConnectWise answered with a redirect (HTTP {response.status_code}) to {shown}; "
+            "ResolutionFlow never follows redirects. Check the site address of the connection.",
+            detail=f"HTTP {response.status_code} Location: {location[:500]}",
+        )
+
     def _error(self, response: requests.Response, method: str, route: str) -> PSAError:
         status = response.status_code
         cw_message, errors = _error_body(response)
         suffix = f" ConnectWise said: {cw_message}" if cw_message else ""
+        # For our logs only (PSAError.detail is never shown): what answered, when not ConnectWise.
+        detail = cw_message or (response.text or "").strip()[:200]
         if status == 401:
             return PSAAuthError(
                 "ConnectWise refused the API credentials. Check the company id, public key and "
                 "private key of the PSA connection." + suffix,
-                detail=cw_message,
+                detail=detail,
             )
         if status == 403:
             return PSAPermissionError(
                 "ConnectWise denied access. Either the API member's security role lacks permission "
                 "for this request, or the clientId header is missing or not registered." + suffix,
-                detail=cw_message,
+                detail=detail,
             )
         if status == 404:
-            return PSANotFound(f"ConnectWise has no record at {route}." + suffix, detail=cw_message)
+            return PSANotFound(f"ConnectWise has no record at {route}." + suffix, detail=detail)
         if status in (400, 409, 422):
             fields = _field_errors(errors)
             messages = "; ".join(
@@ -447,16 +479,16 @@ class ConnectWiseClient:
             )
             text = messages or cw_message or f"HTTP {status}"
             return PSAValidationError(
-                f"ConnectWise rejected the request: {text}", fields=fields, detail=cw_message
+                f"ConnectWise rejected the request: {text}", fields=fields, detail=detail
             )
         if status >= 500:
             return PSAUnavailable(
                 f"ConnectWise did not answer (HTTP {status}). Try again in a moment." + suffix,
-                detail=cw_message,
+                detail=detail,
             )
         return PSAResponseError(
             f"ConnectWise answered {method} {route} with an unexpected HTTP {status}." + suffix,
-            detail=cw_message,
+            detail=detail,
         )
 
 
@@ -477,11 +509,16 @@ def _config_problem(config: ConnectWiseConfig) -> str:
 
 
 def _error_body(response: requests.Response) -> tuple[str, list[Any]]:
-    """(message, errors) from a ConnectWise error body; tolerant of HTML and empty bodies."""
+    """(message, errors) from a ConnectWise error body; tolerant of HTML and empty bodies.
+
+    Only ConnectWise's own JSON error message is ever quoted: a body of any other shape is not
+    ConnectWise speaking (a proxy's page, or whatever else answered), and its text must never
+    travel into a message an admin sees.
+    """
     try:
         body = response.json()
     except ValueError:
-        return (response.text or "").strip()[:200], []
+        return "", []
     if not isinstance(body, dict):
         return "", []
     message = body.get("message")

@@ -123,6 +123,7 @@ class Command(BaseCommand):
         elif any(getattr(connection, field) != value for field, value in wanted.items()):
             for field, value in wanted.items():
                 setattr(connection, field, value)
+            connection.private_key_for = connection.key_identity  # the key is given with the site
             connection.save()
             self.stdout.write(f"Re-pointed {account}'s connection at {cw_url}.")
         return account
