@@ -16,7 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import trigger_client_event
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from psa.providers.base import (
     PSAError,
@@ -427,22 +427,19 @@ def ticket_new_parse(request: HttpRequest) -> HttpResponse:
     prompt = request.POST.get("prompt", "").strip()
     draft = TicketDraftForm(request.POST)
     if not prompt:
+        # Said next to the empty box, in the Quick Create tab; the draft behind it is untouched.
         response = render(
             request,
-            "tickets/new_ticket.html#draft",
-            _draft_context(
-                request,
-                draft.unbound_copy(),
-                prompt_error="Describe the problem in a sentence first.",
-            ),
+            "tickets/new_ticket.html#prompt_error",
+            {"prompt_error": "Describe the problem in a sentence first."},
         )
-        return response
+        return retarget(reswap(response, "outerHTML"), "#quick-prompt-error")
     parsed = selectors.ticket_prompt_parse(
         account=account,
         user=request.user,
         prompt=prompt,
         # The draft's company (a linked ticket's, for a TaskLane spin-off) is the default.
-        context_company_id=_int_or_none(draft.value("company_id")),
+        context_company_id=_int_or_none(draft.context_company_id()),
     )
     form = draft.merged_with(parsed)
     response = render(
@@ -452,7 +449,7 @@ def ticket_new_parse(request: HttpRequest) -> HttpResponse:
             request,
             form,
             parsed=parsed,
-            missing=set(parsed.missing_fields),
+            missing=form.missing_after(parsed),
             warnings=parsed.warnings,
             duplicates=parsed.possible_duplicates,
             reviewing=True,

@@ -159,6 +159,13 @@
     }
   });
 
+  // A new parse starts without the last one's "describe the problem first".
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    if (e.detail.elt.id !== "quick-form") return;
+    var said = document.getElementById("quick-prompt-error");
+    if (said) said.textContent = "";
+  });
+
   document.addEventListener("closeModal", closeModal);
   document.addEventListener("showTicketTab", function (e) { showTab((e.detail && e.detail.tab) || "full"); });
   document.addEventListener("noteAdded", function () {

@@ -172,6 +172,61 @@ def test_quick_create_parse_fills_the_review_form(jordan) -> None:
     assert _trigger(response)["showTicketTab"] == {"tab": "full"}
 
 
+def test_a_re_parse_clears_what_the_first_parse_filled_and_it_did_not(jordan) -> None:
+    first = jordan.post(
+        "/tickets/new/parse/",
+        {
+            "prompt": "Northwind internet is down, emergency, give it to Anika",
+            "idempotency_key": "k1",
+        },
+        headers=HX,
+    ).content.decode()
+    draft = _hidden_inputs(first)
+    assert "assigned_member_id" in draft["parsed_fields"]
+
+    again = jordan.post(
+        "/tickets/new/parse/",
+        {**draft, "prompt": "Ransomware suspected on VERTE-LT02 at Vertex Engineering"},
+        headers=HX,
+    ).content.decode()
+
+    assert 'value="Vertex Engineering"' in again
+    assert "Anika" not in _selected(again, "assigned_member_id")
+    assert "assigned_member_id" not in _hidden_inputs(again)["parsed_fields"]
+
+
+def test_an_empty_prompt_is_answered_next_to_the_prompt(jordan) -> None:
+    response = jordan.post("/tickets/new/parse/", {"prompt": " "}, headers=HX)
+    assert response.headers["HX-Retarget"] == "#quick-prompt-error"
+    assert "Describe the problem in a sentence first." in response.content.decode()
+
+
+def _hidden_inputs(html: str) -> dict[str, list[str]]:
+    """The draft the review form would post: its hidden inputs and selected options."""
+    form = html[html.index('id="ticket-form"') :]
+    values: dict[str, list[str]] = {"parsed_fields": []}
+    for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form):
+        values.setdefault(name, []).append(value)
+    for name in ("board_id", "priority_id", "assigned_member_id"):
+        values[name] = [_selected_value(form, name)]
+    return values
+
+
+def _select(html: str, name: str) -> str:
+    start = html.index(f'name="{name}"')
+    return html[start : html.index("</select>", start)]
+
+
+def _selected(html: str, name: str) -> str:
+    match = re.search(r"<option[^>]*selected[^>]*>([^<]*)<", _select(html, name))
+    return match.group(1) if match else ""
+
+
+def _selected_value(html: str, name: str) -> str:
+    match = re.search(r'<option value="(\d*)"\s+selected', _select(html, name))
+    return match.group(1) if match else ""
+
+
 def test_create_from_the_form_closes_the_modal_once(jordan, sim_stats) -> None:
     form = {
         "summary": "Scanner jams",
