@@ -13,10 +13,10 @@ import uuid
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import reswap, retarget, trigger_client_event
+from django_htmx.http import replace_url, reswap, retarget, trigger_client_event
 
 from psa.providers.base import (
     PSAError,
@@ -46,12 +46,10 @@ ORIGIN_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 @account_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
     account = account_of(request)
+    asked = TicketQuery.from_params(request.GET)
     try:
         page = selectors.ticket_list_page_get(
-            account=account,
-            user=request.user,
-            query=TicketQuery.from_params(request.GET),
-            page_size=PAGE_SIZE,
+            account=account, user=request.user, query=asked, page_size=PAGE_SIZE
         )
     except PSANotConfigured as exc:
         return render(
@@ -67,6 +65,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "filter_bar": page.filter_bar,
         "result": page.result,
         "error": page.error,
+        "notice": page.notice,
         "retry_url": request.get_full_path(),
         "first": page.first,
         "last": page.last,
@@ -74,9 +73,13 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "has_prev": page.has_prev,
         "active_filters": page.active_filters,
     }
+    moved = page.query.page != asked.page  # past the last page: the address says where we are
     if is_partial(request) and request.headers.get("HX-Target") == "results":
         # Only an htmx swap carries the status filter out of band; a full page has its own.
-        return render(request, "tickets/list.html#results", {**context, "partial": True})
+        response = render(request, "tickets/list.html#results", {**context, "partial": True})
+        return replace_url(response, page.query.url()) if moved else response
+    if moved:
+        return redirect(page.query.url())
     if page.query.ticket:
         try:
             ticket = selectors.ticket_row_get(account=account, ticket_id=page.query.ticket)

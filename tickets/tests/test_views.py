@@ -65,6 +65,31 @@ def test_paging_and_next_disabled_on_last_page(jordan) -> None:
     assert len(_row_ids(last)) == total - (last_page - 1) * 25
 
 
+def test_a_page_past_the_end_goes_to_the_last_page(jordan) -> None:
+    first = jordan.get("/tickets/?board=2").content.decode()
+    total = int(re.search(r"of ([\d,]+) tickets", first).group(1).replace(",", ""))
+    last_page = (total + 24) // 25
+
+    full = jordan.get("/tickets/?board=2&page=99")
+    partial = jordan.get("/tickets/?board=2&page=99", headers={**HX, "HX-Target": "results"})
+
+    assert full.status_code == 302 and full["Location"] == f"/tickets/?board=2&page={last_page}"
+    assert partial["HX-Replace-Url"] == f"/tickets/?board=2&page={last_page}"
+    assert f"Page {last_page} of {last_page}" in partial.content.decode()
+
+
+@pytest.mark.parametrize("text", ['"', "\\", '" \\', "x" * 201])
+def test_a_search_connectwise_cannot_run_is_a_notice_not_every_ticket(
+    jordan, sim_stats, text
+) -> None:
+    before = sim_stats()["routes"].get("GET /service/tickets", 0)
+    html = jordan.get("/tickets/", {"search": text}, headers={**HX, "HX-Target": "results"})
+    body = html.content.decode()
+
+    assert "Search not run" in body and not _row_ids(body)
+    assert sim_stats()["routes"].get("GET /service/tickets", 0) == before
+
+
 def test_empty_state_names_the_active_filters(jordan) -> None:
     html = jordan.get("/tickets/?search=zzzz-no-such-thing").content.decode()
     assert "No tickets match" in html and "zzzz-no-such-thing" in html
