@@ -237,7 +237,8 @@
     }
 
     if (e.key === "Escape") {
-      if (modal() && modal().open) return; // the dialog closes itself
+      // An open dialog (the New Ticket modal, the ? help) closes itself; what is behind it stays.
+      if (document.querySelector("dialog[open]")) return;
       if (closePanel()) { e.preventDefault(); }
       return;
     }
@@ -263,6 +264,67 @@
       links[next].focus();
       links[next].scrollIntoView({ block: "nearest" });
     }
+  });
+})();
+
+// --- drafts: a note box (per ticket) and the New Ticket form survive Esc, closing and reopening ----
+// Kept in sessionStorage while typed, put back into the same box when it is shown again, and
+// forgotten once the note is added or queued, or the ticket is created.
+(function () {
+  "use strict";
+  var PREFIX = "rf-draft:";
+  var FIELDS = "textarea, input[name=summary]";
+
+  function store() {
+    try { return window.sessionStorage; } catch (err) { return null; }
+  }
+
+  function keyFor(el) {
+    if (el.matches("#composer textarea[name=text]")) {
+      var shell = el.closest("[data-panel-ticket]");
+      return shell ? PREFIX + "note:" + shell.getAttribute("data-panel-ticket") : null;
+    }
+    if (el.closest("#ticket-form, #quick-form") && el.matches("input[name=summary], textarea[name=description], textarea[name=prompt]")) {
+      var origin = document.querySelector("#ticket-form input[name=origin]");
+      return PREFIX + "new:" + (origin ? origin.value : "") + ":" + el.name;
+    }
+    return null;
+  }
+
+  function forget(prefix) {
+    var s = store();
+    if (!s) return;
+    Object.keys(s).forEach(function (key) { if (key.indexOf(prefix) === 0) s.removeItem(key); });
+  }
+
+  document.addEventListener("input", function (e) {
+    var s = store();
+    var key = s && e.target.matches && e.target.matches(FIELDS) && keyFor(e.target);
+    if (!key) return;
+    if (e.target.value) s.setItem(key, e.target.value); else s.removeItem(key);
+  });
+
+  document.addEventListener("htmx:load", function (e) {
+    var s = store();
+    var root = e.detail.elt;
+    if (!s || !root || !root.querySelectorAll) return;
+    var fields = Array.prototype.slice.call(root.querySelectorAll(FIELDS));
+    if (root.matches && root.matches(FIELDS)) fields.push(root);
+    fields.forEach(function (el) {
+      var key = keyFor(el);
+      var saved = key && s.getItem(key);
+      if (saved && !el.value) {
+        el.value = saved;
+        el.dispatchEvent(new Event("input", { bubbles: true })); // counters follow
+      }
+    });
+  });
+
+  function noteDone(e) { if (e.detail && e.detail.id) forget(PREFIX + "note:" + e.detail.id); }
+  document.addEventListener("noteAdded", noteDone);
+  document.addEventListener("noteQueued", noteDone);
+  document.addEventListener("ticketCreated", function (e) {
+    forget(PREFIX + "new:" + ((e.detail && e.detail.origin) || "") + ":");
   });
 })();
 
