@@ -75,6 +75,12 @@ def ticket_search(
     )
 
 
+NOT_MAPPED = (
+    "You are not mapped to a ConnectWise member, so there is no queue of yours to show. "
+    "Ask an owner or admin to map you under Account → Integrations."
+)
+
+
 def _search(
     *,
     account: Account,
@@ -87,8 +93,7 @@ def _search(
     if filters.assigned == "me":
         if me is None:
             raise PSAValidationError(
-                "You are not mapped to a ConnectWise member, so there is no queue of yours to "
-                "show. Ask an owner or admin to map you under Account → Integrations.",
+                NOT_MAPPED,
                 fields={"assigned": ["You have no ConnectWise member mapping."]},
             )
         filters = replace(filters, me_identifier=me.identifier)
@@ -185,6 +190,9 @@ def ticket_list_page_get(
         query = replace(query, status=None)  # a status from another board: drop it
     if query.search_problem:
         return TicketListPage(query=query, filter_bar=bar, notice=query.search_problem)
+    if query.assigned == "me" and me is None:
+        # Our own refusal, not ConnectWise's: said as such, with nothing to retry.
+        return TicketListPage(query=query, filter_bar=bar, notice=NOT_MAPPED)
     try:
         result = _search(
             account=account,
