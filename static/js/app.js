@@ -284,6 +284,12 @@
       if (!links.length) return;
       e.preventDefault();
       var current = links.indexOf(el);
+      if (current === -1) {
+        // Focus is in the open panel: move on from its ticket's row, not from the top.
+        var open = panel() && !panel().hidden && panel().querySelector("[data-panel-ticket]");
+        var openId = open && open.getAttribute("data-panel-ticket");
+        current = links.findIndex(function (link) { return link.getAttribute("data-ticket-id") === openId; });
+      }
       var next = e.key === "j" ? Math.min(current + 1, links.length - 1) : Math.max(current - 1, 0);
       if (current === -1) next = 0;
       links[next].focus();
@@ -358,6 +364,11 @@
 document.addEventListener("htmx:configRequest", function (e) {
   if (e.detail.elt.id !== "filters") return;
   var params = e.detail.parameters;
+  // Statuses belong to a board: another board's request (and URL) must not keep the old one.
+  var changed = e.detail.triggeringEvent && e.detail.triggeringEvent.target;
+  if (changed && changed.name === "board") {
+    if (params instanceof FormData) params.delete("status"); else delete params.status;
+  }
   var names = params instanceof FormData ? Array.from(new Set(params.keys())) : Object.keys(params);
   names.forEach(function (name) {
     var value = params instanceof FormData ? params.get(name) : params[name];
