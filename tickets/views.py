@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -157,8 +158,13 @@ def ticket_resources(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 
 def _row_oob(request: HttpRequest, ticket: PSATicket) -> str:
-    """The list row for `ticket`, marked for an out-of-band swap so the list updates in place."""
+    """The list row for `ticket`, marked for an out-of-band swap so the list updates in place.
+    Only the Tickets page has rows to swap (elsewhere, e.g. My Queue on the dashboard, htmx would
+    report a missing target; that widget refreshes itself on `ticketUpdated` instead)."""
     selectors.ticket_rows_remember(account=account_of(request), tickets=[ticket])
+    current = urlsplit(request.headers.get("HX-Current-URL", "")).path
+    if current and current != reverse("tickets:list"):
+        return ""
     from django.template.loader import render_to_string
 
     return render_to_string(
@@ -213,6 +219,7 @@ def _refresh_row_after_resources(
     except PSAError:
         return  # the resources section is right; the row catches up on the next list load
     _with_oob(response, _row_oob(request, ticket))
+    trigger_client_event(response, "ticketUpdated", {"id": ticket_id})
 
 
 def _resources_as_connectwise_has_them(
