@@ -39,3 +39,12 @@ def test_j_with_a_panel_open_moves_to_the_row_after_the_open_ticket(jordan_page)
     page.keyboard.press("j")
 
     expect(links.nth(3)).to_be_focused()
+
+
+def test_an_empty_result_shows_no_counts_and_no_pager(jordan_page) -> None:
+    page = jordan_page
+    page.fill("#f-search", "zzzz-no-such-thing")
+
+    expect(page.locator("#results .empty-state")).to_contain_text("No tickets match")
+    expect(page.locator("#results .results-head")).to_have_count(0)
+    expect(page.locator("#results .pager")).to_have_count(0)
