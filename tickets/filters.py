@@ -117,7 +117,7 @@ FILTER_CONFIG: tuple[FilterSpec, ...] = (
 class TicketQueryForm(forms.Form):
     """Parses the URL. Anything malformed falls back to its default instead of failing the page."""
 
-    search = forms.CharField(required=False, max_length=200, strip=True)
+    search = forms.CharField(required=False, strip=True)  # its limits: `search_problem`
     board = forms.IntegerField(required=False, min_value=1)
     status = forms.IntegerField(required=False, min_value=1)
     priority = forms.IntegerField(required=False, min_value=1)
@@ -127,6 +127,28 @@ class TicketQueryForm(forms.Form):
     closed = forms.BooleanField(required=False)
     page = forms.IntegerField(required=False, min_value=1)
     ticket = forms.IntegerField(required=False, min_value=1)
+
+
+SEARCH_MAX = 200  # the provider's cap (psa ... connectwise.provider.MAX_SEARCH_LENGTH)
+# Characters a ConnectWise condition cannot hold as themselves (a quote ends the literal and has
+# no documented escape; a backslash is taken as an escape): text made only of them finds nothing
+# particular, so the provider would match every ticket.
+_UNSEARCHABLE = set('"\\')
+
+
+def search_problem(text: str) -> str:
+    """Why `text` cannot be searched as typed ("" when it can): said instead of listing everything."""
+    if len(text) > SEARCH_MAX:
+        return (
+            f"Search text is limited to {SEARCH_MAX} characters; this has {len(text)}. "
+            "Shorten it to a few words from the summary or a ticket number."
+        )
+    if text and all(ch in _UNSEARCHABLE or ch.isspace() for ch in text):
+        return (
+            "Quotes and backslashes alone cannot be searched in ConnectWise. "
+            "Add a word from the summary or a ticket number."
+        )
+    return ""
 
 
 @dataclass(frozen=True)
@@ -141,6 +163,7 @@ class TicketQuery:
     page: int = 1
     ticket: int | None = None
     company_label: str = ""
+    search_problem: str = ""  # the search cannot run as typed: say this instead of searching
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -150,8 +173,10 @@ class TicketQuery:
         data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
         parsed = parse_assigned(data.get("assigned") or "")
         assigned = "all" if parsed is None else str(parsed)
+        search = data.get("search") or ""
         return cls(
-            search=data.get("search") or "",
+            search=search,
+            search_problem=search_problem(search),
             board=data.get("board"),
             status=data.get("status"),
             priority=data.get("priority"),

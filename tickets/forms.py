@@ -28,6 +28,16 @@ DRAFT_FIELDS = (
     "contact_id",
 )
 MAX_CONFIGURATIONS = 20
+# Repeated hidden `parsed_fields` inputs name the fields the last Quick Create parse filled, so a
+# re-parse can tell them (replaced, or cleared when it does not set them) from the engineer's own.
+PARSED_FIELDS = "parsed_fields"
+REQUIRED_FIELDS = ("summary", "company_id", "board_id")
+# What goes with a parsed field when a re-parse clears it.
+_CLEARED_WITH = {
+    "company_id": ("company_q",),
+    "contact_id": ("contact_label",),
+    "configuration_ids": ("configuration_label",),
+}
 
 
 def _values(data: Any, name: str) -> list[Any]:
@@ -118,18 +128,54 @@ class TicketDraftForm(forms.Form):
         match = next((c for c in reference.companies if c.id == company_id), None)
         return match.name if match else str(self.value("company_q") or "")
 
+    def parsed_field_names(self) -> list[str]:
+        """The fields the last Quick Create parse filled (rendered back as hidden inputs)."""
+        if self.is_bound:
+            return [str(v) for v in _values(self.data, PARSED_FIELDS)]
+        return list(self.initial.get(PARSED_FIELDS, ()))
+
+    def context_company_id(self) -> Any:
+        """The company a parse should default to: the draft's, unless a parse put it there (then
+        the new sentence decides, as it does for every other parsed field)."""
+        if "company_id" in self.parsed_field_names():
+            return None
+        return self.value("company_id")
+
+    def missing_after(self, parsed: ParseResult) -> set[str]:
+        """Exactly the fields the review must flag: required or unresolved, and still empty."""
+        wanted = set(parsed.missing_fields) | set(REQUIRED_FIELDS)
+        return {name for name in wanted if self.value(name) in (None, "")}
+
     def unbound_copy(self) -> TicketDraftForm:
         """The draft as typed, without validation errors (for re-rendering after a parse)."""
         initial: dict[str, Any] = {k: v for k, v in self.data.items() if k != "csrfmiddlewaretoken"}
         initial["configuration_ids"] = _values(self.data, "configuration_ids")
         initial["configuration_label"] = _values(self.data, "configuration_label")
+        initial[PARSED_FIELDS] = _values(self.data, PARSED_FIELDS)
         return TicketDraftForm(initial=initial)
 
     def merged_with(self, parsed: ParseResult) -> TicketDraftForm:
-        """Parsed values fill the draft; what the parser could not tell keeps the engineer's value."""
+        """Parsed values fill the draft. A field the previous parse filled and this one does not set
+        is cleared (a re-parse is a new sentence, not an addition to the old one); what the
+        engineer chose themselves stays when the parser cannot tell."""
         initial = {k: v for k, v in self.data.items() if k != "csrfmiddlewaretoken"}
         initial["configuration_ids"] = _values(self.data, "configuration_ids")
         initial["configuration_label"] = _values(self.data, "configuration_label")
+        previous = set(_values(self.data, PARSED_FIELDS))
+        sets = {
+            name
+            for name in (*DRAFT_FIELDS, "configuration_ids")
+            if getattr(parsed, name, None) not in (None, "", ())
+        }
+        for name in previous - sets:
+            for key in (name, *_CLEARED_WITH.get(name, ())):
+                initial.pop(key, None)
+        # Parsed from now on: what this parse set, unless it only repeated the engineer's value.
+        initial[PARSED_FIELDS] = sorted(
+            name
+            for name in sets
+            if name in previous or str(getattr(parsed, name)) != str(self.data.get(name, ""))
+        )
         if parsed.company_id and str(parsed.company_id) != str(self.data.get("company_id", "")):
             # Another company: the draft's contact and devices were the old company's.
             for name in ("contact_id", "contact_label", "configuration_ids", "configuration_label"):

@@ -75,6 +75,12 @@ def ticket_search(
     )
 
 
+NOT_MAPPED = (
+    "You are not mapped to a ConnectWise member, so there is no queue of yours to show. "
+    "Ask an owner or admin to map you under Account → Integrations."
+)
+
+
 def _search(
     *,
     account: Account,
@@ -87,8 +93,7 @@ def _search(
     if filters.assigned == "me":
         if me is None:
             raise PSAValidationError(
-                "You are not mapped to a ConnectWise member, so there is no queue of yours to "
-                "show. Ask an owner or admin to map you under Account → Integrations.",
+                NOT_MAPPED,
                 fields={"assigned": ["You have no ConnectWise member mapping."]},
             )
         filters = replace(filters, me_identifier=me.identifier)
@@ -120,6 +125,7 @@ class TicketListPage:
     result: PaginatedTicketResult | None = None
     error: PSAError | None = None
     active_filters: tuple[str, ...] = ()
+    notice: str = ""  # the search could not run as asked (nothing was asked of ConnectWise)
 
     @property
     def first(self) -> int:
@@ -182,6 +188,11 @@ def ticket_list_page_get(
     status_item = next(item for item in bar if item.spec.key == "status")
     if query.status and not any(o.value == str(query.status) for o in status_item.options):
         query = replace(query, status=None)  # a status from another board: drop it
+    if query.search_problem:
+        return TicketListPage(query=query, filter_bar=bar, notice=query.search_problem)
+    if query.assigned == "me" and me is None:
+        # Our own refusal, not ConnectWise's: said as such, with nothing to retry.
+        return TicketListPage(query=query, filter_bar=bar, notice=NOT_MAPPED)
     try:
         result = _search(
             account=account,
@@ -191,6 +202,17 @@ def ticket_list_page_get(
             page_size=page_size,
             reference=reference,
         )
+        last_page = max(1, -(-result.total // page_size))
+        if query.page > last_page:  # past the end (an old link, a shrunk list): the last page
+            query = replace(query, page=last_page)
+            result = _search(
+                account=account,
+                filters=query.filters(),
+                me=me,
+                page=last_page,
+                page_size=page_size,
+                reference=reference,
+            )
     except PSANotConfigured:
         raise
     except PSAError as exc:

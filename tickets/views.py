@@ -11,12 +11,13 @@ from __future__ import annotations
 import re
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import trigger_client_event
+from django_htmx.http import replace_url, reswap, retarget, trigger_client_event
 
 from psa.providers.base import (
     PSAError,
@@ -46,12 +47,10 @@ ORIGIN_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 @account_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
     account = account_of(request)
+    asked = TicketQuery.from_params(request.GET)
     try:
         page = selectors.ticket_list_page_get(
-            account=account,
-            user=request.user,
-            query=TicketQuery.from_params(request.GET),
-            page_size=PAGE_SIZE,
+            account=account, user=request.user, query=asked, page_size=PAGE_SIZE
         )
     except PSANotConfigured as exc:
         return render(
@@ -67,6 +66,7 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "filter_bar": page.filter_bar,
         "result": page.result,
         "error": page.error,
+        "notice": page.notice,
         "retry_url": request.get_full_path(),
         "first": page.first,
         "last": page.last,
@@ -74,9 +74,13 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "has_prev": page.has_prev,
         "active_filters": page.active_filters,
     }
+    moved = page.query.page != asked.page  # past the last page: the address says where we are
     if is_partial(request) and request.headers.get("HX-Target") == "results":
         # Only an htmx swap carries the status filter out of band; a full page has its own.
-        return render(request, "tickets/list.html#results", {**context, "partial": True})
+        response = render(request, "tickets/list.html#results", {**context, "partial": True})
+        return replace_url(response, page.query.url()) if moved else response
+    if moved:
+        return redirect(page.query.url())
     if page.query.ticket:
         try:
             ticket = selectors.ticket_row_get(account=account, ticket_id=page.query.ticket)
@@ -154,8 +158,13 @@ def ticket_resources(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 
 def _row_oob(request: HttpRequest, ticket: PSATicket) -> str:
-    """The list row for `ticket`, marked for an out-of-band swap so the list updates in place."""
+    """The list row for `ticket`, marked for an out-of-band swap so the list updates in place.
+    Only the Tickets page has rows to swap (elsewhere, e.g. My Queue on the dashboard, htmx would
+    report a missing target; that widget refreshes itself on `ticketUpdated` instead)."""
     selectors.ticket_rows_remember(account=account_of(request), tickets=[ticket])
+    current = urlsplit(request.headers.get("HX-Current-URL", "")).path
+    if current and current != reverse("tickets:list"):
+        return ""
     from django.template.loader import render_to_string
 
     return render_to_string(
@@ -210,6 +219,7 @@ def _refresh_row_after_resources(
     except PSAError:
         return  # the resources section is right; the row catches up on the next list load
     _with_oob(response, _row_oob(request, ticket))
+    trigger_client_event(response, "ticketUpdated", {"id": ticket_id})
 
 
 def _resources_as_connectwise_has_them(
@@ -427,22 +437,19 @@ def ticket_new_parse(request: HttpRequest) -> HttpResponse:
     prompt = request.POST.get("prompt", "").strip()
     draft = TicketDraftForm(request.POST)
     if not prompt:
+        # Said next to the empty box, in the Quick Create tab; the draft behind it is untouched.
         response = render(
             request,
-            "tickets/new_ticket.html#draft",
-            _draft_context(
-                request,
-                draft.unbound_copy(),
-                prompt_error="Describe the problem in a sentence first.",
-            ),
+            "tickets/new_ticket.html#prompt_error",
+            {"prompt_error": "Describe the problem in a sentence first."},
         )
-        return response
+        return retarget(reswap(response, "outerHTML"), "#quick-prompt-error")
     parsed = selectors.ticket_prompt_parse(
         account=account,
         user=request.user,
         prompt=prompt,
         # The draft's company (a linked ticket's, for a TaskLane spin-off) is the default.
-        context_company_id=_int_or_none(draft.value("company_id")),
+        context_company_id=_int_or_none(draft.context_company_id()),
     )
     form = draft.merged_with(parsed)
     response = render(
@@ -452,7 +459,7 @@ def ticket_new_parse(request: HttpRequest) -> HttpResponse:
             request,
             form,
             parsed=parsed,
-            missing=set(parsed.missing_fields),
+            missing=form.missing_after(parsed),
             warnings=parsed.warnings,
             duplicates=parsed.possible_duplicates,
             reviewing=True,

@@ -55,8 +55,56 @@
     if (title) title.focus({ preventScroll: true });
   }
 
+  // Every panel and list request is remembered per region; only the newest one may swap in (and
+  // push its URL). A slower, older answer (a related ticket clicked before Esc and another row, a
+  // page link clicked before a filter) is dropped, so the last thing asked for always wins.
+  var wanted = {}; // region id -> the XMLHttpRequest whose answer it is waiting for
+  var RACED = { panel: true, results: true };
+
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var target = e.detail.target;
+    if (!target || !RACED[target.id]) return;
+    var previous = wanted[target.id];
+    wanted[target.id] = e.detail.xhr;
+    if (previous && previous !== e.detail.xhr) previous.abort();
+  });
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var target = e.detail.target;
+    if (!target || !RACED[target.id]) return;
+    if (wanted[target.id] !== e.detail.xhr) { e.detail.shouldSwap = false; e.preventDefault(); return; }
+    delete wanted[target.id];
+  });
+
+  // A region waiting for an answer says so: aria-busy for assistive technology, `rf-busy` for
+  // the dim (app.css). Set when the request is really sent (a prefetched section never is) and
+  // cleared when it ends, however it ends; a swapped-in element starts fresh.
+  var busyCount = new WeakMap();
+  var busyRequests = new WeakMap(); // xhr -> the region it marked busy
+  function busy(el, delta) {
+    if (!el || !el.setAttribute) return;
+    var n = Math.max(0, (busyCount.get(el) || 0) + delta);
+    busyCount.set(el, n);
+    if (n) { el.setAttribute("aria-busy", "true"); el.classList.add("rf-busy"); }
+    else { el.removeAttribute("aria-busy"); el.classList.remove("rf-busy"); }
+  }
+  document.addEventListener("htmx:beforeSend", function (e) {
+    busyRequests.set(e.detail.xhr, e.detail.target);
+    busy(e.detail.target, 1);
+  });
+  // (htmx re-fires afterRequest on an ancestor when the requesting element was swapped out, and
+  // an element outside the page does not bubble to document: count each request once, by XHR.)
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var region = e.detail.xhr && busyRequests.get(e.detail.xhr);
+    if (!region) return;
+    busyRequests.delete(e.detail.xhr);
+    busy(region, -1);
+  });
+
   function closePanel() {
     var p = panel();
+    var inFlight = wanted.panel;
+    delete wanted.panel; // closed: a panel still on its way must not reopen it
+    if (inFlight) inFlight.abort();
     if (!p || p.hidden) return false;
     p.hidden = true;
     document.getElementById("panel-backdrop").hidden = true;
@@ -136,6 +184,13 @@
     }
   });
 
+  // A new parse starts without the last one's "describe the problem first".
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    if (e.detail.elt.id !== "quick-form") return;
+    var said = document.getElementById("quick-prompt-error");
+    if (said) said.textContent = "";
+  });
+
   document.addEventListener("closeModal", closeModal);
   document.addEventListener("showTicketTab", function (e) { showTab((e.detail && e.detail.tab) || "full"); });
   document.addEventListener("noteAdded", function () {
@@ -207,7 +262,8 @@
     }
 
     if (e.key === "Escape") {
-      if (modal() && modal().open) return; // the dialog closes itself
+      // An open dialog (the New Ticket modal, the ? help) closes itself; what is behind it stays.
+      if (document.querySelector("dialog[open]")) return;
       if (closePanel()) { e.preventDefault(); }
       return;
     }
@@ -228,6 +284,12 @@
       if (!links.length) return;
       e.preventDefault();
       var current = links.indexOf(el);
+      if (current === -1) {
+        // Focus is in the open panel: move on from its ticket's row, not from the top.
+        var open = panel() && !panel().hidden && panel().querySelector("[data-panel-ticket]");
+        var openId = open && open.getAttribute("data-panel-ticket");
+        current = links.findIndex(function (link) { return link.getAttribute("data-ticket-id") === openId; });
+      }
       var next = e.key === "j" ? Math.min(current + 1, links.length - 1) : Math.max(current - 1, 0);
       if (current === -1) next = 0;
       links[next].focus();
@@ -248,11 +310,77 @@ document.addEventListener("ticketCreated", function (e) {
   });
 });
 
+// --- drafts: a note box (per ticket) and the New Ticket form survive Esc, closing and reopening ----
+// Kept in sessionStorage while typed, put back into the same box when it is shown again, and
+// forgotten once the note is added or queued, or the ticket is created.
+(function () {
+  "use strict";
+  var PREFIX = "rf-draft:";
+  var FIELDS = "textarea, input[name=summary]";
+
+  function store() {
+    try { return window.sessionStorage; } catch (err) { return null; }
+  }
+
+  function keyFor(el) {
+    if (el.matches("#composer textarea[name=text]")) {
+      var shell = el.closest("[data-panel-ticket]");
+      return shell ? PREFIX + "note:" + shell.getAttribute("data-panel-ticket") : null;
+    }
+    if (el.closest("#ticket-form, #quick-form") && el.matches("input[name=summary], textarea[name=description], textarea[name=prompt]")) {
+      var origin = document.querySelector("#ticket-form input[name=origin]");
+      return PREFIX + "new:" + (origin ? origin.value : "") + ":" + el.name;
+    }
+    return null;
+  }
+
+  function forget(prefix) {
+    var s = store();
+    if (!s) return;
+    Object.keys(s).forEach(function (key) { if (key.indexOf(prefix) === 0) s.removeItem(key); });
+  }
+
+  document.addEventListener("input", function (e) {
+    var s = store();
+    var key = s && e.target.matches && e.target.matches(FIELDS) && keyFor(e.target);
+    if (!key) return;
+    if (e.target.value) s.setItem(key, e.target.value); else s.removeItem(key);
+  });
+
+  document.addEventListener("htmx:load", function (e) {
+    var s = store();
+    var root = e.detail.elt;
+    if (!s || !root || !root.querySelectorAll) return;
+    var fields = Array.prototype.slice.call(root.querySelectorAll(FIELDS));
+    if (root.matches && root.matches(FIELDS)) fields.push(root);
+    fields.forEach(function (el) {
+      var key = keyFor(el);
+      var saved = key && s.getItem(key);
+      if (saved && !el.value) {
+        el.value = saved;
+        el.dispatchEvent(new Event("input", { bubbles: true })); // counters follow
+      }
+    });
+  });
+
+  function noteDone(e) { if (e.detail && e.detail.id) forget(PREFIX + "note:" + e.detail.id); }
+  document.addEventListener("noteAdded", noteDone);
+  document.addEventListener("noteQueued", noteDone);
+  document.addEventListener("ticketCreated", function (e) {
+    forget(PREFIX + "new:" + ((e.detail && e.detail.origin) || "") + ":");
+  });
+})();
+
 // Filter URLs carry only what is set: empty fields and the company search text (the picked
 // company id is what filters) stay out of the address bar and the history.
 document.addEventListener("htmx:configRequest", function (e) {
   if (e.detail.elt.id !== "filters") return;
   var params = e.detail.parameters;
+  // Statuses belong to a board: another board's request (and URL) must not keep the old one.
+  var changed = e.detail.triggeringEvent && e.detail.triggeringEvent.target;
+  if (changed && changed.name === "board") {
+    if (params instanceof FormData) params.delete("status"); else delete params.status;
+  }
   var names = params instanceof FormData ? Array.from(new Set(params.keys())) : Object.keys(params);
   names.forEach(function (name) {
     var value = params instanceof FormData ? params.get(name) : params[name];

@@ -65,6 +65,31 @@ def test_paging_and_next_disabled_on_last_page(jordan) -> None:
     assert len(_row_ids(last)) == total - (last_page - 1) * 25
 
 
+def test_a_page_past_the_end_goes_to_the_last_page(jordan) -> None:
+    first = jordan.get("/tickets/?board=2").content.decode()
+    total = int(re.search(r"of ([\d,]+) tickets", first).group(1).replace(",", ""))
+    last_page = (total + 24) // 25
+
+    full = jordan.get("/tickets/?board=2&page=99")
+    partial = jordan.get("/tickets/?board=2&page=99", headers={**HX, "HX-Target": "results"})
+
+    assert full.status_code == 302 and full["Location"] == f"/tickets/?board=2&page={last_page}"
+    assert partial["HX-Replace-Url"] == f"/tickets/?board=2&page={last_page}"
+    assert f"Page {last_page} of {last_page}" in partial.content.decode()
+
+
+@pytest.mark.parametrize("text", ['"', "\\", '" \\', "x" * 201])
+def test_a_search_connectwise_cannot_run_is_a_notice_not_every_ticket(
+    jordan, sim_stats, text
+) -> None:
+    before = sim_stats()["routes"].get("GET /service/tickets", 0)
+    html = jordan.get("/tickets/", {"search": text}, headers={**HX, "HX-Target": "results"})
+    body = html.content.decode()
+
+    assert "Search not run" in body and not _row_ids(body)
+    assert sim_stats()["routes"].get("GET /service/tickets", 0) == before
+
+
 def test_empty_state_names_the_active_filters(jordan) -> None:
     html = jordan.get("/tickets/?search=zzzz-no-such-thing").content.decode()
     assert "No tickets match" in html and "zzzz-no-such-thing" in html
@@ -170,6 +195,61 @@ def test_quick_create_parse_fills_the_review_form(jordan) -> None:
     assert 'value="Northwind Logistics"' in html
     assert re.search(r'<option value="8"\s+selected', html)  # Priority 1
     assert _trigger(response)["showTicketTab"] == {"tab": "full"}
+
+
+def test_a_re_parse_clears_what_the_first_parse_filled_and_it_did_not(jordan) -> None:
+    first = jordan.post(
+        "/tickets/new/parse/",
+        {
+            "prompt": "Northwind internet is down, emergency, give it to Anika",
+            "idempotency_key": "k1",
+        },
+        headers=HX,
+    ).content.decode()
+    draft = _hidden_inputs(first)
+    assert "assigned_member_id" in draft["parsed_fields"]
+
+    again = jordan.post(
+        "/tickets/new/parse/",
+        {**draft, "prompt": "Ransomware suspected on VERTE-LT02 at Vertex Engineering"},
+        headers=HX,
+    ).content.decode()
+
+    assert 'value="Vertex Engineering"' in again
+    assert "Anika" not in _selected(again, "assigned_member_id")
+    assert "assigned_member_id" not in _hidden_inputs(again)["parsed_fields"]
+
+
+def test_an_empty_prompt_is_answered_next_to_the_prompt(jordan) -> None:
+    response = jordan.post("/tickets/new/parse/", {"prompt": " "}, headers=HX)
+    assert response.headers["HX-Retarget"] == "#quick-prompt-error"
+    assert "Describe the problem in a sentence first." in response.content.decode()
+
+
+def _hidden_inputs(html: str) -> dict[str, list[str]]:
+    """The draft the review form would post: its hidden inputs and selected options."""
+    form = html[html.index('id="ticket-form"') :]
+    values: dict[str, list[str]] = {"parsed_fields": []}
+    for name, value in re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', form):
+        values.setdefault(name, []).append(value)
+    for name in ("board_id", "priority_id", "assigned_member_id"):
+        values[name] = [_selected_value(form, name)]
+    return values
+
+
+def _select(html: str, name: str) -> str:
+    start = html.index(f'name="{name}"')
+    return html[start : html.index("</select>", start)]
+
+
+def _selected(html: str, name: str) -> str:
+    match = re.search(r"<option[^>]*selected[^>]*>([^<]*)<", _select(html, name))
+    return match.group(1) if match else ""
+
+
+def _selected_value(html: str, name: str) -> str:
+    match = re.search(r'<option value="(\d*)"\s+selected', _select(html, name))
+    return match.group(1) if match else ""
 
 
 def test_create_from_the_form_closes_the_modal_once(jordan, sim_stats) -> None:

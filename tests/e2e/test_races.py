@@ -1,0 +1,68 @@
+"""Issue 13: the last thing the engineer asked for wins, even when ConnectWise is slow."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.e2e
+
+SLOW_MS = 1500
+
+
+def test_a_slow_related_ticket_never_replaces_the_row_opened_after_it(jordan_page, sim) -> None:
+    page = jordan_page
+    page.goto("/tickets/?ticket=1858")  # its parent #1867 is not on the list: opening it is slow
+    expect(page.locator("#panel .t-id-copy")).to_have_text("#1858")
+    related = page.locator("#panel-context a", has_text="#1867")
+    expect(related).to_be_visible()
+    row = page.locator("li.ticket-row a.ticket-link").first
+    row_id = row.get_attribute("data-ticket-id")
+    assert row_id != "1867"
+
+    sim.config(latency_ms=SLOW_MS)
+    related.click()
+    page.keyboard.press("Escape")
+    expect(page.locator("#panel")).to_be_hidden()
+    row.click()  # listed, so it answers at once
+    expect(page.locator("#panel .t-id-copy")).to_have_text(f"#{row_id}")
+
+    page.wait_for_timeout(SLOW_MS + 1000)  # the related ticket's answer has come back by now
+    expect(page.locator("#panel .t-id-copy")).to_have_text(f"#{row_id}")
+    expect(page).to_have_url(re.compile(rf"[?&]ticket={row_id}(&|$)"))
+
+
+def test_closing_the_panel_while_it_loads_keeps_it_closed(jordan_page, sim) -> None:
+    page = jordan_page
+    page.goto("/tickets/?ticket=1858")
+    related = page.locator("#panel-context a", has_text="#1867")
+    expect(related).to_be_visible()
+
+    sim.config(latency_ms=SLOW_MS)
+    related.click()
+    page.keyboard.press("Escape")
+    expect(page.locator("#panel")).to_be_hidden()
+
+    page.wait_for_timeout(SLOW_MS + 1000)
+    expect(page.locator("#panel")).to_be_hidden()
+    assert "ticket=" not in page.url
+
+
+def test_a_slow_page_answer_never_replaces_the_filter_chosen_after_it(jordan_page, sim) -> None:
+    page = jordan_page
+    next_link = page.locator(".pager a[rel=next]")
+    sim.config(latency_ms=SLOW_MS)
+    next_link.click()  # slow: the list is read from ConnectWise
+    page.wait_for_timeout(400)  # its ConnectWise calls are under way before ConnectWise speeds up
+    sim.config(latency_ms=0)
+    page.locator("#f-priority").select_option(index=1)
+    chosen = page.locator("#f-priority option:checked").get_attribute("value")
+    expect(page).to_have_url(re.compile(rf"priority={chosen}"))
+    expect(page.locator(".pager .muted")).to_have_text(re.compile(r"^Page 1 of"))
+
+    page.wait_for_timeout(SLOW_MS + 1000)
+    expect(page.locator(".pager .muted")).to_have_text(re.compile(r"^Page 1 of"))
+    expect(page).to_have_url(re.compile(rf"priority={chosen}"))
+    assert "page=2" not in page.url
