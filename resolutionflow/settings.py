@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
+    "axes",
     "drf_spectacular",
     "django_htmx",
     "template_partials",
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     "resolutionflow.middleware.LoginRequiredMiddleware",
     "resolutionflow.deadline.RequestDeadlineMiddleware",
     "resolutionflow.htmx_errors.PSAErrorMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "resolutionflow.urls"
@@ -149,6 +152,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# django-axes first: a locked-out username or address is refused before its password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -193,6 +201,35 @@ if not DEBUG:
     if env_bool("USE_X_FORWARDED_PROTO", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# --- sign-in throttling (django-axes: the login page and /admin/login/) ---------------------------
+# Failures are counted per username and, separately, per client address: guessing one user's
+# password from many addresses, or many users' from one address, both hit the limit. A correct
+# password during the lockout still fails. The address is REMOTE_ADDR: behind a proxy, set
+# AXES_IPWARE_PROXY_COUNT so the client's own address is counted instead of the proxy's.
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.25)  # hours; the lockout then lifts
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+if os.environ.get("AXES_IPWARE_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"])
+
+# --- usage meters: AI parses and assistant messages (see resolutionflow/throttling.py) ----------
+# Per user and per account, in a fixed window of METER_WINDOW_SECONDS; counters live in the
+# cache (local memory on one machine, Redis shared by every node). 0 turns a limit off.
+METER_WINDOW_SECONDS = int(os.environ.get("METER_WINDOW_SECONDS", "60"))
+METER_LIMITS = {
+    "ai_parse": {
+        "user": int(os.environ.get("AI_PARSE_PER_USER", "30")),
+        "account": int(os.environ.get("AI_PARSE_PER_ACCOUNT", "300")),
+    },
+    "assistant_message": {
+        "user": int(os.environ.get("ASSISTANT_MESSAGES_PER_USER", "20")),
+        "account": int(os.environ.get("ASSISTANT_MESSAGES_PER_ACCOUNT", "200")),
+    },
+}
+
 # --- credentials at rest --------------------------------------------------------------------------
 # Comma-separated Fernet keys: the first encrypts, all decrypt (rotation).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY", [])
@@ -207,13 +244,26 @@ if not FIELD_ENCRYPTION_KEYS:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API request then gets 401 + WWW-Authenticate, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "resolutionflow.throttling.ThrottledTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "resolutionflow.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Per signed-in user, per API token, per address for anonymous calls (bogus tokens included:
+    # see resolutionflow.throttling.ThrottledTokenAuthentication). 429 + Retry-After past them.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "resolutionflow.throttling.TokenRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
+        "user": os.environ.get("API_THROTTLE_USER", "1200/min"),
+        "token": os.environ.get("API_THROTTLE_TOKEN", "600/min"),
+        "bad_token": os.environ.get("API_THROTTLE_BAD_TOKEN", "20/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ResolutionFlow PSA API",

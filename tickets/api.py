@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from psa.providers.base import TicketCreatePayload, TicketFilters
 from psa.selectors import member_mappings_list
 from resolutionflow.tenancy import HasAccount, account_of
+from resolutionflow.throttling import AiParseThrottle
 
 from . import selectors, services
 from . import serializers as out
@@ -420,6 +421,9 @@ class TicketNotesApi(AccountApi):
 
 
 class TicketAiParseApi(AccountApi):
+    # The per-user/per-token rates, plus the AI meter (per user and per account).
+    throttle_classes = [*AccountApi.throttle_classes, AiParseThrottle]
+
     @extend_schema_serializer(component_name="TicketAiParsePayload")
     class InputSerializer(serializers.Serializer):
         prompt = TextField(max_length=4000)
