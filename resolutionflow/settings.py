@@ -66,7 +66,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "axes",
     "drf_spectacular",
     "django_htmx",
@@ -244,7 +243,7 @@ if not FIELD_ENCRYPTION_KEYS:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API request then gets 401 + WWW-Authenticate, not 403.
-        "resolutionflow.throttling.ThrottledTokenAuthentication",
+        "resolutionflow.api_tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -252,7 +251,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "resolutionflow.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Per signed-in user, per API token, per address for anonymous calls (bogus tokens included:
-    # see resolutionflow.throttling.ThrottledTokenAuthentication). 429 + Retry-After past them.
+    # see resolutionflow.api_tokens.ApiTokenAuthentication). 429 + Retry-After past them.
     "DEFAULT_THROTTLE_CLASSES": [
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",

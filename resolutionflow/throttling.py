@@ -5,7 +5,8 @@
   a script with their token, or a whole account cannot run up the LLM bill. The JSON API answers
   429 + Retry-After through `AiParseThrottle`; the htmx UI says it in a toast (`metered`).
 * **DRF throttles**: `TokenRateThrottle` (per API token, beside DRF's per-user and per-address
-  ones) and `ThrottledTokenAuthentication`, which stops an address after repeated bad tokens.
+  ones) and `bad_token_check`/`bad_token_record`, which stop an address after repeated bad
+  API tokens (see `api_tokens.ApiTokenAuthentication`).
 
 Counters live in the cache: local memory for one process, Redis shared by every node.
 """
@@ -22,7 +23,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from rest_framework import exceptions
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.request import Request
 from rest_framework.throttling import BaseThrottle, SimpleRateThrottle
 
@@ -129,6 +129,13 @@ def metered(meter: str) -> Callable[[Callable[..., HttpResponse]], Callable[...,
     return decorate
 
 
+def _throttled(message: str, *, wait: int) -> exceptions.Throttled:
+    """429 with our message as is (DRF would append its own "Expected available in…")."""
+    exc = exceptions.Throttled(detail=message)
+    exc.wait = wait  # the API's handler turns it into Retry-After
+    return exc
+
+
 class AiParseThrottle(BaseThrottle):
     """The `ai_parse` meter as a DRF throttle: 429 + Retry-After in the API's error shape."""
 
@@ -143,7 +150,7 @@ class AiParseThrottle(BaseThrottle):
                 account=membership.account if membership else None,
             )
         except UsageLimited as exc:
-            raise exceptions.Throttled(wait=exc.retry_after, detail=exc.message) from None
+            raise _throttled(exc.message, wait=exc.retry_after) from None
         return True
 
 
@@ -166,26 +173,23 @@ class _BadTokenThrottle(SimpleRateThrottle):
         return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
 
-class ThrottledTokenAuthentication(TokenAuthentication):
-    """Token auth that slows guessing: past `bad_token` refused tokens from one address in the
-    rate's window, that address gets 429 + Retry-After before any token is even looked up."""
+def bad_token_check(request: Request) -> None:
+    """Past `bad_token` refused tokens from this address within the rate's window, refuse
+    (429 + Retry-After) before any token is even looked up: guessing gets slow."""
+    throttle = _BadTokenThrottle()
+    key = throttle.get_cache_key(request, None)
+    now = throttle.timer()
+    history = [at for at in throttle.cache.get(key, []) if at > now - throttle.duration]
+    if throttle.num_requests is not None and len(history) >= throttle.num_requests:
+        wait = throttle.duration - (now - history[-1]) if history else throttle.duration
+        raise _throttled("Too many invalid API tokens.", wait=max(1, math.ceil(wait)))
 
-    def authenticate(self, request: Request) -> Any:
-        if not request.META.get("HTTP_AUTHORIZATION", "").lower().startswith("token "):
-            return None
-        throttle = _BadTokenThrottle()
-        key = throttle.get_cache_key(request, None)
-        history = throttle.cache.get(key, [])
-        now = throttle.timer()
-        history = [at for at in history if at > now - throttle.duration]
-        if len(history) >= throttle.num_requests:
-            wait = throttle.duration - (now - history[-1]) if history else throttle.duration
-            raise exceptions.Throttled(
-                wait=max(1, math.ceil(wait)), detail="Too many invalid API tokens."
-            )
-        try:
-            return super().authenticate(request)
-        except exceptions.AuthenticationFailed:
-            history.insert(0, now)
-            throttle.cache.set(key, history, throttle.duration)
-            raise
+
+def bad_token_record(request: Request) -> None:
+    """Count one refused token against this address."""
+    throttle = _BadTokenThrottle()
+    key = throttle.get_cache_key(request, None)
+    now = throttle.timer()
+    history = [at for at in throttle.cache.get(key, []) if at > now - throttle.duration]
+    history.insert(0, now)
+    throttle.cache.set(key, history, throttle.duration)

@@ -40,6 +40,7 @@ API_ERRORS: dict[int, OpenApiResponse] = {
         (403, "Signed in, but not a member of an account."),
         (404, "No such record in ConnectWise."),
         (409, "No usable ConnectWise connection yet, or this draft is being created already."),
+        (429, "Too many requests, or an AI usage limit spent: try again after `Retry-After`."),
         (502, "ConnectWise refused the PSA credentials or sent something unreadable."),
         (503, "ConnectWise did not answer or is limiting requests (see `Retry-After`)."),
     ]
