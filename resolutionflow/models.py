@@ -9,6 +9,11 @@ from django.db import models
 class Account(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(unique=True)
+    # Owners and admins hold the PSA keys: the account's owner can make them use a second factor.
+    require_two_factor = models.BooleanField(
+        default=False,
+        help_text="Owners and admins must sign in with an authenticator code (TOTP).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -7,9 +7,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.debug import sensitive_variables
 from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import user_has_device
 
 from .api_tokens import DEFAULT_EXPIRY_DAYS, api_token_create, api_token_list, api_token_revoke
 from .htmx import toast
+from .tenancy import membership_for_user
 
 EXPIRY_CHOICES = [("30", "30 days"), ("90", "90 days"), ("365", "1 year"), ("0", "Never")]
 
@@ -38,6 +40,8 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
         "form": form,
         "new_key": key,
         "tokens": api_token_list(user=request.user),
+        "two_factor_on": user_has_device(request.user, confirmed=True),
+        "membership": membership_for_user(user=request.user),
         "active_nav": "api_tokens",
     }
     response = render(request, "account/api_tokens.html", context)
