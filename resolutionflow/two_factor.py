@@ -15,7 +15,9 @@ from typing import Any
 
 import django_otp
 from django import forms
+from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
+from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
@@ -32,20 +34,6 @@ from .tenancy import membership_for_user, request_membership
 logger = logging.getLogger("resolutionflow.security")
 
 RECOVERY_CODES = 10
-
-
-def two_factor_required(*, user: Any) -> bool:
-    """Whether `user` must pass a second step: enrolled, or an owner/admin where it's required."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if django_otp.user_has_device(user, confirmed=True):
-        return True
-    membership = membership_for_user(user=user)
-    return bool(
-        membership
-        and membership.account.require_two_factor
-        and membership.role in {Membership.Role.OWNER, Membership.Role.ADMIN}
-    )
 
 
 def totp_device_start(*, user: Any) -> TOTPDevice:
@@ -125,10 +113,19 @@ class TwoFactorMiddleware:
         return any(path == reverse(name) for name in EXEMPT_NAMES)
 
 
-# The session remembers "this user had no device when checked", so a user without 2FA costs no
-# device queries on every request. Enrolling happens in a session that is then verified, and a
+# The session remembers "this user had no device at sign-in", so a user without 2FA costs no
+# device queries on any request. Enrolling happens in a session that is then verified, and a
 # new sign-in starts a new check (sign-out flushes the session).
 NO_DEVICE_KEY = "_rf_no_2fa_device"
+
+
+@receiver(user_logged_in)
+def _remember_device_state(sender: Any, request: HttpRequest | None, user: Any, **_: Any) -> None:
+    if request is not None and hasattr(request, "session"):
+        if _has_device(user):
+            request.session.pop(NO_DEVICE_KEY, None)
+        else:
+            request.session[NO_DEVICE_KEY] = user.pk
 
 
 def _second_step_due(request: HttpRequest, user: Any) -> bool:
