@@ -210,16 +210,17 @@ if not DEBUG:
 # --- sign-in throttling (django-axes: the login page and /admin/login/) ---------------------------
 # Failures are counted per username and, separately, per client address: guessing one user's
 # password from many addresses, or many users' from one address, both hit the limit. A correct
-# password during the lockout still fails. The address is REMOTE_ADDR: behind a proxy, set
-# AXES_IPWARE_PROXY_COUNT so the client's own address is counted instead of the proxy's.
+# password during the lockout still fails. The address is REMOTE_ADDR; behind N trusted reverse
+# proxies set TRUSTED_PROXY_COUNT=N so the client's own address (from X-Forwarded-For) is counted,
+# not the proxy's (which would lock everyone out together).
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.25)  # hours; the lockout then lifts
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-if os.environ.get("AXES_IPWARE_PROXY_COUNT"):
-    AXES_IPWARE_PROXY_COUNT = int(os.environ["AXES_IPWARE_PROXY_COUNT"])
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "resolutionflow.throttling.client_address"
 
 # --- usage meters: AI parses and assistant messages (see resolutionflow/throttling.py) ----------
 # Per user and per account, in a fixed window of METER_WINDOW_SECONDS; counters live in the

@@ -35,6 +35,19 @@ METER_WORDS = {
 }
 
 
+def client_address(request: Any) -> str:
+    """The client's address for sign-in lockout: REMOTE_ADDR, or - behind `TRUSTED_PROXY_COUNT`
+    reverse proxies - the address the outermost trusted proxy saw (X-Forwarded-For's entries
+    to the left of it are the client's to forge)."""
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        chain = [part.strip() for part in forwarded.split(",") if part.strip()]
+        if len(chain) >= hops:
+            return chain[-hops]
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 class UsageLimited(Exception):
     """A usage meter is spent for this window; `retry_after` seconds until it refills."""
 

@@ -190,3 +190,15 @@ def test_assistant_messages_are_metered_and_the_draft_survives(demo, small_meter
     assert "keep this draft" in html
     assert "limit of 2 assistant messages" in html
     assert session.messages.filter(content="keep this draft").count() == 0
+
+
+def test_behind_a_proxy_the_clients_own_address_is_locked_out(alex, settings) -> None:
+    settings.TRUSTED_PROXY_COUNT = 1
+    proxy = "10.0.0.1"
+    attacker = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="1.1.1.1, 203.0.113.50")
+    for n in range(django_settings.AXES_FAILURE_LIMIT):
+        _sign_in(attacker, f"guess{n}", "wrong")
+    assert _sign_in(attacker, "alex", PASSWORD).status_code == 429
+    # Someone else behind the same proxy still signs in.
+    colleague = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.20")
+    assert _sign_in(colleague, "alex", PASSWORD).status_code == 302
