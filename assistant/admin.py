@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from resolutionflow.admin_scoping import AccountScopedAdmin
+
 from .models import ChatMessage, ChatSession, SuggestedAction
 
 
@@ -17,7 +19,7 @@ class SuggestedActionInline(admin.TabularInline):
 
 
 @admin.register(ChatSession)
-class ChatSessionAdmin(admin.ModelAdmin):
+class ChatSessionAdmin(AccountScopedAdmin):
     list_display = ["__str__", "account", "user", "linked_ticket_id", "updated_at"]
     list_filter = ["account"]
     search_fields = ["title", "linked_summary", "linked_ticket_id", "user__username"]
@@ -28,7 +30,8 @@ class ChatSessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ChatMessage)
-class ChatMessageAdmin(admin.ModelAdmin):
+class ChatMessageAdmin(AccountScopedAdmin):
+    account_path = "session__account"
     list_display = ["created_at", "session", "role", "state", "engine"]
     list_filter = ["role", "state", "engine"]
     search_fields = ["content", "error"]
@@ -38,7 +41,8 @@ class ChatMessageAdmin(admin.ModelAdmin):
 
 
 @admin.register(SuggestedAction)
-class SuggestedActionAdmin(admin.ModelAdmin):
+class SuggestedActionAdmin(AccountScopedAdmin):
+    account_path = "session__account"
     list_display = ["created_at", "label", "command", "status", "created_ticket_id", "session"]
     list_filter = ["command", "status"]
     search_fields = ["label", "description"]

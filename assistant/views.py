@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from psa.providers.base import PSAError, PSANotConfigured
 from resolutionflow.htmx import is_partial, toast
 from resolutionflow.tenancy import account_of, account_required
+from resolutionflow.throttling import UsageLimited, usage_spend
 
 from . import selectors, services
 from .models import ChatMessage, ChatSession, SuggestedAction
@@ -120,20 +121,29 @@ def chat(request: HttpRequest, session: ChatSession) -> HttpResponse:
 def message_send(request: HttpRequest, session: ChatSession) -> HttpResponse:
     content = request.POST.get("content", "")
     try:
+        # Every message asks the LLM for a reply: metered per user and per account.
+        usage_spend(meter="assistant_message", user=request.user, account=session.account)
         sent, reply = services.message_send(session=session, content=content)
-    except AssistantError as exc:
+    except (AssistantError, UsageLimited) as exc:
         # The draft survives: the composer comes back with the text and the reason.
+        limited = isinstance(exc, UsageLimited)
         if not is_partial(request):
             chat_messages = selectors.message_list(session=session)
             context = _chat_context(
                 session, chat_messages=chat_messages, draft=content, error=exc.message
             )
-            return render(request, "assistant/chat.html", context, status=400)
-        return render(
-            request,
-            "assistant/chat.html#composer",
-            _chat_context(session, draft=content, error=exc.message),
-        )
+            response = render(
+                request, "assistant/chat.html", context, status=429 if limited else 400
+            )
+        else:
+            response = render(
+                request,
+                "assistant/chat.html#composer",
+                _chat_context(session, draft=content, error=exc.message),
+            )
+        if isinstance(exc, UsageLimited):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
     if not is_partial(request):
         return redirect("assistant:chat", session_id=session.pk)
     reply.refresh_from_db()

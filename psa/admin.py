@@ -7,6 +7,8 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
+from resolutionflow.admin_scoping import AccountScopedAdmin, admin_account
+
 from .forms import MemberMappingForm, PSAConnectionForm
 from .models import PSAConnection, PSAMemberMapping
 from .providers.base import PSAError
@@ -19,7 +21,7 @@ from .services import (
 
 
 @admin.register(PSAConnection)
-class PSAConnectionAdmin(admin.ModelAdmin):
+class PSAConnectionAdmin(AccountScopedAdmin):
     form = PSAConnectionForm
     list_display = [
         "account",
@@ -89,7 +91,7 @@ class PSAConnectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(PSAMemberMapping)
-class PSAMemberMappingAdmin(admin.ModelAdmin):
+class PSAMemberMappingAdmin(AccountScopedAdmin):
     form = MemberMappingForm
     list_display = [
         "user",
@@ -105,6 +107,22 @@ class PSAMemberMappingAdmin(admin.ModelAdmin):
     list_select_related = ["user", "account"]
     fields = ["account", "user", "member"]
     actions = ["confirm_against_current_tenant"]
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        account = None if request.user.is_superuser else admin_account(request)
+        if account is None:
+            return form
+
+        class AccountForm(form):  # type: ignore[valid-type,misc]
+            # Only their account's people and ConnectWise members are offered (and looked up).
+            def __init__(self, *args: Any, **form_kwargs: Any) -> None:
+                form_kwargs.setdefault("account", account)
+                super().__init__(*args, **form_kwargs)
+
+        return AccountForm
 
     @admin.action(description="Confirm against the current ConnectWise (match by identifier)")
     def confirm_against_current_tenant(self, request: HttpRequest, queryset: Any) -> None:

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from .admin_scoping import AccountScopedAdmin
 from .models import Account, Membership
 
 
@@ -10,15 +11,20 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Account)
-class AccountAdmin(admin.ModelAdmin):
+class AccountAdmin(AccountScopedAdmin):
+    account_path = "pk"  # a scoped staff user sees their own account only
     list_display = ["name", "slug", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
+    def has_add_permission(self, request, *args):  # type: ignore[no-untyped-def]
+        # New accounts (new tenants) are the installation operators' to create.
+        return bool(request.user.is_superuser) and super().has_add_permission(request, *args)
+
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AccountScopedAdmin):
     list_display = ["user", "account", "role"]
     list_filter = ["account", "role"]
     search_fields = ["user__username", "user__email", "account__name"]

@@ -70,7 +70,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "csp",
@@ -92,6 +95,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "resolutionflow.session_idle.SessionIdleRefreshMiddleware",
+    # request.user.is_verified(); then the second sign-in step where it is required.
+    "django_otp.middleware.OTPMiddleware",
+    "resolutionflow.two_factor.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -99,6 +105,8 @@ MIDDLEWARE = [
     "resolutionflow.middleware.LoginRequiredMiddleware",
     "resolutionflow.deadline.RequestDeadlineMiddleware",
     "resolutionflow.htmx_errors.PSAErrorMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "resolutionflow.urls"
@@ -157,6 +165,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+# django-axes first: a locked-out username or address is refused before its password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+OTP_TOTP_ISSUER = "ResolutionFlow"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
@@ -228,6 +242,36 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# --- sign-in throttling (django-axes: the login page and /admin/login/) ---------------------------
+# Failures are counted per username and, separately, per client address: guessing one user's
+# password from many addresses, or many users' from one address, both hit the limit. A correct
+# password during the lockout still fails. The address is REMOTE_ADDR; behind N trusted reverse
+# proxies set TRUSTED_PROXY_COUNT=N so the client's own address (from X-Forwarded-For) is counted,
+# not the proxy's (which would lock everyone out together).
+AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.25)  # hours; the lockout then lifts
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "resolutionflow.throttling.client_address"
+
+# --- usage meters: AI parses and assistant messages (see resolutionflow/throttling.py) ----------
+# Per user and per account, in a fixed window of METER_WINDOW_SECONDS; counters live in the
+# cache (local memory on one machine, Redis shared by every node). 0 turns a limit off.
+METER_WINDOW_SECONDS = int(os.environ.get("METER_WINDOW_SECONDS", "60"))
+METER_LIMITS = {
+    "ai_parse": {
+        "user": int(os.environ.get("AI_PARSE_PER_USER", "30")),
+        "account": int(os.environ.get("AI_PARSE_PER_ACCOUNT", "300")),
+    },
+    "assistant_message": {
+        "user": int(os.environ.get("ASSISTANT_MESSAGES_PER_USER", "20")),
+        "account": int(os.environ.get("ASSISTANT_MESSAGES_PER_ACCOUNT", "200")),
+    },
+}
+
 # --- credentials at rest --------------------------------------------------------------------------
 # Comma-separated Fernet keys: the first encrypts, all decrypt (rotation).
 FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEY", [])
@@ -242,13 +286,26 @@ if not FIELD_ENCRYPTION_KEYS:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an anonymous API request then gets 401 + WWW-Authenticate, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "resolutionflow.api_tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "resolutionflow.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # Per signed-in user, per API token, per address for anonymous calls (bogus tokens included:
+    # see resolutionflow.api_tokens.ApiTokenAuthentication). 429 + Retry-After past them.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+        "resolutionflow.throttling.TokenRateThrottle",
+    ],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_THROTTLE_ANON", "60/min"),
+        "user": os.environ.get("API_THROTTLE_USER", "1200/min"),
+        "token": os.environ.get("API_THROTTLE_TOKEN", "600/min"),
+        "bad_token": os.environ.get("API_THROTTLE_BAD_TOKEN", "20/min"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ResolutionFlow PSA API",

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from . import views
+from . import token_views, two_factor, views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -14,6 +14,19 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/two-factor/", two_factor.two_factor_verify, name="two-factor-verify"),
+    path("accounts/two-factor/setup/", two_factor.two_factor_enrol, name="two-factor-enrol"),
+    path(
+        "account/two-factor-rule/",
+        two_factor.account_two_factor_policy,
+        name="account-two-factor-rule",
+    ),
+    path("account/tokens/", token_views.api_tokens, name="api-tokens"),
+    path(
+        "account/tokens/<int:token_id>/revoke/",
+        token_views.api_token_revoke_view,
+        name="api-token-revoke",
+    ),
     path("account/", include("psa.urls")),
     path("tickets/", include("tickets.urls")),
     path("assistant/", include("assistant.urls")),

@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.utils import timezone
 
+from resolutionflow.admin_scoping import AccountScopedAdmin
+
 from .models import PendingNote, TicketAuditEntry
 
 
 @admin.register(TicketAuditEntry)
-class TicketAuditEntryAdmin(admin.ModelAdmin):
+class TicketAuditEntryAdmin(AccountScopedAdmin):
     list_display = ["created_at", "account", "user", "ticket_id", "action", "outcome", "message"]
     list_filter = ["account", "action", "outcome"]
     search_fields = ["ticket_id", "user__username", "message"]
@@ -21,7 +23,7 @@ class TicketAuditEntryAdmin(admin.ModelAdmin):
 
 
 @admin.register(PendingNote)
-class PendingNoteAdmin(admin.ModelAdmin):
+class PendingNoteAdmin(AccountScopedAdmin):
     """The notes outbox: what is waiting for ConnectWise, and why."""
 
     list_display = [

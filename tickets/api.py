@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 from psa.providers.base import TicketCreatePayload, TicketFilters
 from psa.selectors import member_mappings_list
 from resolutionflow.tenancy import HasAccount, account_of
+from resolutionflow.throttling import AiParseThrottle
 
 from . import selectors, services
 from . import serializers as out
@@ -39,6 +40,7 @@ API_ERRORS: dict[int, OpenApiResponse] = {
         (403, "Signed in, but not a member of an account."),
         (404, "No such record in ConnectWise."),
         (409, "No usable ConnectWise connection yet, or this draft is being created already."),
+        (429, "Too many requests, or an AI usage limit spent: try again after `Retry-After`."),
         (502, "ConnectWise refused the PSA credentials or sent something unreadable."),
         (503, "ConnectWise did not answer or is limiting requests (see `Retry-After`)."),
     ]
@@ -425,6 +427,9 @@ class TicketNotesApi(AccountApi):
 
 
 class TicketAiParseApi(AccountApi):
+    # The per-user/per-token rates, plus the AI meter (per user and per account).
+    throttle_classes = [*AccountApi.throttle_classes, AiParseThrottle]
+
     @extend_schema_serializer(component_name="TicketAiParsePayload")
     class InputSerializer(serializers.Serializer):
         prompt = TextField(max_length=4000)

@@ -31,6 +31,7 @@ from psa.selectors import member_for_user, reference_data_get
 from resolutionflow.htmx import is_partial, toast
 from resolutionflow.htmx_errors import inline_error, psa_errors
 from resolutionflow.tenancy import account_of, account_required
+from resolutionflow.throttling import metered
 
 from . import selectors, services
 from .filters import PAGE_SIZE, TicketQuery
@@ -430,6 +431,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @account_required
+@metered("ai_parse")
 @psa_errors(action="Could not read the prompt")
 def ticket_new_parse(request: HttpRequest) -> HttpResponse:
     """Quick Create: the prompt -> the review form, merged into the current draft."""

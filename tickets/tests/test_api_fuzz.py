@@ -36,7 +36,6 @@ from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -48,6 +47,7 @@ from schemathesis.specs.openapi.checks import (
 import psa.simulator
 from psa.providers.connectwise.client import ConnectWiseClient
 from psa.selectors import reference_data_get
+from resolutionflow.api_tokens import api_token_create
 from tickets.services import MAX_ID
 
 pytestmark = pytest.mark.django_db
@@ -163,7 +163,7 @@ def jordan_token(demo: Any) -> Iterator[str]:
     signals.request_started.disconnect(close_old_connections)
     signals.request_finished.disconnect(close_old_connections)
     try:
-        yield Token.objects.get_or_create(user=demo.jordan)[0].key
+        yield api_token_create(user=demo.jordan, name="fuzz")[1]
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)

@@ -1,0 +1,123 @@
+"""API tokens: created with a name and an expiry, stored as a digest, revoked by their owner."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.request import Request
+
+from .models import ApiToken
+from .throttling import bad_token_check, bad_token_record
+
+logger = logging.getLogger("resolutionflow.security")
+
+KEY_PREFIX = "rf_"
+DEFAULT_EXPIRY_DAYS = 90
+# Touch last_used_at at most this often: an API burst must not write the row on every call.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def _digest(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_create(
+    *, user: Any, name: str, expires_days: int | None = DEFAULT_EXPIRY_DAYS
+) -> tuple[ApiToken, str]:
+    """A new token for `user` and its key (the only time the key exists in clear).
+
+    `expires_days=None` (or 0) makes a token that never expires.
+    """
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    expires_at = timezone.now() + timedelta(days=expires_days) if expires_days else None
+    token = ApiToken.objects.create(
+        user=user,
+        name=name.strip()[:100] or "API token",
+        digest=_digest(key),
+        prefix=key[:10],
+        expires_at=expires_at,
+    )
+    logger.info("api token created: user=%s token=%s name=%r", user.pk, token.pk, token.name)
+    return token, key
+
+
+def api_token_revoke(*, user: Any, token_id: int) -> bool:
+    """Revoke one of `user`'s own tokens; False when they have no such live token."""
+    revoked = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if revoked:
+        logger.info("api token revoked: user=%s token=%s", user.pk, token_id)
+    return bool(revoked)
+
+
+def api_token_list(*, user: Any) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user)
+
+
+def api_token_user(*, key: str) -> tuple[Any, ApiToken] | None:
+    """The (user, token) a key authenticates, or None: unknown, revoked, expired, inactive user."""
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=_digest(key), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or (token.expires_at is not None and token.expires_at <= now):
+        return None
+    if not token.user.is_active:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user, token
+
+
+class ApiTokenAuthentication(BaseAuthentication):
+    """`Authorization: Token <key>` against the hashed tokens. An address that sends too many
+    invalid tokens is throttled (429) before any token is looked up."""
+
+    keyword = "Token"
+
+    def authenticate(self, request: Request) -> tuple[Any, ApiToken] | None:
+        auth = get_authorization_header(request).split()
+        if not auth or auth[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(auth) != 2:
+            raise exceptions.AuthenticationFailed("Invalid token header.")
+        bad_token_check(request)
+        try:
+            key = auth[1].decode()
+        except UnicodeError:
+            key = ""
+        found = api_token_user(key=key) if key else None
+        if found is None:
+            bad_token_record(request)
+            raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
+        return found
+
+    def authenticate_header(self, request: Request) -> str:
+        return self.keyword
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """How drf-spectacular documents `ApiTokenAuthentication` (as DRF's own token scheme)."""
+
+    target_class = "resolutionflow.api_tokens.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, str]:
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": 'An API token with the prefix "Token", e.g. `Token rf_…`.',
+        }
