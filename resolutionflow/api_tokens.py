@@ -9,13 +9,17 @@ from datetime import timedelta
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
+from psa.activity import ActivityEvent, activity_record
+
 from .models import ApiToken
+from .tenancy import membership_for_user
 from .throttling import bad_token_check, bad_token_record
 
 logger = logging.getLogger("resolutionflow.security")
@@ -30,8 +34,24 @@ def _digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def _activity(*, user: Any, action: str, token: ApiToken, request: HttpRequest | None) -> None:
+    # Token events go to the account's activity log beside connection and sign-in events.
+    membership = membership_for_user(user=user)
+    activity_record(
+        account=membership.account if membership else None,
+        actor=user,
+        action=action,
+        target=f"API token “{token.name}” ({token.prefix}…)",
+        request=request,
+    )
+
+
 def api_token_create(
-    *, user: Any, name: str, expires_days: int | None = DEFAULT_EXPIRY_DAYS
+    *,
+    user: Any,
+    name: str,
+    expires_days: int | None = DEFAULT_EXPIRY_DAYS,
+    request: HttpRequest | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token for `user` and its key (the only time the key exists in clear).
 
@@ -47,16 +67,23 @@ def api_token_create(
         expires_at=expires_at,
     )
     logger.info("api token created: user=%s token=%s name=%r", user.pk, token.pk, token.name)
+    _activity(user=user, action=ActivityEvent.Action.TOKEN_CREATED, token=token, request=request)
     return token, key
 
 
-def api_token_revoke(*, user: Any, token_id: int) -> bool:
+def api_token_revoke(*, user: Any, token_id: int, request: HttpRequest | None = None) -> bool:
     """Revoke one of `user`'s own tokens; False when they have no such live token."""
-    revoked = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).update(
+    token = ApiToken.objects.filter(pk=token_id, user=user, revoked_at__isnull=True).first()
+    if token is None:
+        return False
+    revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
     if revoked:
         logger.info("api token revoked: user=%s token=%s", user.pk, token_id)
+        _activity(
+            user=user, action=ActivityEvent.Action.TOKEN_REVOKED, token=token, request=request
+        )
     return bool(revoked)
 
 

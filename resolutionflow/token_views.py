@@ -34,6 +34,7 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             user=request.user,
             name=form.cleaned_data["name"],
             expires_days=form.cleaned_data["expires_days"] or None,
+            request=request,
         )
         form = TokenCreateForm()
     context = {
@@ -51,6 +52,6 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def api_token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
-    if api_token_revoke(user=request.user, token_id=token_id):
+    if api_token_revoke(user=request.user, token_id=token_id, request=request):
         toast(request, HttpResponse(), "Token revoked: it no longer signs anything in.")
     return redirect("api-tokens")

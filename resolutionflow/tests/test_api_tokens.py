@@ -92,3 +92,18 @@ def test_the_command_prints_a_working_named_expiring_token(demo) -> None:
     assert _api(key).get(URL).status_code == 200
     call_command("api_token_create", "jordan", "--expires-days", "0", stdout=StringIO())
     assert ApiToken.objects.filter(user=demo.jordan, expires_at__isnull=True).exists()
+
+
+def test_creating_and_revoking_a_token_goes_to_the_accounts_activity_log(
+    jordan_client, demo
+) -> None:
+    from psa.activity import ActivityEvent
+
+    jordan_client.post("/account/tokens/", {"name": "zapier", "expires_days": "30"})
+    token = ApiToken.objects.get(user=demo.jordan, name="zapier")
+    jordan_client.post(f"/account/tokens/{token.pk}/revoke/")
+
+    events = ActivityEvent.objects.filter(account=demo.bayside, actor=demo.jordan).order_by("pk")
+    actions = [e.action for e in events if "zapier" in e.target]
+    assert actions == [ActivityEvent.Action.TOKEN_CREATED, ActivityEvent.Action.TOKEN_REVOKED]
+    assert all(e.ip == "127.0.0.1" for e in events if "zapier" in e.target)
