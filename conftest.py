@@ -7,6 +7,12 @@ from typing import Any
 
 import pytest
 import requests
+from hypothesis import settings as hypothesis_settings
+
+# Property tests check what is computed, not how fast: on a loaded 2-core CI machine hypothesis's
+# default 200 ms deadline per example turns scheduling noise into a failure.
+hypothesis_settings.register_profile("resolutionflow", deadline=None)
+hypothesis_settings.load_profile("resolutionflow")
 
 
 @pytest.fixture(scope="session")
