@@ -1,15 +1,22 @@
-"""Screenshots of the demo for the README: list, open panel, both modal tabs, at 1280 and 390 px.
+"""Screenshots of the demo for the README, at 1280 and 390 px: the dashboard, the list, an open panel,
+both modal tabs; then, at 1280, the states an engineer meets on a bad day: the list waiting on a slow
+ConnectWise, a note queued during an outage, and the list's error when ConnectWise fails.
 
-    python scripts/screenshots.py [--base-url http://127.0.0.1:8000] [--out docs/screenshots]
+    python scripts/screenshots.py [--base-url http://127.0.0.1:8000] [--sim-url http://127.0.0.1:8790]
+                                  [--out docs/screenshots]
 
-Needs a running `make run` and Debian's chromium (/usr/bin/chromium).
+Needs a running `make run` (its simulator's /_sim/config makes the slow and failing answers) and
+Debian's chromium (/usr/bin/chromium). The simulator is put back to healthy when the script ends.
 """
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import requests
 from playwright.sync_api import Page, sync_playwright
 
 CHROMIUM_ARGS = [
@@ -30,7 +37,51 @@ def sign_in(page: Page, base: str) -> None:
     page.wait_for_url(f"{base}/")
 
 
+def sim_config(sim: str, **settings: float) -> None:
+    requests.post(f"{sim}/_sim/config", json=settings, timeout=5).raise_for_status()
+
+
+@contextmanager
+def simulator(sim: str, **settings: float) -> Iterator[None]:
+    sim_config(sim, **settings)
+    try:
+        yield
+    finally:
+        sim_config(sim, latency_ms=0, fail_rate=0)
+
+
+def shoot_dashboard(page: Page, base: str, out: Path, suffix: str) -> None:
+    page.goto(f"{base}/")
+    # Every lazily loaded widget has answered when none is busy any more.
+    page.wait_for_function("!document.querySelector('[aria-busy=true], .skeleton')")
+    page.screenshot(path=str(out / f"dashboard-{suffix}.png"), full_page=True)
+
+
+def shoot_bad_day(page: Page, base: str, sim: str, out: Path) -> None:
+    page.goto(f"{base}/tickets/")
+    page.wait_for_selector(".ticket-row")
+    with simulator(sim, latency_ms=4000):
+        page.select_option("#filters select[name=board]", index=1)
+        page.wait_for_selector("#results[aria-busy=true]")
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(out / "state-loading-1280.png"))
+    page.wait_for_selector("#results:not([aria-busy])", timeout=15000)
+
+    page.locator(".ticket-link").first.click()
+    page.wait_for_selector("#notes-feed")
+    with simulator(sim, fail_rate=1):
+        page.fill("#composer textarea[name=text]", "Rebooted the firewall; tunnel is back up.")
+        page.click("#composer button[type=submit]")
+        page.wait_for_selector("#notes-outbox .badge-warning")
+        page.screenshot(path=str(out / "state-queued-1280.png"))
+        page.keyboard.press("Escape")
+        page.goto(f"{base}/tickets/?board=1")
+        page.wait_for_selector("#results [role=alert], #results .alert")
+        page.screenshot(path=str(out / "state-error-1280.png"))
+
+
 def shoot(page: Page, base: str, out: Path, suffix: str) -> None:
+    shoot_dashboard(page, base, out, suffix)
     page.goto(f"{base}/tickets/")
     page.wait_for_selector(".ticket-row")
     page.screenshot(path=str(out / f"tickets-list-{suffix}.png"))
@@ -55,6 +106,7 @@ def shoot(page: Page, base: str, out: Path, suffix: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
+    parser.add_argument("--sim-url", default="http://127.0.0.1:8790")
     parser.add_argument("--out", default="docs/screenshots")
     args = parser.parse_args()
     out = Path(args.out)
@@ -65,6 +117,8 @@ def main() -> None:
             page = browser.new_page(viewport={"width": width, "height": height})
             sign_in(page, args.base_url)
             shoot(page, args.base_url, out, suffix)
+            if suffix == "1280":
+                shoot_bad_day(page, args.base_url, args.sim_url, out)
             page.close()
         browser.close()
     print(f"screenshots written to {out}/")
