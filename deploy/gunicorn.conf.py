@@ -2,9 +2,8 @@
 
 The sizing and its knobs are the serving config's, `resolutionflow/gunicorn.conf.py` (`make run`
 uses it too): one process per core, gthread workers with threads to overlap ConnectWise waits,
-tuned with WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT, ... When that file is present it
-is read first; the fallbacks below mirror it. This file adds only what a container behind a load
-balancer needs: listen on every interface, trust the balancer's X-Forwarded-* headers, log
+tuned with WEB_CONCURRENCY, GUNICORN_THREADS, GUNICORN_TIMEOUT, ... It is read first; this
+file adds only what a container behind a load balancer needs: listen on every interface, trust the balancer's X-Forwarded-* headers, log
 requests to stdout, recycle workers now and then, heartbeat files in memory.
 
 Everything a node shares (sessions, cache, rate-limit cooldowns, the task queue) lives in
@@ -16,20 +15,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+# The image holds the whole tree, so the serving config is always there: read it, then override.
 _serving = Path(__file__).resolve().parent.parent / "resolutionflow" / "gunicorn.conf.py"
-if _serving.exists():
-    exec(compile(_serving.read_text(), str(_serving), "exec"))  # noqa: S102 - our own config file
-else:
-    _cores = os.cpu_count() or 1
-    workers = int(os.environ.get("WEB_CONCURRENCY") or max(2, _cores))
-    worker_class = "gthread"
-    threads = int(os.environ.get("GUNICORN_THREADS") or 8)
-    timeout = int(os.environ.get("GUNICORN_TIMEOUT") or 60)
-    graceful_timeout = 10
-    keepalive = int(os.environ.get("GUNICORN_KEEPALIVE") or 5)
-    errorlog = "-"
-    loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
-    wsgi_app = "resolutionflow.wsgi:application"
+exec(compile(_serving.read_text(), str(_serving), "exec"))  # noqa: S102 - our own config file
 
 # --- container overrides -------------------------------------------------------------------------
 bind = os.environ.get("BIND") or f"0.0.0.0:{os.environ.get('PORT', '8000')}"
