@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from psa.providers.base import PSAError
-from psa.selectors import connection_get, member_mapping_get, reference_data_get
+from psa.selectors import connection_get, member_for_user, reference_data_get
 from resolutionflow.models import Account
 from resolutionflow.tenancy import account_of, account_required
 
@@ -89,11 +89,13 @@ DASHBOARD_SECTION = (UNASSIGNED, RECENT)
 
 
 def queue_state(*, account: object, user: object) -> str:
-    """hidden (no connection), prompt (no mapping) or load — decided without calling ConnectWise."""
+    """hidden (no connection), prompt (no usable mapping) or load — decided without calling
+    ConnectWise. A mapping that needs confirming (the connection now points at another
+    ConnectWise) is no usable mapping: the widgets ask for it rather than fail."""
     connection = connection_get(account=account)  # type: ignore[arg-type]
     if connection is None or not connection.is_active:
         return "hidden"
-    if member_mapping_get(account=account, user=user) is None:  # type: ignore[arg-type]
+    if member_for_user(account=account, user=user) is None:  # type: ignore[arg-type]
         return "prompt"
     return "load"
 

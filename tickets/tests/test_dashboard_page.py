@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from assistant import services as assistant_services
 from assistant.models import ChatMessage, ChatSession
+from psa.models import PSAMemberMapping
 from tickets import selectors
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +117,22 @@ def test_unmapped_engineer_sees_the_mapping_prompt_in_every_widget(client, demo,
         widget = _section(html, dom_id)
         assert 'href="/account/integrations/">Map your PSA member to see' in widget
         assert "hx-trigger" not in widget
+    assert sim_stats()["total"] == before
+
+
+def test_a_mapping_that_needs_confirming_asks_for_it_instead_of_failing(
+    client, demo, sim_stats
+) -> None:
+    PSAMemberMapping.objects.filter(user=demo.jordan).update(needs_confirming=True)
+    client.force_login(demo.jordan)
+    before = sim_stats()["total"]
+
+    html = client.get("/").content.decode()
+
+    for dom_id, url in WIDGETS.items():
+        assert 'href="/account/integrations/">Map your PSA member' in _section(html, dom_id)
+        widget = client.get(url, headers={"HX-Request": "true"}).content.decode()
+        assert "Map your PSA member" in widget and "did not answer" not in widget
     assert sim_stats()["total"] == before
 
 
