@@ -470,7 +470,8 @@ class UnassignedOnBoards:
     """Open, unassigned tickets on the engineer's boards, most urgent first.
 
     `board_ids`: the boards of the engineer's open tickets; empty means every board (they have
-    none). `total_at_least`: the one answer was cut at a page, so `total` is a lower bound."""
+    none, or more open tickets than one answer holds). `total_at_least`: that answer was cut at
+    a page, so `total` is a lower bound."""
 
     items: tuple[PSATicket, ...]
     total: int
@@ -517,23 +518,28 @@ def unassigned_on_my_boards(*, account: Account, user: Any, limit: int = 5) -> U
         page_size=BOARDS_PROBE_SIZE,
     )
     mine = me.identifier.casefold()
-    boards = tuple(
-        sorted(
-            {
-                t.board_id
-                for t in both.items
-                if t.board_id is not None
-                and any(a.identifier.casefold() == mine for a in t.assignees)
-            }
+    cut = both.total > len(both.items)
+    boards = ()
+    if not cut:
+        boards = tuple(
+            sorted(
+                {
+                    t.board_id
+                    for t in both.items
+                    if t.board_id is not None
+                    and any(a.identifier.casefold() == mine for a in t.assignees)
+                }
+            )
         )
-    )
+    # A cut answer may lack the engineer's less urgent tickets, so their boards are unknown:
+    # every board is shown (and said), rather than some of theirs passed off as all of them.
     unassigned = [t for t in both.items if not t.assignees and (not boards or t.board_id in boards)]
     cache.set(key, boards, timeout=MY_BOARDS_TTL)
     return UnassignedOnBoards(
         items=tuple(_with_assignee_names(account, unassigned[:limit])),
         total=len(unassigned),
         board_ids=boards,
-        total_at_least=both.total > len(both.items),
+        total_at_least=cut,
     )
 
 

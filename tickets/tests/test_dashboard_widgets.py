@@ -197,6 +197,30 @@ def test_nothing_unassigned_on_my_boards_says_so(client, demo, tenant) -> None:
     assert not ROW.findall(html)
 
 
+def test_more_than_one_answer_holds_shows_every_board_and_says_at_least(
+    client, demo, tenant, monkeypatch
+) -> None:
+    # More tickets of jordan's or nobody's than one page holds (ConnectWise's page is 1000):
+    # his less urgent tickets, and so some of his boards, may be missing from it.
+    monkeypatch.setattr(selectors, "BOARDS_PROBE_SIZE", 20)
+    tenant.unassign("jsmith", keep_boards={1, 2})
+    everywhere = _open_unassigned(tenant, None)
+    assert everywhere != _open_unassigned(tenant, {1, 2})
+    client.force_login(demo.jordan)
+
+    html = _widget(client, UNASSIGNED_URL)
+
+    rows = [int(i) for i in ROW.findall(html)]
+    assert rows == everywhere[:5]
+    found = re.search(r"At least (\d+) unassigned on all boards\.", html)
+    assert found and 5 <= int(found.group(1)) < len(everywhere)
+    assert '<a href="/tickets/?assigned=unassigned">View all →</a>' in html
+    # Loaded again, on every board: the exact count.
+    again = _widget(client, UNASSIGNED_URL)
+    assert [int(i) for i in ROW.findall(again)] == everywhere[:5]
+    assert f"{len(everywhere)} unassigned on all boards." in again
+
+
 # --- Recently updated, yours ------------------------------------------------------------------------
 
 
