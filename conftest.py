@@ -88,7 +88,10 @@ def demo(db: Any, cw_sim: Any) -> Any:
 
     from resolutionflow.tests.demo import DemoWorld
 
-    call_command("seed_demo", cw_url=cw_sim.root_url, stdout=_Null(), stderr=_Null())
+    # No seeded ResolutionAssist session: tests of sessions count and list their own.
+    call_command(
+        "seed_demo", cw_url=cw_sim.root_url, sessions=False, stdout=_Null(), stderr=_Null()
+    )
     return DemoWorld.load()
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import reverse
 
 from resolutionflow.models import Account
@@ -18,6 +18,22 @@ def session_list(*, account: Account, user: Any) -> QuerySet[ChatSession]:
     """The user's sessions, most recently active first, with their open TaskLane count."""
     return ChatSession.objects.filter(account=account, user=user).annotate(
         open_actions=Count("actions", filter=Q(actions__status=SuggestedAction.Status.OPEN))
+    )
+
+
+def session_active_list(*, account: Account, user: Any, limit: int = 5) -> list[ChatSession]:
+    """The user's open sessions, most recent activity first (a message, a reply or a link moves a
+    session's `updated_at`), each with `last_message_at` (None before the first message).
+    Reads only what the session cached about its ticket: no ConnectWise call."""
+    sessions = ChatSession.objects.filter(
+        account=account,
+        user=user,
+        # Every session is open until sessions can be closed; then: closed_at__isnull=True,
+    )
+    return list(
+        sessions.annotate(last_message_at=Max("messages__created_at")).order_by(
+            "-updated_at", "-id"
+        )[:limit]
     )
 
 

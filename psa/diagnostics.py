@@ -254,6 +254,30 @@ def _read_checks(run: _Run) -> None:
         result = p.search_tickets(filters=filters, page=1, page_size=5)
         return f"{result.total} open tickets assigned to {member.identifier}"
 
+    def search_recent() -> str:
+        # The dashboard's "Recently updated, yours": a date condition, newest update first.
+        member = next(m for m in found["members"] if not m.inactive)
+        filters = TicketFilters(
+            assigned="me",
+            me_identifier=member.identifier,
+            include_closed=True,
+            updated_since=datetime.now(UTC) - timedelta(days=1),
+        )
+        result = p.search_tickets(filters=filters, page=1, page_size=5, order="updated")
+        return f"{result.total} tickets of {member.identifier} updated in the last day"
+
+    def search_boards() -> str:
+        # The dashboard's "Unassigned on your boards": several boards, mine or nobody's.
+        member = next(m for m in found["members"] if not m.inactive)
+        boards = tuple(b.id for b in found["boards"][:3])
+        filters = TicketFilters(
+            assigned="me_or_unassigned", me_identifier=member.identifier, board_ids=boards
+        )
+        result = p.search_tickets(filters=filters, page=1, page_size=5)
+        return (
+            f"{result.total} open tickets of {member.identifier} or nobody on {len(boards)} boards"
+        )
+
     def every_ticket() -> str:
         rows = p.search_tickets(filters=TicketFilters(include_closed=True), page=1, page_size=1)
         found["ticket"] = rows.items[0] if rows.items else None
@@ -283,6 +307,17 @@ def _read_checks(run: _Run) -> None:
             "Service Desk > Service Tickets",
             search_assigned,
         )
+        run.check(
+            "GET /service/tickets + /count (updated since)",
+            "Service Desk > Service Tickets",
+            search_recent,
+        )
+        if found["boards"]:
+            run.check(
+                "GET /service/tickets + /count (boards, mine or nobody's)",
+                "Service Desk > Service Tickets",
+                search_boards,
+            )
     else:
         run.skip("GET /service/tickets + /count (assigned)", "no active member to filter by")
     run.check(

@@ -14,10 +14,20 @@ from .tenancy import account_of, account_required
 
 @account_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    from tickets.widgets import queue_state
+    """Active sessions, then My Queue, then the dashboard section. Nothing here calls
+    ConnectWise: sessions show what they cached of their ticket, the widgets load themselves."""
+    from assistant.selectors import session_active_list
+    from tickets.widgets import DASHBOARD_SECTION, MY_QUEUE, queue_state
 
-    state = queue_state(account=account_of(request), user=request.user)
-    return render(request, "dashboard.html", {"active_nav": "dashboard", "state": state})
+    account = account_of(request)
+    context = {
+        "active_nav": "dashboard",
+        "sessions": session_active_list(account=account, user=request.user, limit=5),
+        "state": queue_state(account=account, user=request.user),
+        "queue": MY_QUEUE,
+        "section": DASHBOARD_SECTION,
+    }
+    return render(request, "dashboard.html", context)
 
 
 @login_not_required

@@ -8,9 +8,11 @@ import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from psa.providers.base import (
     PaginatedTicketResult,
@@ -449,3 +451,111 @@ def ticket_prompt_parse(
         ),
         context_company_id=context_company_id,
     )
+
+
+# --- the dashboard's widgets: each one answer from ConnectWise -----------------------------------
+
+# "Recently updated" looks this far back.
+RECENT_WINDOW = timedelta(hours=24)
+# How long the boards of an engineer's open tickets are trusted; assignments move slowly, and a
+# widget that asked for them again every load would cost a second ConnectWise round trip.
+MY_BOARDS_TTL = 300
+# The largest page ConnectWise answers: the one query that finds the engineer's boards reads the
+# engineer's open tickets and the unassigned ones together, on one page.
+BOARDS_PROBE_SIZE = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class UnassignedOnBoards:
+    """Open, unassigned tickets on the engineer's boards, most urgent first.
+
+    `board_ids`: the boards of the engineer's open tickets; empty means every board (they have
+    none, or more open tickets than one answer holds). `total_at_least`: that answer was cut at
+    a page, so `total` is a lower bound."""
+
+    items: tuple[PSATicket, ...]
+    total: int
+    board_ids: tuple[int, ...]
+    total_at_least: bool = False
+
+
+def _me_or_refuse(account: Account, user: Any) -> PSAMember:
+    me = member_for_user(account=account, user=user)
+    if me is None:
+        raise PSAValidationError(
+            NOT_MAPPED, fields={"assigned": ["You have no ConnectWise member mapping."]}
+        )
+    return me
+
+
+def _my_boards_key(account: Account, me: PSAMember) -> str:
+    generation = cache_generation_get(account=account)
+    return f"tickets:myboards:{account.pk}:{generation}:{me.identifier.casefold()}"
+
+
+def unassigned_on_my_boards(*, account: Account, user: Any, limit: int = 5) -> UnassignedOnBoards:
+    """The dashboard's "Unassigned on your boards", in one ConnectWise round trip.
+
+    With the engineer's boards known (cached from an earlier answer), one search of unassigned
+    open tickets on them. Otherwise one query for the engineer's open tickets and all
+    unassigned open ones together: the boards come from the former, the list from the latter."""
+    me = _me_or_refuse(account, user)
+    provider = provider_for_account(account=account)
+    key = _my_boards_key(account, me)
+    boards = cache.get(key)
+    if isinstance(boards, tuple):
+        result = provider.search_tickets(
+            filters=TicketFilters(assigned="unassigned", board_ids=boards),
+            page=1,
+            page_size=limit,
+        )
+        items = tuple(_with_assignee_names(account, result.items))
+        return UnassignedOnBoards(items=items, total=result.total, board_ids=boards)
+
+    both = provider.search_tickets(
+        filters=TicketFilters(assigned="me_or_unassigned", me_identifier=me.identifier),
+        page=1,
+        page_size=BOARDS_PROBE_SIZE,
+    )
+    mine = me.identifier.casefold()
+    cut = both.total > len(both.items)
+    boards = ()
+    if not cut:
+        boards = tuple(
+            sorted(
+                {
+                    t.board_id
+                    for t in both.items
+                    if t.board_id is not None
+                    and any(a.identifier.casefold() == mine for a in t.assignees)
+                }
+            )
+        )
+    # A cut answer may lack the engineer's less urgent tickets, so their boards are unknown:
+    # every board is shown (and said), rather than some of theirs passed off as all of them.
+    unassigned = [t for t in both.items if not t.assignees and (not boards or t.board_id in boards)]
+    cache.set(key, boards, timeout=MY_BOARDS_TTL)
+    return UnassignedOnBoards(
+        items=tuple(_with_assignee_names(account, unassigned[:limit])),
+        total=len(unassigned),
+        board_ids=boards,
+        total_at_least=cut,
+    )
+
+
+def recently_updated_mine(
+    *, account: Account, user: Any, limit: int = 5, now: datetime | None = None
+) -> PaginatedTicketResult:
+    """The engineer's tickets (closed ones too) updated in the last 24 hours, newest first, so a
+    client's reply shows up; one ConnectWise round trip."""
+    me = _me_or_refuse(account, user)
+    since = (now or timezone.now()) - RECENT_WINDOW
+    result = provider_for_account(account=account).search_tickets(
+        filters=TicketFilters(
+            assigned="me", me_identifier=me.identifier, include_closed=True, updated_since=since
+        ),
+        page=1,
+        page_size=limit,
+        order="updated",
+    )
+    return replace(result, items=tuple(_with_assignee_names(account, result.items)))

@@ -1,15 +1,29 @@
-"""The dashboard's My Queue widget (spec section 4): the engineer's five most urgent open tickets."""
+"""The dashboard's ticket widgets (spec section 4): My Queue, Unassigned on your boards and
+Recently updated, yours.
+
+Every widget has the same states and one template (`tickets/widget.html`): hidden (no
+ConnectWise connection), prompt (no member mapping), load (the skeleton the dashboard renders
+without calling ConnectWise; it asks for the widget on load), populated, empty and error (with
+a Retry). Each costs at most one ConnectWise round trip, and re-reads itself when a ticket
+changes anywhere on the page (`ticketUpdated` / `ticketCreated`), so a ticket shown in two
+widgets is never stale in one of them.
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from psa.providers.base import PSAError
-from psa.selectors import connection_get, member_mapping_get
+from psa.selectors import connection_get, member_for_user, reference_data_get
+from resolutionflow.models import Account
 from resolutionflow.tenancy import account_of, account_required
 
 from . import selectors
@@ -17,32 +31,155 @@ from . import selectors
 logger = logging.getLogger(__name__)
 
 QUEUE_SIZE = 5
+WIDGET_SIZE = 5
+
+
+@dataclass(frozen=True)
+class Widget:
+    """What differs between the widgets; the states and rows are shared."""
+
+    dom_id: str
+    title: str
+    url_name: str
+    empty: str
+    error: str
+    prompt: str = "Map your PSA member to see your queue"
+    timed: bool = False  # rows show when the ticket was last updated
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A widget's answer: its rows, the links in its header and a line under the rows."""
+
+    items: tuple[Any, ...]
+    links: list[tuple[str, str]] = field(default_factory=list)
+    footer: str = ""
+
+
+MY_QUEUE = Widget(
+    dom_id="my-queue",
+    title="My Queue",
+    url_name="tickets:queue",
+    empty="No open tickets assigned to you.",
+    error="ConnectWise did not answer; your queue will show here when it is back.",
+)
+UNASSIGNED = Widget(
+    dom_id="unassigned",
+    title="Unassigned on your boards",
+    url_name="tickets:widget-unassigned",
+    empty="Nothing unassigned on your boards.",
+    error="ConnectWise did not answer; unassigned tickets will show here when it is back.",
+    prompt="Map your PSA member to see the unassigned tickets on your boards",
+)
+RECENT = Widget(
+    dom_id="recent",
+    title="Recently updated, yours",
+    url_name="tickets:widget-recent",
+    empty="None of your tickets changed in the last 24 hours.",
+    error="ConnectWise did not answer; your recent updates will show here when it is back.",
+    prompt="Map your PSA member to see your recently updated tickets",
+    timed=True,
+)
+# Under My Queue on the dashboard, side by side.
+DASHBOARD_SECTION = (UNASSIGNED, RECENT)
 
 
 def queue_state(*, account: object, user: object) -> str:
-    """hidden (no connection), prompt (no mapping) or load — decided without calling ConnectWise."""
+    """hidden (no connection), prompt (no usable mapping) or load — decided without calling
+    ConnectWise. A mapping that needs confirming (the connection now points at another
+    ConnectWise) is no usable mapping: the widgets ask for it rather than fail."""
     connection = connection_get(account=account)  # type: ignore[arg-type]
     if connection is None or not connection.is_active:
         return "hidden"
-    if member_mapping_get(account=account, user=user) is None:  # type: ignore[arg-type]
+    if member_for_user(account=account, user=user) is None:  # type: ignore[arg-type]
         return "prompt"
     return "load"
+
+
+def _render(
+    request: HttpRequest, widget: Widget, load: Callable[[Account, Any], Loaded]
+) -> HttpResponse:
+    account = account_of(request)
+    state = queue_state(account=account, user=request.user)
+    context: dict[str, Any] = {"widget": widget, "state": state}
+    if state == "load":
+        try:
+            loaded = load(account, request.user)
+        except PSAError as exc:
+            # The dashboard must never nag: no toast, an honest muted line and a Retry.
+            logger.info("%s unavailable for %s: %s", widget.dom_id, request.user, exc.message)
+            context["state"] = "error"
+        else:
+            selectors.ticket_rows_remember(account=account, tickets=loaded.items)
+            context.update(
+                state="populated" if loaded.items else "empty",
+                items=loaded.items,
+                links=loaded.links,
+                footer=loaded.footer,
+            )
+    return render(request, "tickets/widget.html", context)
+
+
+def _my_queue(account: Account, user: Any) -> Loaded:
+    result = selectors.my_queue(account=account, user=user, limit=QUEUE_SIZE)
+    more = result.total > len(result.items)
+    return Loaded(
+        items=result.items,
+        links=[("View all tickets →", f"{reverse('tickets:list')}?assigned=me")],
+        footer=f"{result.total} open in total." if more else "",
+    )
+
+
+def _unassigned_links(account: Account, board_ids: tuple[int, ...]) -> list[tuple[str, str]]:
+    """The Tickets list filters one board at a time: one link when the widget covers one board
+    or every board, else one link per board (named from the cached reference data)."""
+    base = f"{reverse('tickets:list')}?assigned=unassigned"
+    active = [b for b in reference_data_get(account=account).boards if not b.inactive]
+    if not board_ids or {b.id for b in active} <= set(board_ids):
+        return [("View all →", base)]
+    if len(board_ids) == 1:
+        return [("View all →", f"{base}&board={board_ids[0]}")]
+    names = {b.id: b.name for b in active}
+    return [(names.get(b, f"Board {b}"), f"{base}&board={b}") for b in board_ids]
+
+
+def _unassigned(account: Account, user: Any) -> Loaded:
+    result = selectors.unassigned_on_my_boards(account=account, user=user, limit=WIDGET_SIZE)
+    where = "on your boards" if result.board_ids else "on all boards"
+    count = f"At least {result.total}" if result.total_at_least else f"{result.total}"
+    return Loaded(
+        items=result.items,
+        links=_unassigned_links(account, result.board_ids),
+        footer=f"{count} unassigned {where}." if result.items else "",
+    )
+
+
+def _recent(account: Account, user: Any) -> Loaded:
+    result = selectors.recently_updated_mine(account=account, user=user, limit=WIDGET_SIZE)
+    more = result.total > len(result.items)
+    return Loaded(
+        items=result.items,
+        footer=f"{result.total} updated in the last 24 hours." if more else "",
+    )
 
 
 @require_GET
 @account_required
 def my_queue(request: HttpRequest) -> HttpResponse:
-    account = account_of(request)
-    state = queue_state(account=account, user=request.user)
-    context: dict[str, object] = {"state": state}
-    if state == "load":
-        try:
-            result = selectors.my_queue(account=account, user=request.user, limit=QUEUE_SIZE)
-        except PSAError as exc:
-            # The dashboard must never nag: no toast, just an honest muted line.
-            logger.info("my queue unavailable for %s: %s", request.user, exc.message)
-            context["state"] = "error"
-        else:
-            selectors.ticket_rows_remember(account=account, tickets=result.items)
-            context.update(state="populated" if result.items else "empty", result=result)
-    return render(request, "tickets/queue_widget.html", context)
+    return _render(request, MY_QUEUE, _my_queue)
+
+
+@require_GET
+@account_required
+def unassigned(request: HttpRequest) -> HttpResponse:
+    return _render(request, UNASSIGNED, _unassigned)
+
+
+@require_GET
+@account_required
+def recent(request: HttpRequest) -> HttpResponse:
+    return _render(request, RECENT, _recent)

@@ -15,7 +15,11 @@ from typing import Literal
 NoteType = Literal["discussion", "internal", "resolution"]
 # A note written as a note, or the notes of a time entry (ConnectWise's ticket view shows both).
 NoteKind = Literal["note", "time_entry"]
-AssignedFilter = Literal["me", "unassigned", "all"] | int
+# "me_or_unassigned": the engineer's tickets and nobody's, in one query (the dashboard learns the
+# engineer's boards and the unassigned tickets on them from one answer).
+AssignedFilter = Literal["me", "unassigned", "me_or_unassigned", "all"] | int
+# How a search is ordered: most urgent first (then newest), or most recently updated first.
+TicketOrder = Literal["urgency", "updated"]
 
 
 # --- errors ---------------------------------------------------------------------------------------
@@ -217,16 +221,20 @@ class PaginatedTicketResult:
 
 @dataclass(frozen=True, slots=True)
 class TicketFilters:
-    """Typed search filters. `assigned="me"` needs `me_identifier` (the engineer's mapped member)."""
+    """Typed search filters. `assigned="me"` (and `"me_or_unassigned"`) needs `me_identifier`
+    (the engineer's mapped member). `board_ids`: any of these boards (with `board_id`, both
+    apply). `updated_since`: last updated at or after this moment (timezone-aware)."""
 
     search: str = ""
     board_id: int | None = None
+    board_ids: tuple[int, ...] = ()
     status_id: int | None = None
     priority_id: int | None = None
     company_id: int | None = None
     assigned: AssignedFilter = "all"
     me_identifier: str | None = None
     include_closed: bool = False
+    updated_since: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -325,7 +333,12 @@ class PSAProvider(abc.ABC):
 
     @abc.abstractmethod
     def search_tickets(
-        self, *, filters: TicketFilters, page: int = 1, page_size: int = 25
+        self,
+        *,
+        filters: TicketFilters,
+        page: int = 1,
+        page_size: int = 25,
+        order: TicketOrder = "urgency",
     ) -> PaginatedTicketResult: ...
 
     @abc.abstractmethod

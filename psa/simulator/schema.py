@@ -32,22 +32,40 @@ than ConnectWise, never more lenient. Each rule names its source:
   well ignore unknown properties: stricter than ConnectWise: unconfirmed.
 * bare ``dateEntered``/``lastUpdated`` in place of ``_info/...`` - the models do not list them:
   stricter than ConnectWise: unconfirmed.
+* a date field (a ``datetime`` of the model, ``_info/dateEntered``, ``_info/lastUpdated``)
+  compared with anything but a ``[2026-01-01T00:00:00Z]`` date or ``null`` - dates in
+  conditions are written in square brackets (DESIGN.md); what ConnectWise makes of
+  ``_info/lastUpdated > "2026-01-01"`` is undocumented, and comparing it as text would answer
+  by accident: stricter than ConnectWise: unconfirmed.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from psa.simulator.conditions import ConditionError, fields_of, parse
+from psa.simulator.conditions import (
+    And,
+    Comparison,
+    ConditionError,
+    Node,
+    Not,
+    Or,
+    fields_of,
+    parse,
+)
 from psa.simulator.errors import ApiError, FieldError, invalid_object
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "schema.json"
 
 INFO = "_info"
+# The dates ConnectWise keeps in a record's free-form `_info` (lower case, as resolved).
+_INFO_DATES = frozenset({INFO + "/dateentered", INFO + "/lastupdated"})
 # Types whose value is no scalar: a condition or an order on them as a whole is refused.
 _WHOLE_ONLY = {"reference", "array", "object"}
 
@@ -176,6 +194,37 @@ def check_conditions(text: str, schema: RouteSchema | None) -> None:
         return  # syntax errors are the query engine's to report, with their position
     for path in fields_of(node):
         _scalar(path, schema, "conditions")
+    if schema is None:
+        return  # unreachable: `_scalar` refuses every field of a route without a schema
+    for comparison in _comparisons(node):
+        if _is_date(comparison.field, schema) and not _date_operand(comparison.value):
+            raise _refusal(
+                f"'{comparison.field}' is a date: compare it with a date in square brackets, "
+                f"like [2026-01-01T00:00:00Z], or null.",
+                schema.resource,
+                "conditions",
+            )
+
+
+def _comparisons(node: Node) -> Iterator[Comparison]:
+    if isinstance(node, Comparison):
+        yield node
+    elif isinstance(node, And | Or):
+        for operand in node.operands:
+            yield from _comparisons(operand)
+    elif isinstance(node, Not):
+        yield from _comparisons(node.operand)
+
+
+def _is_date(path: str, schema: RouteSchema) -> bool:
+    resolved = schema.resolve(path) or ""
+    return resolved.lower() in _INFO_DATES or schema.type_of(path) == "datetime"
+
+
+def _date_operand(value: object) -> bool:
+    if isinstance(value, tuple | list):  # `in (...)`: every item
+        return all(_date_operand(item) for item in value)
+    return value is None or isinstance(value, datetime)
 
 
 def check_child_conditions(text: str, schema: RouteSchema | None) -> None:

@@ -50,6 +50,7 @@ __all__ = [
     "contains",
     "eq",
     "escape",
+    "ge",
     "in_",
     "is_null",
     "like",
@@ -186,6 +187,14 @@ def eq(field: str, value: Value) -> Condition:
 
 def ne(field: str, value: Value) -> Condition:
     return _equality(field, value, negate=True)
+
+
+def ge(field: str, value: int | datetime | date) -> Condition:
+    """`field >= value` for a number or a moment. Strings are refused: how ConnectWise orders text
+    (collation, patterns) is nothing to rely on."""
+    if isinstance(value, bool) or not isinstance(value, int | datetime | date):
+        raise TypeError(f"ge() compares numbers and dates, not {type(value).__name__}")
+    return Condition(f"{_field(field)} >= {literal(value)}")
 
 
 def is_null(field: str) -> Condition:

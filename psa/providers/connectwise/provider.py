@@ -44,6 +44,7 @@ from psa.providers.base import (
     TenantMatches,
     TicketCreatePayload,
     TicketFilters,
+    TicketOrder,
 )
 from psa.providers.connectwise import mapping
 from psa.providers.connectwise.client import (
@@ -57,6 +58,7 @@ from psa.providers.connectwise.conditions import (
     and_,
     contains,
     eq,
+    ge,
     in_,
     is_null,
     list_member,
@@ -72,6 +74,9 @@ def _nothing() -> None:
 
 # Most urgent first (lower priority sort = more urgent), then newest.
 TICKET_ORDER = "priority/sort asc, id desc"
+# Most recently updated first; `id` breaks ties so paging is stable.
+TICKET_ORDER_UPDATED = "_info/lastUpdated desc, id desc"
+TICKET_ORDERS: dict[str, str] = {"urgency": TICKET_ORDER, "updated": TICKET_ORDER_UPDATED}
 # A summary holds at most 100 characters, so longer search text can never match; the cap only
 # keeps URLs short and does not change any result.
 MAX_SEARCH_LENGTH = 200
@@ -115,16 +120,19 @@ def ticket_conditions(
         parts.append(or_(contains("summary", text), eq("id", number) if number else None))
     if filters.board_id is not None:
         parts.append(eq("board/id", filters.board_id))
+    if filters.board_ids:
+        parts.append(in_("board/id", sorted(set(filters.board_ids))))
     if filters.status_id is not None:
         parts.append(eq("status/id", filters.status_id))
     if filters.priority_id is not None:
         parts.append(eq("priority/id", filters.priority_id))
     if filters.company_id is not None:
         parts.append(eq("company/id", filters.company_id))
+    unassigned = or_(is_null("resources"), eq("resources", ""))
     if filters.assigned == "unassigned":
-        parts.append(or_(is_null("resources"), eq("resources", "")))
+        parts.append(unassigned)
     elif filters.assigned != "all":
-        if filters.assigned == "me":
+        if filters.assigned in ("me", "me_or_unassigned"):
             assigned_identifier = filters.me_identifier
         if not assigned_identifier:
             raise PSAValidationError(
@@ -132,14 +140,22 @@ def ticket_conditions(
                 fields={"assigned": ["No ConnectWise member identifier to filter by."]},
             )
         try:
-            parts.append(
-                list_member("resources", assigned_identifier, separator=RESOURCES_SEPARATOR)
-            )
+            assigned = list_member("resources", assigned_identifier, separator=RESOURCES_SEPARATOR)
         except ValueError as exc:
             raise PSAValidationError(
                 f"Cannot filter by member identifier {assigned_identifier!r}.",
                 fields={"assigned": [str(exc)]},
             ) from exc
+        parts.append(
+            or_(assigned, unassigned) if filters.assigned == "me_or_unassigned" else assigned
+        )
+    if filters.updated_since is not None:
+        if filters.updated_since.tzinfo is None:
+            raise PSAValidationError(
+                "A 'last updated since' moment needs a time zone.",
+                fields={"updated_since": ["Give a timezone-aware moment."]},
+            )
+        parts.append(ge("_info/lastUpdated", filters.updated_since))
     if not filters.include_closed:
         parts.append(eq("closedFlag", False))
     return and_(*parts)
@@ -182,7 +198,12 @@ class ConnectWiseProvider(PSAProvider):
     # --- tickets --------------------------------------------------------------------------------
 
     def search_tickets(
-        self, *, filters: TicketFilters, page: int = 1, page_size: int = 25
+        self,
+        *,
+        filters: TicketFilters,
+        page: int = 1,
+        page_size: int = 25,
+        order: TicketOrder = "urgency",
     ) -> PaginatedTicketResult:
         if page < 1 or not 1 <= page_size <= MAX_PAGE_SIZE:
             raise PSAValidationError(
@@ -202,7 +223,7 @@ class ConnectWiseProvider(PSAProvider):
         conditions = str(ticket_conditions(filters, assigned_identifier=identifier))
         params: Params = {
             "conditions": conditions or None,
-            "orderBy": TICKET_ORDER,
+            "orderBy": TICKET_ORDERS[order],
             "fields": mapping.TICKET_ROW_FIELDS,
             "page": page,
             "pageSize": page_size,

@@ -1,4 +1,5 @@
-"""Create the demo accounts, users, ConnectWise connections and member mappings (idempotent).
+"""Create the demo accounts, users, ConnectWise connections, member mappings and a
+ResolutionAssist session for jordan (idempotent).
 
 Running it twice changes nothing; `--cw-url` re-points the demo connections at another simulator.
 """
@@ -13,11 +14,14 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from assistant.models import ChatMessage, ChatSession
+from assistant.services import session_create
 from psa.models import PSAConnection, PSAMemberMapping
 from psa.providers.base import PSAError
 from psa.selectors import reference_data_get
 from psa.services import member_mapping_set
 from resolutionflow.models import Account, Membership
+from tickets.selectors import my_queue
 
 PASSWORD = "resolutionflow"
 
@@ -34,6 +38,15 @@ class DemoUser:
 
 
 @dataclass(frozen=True)
+class DemoSession:
+    """A ResolutionAssist session about the user's most urgent open ticket (the dashboard's
+    Active sessions shows it), with a first exchange."""
+
+    username: str
+    messages: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class DemoAccount:
     name: str
     slug: str
@@ -41,6 +54,7 @@ class DemoAccount:
     public_key: str
     private_key: str
     users: tuple[DemoUser, ...]
+    sessions: tuple[DemoSession, ...] = ()
 
 
 DEMO = (
@@ -55,6 +69,21 @@ DEMO = (
             DemoUser("morgan", "Morgan", "Lee", "morgan@bayside.example", "admin", "mlee"),
             DemoUser("riley", "Riley", "Quinn", "riley@bayside.example", "engineer"),
             DemoUser("admin", "Alex", "Admin", "admin@bayside.example", "owner", superuser=True),
+        ),
+        sessions=(
+            DemoSession(
+                "jordan",
+                (
+                    ("user", "Picking this ticket up. What should I check first?"),
+                    (
+                        "assistant",
+                        "Start with scope and recent changes: who is affected (one user, a "
+                        "site, everyone), when it began, and what changed around then "
+                        "(updates, certificates, DNS, licences). Reproduce it once yourself "
+                        "and note the exact error text; that decides the next step.",
+                    ),
+                ),
+            ),
         ),
     ),
     DemoAccount(
@@ -77,11 +106,19 @@ class Command(BaseCommand):
             default=settings.CWSIM_URL,
             help="ConnectWise site the demo connections use (default: the local simulator).",
         )
+        parser.add_argument(
+            "--no-sessions",
+            dest="sessions",
+            action="store_false",
+            help="Do not seed ResolutionAssist sessions (tests that start from none).",
+        )
 
-    def handle(self, *args: Any, cw_url: str, **options: Any) -> None:
+    def handle(self, *args: Any, cw_url: str, sessions: bool = True, **options: Any) -> None:
         for demo in DEMO:
             account = self._account(demo, cw_url.rstrip("/"))
             self._mappings(account, demo)
+            if sessions:
+                self._sessions(account, demo)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo ready. Sign in as jordan, morgan, riley, admin or casey "
@@ -153,4 +190,30 @@ class Command(BaseCommand):
                     account=account,
                     user=User.objects.get(username=username),
                     member=members[identifier],
+                )
+
+    def _sessions(self, account: Account, demo: DemoAccount) -> None:
+        User = get_user_model()
+        for spec in demo.sessions:
+            user = User.objects.get(username=spec.username)
+            if ChatSession.objects.filter(account=account, user=user).exists():
+                continue  # the user has sessions (seeded or their own): nothing to add
+            try:
+                queue = my_queue(account=account, user=user, limit=1)
+                ticket_id = queue.items[0].id if queue.items else None
+                with transaction.atomic():
+                    session = session_create(account=account, user=user, linked_ticket_id=ticket_id)
+                    for role, text in spec.messages:
+                        ChatMessage.objects.create(
+                            session=session,
+                            role=role,
+                            content=text,
+                            engine="demo" if role == ChatMessage.Role.ASSISTANT else "",
+                        )
+            except PSAError as exc:
+                self.stderr.write(
+                    self.style.WARNING(
+                        f"{account}: {spec.username}'s demo session skipped, ConnectWise did not "
+                        f"answer ({exc.message}). Start the simulator and re-run."
+                    )
                 )
