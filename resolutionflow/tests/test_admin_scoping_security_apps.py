@@ -163,8 +163,9 @@ def test_a_device_can_be_added_only_for_a_user_of_their_account(rows, casey_admi
         "drift": 0,
         "throttling_failure_count": 0,
     }
-    # Jordan is Bayside's; the superuser is in no account: neither is Casey's to give a device.
-    for user in (demo.jordan, demo.admin):
+    # Jordan is Bayside's; an operator is in no account: neither is Casey's to give a device.
+    operator = get_user_model().objects.create_user("ops", password="x-long-password-2")
+    for user in (demo.jordan, operator):
         refused = casey_admin.post(url, {**form, "user": user.pk})
         assert "user" in refused.context["adminform"].form.errors
     assert not TOTPDevice.objects.filter(name="forged").exists()
