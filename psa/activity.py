@@ -1,6 +1,6 @@
 """The account activity log: who changed the PSA connection or mappings, who signed in (or failed
-to), and API token events — with when and from which address. Owners and admins read it on the
-integrations page; other parts of the product add to it through `activity_record`.
+to), API token and two-factor events — with when and from which address. Owners and admins read
+it on the integrations page; other parts of the product add to it through `activity_record`.
 """
 
 from __future__ import annotations
@@ -30,6 +30,11 @@ class ActivityEvent(models.Model):
         LOGIN_FAILED = "login.failed", "Failed sign-in"
         TOKEN_CREATED = "token.created", "API token created"
         TOKEN_REVOKED = "token.revoked", "API token revoked"
+        TWO_FACTOR_ENROLLED = "two_factor.enrolled", "Two-factor sign-in set up"
+        RECOVERY_CODES_CREATED = "two_factor.codes_created", "Recovery codes generated"
+        RECOVERY_CODE_USED = "two_factor.code_used", "Recovery code used"
+        TWO_FACTOR_FAILED = "two_factor.failed", "Wrong two-factor code"
+        TWO_FACTOR_RULE = "two_factor.rule", "Two-factor rule changed"
 
     # Null for a failed sign-in under a name no account knows.
     account = models.ForeignKey(

@@ -1,4 +1,16 @@
+from typing import Any
+
+# Imported for their registrations too: ours replace them below, whatever the app order.
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .admin_scoping import AccountScopedAdmin
 from .models import Account, Membership
@@ -29,3 +41,64 @@ class MembershipAdmin(AccountScopedAdmin):
     list_filter = ["account", "role"]
     search_fields = ["user__username", "user__email", "account__name"]
     autocomplete_fields = ["user"]
+
+
+# --- the sign-in lockout (django-axes) and two-factor devices (django-otp) ------------------------
+# Their own admins list every account's rows: sign-in attempts with addresses and user agents,
+# authenticator secrets and recovery codes. Re-registered here, scoped like ours.
+
+
+class UsernameScopedAdmin(AccountScopedAdmin):
+    """django-axes keeps the user name as typed, not a user: a row belongs to the account of
+    the user with exactly that name. Guesses at names nobody has are the operators' alone."""
+
+    def scope_queryset(self, queryset: QuerySet[Any], account: Account) -> QuerySet[Any]:
+        User = get_user_model()
+        names = User.objects.filter(membership__account=account).values(User.USERNAME_FIELD)
+        return queryset.filter(username__in=names)
+
+
+class ScopedAccessAttemptAdmin(UsernameScopedAdmin, AccessAttemptAdmin):
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        if not self._unscoped(request):
+            # It purges every account's expired attempts, whatever was selected.
+            actions.pop("cleanup_expired_attempts", None)
+        return actions
+
+
+class ScopedAccessLogAdmin(UsernameScopedAdmin, AccessLogAdmin):
+    pass
+
+
+class ScopedAccessFailureLogAdmin(UsernameScopedAdmin, AccessFailureLogAdmin):
+    pass
+
+
+class DeviceScopedAdmin(AccountScopedAdmin):
+    """A device belongs to its user's account. Only that account's people may be given one:
+    a device planted on someone outside it (the operators, in no account) is not theirs to add."""
+
+    account_path = "user__membership__account"
+    user_choices_unaffiliated = False
+
+
+class ScopedTOTPDeviceAdmin(DeviceScopedAdmin, TOTPDeviceAdmin):
+    pass
+
+
+class ScopedStaticDeviceAdmin(DeviceScopedAdmin, StaticDeviceAdmin):
+    pass
+
+
+for _model, _admin in (
+    (AccessAttempt, ScopedAccessAttemptAdmin),
+    (AccessLog, ScopedAccessLogAdmin),
+    (AccessFailureLog, ScopedAccessFailureLogAdmin),
+    (TOTPDevice, ScopedTOTPDeviceAdmin),
+    (StaticDevice, ScopedStaticDeviceAdmin),
+):
+    # Only what the library registered (django-axes skips its admin when AXES_ENABLE_ADMIN is off).
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+        admin.site.register(_model, _admin)

@@ -26,9 +26,15 @@ def admin_account(request: HttpRequest) -> Account | None:
 
 
 class AccountScopedAdmin(admin.ModelAdmin):
-    """Mix into a ModelAdmin; `account_path` is the lookup from the model to its Account."""
+    """Mix into a ModelAdmin; `account_path` is the lookup from the model to its Account.
+
+    A model that reaches its account some other way (a user name kept as text) overrides
+    `scope_queryset`. `user_choices_unaffiliated` lets a user field offer people in no account
+    yet (to add them to this one); off where that would reach beyond the account.
+    """
 
     account_path = "account"
+    user_choices_unaffiliated = True
 
     def _unscoped(self, request: HttpRequest) -> bool:
         return bool(getattr(request.user, "is_superuser", False))
@@ -40,6 +46,9 @@ class AccountScopedAdmin(admin.ModelAdmin):
         account = admin_account(request)
         if account is None:
             return queryset.none()
+        return self.scope_queryset(queryset, account)
+
+    def scope_queryset(self, queryset: QuerySet[Any], account: Account) -> QuerySet[Any]:
         return queryset.filter(**{self.account_path: account.pk})
 
     def _in_scope(self, request: HttpRequest, obj: Model | None) -> bool:
@@ -78,9 +87,10 @@ class AccountScopedAdmin(admin.ModelAdmin):
                 kwargs["queryset"] = Account.objects.filter(pk=account_pk)
             elif related is get_user_model():
                 # Their account's people, and people not in any account yet (to add them).
-                kwargs["queryset"] = related.objects.filter(
-                    Q(membership__account_id=account_pk) | Q(membership__isnull=True)
-                )
+                people = Q(membership__account_id=account_pk)
+                if self.user_choices_unaffiliated:
+                    people |= Q(membership__isnull=True)
+                kwargs["queryset"] = related.objects.filter(people)
             elif any(f.name == "account" for f in related._meta.get_fields()):
                 kwargs["queryset"] = related.objects.filter(account_id=account_pk)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

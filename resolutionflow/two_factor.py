@@ -28,12 +28,30 @@ from django.views.decorators.http import require_http_methods
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from psa.activity import ActivityEvent, activity_record
+
 from .models import Membership
 from .tenancy import membership_for_user, request_membership
 
 logger = logging.getLogger("resolutionflow.security")
 
 RECOVERY_CODES = 10
+
+
+def _activity(
+    *, user: Any, action: str, request: HttpRequest | None, target: str = "", detail: str = ""
+) -> None:
+    # Two-factor events go to the account's activity log beside sign-ins and token events, so
+    # the owners and admins see them; the security logger keeps its own line for operators.
+    membership = membership_for_user(user=user)
+    activity_record(
+        account=membership.account if membership else None,
+        actor=user,
+        action=action,
+        target=target or user.get_username(),
+        detail=detail,
+        request=request,
+    )
 
 
 def totp_device_start(*, user: Any) -> TOTPDevice:
@@ -43,10 +61,11 @@ def totp_device_start(*, user: Any) -> TOTPDevice:
 
 
 @transaction.atomic
-def totp_device_confirm(*, device: TOTPDevice) -> list[str]:
+def totp_device_confirm(*, device: TOTPDevice, request: HttpRequest | None = None) -> list[str]:
     """Confirm an enrolled authenticator; replace the user's other devices and recovery codes.
 
-    Returns the new recovery codes (the only time they are shown).
+    Returns the new recovery codes (the only time they are shown). `request` gives the address
+    the account's activity log records.
     """
     user = device.user
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
@@ -57,6 +76,18 @@ def totp_device_confirm(*, device: TOTPDevice) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODES)]
     StaticToken.objects.bulk_create(StaticToken(device=recovery, token=code) for code in codes)
     logger.info("two-factor enrolled: user=%s", user.pk)
+    _activity(
+        user=user,
+        action=ActivityEvent.Action.TWO_FACTOR_ENROLLED,
+        request=request,
+        detail="Authenticator app confirmed; any earlier one no longer works.",
+    )
+    _activity(
+        user=user,
+        action=ActivityEvent.Action.RECOVERY_CODES_CREATED,
+        request=request,
+        detail=f"{len(codes)} new one-use codes; earlier codes no longer work.",
+    )
     return codes
 
 
@@ -167,11 +198,31 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         device = django_otp.match_token(request.user, form.cleaned_data["code"].replace(" ", ""))
         if device is not None:
             django_otp.login(request, device)
+            if isinstance(device, StaticDevice):
+                _recovery_code_used(request, device)
             return redirect(_next_url(request))
         form.add_error("code", "That code is not valid. Codes change every 30 seconds.")
         logger.warning("two-factor failed: user=%s", request.user.pk)
+        _activity(
+            user=request.user,
+            action=ActivityEvent.Action.TWO_FACTOR_FAILED,
+            request=request,
+            detail="At sign-in, after a correct password.",
+        )
     return render(
         request, "account/two_factor_verify.html", {"form": form, "next": _next_url(request)}
+    )
+
+
+def _recovery_code_used(request: HttpRequest, device: StaticDevice) -> None:
+    # A used code is gone (django-otp deletes it), so what is left is what the user still has.
+    left = device.token_set.count()
+    logger.info("two-factor recovery code used: user=%s left=%s", request.user.pk, left)
+    _activity(
+        user=request.user,
+        action=ActivityEvent.Action.RECOVERY_CODE_USED,
+        request=request,
+        detail=f"{left} left.",
     )
 
 
@@ -187,7 +238,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     form = CodeForm(request.POST or None)
     if request.method == "POST" and device is not None and form.is_valid():
         if device.verify_token(form.cleaned_data["code"].replace(" ", "")):
-            codes = totp_device_confirm(device=device)
+            codes = totp_device_confirm(device=device, request=request)
             django_otp.login(request, device)
             return render(
                 request,
@@ -216,10 +267,18 @@ def account_two_factor_policy(request: HttpRequest) -> HttpResponse:
     account = membership.account
     account.require_two_factor = request.POST.get("require") == "on"
     account.save(update_fields=["require_two_factor"])
-    logger.info(
-        "two-factor rule %s: account=%s by user=%s",
-        "on" if account.require_two_factor else "off",
-        account.pk,
-        request.user.pk,
+    state = "on" if account.require_two_factor else "off"
+    logger.info("two-factor rule %s: account=%s by user=%s", state, account.pk, request.user.pk)
+    activity_record(
+        account=account,
+        actor=request.user,
+        action=ActivityEvent.Action.TWO_FACTOR_RULE,
+        target=account.name,
+        detail=(
+            "on: owners and admins must use two-factor sign-in"
+            if account.require_two_factor
+            else "off: two-factor sign-in is up to each person"
+        ),
+        request=request,
     )
     return redirect("api-tokens")

@@ -151,20 +151,12 @@ def sign_in(base: str, username: str, password: str = PASSWORD) -> requests.Sess
 
 
 def gunicorn(port: int, *, workers: int = 2, threads: int = 4) -> list[str]:
-    return [
-        str(BIN / "gunicorn"),
-        "resolutionflow.wsgi",
-        "--bind",
-        f"127.0.0.1:{port}",
-        "--workers",
-        str(workers),
-        "--threads",
-        str(threads),
-        "--worker-class",
-        "gthread",
-        "--access-logfile",
-        "-",
-    ]
+    """`make run`'s server (resolutionflow.serving), sized per script."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    from resolutionflow.serving import gunicorn_argv
+
+    return gunicorn_argv(bind=f"127.0.0.1:{port}", workers=workers, threads=threads, access_log="-")
 
 
 def cwsim(port: int, *extra: str) -> list[str]:

@@ -25,7 +25,11 @@ from typing import Any
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-GUNICORN_CONF = ROOT / "resolutionflow" / "gunicorn.conf.py"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from resolutionflow.serving import GUNICORN_CONF, gunicorn_argv  # noqa: E402
+
 PASSWORD = "resolutionflow"  # the demo users' password (DESIGN.md); not a secret
 
 
@@ -174,19 +178,7 @@ class Stack:
         conf = runpy.run_path(str(GUNICORN_CONF))  # the sizing this environment gets
         self.workers = workers or int(conf["workers"])
         self.threads = threads or int(conf["threads"])
-        web = self._spawn(
-            "gunicorn",
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "--config",
-                str(GUNICORN_CONF),
-                "--bind",
-                f"127.0.0.1:{web_port}",
-            ],
-            web_env,
-        )
+        web = self._spawn("gunicorn", gunicorn_argv(bind=f"127.0.0.1:{web_port}"), web_env)
         self.base_url = f"http://127.0.0.1:{web_port}"
         _wait_http(f"{self.base_url}/healthz", process=web, timeout=60)
 

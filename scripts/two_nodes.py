@@ -17,8 +17,9 @@ Then it proves, with assertions (exit 1 and the failing process's log if one fai
      the cache the web nodes read;
   5. the 429 cooldown is shared: a 429 with Retry-After reached through A, then B does not call
      ConnectWise at all while the cooldown lasts, and says when to try again;
-  6. HOOK (issue 9): the notes outbox is shared and drained once - `prove_outbox_drained_once`
-     runs only when `tickets.outbox` can be imported; until then it reports SKIPPED.
+  6. the notes outbox is shared and drained once: notes queued through A and B while
+     ConnectWise fails are posted by the workers, racing each other and the beat's sweep,
+     with exactly one POST each.
 
 Bounded: everything is stopped (by process-group id) and cleaned up after at most --timeout s.
 """
@@ -26,7 +27,6 @@ Bounded: everything is stopped (by process-group id) and cleaned up after at mos
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import signal
 import sys
@@ -61,6 +61,11 @@ REDIS = f"redis://127.0.0.1:6379/{REDIS_DB}"
 API = "/v4_6_release/apis/3.0"
 SIM_AUTH = ("baysideit+rfdemo-public", "rfdemo-private")
 HTMX = {"HX-Request": "true"}
+NOTE_POSTS = "POST /service/tickets/{id}/notes"
+# The beat's outbox sweep, short so that it races the delivery tasks in proof 6.
+SWEEP_SECONDS = 3
+# Delivery tasks sent at once for each queued note in proof 6 (Celery is at-least-once).
+DUPLICATE_TASKS = 6
 REFERENCE_ROUTES = (
     "GET /service/boards",
     "GET /service/priorities",
@@ -244,25 +249,23 @@ def prove_cooldown_is_shared(c: Cluster, session: requests.Session) -> None:
 
 
 def prove_outbox_drained_once(c: Cluster, session: requests.Session) -> None:
-    """HOOK for issue 9: the notes outbox is shared by both nodes and drained exactly once.
+    """The notes outbox is shared by both nodes and drained exactly once (issue 9).
 
-    Runs only when `tickets.outbox` exists. Black-box, so it holds whatever the outbox's inner
-    API: a note added through A (one outbox row), both workers (and the beat's sweep, if any)
-    draining, must reach ConnectWise exactly once, and stay once after another drain period.
-    Adjust the form fields here if the outbox changes how a note is posted.
+    While ConnectWise fails every call, a note written through A and one through B are both
+    queued (rows in the shared database; the engineer is told). When ConnectWise is back, no
+    web request happens: the two workers deliver them. Celery delivers a task at least once
+    (a sweep, a retry, a message redelivered after a broker restart), so the proof makes that
+    the normal case: the notes are made due and each gets DUPLICATE_TASKS delivery tasks at
+    once, spread over both workers' threads, against a slowed ConnectWise so their attempts
+    overlap; the beat's sweep runs every few seconds on top. Each note must reach ConnectWise
+    with exactly one POST, and stay once after more sweeps.
     """
     print("6. the notes outbox is shared and drained once")
     ticket_id = _first_open_ticket(c)
-    text = f"two-nodes outbox check {uuid.uuid4().hex[:8]}"
-    posted = session.post(
-        f"{c.a}/tickets/{ticket_id}/notes/",
-        data={"text": text, "type": "internal"},
-        headers={**HTMX, "X-CSRFToken": session.cookies.get("csrftoken", "")},
-        timeout=30,
-    )
-    check(posted.status_code == 200, f"A accepted the note ({posted.status_code})")
+    tag = uuid.uuid4().hex[:8]
+    texts = {name: f"two-nodes outbox check {tag} via {name}" for name in ("A", "B")}
 
-    def copies() -> int:
+    def copies(text: str) -> int:
         notes = requests.get(
             f"{c.sim}{API}/service/tickets/{ticket_id}/notes",
             params={"pageSize": 1000},
@@ -272,9 +275,64 @@ def prove_outbox_drained_once(c: Cluster, session: requests.Session) -> None:
         ).json()
         return sum(1 for note in notes if note.get("text") == text)
 
-    _wait_for(lambda: copies() >= 1, 60, "the note reached ConnectWise")
-    time.sleep(10)  # another drain period for both workers and the beat
-    check(copies() == 1, "the note reached ConnectWise exactly once")
+    c.sim_config(fail_rate=1.0)
+    try:
+        for name, node in (("A", c.a), ("B", c.b)):
+            queued = session.post(
+                f"{node}/tickets/{ticket_id}/notes/",
+                data={"text": texts[name], "type": "internal"},
+                headers={**HTMX, "X-CSRFToken": session.cookies.get("csrftoken", "")},
+                timeout=30,
+            )
+            trigger = queued.headers.get("HX-Trigger", "")
+            check(
+                queued.status_code == 200 and "noteQueued" in trigger,
+                f"{name} kept the note in the outbox while ConnectWise fails "
+                f"({queued.status_code}, HX-Trigger {trigger[:120]!r})",
+            )
+    finally:
+        c.sim_config(fail_rate=0.0)
+    c.reset_counts()  # from here on every ConnectWise call is a worker's
+    c.sim_config(latency_ms=300)
+    try:
+        out = c.stack.manage(
+            "shell",
+            "-c",
+            "from django.utils import timezone; from tickets.models import PendingNote; "
+            "from tickets.tasks import deliver_pending_note; "
+            f"rows = PendingNote.objects.filter(text__startswith={f'two-nodes outbox check {tag} '!r}); "
+            "print(rows.count()); "
+            "rows.update(next_attempt_at=timezone.now()); "
+            f"[deliver_pending_note.delay(pk) for pk in rows.values_list('pk', flat=True) "
+            f"for _ in range({DUPLICATE_TASKS})]",
+        )
+        rows = out.strip().splitlines()[-1] if out.strip() else ""
+        check(
+            rows == "2",
+            f"both notes are rows of the shared outbox ({rows or out!r}), and "
+            f"{DUPLICATE_TASKS} delivery tasks for each went to the broker at once",
+        )
+
+        _wait_for(
+            lambda: all(copies(text) >= 1 for text in texts.values()),
+            90,
+            "the workers delivered both queued notes once ConnectWise answered",
+        )
+        time.sleep(3 * SWEEP_SECONDS + 2)  # the rest of the tasks, more sweeps and retries
+    finally:
+        c.sim_config(latency_ms=0)
+    check(
+        all(copies(text) == 1 for text in texts.values()),
+        "each note is in ConnectWise exactly once",
+    )
+    posts = c.stats()["routes"].get(NOTE_POSTS, 0)
+    check(posts == len(texts), f"ConnectWise received one POST per note ({posts} for 2)")
+    delivered = [
+        proc.name
+        for proc in c.stack.procs
+        if proc.name.startswith("worker") and "deliver_pending_note" in proc.tail(400)
+    ]
+    check(bool(delivered), f"delivery tasks ran on the workers ({', '.join(delivered)})")
 
 
 def _first_open_ticket(c: Cluster) -> int:
@@ -298,13 +356,6 @@ def _wait_for(condition: Callable[[], bool], seconds: float, what: str) -> None:
 
 
 # --------------------------------------------------------------------------- setup
-
-
-def _outbox_exists() -> bool:
-    """Whether issue 9's `tickets.outbox` can be imported (from the project root)."""
-    if str(ROOT) not in sys.path:
-        sys.path.insert(0, str(ROOT))
-    return importlib.util.find_spec("tickets.outbox") is not None
 
 
 def _fresh_database() -> None:
@@ -337,6 +388,7 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
         "PSA_LOG_LEVEL": "WARNING",
         # The beat runs, but its periodic refresh must not race the call counts proved below.
         "PSA_REFERENCE_REFRESH_SECONDS": "3600",
+        "NOTE_OUTBOX_SWEEP_SECONDS": str(SWEEP_SECONDS),
     }
     with Stack(log_dir=tmp / "logs", env=env) as stack:
         try:
@@ -393,10 +445,7 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
             prove_no_stampede_across_nodes(cluster, session)
             prove_workers_share_the_broker(cluster)
             prove_cooldown_is_shared(cluster, session)
-            if _outbox_exists():
-                prove_outbox_drained_once(cluster, session)
-            else:
-                print("6. SKIPPED: tickets.outbox does not exist yet (issue 9); see the hook")
+            prove_outbox_drained_once(cluster, session)
             stack.check_alive()
         except (Failed, StackError):
             for proc in stack.procs:

@@ -1,9 +1,11 @@
 """The notes outbox: a note the engineer wrote is never lost and reaches ConnectWise exactly once.
 
-`note_submit` stores every note as a `PendingNote` with a client key and tries it at once. When
-ConnectWise cannot take it now (down, timing out, 5xx, 429) the row stays `pending` and is
-delivered later by `pending_note_deliver` (called by the Celery task, the beat sweep, and the
-`outbox_drain` loop `make run` starts), with backoff. Exactly once rests on three things:
+`tickets.services.ticket_note_add` (the one entry point for views and the API) stores every
+note as a `PendingNote` with a client key, already claimed, and `pending_note_deliver_now` tries
+it at once. When ConnectWise cannot take it now (down, timing out, 5xx, 429) the row stays
+`pending` and is delivered later by `pending_note_deliver` (called by the Celery task, the beat
+sweep, and the `outbox_drain` loop `make run` starts), with backoff. Exactly once rests on
+three things:
 
 * the client key: the same request sent twice (double click, network retry) finds its row and
   never posts a second time;
@@ -18,13 +20,12 @@ from __future__ import annotations
 
 import logging
 import random
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
@@ -41,7 +42,7 @@ from psa.providers.base import (
     PSAUnavailable,
     PSAValidationError,
 )
-from psa.selectors import member_for_user, provider_for_account
+from psa.selectors import provider_for_account
 from resolutionflow.models import Account
 
 from .models import PendingNote, TicketAuditEntry
@@ -75,7 +76,7 @@ def backoff_seconds(attempts: int) -> float:
 
 @dataclass(frozen=True, slots=True)
 class NoteSubmission:
-    """What `note_submit` did: `note` is set when ConnectWise has it (posted now or before)."""
+    """What `ticket_note_add` did: `note` is set when ConnectWise has it (posted now or before)."""
 
     outbox: PendingNote
     note: PSANote | None
@@ -88,72 +89,10 @@ class NoteSubmission:
 # --- submitting ------------------------------------------------------------------------------------
 
 
-def note_submit(
-    *,
-    account: Account,
-    user: Any,
-    ticket_id: int,
-    text: str,
-    note_type: NoteType,
-    client_key: str | None = None,
-) -> NoteSubmission:
-    """Post a note as the engineer's own member (unmapped engineers sign the text), or queue it.
-
-    Raises the PSAError when ConnectWise refuses the note for good (400/403/404): the caller
-    shows it and keeps the draft. A repeated `client_key` returns the first request's outcome.
-    """
-    text = text.strip()
-    if not text:
-        raise PSAValidationError(
-            "Write something before adding the note.",
-            fields={"text": ["Write something before adding the note."]},
-        )
-    if note_type not in NOTE_TYPES:
-        raise PSAValidationError(
-            "Choose discussion, internal or resolution.",
-            fields={"type": ["Choose discussion, internal or resolution."]},
-        )
-    me = member_for_user(account=account, user=user)
-    if me is None:
-        name = user.get_full_name() or user.get_username()
-        text = f"{text}\n\n— via ResolutionFlow, {name}"
-    key = (client_key or uuid.uuid4().hex)[:128]
-    now = timezone.now()
-    fields = {
-        "ticket_id": ticket_id,
-        "member_id": me.id if me else None,
-        "member_identifier": me.identifier if me else "",
-        "author_name": me.name if me else "",
-        "text": text,
-        "note_type": note_type,
-    }
-    try:
-        with transaction.atomic():
-            note = PendingNote.objects.create(
-                account=account,
-                user=user,
-                client_key=key,
-                state=PendingNote.State.POSTING,
-                attempts=1,
-                next_attempt_at=now,
-                lease_expires_at=now + LEASE,
-                first_attempt_at=now,
-                **fields,
-            )
-    except IntegrityError:
-        note = PendingNote.objects.get(account=account, user=user, client_key=key)
-        if note.ticket_id != ticket_id or note.text != text or note.note_type != note_type:
-            raise PSAValidationError(
-                "This Idempotency-Key was already used for a different note. "
-                "Send a new key for each new note.",
-                fields={"Idempotency-Key": ["Already used for a different note."]},
-            ) from None
-        # The same request again: whatever the first one did stands; nothing is posted twice.
-        return NoteSubmission(outbox=note, note=note.as_posted_note())
-    return _deliver_now(account=account, note=note)
-
-
-def _deliver_now(*, account: Account, note: PendingNote) -> NoteSubmission:
+def pending_note_deliver_now(*, account: Account, note: PendingNote) -> NoteSubmission:
+    """The first attempt, while the engineer waits, at a note `ticket_note_add` just stored
+    claimed (`posting`): posted, or queued for later, or refused for good (re-raised; the row
+    goes, so the same client key is free for the corrected retry)."""
     try:
         provider = provider_for_account(account=account)
         posted = _attempt(provider, note)

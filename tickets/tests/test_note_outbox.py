@@ -15,7 +15,7 @@ from django.utils import timezone
 from psa.providers.base import PSAUnavailable
 from psa.registry import reset_provider_cache
 from psa.selectors import provider_for_account
-from tickets import outbox, tasks
+from tickets import outbox, services, tasks
 from tickets.models import PendingNote, TicketAuditEntry
 
 from .conftest import api_client_for
@@ -159,7 +159,7 @@ def test_a_note_whose_answer_was_lost_is_adopted_not_posted_again(
         raise PSAUnavailable("ConnectWise did not answer (HTTP 502).")  # ... the answer was lost
 
     monkeypatch.setattr(provider, "add_note", post_then_lose_the_answer)
-    submission = outbox.note_submit(
+    submission = services.ticket_note_add(
         account=demo.bayside,
         user=demo.jordan,
         ticket_id=1000,
@@ -184,7 +184,7 @@ def test_a_timed_out_post_that_landed_later_is_found_through_the_simulator(
     settings.PSA_READ_TIMEOUT = 0.5
     reset_provider_cache()
     sim_config(hang_rate=1.0, hang_seconds=1.5)
-    submission = outbox.note_submit(
+    submission = services.ticket_note_add(
         account=demo.bayside,
         user=demo.jordan,
         ticket_id=1000,
@@ -241,7 +241,7 @@ def test_a_worker_killed_mid_post_is_settled_by_the_next_one(demo, sim_stats, la
 
 def test_two_workers_never_claim_the_same_note(demo, sim_config) -> None:
     sim_config(fail_rate=1.0)
-    submission = outbox.note_submit(
+    submission = services.ticket_note_add(
         account=demo.bayside,
         user=demo.jordan,
         ticket_id=1000,
@@ -266,7 +266,7 @@ def test_identical_notes_each_adopt_their_own(demo, sim_config, monkeypatch) -> 
         raise PSAUnavailable("lost")
 
     def submit() -> Any:
-        return outbox.note_submit(
+        return services.ticket_note_add(
             account=demo.bayside,
             user=demo.jordan,
             ticket_id=1000,
@@ -328,7 +328,7 @@ def test_a_rate_limited_note_waits_for_retry_after(demo, jordan_api, sim_config)
 
 def _queue_one(demo: Any, sim_config: Any, text: str) -> PendingNote:
     sim_config(fail_rate=1.0)
-    submission = outbox.note_submit(
+    submission = services.ticket_note_add(
         account=demo.bayside, user=demo.jordan, ticket_id=1000, text=text, note_type="discussion"
     )
     sim_config(fail_rate=0.0)
@@ -361,7 +361,7 @@ def test_with_a_broker_a_queued_note_is_enqueued_on_commit(
     )
     sim_config(fail_rate=1.0)
     with django_capture_on_commit_callbacks(execute=True):
-        submission = outbox.note_submit(
+        submission = services.ticket_note_add(
             account=demo.bayside, user=demo.jordan, ticket_id=1000, text="x", note_type="internal"
         )
     assert sent == [((submission.outbox.pk,), submission.outbox.next_attempt_at)]

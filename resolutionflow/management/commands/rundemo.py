@@ -15,13 +15,13 @@ import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-GUNICORN_CONF = Path(__file__).resolve().parents[2] / "gunicorn.conf.py"
+from resolutionflow.serving import GUNICORN_CONF as GUNICORN_CONF  # the tests read it here
+from resolutionflow.serving import gunicorn_argv
 
 SIM_FLAGS = {
     "CWSIM_LATENCY_MS": "--latency-ms",
@@ -62,15 +62,7 @@ def _reap(proc: subprocess.Popen[bytes] | None, *, timeout: float) -> None:
 def web_command(*, host: str, port: int, dev: bool) -> list[str]:
     if dev:
         return [sys.executable, "manage.py", "runserver", f"{host}:{port}"]
-    return [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "--config",
-        str(GUNICORN_CONF),
-        "--bind",
-        f"{host}:{port}",
-    ]
+    return gunicorn_argv(bind=f"{host}:{port}")
 
 
 class Command(BaseCommand):
