@@ -5,6 +5,7 @@ from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
@@ -12,7 +13,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .admin_scoping import AccountScopedAdmin
+from .admin_scoping import AccountScopedAdmin, admin_account
 from .models import Account, Membership
 
 
@@ -102,3 +103,39 @@ for _model, _admin in (
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
         admin.site.register(_model, _admin)
+
+
+# --- people ----------------------------------------------------------------------------------------
+# Django's own User admin lists every account's people, and whoever may change users may tick
+# "superuser" or grant themselves any permission. An MSP's staff get their own people only, never
+# an operator (superuser) — changing one's password would be taking over the installation — and
+# nothing that reaches beyond the account: superuser status, groups and permissions are global.
+
+PRIVILEGE_FIELDS = ("is_superuser", "groups", "user_permissions")
+
+
+class ScopedUserAdmin(AccountScopedAdmin, UserAdmin):  # type: ignore[type-arg]
+    account_path = "membership__account"
+
+    def scope_queryset(self, queryset: QuerySet[Any], account: Account) -> QuerySet[Any]:
+        return queryset.filter(membership__account=account, is_superuser=False)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = super().get_readonly_fields(request, obj)
+        if self._unscoped(request):
+            return fields
+        return (*fields, *PRIVILEGE_FIELDS)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        account = admin_account(request)
+        if not change and not self._unscoped(request) and account is not None:
+            # Someone an account's staff add is one of that account's engineers, else they
+            # would vanish from the staff's own list the moment they were saved.
+            Membership.objects.get_or_create(user=obj, defaults={"account": account})
+
+
+User = get_user_model()
+if admin.site.is_registered(User):
+    admin.site.unregister(User)
+admin.site.register(User, ScopedUserAdmin)
