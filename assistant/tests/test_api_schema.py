@@ -109,11 +109,14 @@ def test_errors_are_the_apis_error_shape_and_the_ones_each_call_can_return(spec)
 
 
 def test_path_ids_are_bounded_like_our_own_row_ids(spec) -> None:
+    checked = set()
     for path, method, operation in _assistant_operations(spec):
         for parameter in operation.get("parameters", []):
             if parameter["in"] == "path":
+                checked.add(parameter["name"])
                 assert parameter["schema"] == {
                     "type": "integer",
                     "minimum": 1,
                     "maximum": 2**63 - 1,
                 }, (method, path, parameter["name"])
+    assert checked == {"session_id", "message_id", "action_id"}
