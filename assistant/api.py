@@ -20,12 +20,13 @@ from drf_spectacular.utils import (
     extend_schema_serializer,
 )
 from rest_framework import exceptions, serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from psa.providers.base import PSANotFound
 from resolutionflow.throttling import AiParseThrottle
-from tickets.api import AccountApi, TextField
+from tickets.api import AccountApi, ApiSchema, TextField
 from tickets.serializers import ErrorSerializer
 from tickets.services import MAX_ID
 
@@ -112,8 +113,29 @@ class AssistantMessageMeter(AiParseThrottle):
     meter = "assistant_message"
 
 
+class AssistantSchema(ApiSchema):
+    def _get_request_body(self, direction: str = "request") -> Any:
+        # Every body is a JSON object, even where all its fields are optional (`{}`).
+        body = super()._get_request_body(direction)
+        if body is not None:
+            body["required"] = True
+        return body
+
+
 class AssistantApi(AccountApi):
     """Signed in, in an account, and only ever your own sessions."""
+
+    # JSON bodies only, and a body always: a form body that parses to nothing, or no body at
+    # all, would pass for `{}` (a new unlinked session) where the client meant something else.
+    parser_classes = [JSONParser]
+    schema = AssistantSchema()
+
+    def body(self) -> Any:
+        if self.request.stream is None:
+            raise exceptions.ValidationError(
+                {"non_field_errors": ["Send a JSON object as the body ({} if nothing else)."]}
+            )
+        return self.request.data
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         super().initial(request, *args, **kwargs)
@@ -191,7 +213,7 @@ class SessionsApi(AssistantApi):
         ),
     )
     def post(self, request: Request) -> Response:
-        data = self.InputSerializer(data=request.data)
+        data = self.InputSerializer(data=self.body())
         data.is_valid(raise_exception=True)
         with _ticket_to_link():
             session = services.session_create(
@@ -243,7 +265,7 @@ class SessionDetailApi(AssistantApi):
     )
     def patch(self, request: Request, session_id: int) -> Response:
         session = self.own_session(session_id)
-        data = self.InputSerializer(data=request.data)
+        data = self.InputSerializer(data=self.body())
         data.is_valid(raise_exception=True)
         changes = data.validated_data
         if changes.get("closed") is False and session.is_closed:
@@ -299,7 +321,7 @@ class SessionMessagesApi(AssistantApi):
         towards the assistant message limit."""
         session = self.own_session(session_id)
         AssistantMessageMeter().allow_request(request, self)
-        data = self.InputSerializer(data=request.data)
+        data = self.InputSerializer(data=self.body())
         data.is_valid(raise_exception=True)
         sent, reply = services.message_send(session=session, content=data.validated_data["content"])
         # In the embedded default the reply is written in-process before we get here.
@@ -350,7 +372,7 @@ class ActionCompleteApi(AssistantApi):
             )
         except SuggestedAction.DoesNotExist:
             raise exceptions.NotFound(f"Action {action_id} was not found.") from None
-        data = self.InputSerializer(data=request.data)
+        data = self.InputSerializer(data=self.body())
         data.is_valid(raise_exception=True)
         action = services.action_complete(action=action, ticket_id=data.validated_data["ticket_id"])
         return Response(out.ActionSerializer(action).data)

@@ -113,14 +113,32 @@ def test_another_users_sessions_messages_and_actions_are_not_found(
     # A refused post spent nothing: the other user still has their one message this window.
     account = demo.bayside if other == "morgan" else demo.northshore
     own = services.session_create(account=account, user=getattr(demo, other))
-    assert client.post(f"{A}/sessions/{own.pk}/messages", {"content": "hi"}).status_code == 202
+    assert (
+        client.post(f"{A}/sessions/{own.pk}/messages", {"content": "hi"}, format="json").status_code
+        == 202
+    )
 
 
 def test_ids_beyond_any_row_are_not_found_not_a_server_error(api) -> None:
     huge = 2**63
     for path in (f"{A}/sessions/{huge}", f"{A}/messages/{huge}"):
         assert api.get(path).status_code == 404
-    assert api.post(f"{A}/actions/{huge}/complete", {"ticket_id": 1}).status_code == 404
+    assert (
+        api.post(f"{A}/actions/{huge}/complete", {"ticket_id": 1}, format="json").status_code == 404
+    )
+
+
+def test_bodies_are_json_objects(api, session) -> None:
+    """A form body that parsed to nothing, or no body, would pass for an empty request."""
+    for url in (f"{A}/sessions", f"{A}/sessions/{session.pk}/messages"):
+        response = api.post(url, {"content": "hello"})  # multipart, the test client's default
+        assert response.status_code == 415
+        assert _error(response)["code"] == "unsupported_media_type"
+        for body in (None, [], True):
+            response = api.post(url, body, format="json")
+            assert response.status_code == 400, (url, body)
+            assert list(_error(response)["fields"]) == ["non_field_errors"]
+    assert ChatSession.objects.count() == 1 and session.messages.count() == 0
 
 
 # --- sessions -----------------------------------------------------------------------------------------
@@ -362,9 +380,9 @@ def test_a_reply_that_never_comes_polls_as_failed_with_the_reason(
     api, session, django_capture_on_commit_callbacks
 ) -> None:
     with django_capture_on_commit_callbacks(execute=False):
-        reply = api.post(f"{A}/sessions/{session.pk}/messages", {"content": "VPN drops"}).json()[
-            "reply"
-        ]
+        reply = api.post(
+            f"{A}/sessions/{session.pk}/messages", {"content": "VPN drops"}, format="json"
+        ).json()["reply"]
     # Lost on the way to a worker: after PENDING_STALE_AFTER it is given up, as on the page.
     ChatMessage.objects.filter(pk=reply["id"]).update(
         created_at=timezone.now() - services.PENDING_STALE_AFTER - timedelta(seconds=1)
@@ -377,8 +395,8 @@ def test_a_reply_that_never_comes_polls_as_failed_with_the_reason(
 def test_one_message_at_a_time(api, session, django_capture_on_commit_callbacks) -> None:
     url = f"{A}/sessions/{session.pk}/messages"
     with django_capture_on_commit_callbacks(execute=False):
-        assert api.post(url, {"content": "first"}).status_code == 202
-    response = api.post(url, {"content": "second"})
+        assert api.post(url, {"content": "first"}, format="json").status_code == 202
+    response = api.post(url, {"content": "second"}, format="json")
     assert response.status_code == 409
     assert _error(response)["code"] == "reply_pending"
     assert not session.messages.filter(content="second").exists()
@@ -404,7 +422,9 @@ def test_a_message_must_be_text_within_the_limit(api, session, body, problem) ->
 
 def test_a_closed_session_refuses_new_messages(api, session) -> None:
     services.session_close(session=session)
-    response = api.post(f"{A}/sessions/{session.pk}/messages", {"content": "one more thing"})
+    response = api.post(
+        f"{A}/sessions/{session.pk}/messages", {"content": "one more thing"}, format="json"
+    )
     assert response.status_code == 409
     error = _error(response)
     assert error["code"] == "session_closed"
@@ -445,9 +465,9 @@ def test_message_posts_spend_the_pages_assistant_meter(
         == 302
     )
     url = f"{A}/sessions/{session.pk}/messages"
-    assert api.post(url, {"content": "by the API"}).status_code == 202
+    assert api.post(url, {"content": "by the API"}, format="json").status_code == 202
 
-    refused = api.post(url, {"content": "one too many"})
+    refused = api.post(url, {"content": "one too many"}, format="json")
 
     assert refused.status_code == 429
     assert 0 < int(refused["Retry-After"]) <= 3600

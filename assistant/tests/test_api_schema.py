@@ -75,6 +75,8 @@ def test_success_responses_and_request_bodies_are_documented(spec) -> None:
             assert "requestBody" not in operation, (method, path)
         else:
             assert _ref(operation["requestBody"]["content"]) == body, (method, path)
+            assert list(operation["requestBody"]["content"]) == ["application/json"]
+            assert operation["requestBody"]["required"] is True
     messages = spec["paths"][f"{A}/sessions/{{session_id}}/messages"]["get"]["responses"]["200"]
     assert messages["content"]["application/json"]["schema"]["type"] == "array"
     schemas = spec["components"]["schemas"]
