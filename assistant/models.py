@@ -28,6 +28,8 @@ class ChatSession(models.Model):
     linked_board_name = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # A closed session keeps its history and TaskLane but takes no new messages.
+    closed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -43,6 +45,10 @@ class ChatSession(models.Model):
         if self.linked_ticket_id:
             return self.linked_summary or f"Ticket #{self.linked_ticket_id}"
         return "New session"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_at is not None
 
 
 class ChatMessage(models.Model):

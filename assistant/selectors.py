@@ -14,9 +14,15 @@ from resolutionflow.models import Account
 from .models import ChatMessage, ChatSession, SuggestedAction
 
 
-def session_list(*, account: Account, user: Any) -> QuerySet[ChatSession]:
-    """The user's sessions, most recently active first, with their open TaskLane count."""
-    return ChatSession.objects.filter(account=account, user=user).annotate(
+def session_list(
+    *, account: Account, user: Any, closed: bool | None = None
+) -> QuerySet[ChatSession]:
+    """The user's sessions, most recently active first, with their open TaskLane count;
+    only the open (`closed=False`) or closed (`closed=True`) ones when asked."""
+    sessions = ChatSession.objects.filter(account=account, user=user)
+    if closed is not None:
+        sessions = sessions.filter(closed_at__isnull=not closed)
+    return sessions.annotate(
         open_actions=Count("actions", filter=Q(actions__status=SuggestedAction.Status.OPEN))
     )
 
@@ -44,13 +50,26 @@ def session_get(*, account: Account, user: Any, session_id: int) -> ChatSession:
     )
 
 
-def message_list(*, session: ChatSession) -> list[ChatMessage]:
-    return list(session.messages.all())
+def message_list(*, session: ChatSession, with_actions: bool = False) -> list[ChatMessage]:
+    messages = session.messages.all()
+    if with_actions:
+        messages = messages.prefetch_related("actions")
+    return list(messages)
 
 
 def message_get(*, session: ChatSession, message_id: int) -> ChatMessage:
     """Raises ChatMessage.DoesNotExist for a message of another session."""
     return session.messages.get(pk=message_id)
+
+
+def message_get_for_user(*, account: Account, user: Any, message_id: int) -> ChatMessage:
+    """A message of one of the user's sessions, with its session and suggested actions.
+    Raises ChatMessage.DoesNotExist for a message of another user's session."""
+    return (
+        ChatMessage.objects.select_related("session")
+        .prefetch_related("actions")
+        .get(pk=message_id, session__account=account, session__user=user)
+    )
 
 
 def action_get(*, account: Account, user: Any, action_id: int) -> SuggestedAction:

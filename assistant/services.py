@@ -39,6 +39,14 @@ class AssistantError(Exception):
         self.field = field
 
 
+class SessionClosed(AssistantError):
+    """The session is closed: it keeps its history but takes no new messages."""
+
+
+class ReplyPending(AssistantError):
+    """The last reply is still being written; one message at a time."""
+
+
 # --- sessions -------------------------------------------------------------------------------------
 
 
@@ -72,6 +80,27 @@ def session_create(
         _apply_link(session, _linked_ticket(account=account, ticket_id=linked_ticket_id))
     session.save()
     return session
+
+
+def session_close(*, session: ChatSession) -> ChatSession:
+    """Close the session for good (idempotent: the first close time stays). A reply already
+    being written still lands; nothing new can be sent."""
+    with transaction.atomic():
+        # Under the same row lock as message_send: a message races a close, it never slips past.
+        locked = ChatSession.objects.select_for_update().get(pk=session.pk)
+        if locked.closed_at is None:
+            locked.closed_at = timezone.now()
+            locked.save(update_fields=["closed_at", "updated_at"])
+    session.refresh_from_db()
+    return session
+
+
+def _refuse_if_closed(session: ChatSession) -> None:
+    if session.closed_at is not None:
+        raise SessionClosed(
+            "This session is closed, so it takes no new messages. Start a new session to carry on.",
+            field="content",
+        )
 
 
 def session_link_ticket(*, session: ChatSession, ticket_id: int | None) -> ChatSession:
@@ -138,9 +167,10 @@ def message_send(*, session: ChatSession, content: str) -> tuple[ChatMessage, Ch
         )
     with transaction.atomic():
         locked = ChatSession.objects.select_for_update().get(pk=session.pk)
+        _refuse_if_closed(locked)
         _expire_stale(locked)
         if locked.messages.filter(state=ChatMessage.State.PENDING).exists():
-            raise AssistantError(
+            raise ReplyPending(
                 "ResolutionAssist is still answering your last message; send this once it has.",
                 field="content",
             )
@@ -170,6 +200,7 @@ def reply_retry(*, message: ChatMessage) -> ChatMessage:
     if message.role != ChatMessage.Role.ASSISTANT or not message.is_failed:
         raise AssistantError("Only a failed reply can be retried.")
     with transaction.atomic():
+        _refuse_if_closed(ChatSession.objects.select_for_update().get(pk=message.session_id))
         now = timezone.now()
         updated = ChatMessage.objects.filter(pk=message.pk, state=ChatMessage.State.FAILED).update(
             state=ChatMessage.State.PENDING, error="", created_at=now, updated_at=now

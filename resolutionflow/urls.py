@@ -31,6 +31,7 @@ urlpatterns = [
     path("tickets/", include("tickets.urls")),
     path("assistant/", include("assistant.urls")),
     path("api/", include("tickets.api_urls")),
+    path("api/assistant/", include("assistant.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # The split view serves swagger-ui's initializer as a script file: no inline script for the CSP.
     path(

@@ -134,10 +134,14 @@ def _steer(values: Any, pools: dict[str, list[int]]) -> Any:
     return steered
 
 
+# jordan's own ResolutionAssist rows, made for each test by `assistant_rows`.
+OWN_ROWS: dict[str, list[int]] = {}
+
+
 def map_case(context: Any, case: schemathesis.Case) -> schemathesis.Case:
     path = _steer(case.path_parameters, {"ticket_id": REAL_IDS["ticket_id"]})
     # The other ids as make sense for that ticket: a status of its board, a member it has.
-    pools = {name: ids for name, ids in REAL_IDS.items() if name != "ticket_id"}
+    pools = {name: ids for name, ids in REAL_IDS.items() if name != "ticket_id"} | OWN_ROWS
     ticket = path.get("ticket_id") if isinstance(path, dict) else None
     if ticket in BOARD_OF_TICKET:
         pools["status_id"] = STATUSES_OF_BOARD[BOARD_OF_TICKET[ticket]]
@@ -167,6 +171,27 @@ def jordan_token(demo: Any) -> Iterator[str]:
     finally:
         signals.request_started.connect(close_old_connections)
         signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture(autouse=True)
+def assistant_rows(demo: Any) -> Iterator[None]:
+    """A session of jordan's with a message, its written reply and a suggested action, so the
+    assistant's operations are fuzzed past "not one of yours" too. (Autouse: Hypothesis derives
+    its derandomized seed from the test function's source, which this leaves as it was.)"""
+    from assistant import services as assistant
+
+    session = assistant.session_create(account=demo.bayside, user=demo.jordan)
+    sent, reply = assistant.message_send(
+        session=session, content="Outlook is down. Oh, and the printer is offline too."
+    )
+    assistant.reply_generate(message_id=reply.pk)  # the task's body, as a worker runs it
+    OWN_ROWS.update(
+        session_id=[session.pk],
+        message_id=[sent.pk, reply.pk],
+        action_id=list(session.actions.values_list("pk", flat=True)),
+    )
+    yield
+    OWN_ROWS.clear()
 
 
 @pytest.fixture
