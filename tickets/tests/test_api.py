@@ -190,12 +190,15 @@ def test_create_applies_defaults_and_returns_the_spec_shape(jordan_api, demo) ->
         ({"priority_id": 999}, "priority_id"),
         ({"assigned_member_id": 9999}, "assigned_member_id"),
         ({"company_id": "acme"}, "company_id"),
+        ({"configuration_ids": [987654321]}, "configuration_ids"),
     ],
 )
 def test_create_rejects_bad_input_with_field_errors(jordan_api, overrides, field) -> None:
     response = _create(jordan_api, **overrides)
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
+    # Refused before anything reached ConnectWise: no half-made ticket to clean up.
+    assert not TicketAuditEntry.objects.filter(action="create", outcome="success").exists()
 
 
 def test_same_idempotency_key_creates_one_ticket(jordan_api, sim_stats) -> None:

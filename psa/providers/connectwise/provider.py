@@ -333,15 +333,19 @@ class ConnectWiseProvider(PSAProvider):
             body["initialDescription"] = payload.description
         if payload.contact_id is not None:
             body["contact"] = {"id": payload.contact_id}
+        configuration_ids = list(dict.fromkeys(payload.configuration_ids))
+        # ConnectWise takes configurations only after the ticket exists; one it does not have
+        # would leave a created ticket without them. Refuse before anything is created.
+        self._require_configurations(configuration_ids)
         created = mapping.ticket_from_cw(self.client.post("/service/tickets", body))
         self._learn_identity(created.entered_by)
-        if payload.assigned_member_id is None and not payload.configuration_ids:
+        if payload.assigned_member_id is None and not configuration_ids:
             return created
         # After the ticket exists: the assignee is a schedule entry and each configuration a
         # POST to the ticket's configurations; independent, so one parallel wave.
         calls: list[Callable[[], Any]] = [
             partial(self._attach_configuration, created.id, config_id)
-            for config_id in dict.fromkeys(payload.configuration_ids)
+            for config_id in configuration_ids
         ]
         if payload.assigned_member_id is not None:
             calls.append(partial(self._post_schedule_entry, created.id, payload.assigned_member_id))
@@ -873,6 +877,20 @@ class ConnectWiseProvider(PSAProvider):
         except PSANotFound:
             return None  # the related ticket was deleted: nothing to link to
         return mapping.related_from_cw(raw, relation)
+
+    def _require_configurations(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        rows = self.client.get_all(
+            "/company/configurations", {"conditions": str(in_("id", ids)), "fields": "id"}
+        )
+        missing = sorted(set(ids) - {row.get("id") for row in rows})
+        if missing:
+            listed = ", ".join(f"#{config_id}" for config_id in missing)
+            raise PSAValidationError(
+                f"ConnectWise has no configuration {listed}; nothing was created.",
+                fields={"configuration_ids": [f"Unknown configuration {listed}."]},
+            )
 
     def _configuration_details(self, ids: list[int]) -> dict[int, PSAConfiguration]:
         rows = self.client.get_all("/company/configurations", {"conditions": str(in_("id", ids))})

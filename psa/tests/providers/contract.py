@@ -588,6 +588,26 @@ class PSAProviderContract:
         ctx = writable.get_ticket_context(ticket_id=created.id)
         assert [c.id for c in ctx.configurations] == [config.id]
 
+    def test_create_with_an_unknown_configuration_creates_nothing(
+        self, writable, ref, known_configuration
+    ):
+        row, config = known_configuration
+        summary = "Contract: unknown device refused"
+        with pytest.raises(PSAValidationError) as info:
+            writable.create_ticket(
+                payload=TicketCreatePayload(
+                    summary=summary,
+                    company_id=row.company_id or 0,
+                    board_id=row.board_id or ref.boards[0].id,
+                    configuration_ids=(config.id, MISSING_ID),
+                )
+            )
+        assert f"#{MISSING_ID}" in info.value.fields["configuration_ids"][0]
+        found = writable.search_tickets(
+            filters=TicketFilters(search=summary, include_closed=True), page=1, page_size=5
+        )
+        assert found.total == 0
+
     def test_find_open_tickets(self, provider, open_tickets):
         company_id = open_tickets[0].company_id
         found = provider.find_open_tickets(company_id=company_id)
