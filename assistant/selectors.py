@@ -31,11 +31,7 @@ def session_active_list(*, account: Account, user: Any, limit: int = 5) -> list[
     """The user's open sessions, most recent activity first (a message, a reply or a link moves a
     session's `updated_at`), each with `last_message_at` (None before the first message).
     Reads only what the session cached about its ticket: no ConnectWise call."""
-    sessions = ChatSession.objects.filter(
-        account=account,
-        user=user,
-        # Every session is open until sessions can be closed; then: closed_at__isnull=True,
-    )
+    sessions = ChatSession.objects.filter(account=account, user=user, closed_at__isnull=True)
     return list(
         sessions.annotate(last_message_at=Max("messages__created_at")).order_by(
             "-updated_at", "-id"

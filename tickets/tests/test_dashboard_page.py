@@ -85,6 +85,10 @@ def test_active_sessions_are_mine_newest_activity_first_five_at_most(client, dem
     ChatMessage.objects.create(session=oldest, role="user", content="back to this one")
     ChatSession.objects.filter(pk=oldest.pk).update(updated_at=now + timedelta(minutes=1))
     assistant_services.session_create(account=demo.bayside, user=demo.morgan, title="Morgan's")
+    closed = assistant_services.session_create(
+        account=demo.bayside, user=demo.jordan, title="Closed one"
+    )
+    assistant_services.session_close(session=closed)
     client.force_login(demo.jordan)
 
     card = _section(client.get("/").content.decode(), "active-sessions")
