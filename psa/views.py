@@ -33,7 +33,14 @@ def _require_manager(request: HttpRequest) -> None:
         raise PermissionDenied("Only owners and admins can change the PSA connection or mappings.")
 
 
-def _context(request: HttpRequest, *, form: PSAConnectionForm | None = None) -> dict[str, object]:
+def _context(
+    request: HttpRequest,
+    *,
+    form: PSAConnectionForm | None = None,
+    mapping_error: tuple[int, int, str] | None = None,
+) -> dict[str, object]:
+    """The page's data. `mapping_error`: (user id, member id chosen, why it was refused), said
+    in that user's row with their choice kept."""
     account = account_of(request)
     connection = connection_get(account=account)
     can_manage = membership_of(request).can_manage
@@ -49,7 +56,15 @@ def _context(request: HttpRequest, *, form: PSAConnectionForm | None = None) -> 
         )
         mappings = {m.user_id: m for m in member_mappings_list(account=account)}
         users = get_user_model().objects.filter(membership__account=account).order_by("username")
-        context["rows"] = [(user, mappings.get(user.pk)) for user in users]
+        rows = []
+        for user in users:
+            mapping = mappings.get(user.pk)
+            chosen = str(mapping.member_id) if mapping else ""
+            error = ""
+            if mapping_error and mapping_error[0] == user.pk:
+                chosen, error = str(mapping_error[1]), mapping_error[2]
+            rows.append((user, mapping, chosen, error))
+        context["rows"] = rows
         context["unconfirmed"] = sum(1 for m in mappings.values() if m.needs_confirming)
         context["activity"] = activity_list(account=account, limit=50)
         context["members_error"] = ""
@@ -188,7 +203,10 @@ def mapping_set_view(request: HttpRequest, user_id: int) -> HttpResponse:
     try:
         member_mapping_set(account=account, user=user, member=member)
     except ValidationError as exc:
-        return toast(request, redirect("psa:integrations"), " ".join(exc.messages), level="error")
+        # Said next to that user's member choice, with the member they chose still chosen.
+        refused = (user.pk, member.id, " ".join(exc.messages))
+        context = _context(request, mapping_error=refused)
+        return render(request, "psa/integrations.html", context, status=400)
     activity_record(
         account=account,
         actor=request.user,
