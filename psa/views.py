@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
@@ -26,6 +29,17 @@ from .services import (
     member_mappings_auto_match,
     member_mappings_confirm,
 )
+
+# How long a connection check stands for the status shown on the page. Older (or never made),
+# an owner's or admin's visit checks again in the background, so the page shows real status.
+HEALTH_FRESH_FOR = timedelta(minutes=10)
+
+
+def _check_due(connection: PSAConnection | None) -> bool:
+    if connection is None or not connection.is_active:
+        return False
+    checked = connection.last_checked_at
+    return checked is None or timezone.now() - checked > HEALTH_FRESH_FOR
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -49,6 +63,8 @@ def _context(
         "connection": connection,
         "can_manage": can_manage,
         "own_mapping": member_mapping_get(account=account, user=request.user),
+        # Only those who may run a test get one on opening the page (it sends the account's keys).
+        "check_due": can_manage and _check_due(connection),
     }
     if can_manage:
         context["form"] = form or PSAConnectionForm(
@@ -81,6 +97,19 @@ def _context(
 @account_required
 def integrations(request: HttpRequest) -> HttpResponse:
     return render(request, "psa/integrations.html", _context(request))
+
+
+@require_GET
+@account_required
+def connection_status_view(request: HttpRequest) -> HttpResponse:
+    """The Connection card, checked first when an owner or admin opens the page and the last
+    check is missing or old (the page asks for it once it has loaded)."""
+    if not is_htmx(request):
+        return redirect("psa:integrations")
+    connection = connection_get(account=account_of(request))
+    if membership_of(request).can_manage and connection is not None and _check_due(connection):
+        connection_test(connection=connection)
+    return render(request, "psa/integrations.html#health", _context(request))
 
 
 @sensitive_post_parameters("private_key")
