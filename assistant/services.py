@@ -104,11 +104,20 @@ def _refuse_if_closed(session: ChatSession) -> None:
 
 
 def session_link_ticket(*, session: ChatSession, ticket_id: int | None) -> ChatSession:
-    """Link the session to a ConnectWise ticket (validated and cached), or unlink with None."""
+    """Link the session to a ConnectWise ticket (validated and cached), or unlink with None.
+
+    The session keeps the title it shows: only a session still called "New session" is named
+    after the ticket it is linked to. A title that came from a linked ticket is kept from then
+    on, so unlinking (or linking another ticket) never renames the session.
+    """
     ticket = (
         None if ticket_id is None else _linked_ticket(account=session.account, ticket_id=ticket_id)
     )
+    if not session.title and session.linked_ticket_id:
+        session.title = session.display_title[:200]
     _apply_link(session, ticket)
+    if not session.title and ticket is not None:
+        session.title = " ".join(ticket.summary.split())[:200]
     session.save()
     return session
 

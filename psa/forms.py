@@ -164,6 +164,14 @@ class MemberMappingForm(forms.ModelForm):
         member = member_by_id(account, member_pk)
         if member is None:
             raise ValidationError({"member": "That member no longer exists in ConnectWise."})
+        user = cleaned.get("user") or (self.instance.user if self.instance.user_id else None)
+        holder = PSAMemberMapping.member_holder(
+            account_id=account.pk, member_id=member.id, user_id=user.pk if user else None
+        )
+        if holder is not None:  # the form leaves member_id out of the constraint check
+            raise ValidationError(
+                {"member": holder.taken_message(f"{member.name} ({member.identifier})")}
+            )
         self.instance.account = account
         self.instance.member_id = member.id
         self.instance.member_identifier = member.identifier

@@ -125,6 +125,30 @@ class PSAMemberMapping(models.Model):
         if self.user_id and (membership is None or membership.account_id != self.account_id):
             raise ValidationError({"user": "This user is not a member of the mapping's account."})
 
+    @classmethod
+    def member_holder(
+        cls, *, account_id: int | None, member_id: int | None, user_id: int | None
+    ) -> PSAMemberMapping | None:
+        """Another user's mapping to this ConnectWise member in this account, if any: one member
+        is one person (the `psa_mapping_one_per_member` constraint)."""
+        if account_id is None or member_id is None:
+            return None
+        return (
+            cls.objects.filter(account_id=account_id, member_id=member_id)
+            .exclude(user_id=user_id)
+            .select_related("user")
+            .first()
+        )
+
+    def taken_message(self, member_label: str) -> str:
+        """Why `member_label` cannot be mapped again, naming who has it (this mapping)."""
+        full_name = self.user.get_full_name()
+        who = f"{self.user.username} ({full_name})" if full_name else self.user.username
+        return (
+            f"{member_label} is already mapped to {who}. One ConnectWise member is one person: "
+            f"remove {self.user.username}'s mapping first, or choose another member."
+        )
+
 
 # The account activity log lives in its own module; imported here so Django registers the model.
 from .activity import ActivityEvent  # noqa: E402, F401

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from resolutionflow.models import Account
@@ -180,8 +180,24 @@ def member_mapping_set(
     mapping.member_name = member.name
     mapping.match_method = method
     mapping.needs_confirming = False
+    label = f"{member.name} ({member.identifier})"
+    holder = PSAMemberMapping.member_holder(
+        account_id=account.pk, member_id=member.id, user_id=user.pk
+    )
+    if holder is not None:  # said as who has the member, not as the constraint's name
+        raise ValidationError({"member_id": holder.taken_message(label)})
     mapping.full_clean(validate_unique=True)
-    mapping.save()
+    try:
+        with transaction.atomic():
+            mapping.save()
+    except IntegrityError:
+        # Someone mapped that member between the check and the save.
+        holder = PSAMemberMapping.member_holder(
+            account_id=account.pk, member_id=member.id, user_id=user.pk
+        )
+        if holder is None:
+            raise
+        raise ValidationError({"member_id": holder.taken_message(label)}) from None
     return mapping
 
 

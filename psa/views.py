@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
@@ -27,13 +30,31 @@ from .services import (
     member_mappings_confirm,
 )
 
+# How long a connection check stands for the status shown on the page. Older (or never made),
+# an owner's or admin's visit checks again in the background, so the page shows real status.
+HEALTH_FRESH_FOR = timedelta(minutes=10)
+
+
+def _check_due(connection: PSAConnection | None) -> bool:
+    if connection is None or not connection.is_active:
+        return False
+    checked = connection.last_checked_at
+    return checked is None or timezone.now() - checked > HEALTH_FRESH_FOR
+
 
 def _require_manager(request: HttpRequest) -> None:
     if not membership_of(request).can_manage:
         raise PermissionDenied("Only owners and admins can change the PSA connection or mappings.")
 
 
-def _context(request: HttpRequest, *, form: PSAConnectionForm | None = None) -> dict[str, object]:
+def _context(
+    request: HttpRequest,
+    *,
+    form: PSAConnectionForm | None = None,
+    mapping_error: tuple[int, int, str] | None = None,
+) -> dict[str, object]:
+    """The page's data. `mapping_error`: (user id, member id chosen, why it was refused), said
+    in that user's row with their choice kept."""
     account = account_of(request)
     connection = connection_get(account=account)
     can_manage = membership_of(request).can_manage
@@ -42,6 +63,8 @@ def _context(request: HttpRequest, *, form: PSAConnectionForm | None = None) -> 
         "connection": connection,
         "can_manage": can_manage,
         "own_mapping": member_mapping_get(account=account, user=request.user),
+        # Only those who may run a test get one on opening the page (it sends the account's keys).
+        "check_due": can_manage and _check_due(connection),
     }
     if can_manage:
         context["form"] = form or PSAConnectionForm(
@@ -49,7 +72,15 @@ def _context(request: HttpRequest, *, form: PSAConnectionForm | None = None) -> 
         )
         mappings = {m.user_id: m for m in member_mappings_list(account=account)}
         users = get_user_model().objects.filter(membership__account=account).order_by("username")
-        context["rows"] = [(user, mappings.get(user.pk)) for user in users]
+        rows = []
+        for user in users:
+            mapping = mappings.get(user.pk)
+            chosen = str(mapping.member_id) if mapping else ""
+            error = ""
+            if mapping_error and mapping_error[0] == user.pk:
+                chosen, error = str(mapping_error[1]), mapping_error[2]
+            rows.append((user, mapping, chosen, error))
+        context["rows"] = rows
         context["unconfirmed"] = sum(1 for m in mappings.values() if m.needs_confirming)
         context["activity"] = activity_list(account=account, limit=50)
         context["members_error"] = ""
@@ -66,6 +97,19 @@ def _context(request: HttpRequest, *, form: PSAConnectionForm | None = None) -> 
 @account_required
 def integrations(request: HttpRequest) -> HttpResponse:
     return render(request, "psa/integrations.html", _context(request))
+
+
+@require_GET
+@account_required
+def connection_status_view(request: HttpRequest) -> HttpResponse:
+    """The Connection card, checked first when an owner or admin opens the page and the last
+    check is missing or old (the page asks for it once it has loaded)."""
+    if not is_htmx(request):
+        return redirect("psa:integrations")
+    connection = connection_get(account=account_of(request))
+    if membership_of(request).can_manage and connection is not None and _check_due(connection):
+        connection_test(connection=connection)
+    return render(request, "psa/integrations.html#health", _context(request))
 
 
 @sensitive_post_parameters("private_key")
@@ -188,7 +232,10 @@ def mapping_set_view(request: HttpRequest, user_id: int) -> HttpResponse:
     try:
         member_mapping_set(account=account, user=user, member=member)
     except ValidationError as exc:
-        return toast(request, redirect("psa:integrations"), " ".join(exc.messages), level="error")
+        # Said next to that user's member choice, with the member they chose still chosen.
+        refused = (user.pk, member.id, " ".join(exc.messages))
+        context = _context(request, mapping_error=refused)
+        return render(request, "psa/integrations.html", context, status=400)
     activity_record(
         account=account,
         actor=request.user,

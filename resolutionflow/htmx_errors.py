@@ -39,18 +39,38 @@ class ErrorShape:
     """How one kind of PSA failure reads to the engineer."""
 
     headline: str  # the inline message's first words
-    kind: str  # outage | rate_limited | auth | invalid | not_found | not_configured | bad_answer
+    # outage | timeout | server_error | rate_limited | auth | invalid | not_found |
+    # not_configured | bad_answer | error
+    kind: str
     hint: str = ""  # what to do about it, after ConnectWise's own message
+    # Whether asking again can help: a Retry is offered only then (refused credentials, a refused
+    # value or a missing record stay so until someone changes something).
+    retryable: bool = True
 
 
 # Most specific first (PSARateLimited before the rest; every class is a PSAError).
 SHAPES: list[tuple[type[psa.PSAError], ErrorShape]] = [
-    (psa.PSANotConfigured, ErrorShape("ConnectWise is not connected.", "not_configured")),
+    (
+        psa.PSANotConfigured,
+        ErrorShape("ConnectWise is not connected.", "not_configured", retryable=False),
+    ),
     (psa.PSARateLimited, ErrorShape("ConnectWise asked us to slow down.", "rate_limited")),
-    (psa.PSAAuthError, ErrorShape("ConnectWise refused our credentials.", "auth", RECONNECT_HINT)),
-    (psa.PSAPermissionError, ErrorShape("ConnectWise denied access.", "auth", RECONNECT_HINT)),
-    (psa.PSAValidationError, ErrorShape("ConnectWise did not accept that.", "invalid")),
-    (psa.PSANotFound, ErrorShape("Not found in ConnectWise.", "not_found")),
+    (
+        psa.PSAAuthError,
+        ErrorShape("ConnectWise refused our credentials.", "auth", RECONNECT_HINT, False),
+    ),
+    (
+        psa.PSAPermissionError,
+        ErrorShape("ConnectWise denied access.", "auth", RECONNECT_HINT, False),
+    ),
+    (
+        psa.PSAValidationError,
+        ErrorShape("ConnectWise did not accept that.", "invalid", retryable=False),
+    ),
+    (psa.PSANotFound, ErrorShape("Not found in ConnectWise.", "not_found", retryable=False)),
+    (psa.PSATimeout, ErrorShape("ConnectWise did not answer in time.", "timeout")),
+    # It answered: saying it "could not be reached" would send the engineer to check the network.
+    (psa.PSAServerError, ErrorShape("ConnectWise had a problem on its side.", "server_error")),
     (psa.PSAUnavailable, ErrorShape("ConnectWise could not be reached.", "outage")),
     (
         psa.PSAResponseError,
@@ -58,7 +78,8 @@ SHAPES: list[tuple[type[psa.PSAError], ErrorShape]] = [
     ),
     (psa.PSAChangeNotApplied, ErrorShape("ConnectWise did not apply the change.", "bad_answer")),
 ]
-FALLBACK_SHAPE = ErrorShape("ConnectWise could not be reached.", "outage")
+# Any other PSAError (one raised above the provider) says only what its message says.
+FALLBACK_SHAPE = ErrorShape("ConnectWise could not do that.", "error")
 
 
 def shape_of(exc: psa.PSAError) -> ErrorShape:

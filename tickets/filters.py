@@ -151,6 +151,20 @@ def search_problem(text: str) -> str:
     return ""
 
 
+def closed_status_hint(*, reference: ReferenceData, query: TicketQuery) -> str:
+    """What to say when the status asked for is a closed one while closed tickets are hidden
+    (ConnectWise then has nothing to list): "" otherwise."""
+    if query.status is None or query.board is None or query.closed:
+        return ""
+    status = next((s for s in reference.statuses_for(query.board) if s.id == query.status), None)
+    if status is None or not status.closed:
+        return ""
+    return (
+        f"Closed tickets are hidden, and “{status.name}” is a closed status: "
+        "tick Include closed to see its tickets."
+    )
+
+
 @dataclass(frozen=True)
 class TicketQuery:
     search: str = ""

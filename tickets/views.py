@@ -13,9 +13,10 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import replace_url, reswap, retarget, trigger_client_event
 
@@ -34,9 +35,10 @@ from resolutionflow.tenancy import account_of, account_required
 from resolutionflow.throttling import metered
 
 from . import selectors, services
-from .filters import PAGE_SIZE, TicketQuery
+from .filters import PAGE_SIZE, TicketQuery, closed_status_hint
 from .forms import NOTE_TYPE_CHOICES, TicketDraftForm
 from .outbox_views import outbox_context
+from .sla import sla_state
 
 ORIGIN_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -75,6 +77,11 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "has_prev": page.has_prev,
         "active_filters": page.active_filters,
     }
+    if page.result is not None and not page.result.items:
+        context["closed_hint"] = closed_status_hint(
+            reference=reference_data_get(account=account), query=page.query
+        )
+        context["include_closed_url"] = page.query.url(closed="true", page="", ticket=None)
     moved = page.query.page != asked.page  # past the last page: the address says where we are
     if is_partial(request) and request.headers.get("HX-Target") == "results":
         # Only an htmx swap carries the status filter out of band; a full page has its own.
@@ -110,6 +117,12 @@ def _panel_context(request: HttpRequest, ticket: PSATicket) -> dict[str, Any]:
         "statuses": statuses,
         "cw_url": provider_link,
         "note_types": NOTE_TYPE_CHOICES,
+        "sla": sla_state(
+            text=ticket.sla_status,
+            entered=ticket.date_entered,
+            now=timezone.now(),
+            closed=ticket.closed,
+        ),
     }
 
 
@@ -119,6 +132,20 @@ def _panel_context(request: HttpRequest, ticket: PSATicket) -> dict[str, Any]:
 def ticket_panel(request: HttpRequest, ticket_id: int) -> HttpResponse:
     ticket = selectors.ticket_row_get(account=account_of(request), ticket_id=ticket_id)
     return render(request, "tickets/panel.html", _panel_context(request, ticket))
+
+
+def _list_query_of(request: HttpRequest) -> TicketQuery:
+    """The filters of the Tickets list this fragment was asked for from (the page's address:
+    htmx's HX-Current-URL, or the Referer of a prefetch), so links in it keep them. Only the
+    parsed, validated filters are used; any other page gets the plain list."""
+    for header in ("HX-Current-URL", "Referer"):
+        address = request.headers.get(header, "")
+        if address:
+            parts = urlsplit(address)
+            if parts.path != reverse("tickets:list"):
+                break
+            return TicketQuery.from_params(QueryDict(parts.query))
+    return TicketQuery()
 
 
 @require_GET
@@ -132,7 +159,9 @@ def ticket_context(request: HttpRequest, ticket_id: int) -> HttpResponse:
         known=selectors.ticket_row_cached(account=account, ticket_id=ticket_id),
     )
     return render(
-        request, "tickets/panel.html#context", {"context": context, "ticket": context.ticket}
+        request,
+        "tickets/panel.html#context",
+        {"context": context, "ticket": context.ticket, "list_query": _list_query_of(request)},
     )
 
 
@@ -275,11 +304,17 @@ def ticket_resource_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
 @account_required
 @psa_errors(action="Could not remove", on_error=_resources_as_connectwise_has_them)
 def ticket_resource_remove(request: HttpRequest, ticket_id: int, member_id: int) -> HttpResponse:
+    account = account_of(request)
+    # Named from the cached member list, before the write, so the toast says who went.
+    member = next(
+        (m for m in reference_data_get(account=account).members if m.id == member_id), None
+    )
     services.ticket_resource_remove(
-        account=account_of(request), user=request.user, ticket_id=ticket_id, member_id=member_id
+        account=account, user=request.user, ticket_id=ticket_id, member_id=member_id
     )
     response = _resources_after_write(request, ticket_id)
-    return toast(request, response, f"Removed from #{ticket_id}.")
+    who = member.name if member else f"member {member_id}"
+    return toast(request, response, f"Removed {who} from #{ticket_id}.")
 
 
 @require_POST

@@ -131,7 +131,7 @@ def test_a_browser_navigating_to_a_failed_fragment_gets_a_page_not_a_500(
 
     html = response.content.decode()
     assert response.status_code == 503 and "<html" in html
-    assert "ConnectWise could not be reached." in html and "Reload this page" in html
+    assert "ConnectWise had a problem on its side." in html and "Reload this page" in html
 
 
 def test_the_middleware_catches_what_an_unwrapped_view_lets_through() -> None:

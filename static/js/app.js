@@ -209,10 +209,21 @@
   }, true);
 
   // --- combobox (company search) ---
+  // The list's company filter (`data-combobox-applied`: the company the list is filtered by)
+  // always says what the list shows: text typed but not picked goes back to the applied company
+  // when focus leaves, so the next filter change keeps it; emptying the box clears the filter.
+  // Any combobox's list closes when focus leaves it; elsewhere (the New Ticket form) typed text
+  // stays for the engineer to finish, and the form says when no company was picked.
   function hideList(list) {
     list.hidden = true;
     var input = list.parentElement.querySelector("[data-combobox-input]");
     if (input) input.setAttribute("aria-expanded", "false");
+  }
+
+  function setApplied(box, value, label) {
+    if (!box.hasAttribute("data-combobox-applied")) return;
+    box.setAttribute("data-combobox-applied", value);
+    box.setAttribute("data-combobox-applied-label", label);
   }
 
   function pickOption(option) {
@@ -221,19 +232,49 @@
     var input = box.querySelector("[data-combobox-input]");
     hidden.value = option.getAttribute("data-value");
     input.value = option.getAttribute("data-label");
+    setApplied(box, hidden.value, input.value);
     hideList(option.closest(".combobox-list"));
     hidden.dispatchEvent(new Event("change", { bubbles: true }));
     input.focus();
   }
 
+  function leaveCombobox(box) {
+    var list = box.querySelector(".combobox-list");
+    if (list && !list.hidden) hideList(list);
+    if (!box.hasAttribute("data-combobox-applied")) return;
+    box.querySelector("[data-combobox-value]").value = box.getAttribute("data-combobox-applied");
+    box.querySelector("[data-combobox-input]").value = box.getAttribute("data-combobox-applied-label") || "";
+  }
+
+  document.addEventListener("focusout", function (e) {
+    var box = e.target.closest && e.target.closest("[data-combobox]");
+    if (!box || (e.relatedTarget && box.contains(e.relatedTarget))) return;
+    // Focus went to another control: put the box right before that control can fire a change.
+    if (e.relatedTarget) { leaveCombobox(box); return; }
+    // Nowhere in particular (a click on the page, or the window lost focus): the box is left
+    // only if focus did not stay in it (switching windows and back keeps the typing).
+    setTimeout(function () { if (!box.contains(document.activeElement)) leaveCombobox(box); }, 0);
+  });
+
+  // A search answering after focus left (its typing delay, a slow reply) must not reopen the list.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var target = e.detail.target;
+    if (!target || !target.classList || !target.classList.contains("combobox-list")) return;
+    if (!target.parentElement.contains(document.activeElement)) e.detail.shouldSwap = false;
+  });
+
   document.addEventListener("input", function (e) {
     if (e.target.matches("[data-combobox-input]")) {
-      var hidden = e.target.closest("[data-combobox]").querySelector("[data-combobox-value]");
-      if (hidden.value && e.target.value === "") {
+      var box = e.target.closest("[data-combobox]");
+      var hidden = box.querySelector("[data-combobox-value]");
+      var applied = box.getAttribute("data-combobox-applied");
+      if (e.target.value === "" && (hidden.value || applied)) {
+        // Emptied: no company, for the form and (for the filter) for the list.
         hidden.value = "";
+        setApplied(box, "", "");
         hidden.dispatchEvent(new Event("change", { bubbles: true }));
       } else {
-        hidden.value = "";
+        hidden.value = ""; // typing: nothing picked until an option is
       }
     }
     var counterFor = e.target.getAttribute && e.target.getAttribute("data-counter");

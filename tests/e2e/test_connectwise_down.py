@@ -18,7 +18,7 @@ def test_connectwise_down_shows_an_inline_retryable_message(jordan_page, sim) ->
 
     error = page.locator("#results .psa-error")
     expect(error).to_be_visible()
-    expect(error).to_contain_text("ConnectWise could not be reached.")
+    expect(error).to_contain_text("ConnectWise had a problem on its side.")  # answered 500
     expect(page.locator("#filters")).to_be_visible()  # the page is still there
     expect(page.locator("li.ticket-row")).to_have_count(0)
     retry = error.get_by_role("button", name="Retry")
@@ -42,7 +42,9 @@ def test_full_page_load_while_down_is_a_page_with_the_message(jordan_page, sim) 
 
     assert response is not None and response.status < 500
     expect(page.locator("main h1")).to_have_text("Tickets")
-    expect(page.locator("#results .psa-error")).to_contain_text("ConnectWise could not be reached.")
+    expect(page.locator("#results .psa-error")).to_contain_text(
+        "ConnectWise had a problem on its side."
+    )
     expect(page.locator("body")).not_to_contain_text("Traceback")
 
     sim.config(fail_rate=0.0)
@@ -66,7 +68,7 @@ def test_panel_opens_from_the_row_while_connectwise_is_down(jordan_page, sim) ->
     expect(page.locator("#panel-title")).to_have_text(summary)
     expect(page.locator("#panel .t-id-copy")).to_have_text(f"#{ticket_id}")
     expect(page.locator("#panel .psa-error").first).to_contain_text(
-        "ConnectWise could not be reached."
+        "ConnectWise had a problem on its side."
     )
     # Both sections (assignees and context) fail on their own, after their own retries.
     expect(page.locator("#panel .psa-error")).to_have_count(2)

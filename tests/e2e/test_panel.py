@@ -103,7 +103,7 @@ def test_add_and_remove_an_assignee(jordan_page) -> None:
 
     page.get_by_role("button", name=f"Remove {name}").click()
 
-    expect(page.locator("#toasts .toast").last).to_have_text(f"Removed from #{ticket_id}.")
+    expect(page.locator("#toasts .toast").last).to_have_text(f"Removed {name} from #{ticket_id}.")
     expect(page.locator("#panel-resources .chip").filter(has_text=name)).to_have_count(0)
     expect(page.locator("#panel-resources .chip")).to_have_count(before)
     expect(avatars).to_have_count(before)

@@ -293,7 +293,8 @@ def test_connectwise_down_shows_a_retryable_message(jordan, sim_config) -> None:
     jordan.get("/tickets/")
     sim_config(fail_rate=1.0)
     html = jordan.get("/tickets/?page=2", headers={**HX, "HX-Target": "results"}).content.decode()
-    assert "ConnectWise could not be reached" in html and "Retry" in html
+    assert "ConnectWise had a problem on its side" in html and "HTTP 500" in html
+    assert "could not be reached" not in html and "Retry" in html
 
 
 def test_no_connection_page_says_how_to_connect(jordan, demo) -> None:

@@ -41,6 +41,8 @@ from psa.providers.base import (
     PSAPermissionError,
     PSARateLimited,
     PSAResponseError,
+    PSAServerError,
+    PSATimeout,
     PSAUnavailable,
     PSAValidationError,
 )
@@ -325,7 +327,7 @@ class ConnectWiseClient:
                 limit = timeout[0] if isinstance(exc, requests.ConnectTimeout) else timeout[1]
                 # A timeout cut by the request's deadline is a fraction: say it as a person would.
                 shown = f"{limit:.0f}" if limit >= 1.5 else f"{limit:.1f}"
-                raise PSAUnavailable(
+                raise PSATimeout(
                     f"ConnectWise did not answer within {shown} seconds. Try again in a moment.",
                     detail=str(exc),
                 ) from exc
@@ -376,7 +378,7 @@ class ConnectWiseClient:
             logger.warning(
                 "cw %s %s -> not sent: the request's time budget is spent", method, route
             )
-            raise PSAUnavailable(
+            raise PSATimeout(
                 "ConnectWise is answering too slowly: this page stopped waiting for it. "
                 "Try again in a moment.",
                 detail="request deadline reached",
@@ -482,8 +484,10 @@ class ConnectWiseClient:
                 f"ConnectWise rejected the request: {text}", fields=fields, detail=detail
             )
         if status >= 500:
-            return PSAUnavailable(
-                f"ConnectWise did not answer (HTTP {status}). Try again in a moment." + suffix,
+            # It answered: an error on its side (a database timeout is a 500), not an outage.
+            return PSAServerError(
+                f"ConnectWise answered with an error (HTTP {status}). Try again in a moment."
+                + suffix,
                 detail=detail,
             )
         return PSAResponseError(

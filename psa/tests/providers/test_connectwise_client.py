@@ -26,6 +26,8 @@ from psa.providers.base import (
     PSAPermissionError,
     PSARateLimited,
     PSAResponseError,
+    PSAServerError,
+    PSATimeout,
     PSAUnavailable,
     PSAValidationError,
     TicketCreatePayload,
@@ -250,7 +252,7 @@ class TestFunnel:
         rsps.get(
             f"{API}/service/boards", status=500, body="<html>Oops</html>", content_type="text/html"
         )
-        with pytest.raises(PSAUnavailable, match="did not answer") as info:
+        with pytest.raises(PSAServerError, match=r"answered with an error \(HTTP 500\)") as info:
             provider.list_boards()
         assert "Oops" in info.value.detail
 
@@ -1249,9 +1251,10 @@ class TestEveryCallFailureModes:
     def test_5xx(self, rsps, provider, op, status):
         failing = {"status": status, "json": {"message": "Server error"}}
         _register(rsps, op, failing, failing, failing)
-        with pytest.raises(_expect(op, PSAUnavailable)) as info:
+        with pytest.raises(_expect(op, PSAServerError)) as info:
             op.run(provider)
-        assert "did not answer" in str(info.value)
+        # It answered: an error on ConnectWise's side, not "did not answer".
+        assert f"answered with an error (HTTP {status})" in str(info.value)
         # Only reads are asked again: a write answered 5xx may still have been applied.
         retried = op.method == "GET"
         assert len(sent(rsps, op.method, op.path)) == (3 if retried else 1)
@@ -1267,7 +1270,7 @@ class TestEveryCallFailureModes:
     def test_timeout(self, rsps, provider, op):
         timeout = {"body": requests.ReadTimeout("read timed out")}
         _register(rsps, op, timeout, timeout, timeout)
-        with pytest.raises(_expect(op, PSAUnavailable)) as info:
+        with pytest.raises(_expect(op, PSATimeout)) as info:
             op.run(provider)
         assert "did not answer within 20 seconds" in str(info.value)
         assert len(sent(rsps, op.method, op.path)) == (3 if op.idempotent else 1)
@@ -1278,6 +1281,7 @@ class TestEveryCallFailureModes:
         with pytest.raises(_expect(op, PSAUnavailable)) as info:
             op.run(provider)
         assert "could not connect" in str(info.value)
+        assert not isinstance(info.value, PSATimeout | PSAServerError)
         assert len(sent(rsps, op.method, op.path)) == (3 if op.idempotent else 1)
 
     def test_malformed_json(self, rsps, provider, op):

@@ -16,7 +16,8 @@ import requests
 from psa.providers.base import (
     PSAPermissionError,
     PSARateLimited,
-    PSAUnavailable,
+    PSAServerError,
+    PSATimeout,
     TicketCreatePayload,
     TicketFilters,
 )
@@ -171,7 +172,7 @@ def test_rate_limit_past_the_cap_surfaces_retry_after(simulator, faults):
 def test_500s_are_unavailable_and_a_post_is_sent_once(simulator, faults):
     provider = ConnectWiseProvider(_config(simulator))
     faults(fail_rate=1)
-    with pytest.raises(PSAUnavailable, match="did not answer"):
+    with pytest.raises(PSAServerError, match=r"answered with an error \(HTTP 500\)"):
         provider.create_ticket(
             payload=TicketCreatePayload(summary="never twice", company_id=250, board_id=1)
         )
@@ -183,7 +184,7 @@ def test_a_hanging_server_times_out_and_idempotent_reads_are_retried(simulator, 
     config = _config(simulator, read_timeout=0.3, max_retries=1)
     provider = ConnectWiseProvider(client=ConnectWiseClient(config, sleep=sleeps.append))
     faults(hang_rate=1, hang_seconds=1.5)
-    with pytest.raises(PSAUnavailable, match=r"within 0\.3 seconds"):
+    with pytest.raises(PSATimeout, match=r"within 0\.3 seconds"):
         provider.list_boards()
     assert _route_count(simulator, "GET /service/boards") == 2
     assert len(sleeps) == 1
