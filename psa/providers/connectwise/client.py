@@ -288,9 +288,17 @@ class ConnectWiseClient:
         clean_params = {k: v for k, v in (params or {}).items() if v is not None}
         attempts = 1 + (max(0, self.config.max_retries) if idempotent else 0)
 
+        failed: PSAError | None = None  # what the attempt before this retry ran into
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
-            timeout = self._timeout(method, route)
+            try:
+                timeout = self._timeout(method, route)
+            except PSAUnavailable:
+                # The budget ran out while backing off: the engineer should read what actually
+                # went wrong (a 500, a timeout), not that we stopped waiting.
+                if failed is not None:
+                    raise failed from None
+                raise
             started = time.monotonic()
             try:
                 # Redirects are never followed: a site that passed the address check could
@@ -322,23 +330,25 @@ class ConnectWiseClient:
                 ) from exc
             except requests.Timeout as exc:
                 self._log(method, route, "timeout", started, attempt, logging.WARNING)
-                if not last and self._backoff(attempt):
-                    continue
                 limit = timeout[0] if isinstance(exc, requests.ConnectTimeout) else timeout[1]
                 # A timeout cut by the request's deadline is a fraction: say it as a person would.
                 shown = f"{limit:.0f}" if limit >= 1.5 else f"{limit:.1f}"
-                raise PSATimeout(
+                failed = PSATimeout(
                     f"ConnectWise did not answer within {shown} seconds. Try again in a moment.",
                     detail=str(exc),
-                ) from exc
-            except requests.RequestException as exc:
-                self._log(method, route, "error", started, attempt, logging.WARNING)
+                )
                 if not last and self._backoff(attempt):
                     continue
-                raise PSAUnavailable(
+                raise failed from exc
+            except requests.RequestException as exc:
+                self._log(method, route, "error", started, attempt, logging.WARNING)
+                failed = PSAUnavailable(
                     f"ConnectWise did not answer: could not connect to {self.config.site_root}.",
                     detail=str(exc),
-                ) from exc
+                )
+                if not last and self._backoff(attempt):
+                    continue
+                raise failed from exc
 
             status = response.status_code
             level = logging.INFO if status < 400 else logging.WARNING
@@ -347,6 +357,7 @@ class ConnectWiseClient:
             if status == 429:
                 retry_after = _parse_retry_after(response.headers.get("Retry-After"))
                 if not last and (retry_after is None or retry_after <= self.config.retry_after_cap):
+                    failed = self._rate_limited(response, retry_after)
                     if retry_after is None:
                         if self._backoff(attempt):
                             continue
@@ -356,8 +367,10 @@ class ConnectWiseClient:
                 if self._cooldown is not None and retry_after:
                     self._cooldown.start(retry_after)
                 raise self._rate_limited(response, retry_after)
-            if status in RETRY_STATUSES and method == "GET" and not last and self._backoff(attempt):
-                continue
+            if status in RETRY_STATUSES and method == "GET" and not last:
+                failed = self._error(response, method, route)
+                if self._backoff(attempt):
+                    continue
             if 300 <= status < 400:
                 raise self._redirected(response)
             if status >= 400:

@@ -11,7 +11,7 @@ import responses
 
 from psa.providers import deadline
 from psa.providers.base import PSAUnavailable
-from psa.providers.connectwise.client import ConnectWiseClient
+from psa.providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
 from psa.providers.connectwise.parallel import run_parallel
 from psa.tests.providers import cw_samples as cw
 from psa.tests.providers.cw_samples import API
@@ -63,6 +63,21 @@ def test_no_retry_that_would_outlast_the_deadline(rsps) -> None:
         client.get("/service/boards")  # a backoff of 0.5 s does not fit in 0.4 s
     assert len(rsps.calls) == 1 and sleeps == []
     assert "HTTP 503" in info.value.message
+
+
+def test_a_budget_spent_backing_off_reports_what_went_wrong(rsps) -> None:
+    """On a loaded server the backoff overruns and no time is left for the retry: the engineer
+    reads the 503 that caused it, not that we stopped waiting."""
+    rsps.get(f"{API}/service/boards", status=503, json={"message": "busy"})
+    overslept = ConnectWiseClient(
+        ConnectWiseConfig(**{**cw._config_kwargs(cw.CONFIG), "max_retries": 2}),
+        sleep=lambda seconds: time.sleep(seconds + 0.1),
+        jitter=lambda: 0.5,
+    )
+    with deadline.budget(0.62), pytest.raises(PSAUnavailable) as info:
+        overslept.get("/service/boards")  # a 0.5 s backoff fits, but takes 0.6 s
+    assert len(rsps.calls) == 1
+    assert "HTTP 503" in info.value.message and "too slowly" not in info.value.message
 
 
 def test_a_spent_budget_sends_nothing(rsps) -> None:
