@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 
 from psa.providers.base import PSAError
 from psa.selectors import connection_get, member_for_user, reference_data_get
+from resolutionflow.htmx_errors import shape_of
 from resolutionflow.models import Account
 from resolutionflow.tenancy import account_of, account_required
 
@@ -42,7 +43,7 @@ class Widget:
     title: str
     url_name: str
     empty: str
-    error: str
+    later: str  # after the error's headline: what the widget will show once ConnectWise answers
     prompt: str = "Map your PSA member to see your queue"
     timed: bool = False  # rows show when the ticket was last updated
 
@@ -65,14 +66,14 @@ MY_QUEUE = Widget(
     title="My Queue",
     url_name="tickets:queue",
     empty="No open tickets assigned to you.",
-    error="ConnectWise did not answer; your queue will show here when it is back.",
+    later="Your queue will show here when it is back.",
 )
 UNASSIGNED = Widget(
     dom_id="unassigned",
     title="Unassigned on your boards",
     url_name="tickets:widget-unassigned",
     empty="Nothing unassigned on your boards.",
-    error="ConnectWise did not answer; unassigned tickets will show here when it is back.",
+    later="Unassigned tickets will show here when it is back.",
     prompt="Map your PSA member to see the unassigned tickets on your boards",
 )
 RECENT = Widget(
@@ -80,7 +81,7 @@ RECENT = Widget(
     title="Recently updated, yours",
     url_name="tickets:widget-recent",
     empty="None of your tickets changed in the last 24 hours.",
-    error="ConnectWise did not answer; your recent updates will show here when it is back.",
+    later="Your recent updates will show here when it is back.",
     prompt="Map your PSA member to see your recently updated tickets",
     timed=True,
 )
@@ -112,7 +113,8 @@ def _render(
         except PSAError as exc:
             # The dashboard must never nag: no toast, an honest muted line and a Retry.
             logger.info("%s unavailable for %s: %s", widget.dom_id, request.user, exc.message)
-            context["state"] = "error"
+            # The same words as everywhere else (an outage, a 500, a rate limit, refused keys).
+            context.update(state="error", error=shape_of(exc))
         else:
             selectors.ticket_rows_remember(account=account, tickets=loaded.items)
             context.update(

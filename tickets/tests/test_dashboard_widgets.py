@@ -336,9 +336,9 @@ def test_each_widget_costs_one_connectwise_round_trip(
 @pytest.mark.parametrize(
     ("url", "text"),
     [
-        ("/tickets/queue/", "your queue will show here when it is back"),
-        (UNASSIGNED_URL, "unassigned tickets will show here when it is back"),
-        (RECENT_URL, "your recent updates will show here when it is back"),
+        ("/tickets/queue/", "Your queue will show here when it is back"),
+        (UNASSIGNED_URL, "Unassigned tickets will show here when it is back"),
+        (RECENT_URL, "Your recent updates will show here when it is back"),
     ],
 )
 def test_a_widget_connectwise_cannot_answer_is_quiet_and_offers_a_retry(

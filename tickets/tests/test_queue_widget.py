@@ -39,7 +39,20 @@ def test_connectwise_failure_is_quiet(client, demo, sim_config) -> None:
     response = client.get("/tickets/queue/", headers={"HX-Request": "true"})
     assert response.status_code == 200
     assert "HX-Trigger" not in response.headers
-    assert "did not answer" in response.content.decode()
+    html = response.content.decode()
+    assert (
+        "ConnectWise had a problem on its side. Your queue will show here when it is back." in html
+    )
+    assert ">Retry</button>" in html
+
+
+def test_refused_credentials_send_to_the_connection_not_retry(client, demo, sim_config) -> None:
+    client.force_login(demo.jordan)
+    sim_config(auth_fail_rate=1.0)
+    html = client.get("/tickets/queue/", headers={"HX-Request": "true"}).content.decode()
+    assert "ConnectWise refused our credentials." in html
+    assert 'href="/account/integrations/">Check the connection</a>' in html
+    assert ">Retry</button>" not in html
 
 
 def test_empty_queue_says_so(client, demo, cw_sim) -> None:
