@@ -445,17 +445,19 @@ document.addEventListener("htmx:configRequest", function (e) {
 
 // --- prefetch: a focused ticket row's panel sections start loading before it is opened -----------
 // When a row keeps focus (j/k) or the pointer (hover) for PREFETCH_DELAY_MS, its context and
-// assignees sections are fetched once; opening that ticket then swaps them in without waiting on
-// ConnectWise. Moving on to another row first cancels the wait (nothing is fetched) or aborts the
-// fetch. A row is fetched at most once per PREFETCH_MAX_AGE_MS; older prefetched sections are
-// dropped and fetched again when the panel opens, never shown as fresh. Any change made through
-// the panel (status, note, assignees) drops that ticket's prefetched sections.
+// assignees sections are fetched once, from the URLs the row carries (rendered by the server, so
+// no path is built here); opening that ticket then swaps them in without waiting on ConnectWise.
+// Moving on to another row first cancels the wait (nothing is fetched) or aborts the fetch. A row
+// is fetched at most once per PREFETCH_MAX_AGE_MS; older prefetched sections are dropped and
+// fetched again when the panel opens, never shown as fresh. Any change made through the panel
+// (status, note, assignees) drops that ticket's prefetched sections.
 (function () {
   "use strict";
   var PREFETCH_DELAY_MS = 150;
   var PREFETCH_MAX_AGE_MS = 30000;
-  var SECTIONS = { "panel-context": "context", "panel-resources": "resources" };
-  var store = {}; // ticket id -> { at, controller, claimed, parts: { context: Promise, resources: Promise } }
+  // The panel section's id -> the row's data- attribute with that section's URL.
+  var SECTIONS = { "panel-context": "data-context-url", "panel-resources": "data-resources-url" };
+  var store = {}; // ticket id -> { at, controller, claimed, parts: { section id: Promise of its HTML } }
   var timer = null;
   var pending = null; // the ticket id the timer or the running fetch is for
 
@@ -467,67 +469,78 @@ document.addEventListener("htmx:configRequest", function (e) {
     delete store[id];
   }
 
-  function start(id) {
+  function start(link) {
+    var id = link.getAttribute("data-ticket-id");
     if (fresh(store[id])) return; // at most one fetch per row while it is fresh
     var controller = new AbortController();
     var entry = { at: Date.now(), controller: controller, claimed: false, loading: true, parts: {} };
-    Object.keys(SECTIONS).forEach(function (key) {
-      var part = SECTIONS[key];
-      entry.parts[part] = fetch("/tickets/" + id + "/" + part + "/", {
+    Object.keys(SECTIONS).forEach(function (section) {
+      var url = link.getAttribute(SECTIONS[section]);
+      if (!url) return;
+      entry.parts[section] = fetch(url, {
         headers: { "HX-Request": "true" }, credentials: "same-origin", signal: controller.signal
       }).then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.text();
       });
       // A failed or aborted prefetch is simply not used: the panel fetches the section itself.
-      entry.parts[part].catch(function () { if (store[id] === entry) delete store[id]; });
+      entry.parts[section].catch(function () { if (store[id] === entry) delete store[id]; });
     });
     store[id] = entry;
     Promise.all(Object.values(entry.parts)).then(done, done);
     function done() { entry.loading = false; }
   }
 
-  function focusRow(id) {
+  function focusRow(link) {
+    var id = link.getAttribute("data-ticket-id");
     if (id === pending) return;
     clearTimeout(timer);
     var previous = pending && store[pending];
     if (previous && previous.loading && !previous.claimed) forget(pending); // moving on cancels it
     pending = id;
-    if (id) timer = setTimeout(function () { start(id); }, PREFETCH_DELAY_MS);
+    timer = setTimeout(function () { start(link); }, PREFETCH_DELAY_MS);
   }
 
-  function rowId(target) {
+  function rowLink(target) {
     var link = target && target.closest && target.closest("[data-ticket-list] .ticket-link");
-    return link ? link.getAttribute("data-ticket-id") : null;
+    return link && link.getAttribute("data-ticket-id") ? link : null;
   }
 
-  document.addEventListener("focusin", function (e) { var id = rowId(e.target); if (id) focusRow(id); });
-  document.addEventListener("mouseover", function (e) { var id = rowId(e.target); if (id) focusRow(id); });
+  document.addEventListener("focusin", function (e) { var link = rowLink(e.target); if (link) focusRow(link); });
+  document.addEventListener("mouseover", function (e) { var link = rowLink(e.target); if (link) focusRow(link); });
 
   // The panel asks for a section: use the prefetched one when it is fresh.
   document.addEventListener("htmx:beforeRequest", function (e) {
     var elt = e.detail.elt;
-    var part = elt && SECTIONS[elt.id];
-    if (!part) return;
+    if (!elt || !SECTIONS[elt.id]) return;
     var shell = elt.closest("[data-panel-ticket]");
     var id = shell && shell.getAttribute("data-panel-ticket");
     var entry = id && store[id];
-    if (!fresh(entry)) { if (id) delete store[id]; return; }
+    var part = entry && entry.parts[elt.id];
+    if (!fresh(entry) || !part) { if (id) delete store[id]; return; }
     entry.claimed = true; // opened: focus moving on no longer cancels it
     e.preventDefault();
-    var url = "/tickets/" + id + "/" + part + "/";
-    entry.parts[part].then(function (html) {
+    var url = e.detail.requestConfig.path;
+    part.then(function (html) {
       if (document.body.contains(elt)) htmx.swap(elt, html, { swapStyle: "outerHTML" });
     }, function () {
       if (document.body.contains(elt)) htmx.ajax("GET", url, { source: elt, target: elt, swap: "outerHTML" });
     });
   });
 
-  // A change made through the panel makes that ticket's prefetched sections out of date.
-  document.addEventListener("htmx:afterRequest", function (e) {
+  // A change made through the panel makes that ticket's prefetched sections out of date. (Which
+  // ticket is read when the change is sent: by its answer the form may have been swapped out.)
+  var changes = new WeakMap(); // xhr -> ticket id
+  document.addEventListener("htmx:beforeRequest", function (e) {
     var config = e.detail.requestConfig;
-    if (!config || config.verb === "get") return;
-    var match = /\/tickets\/(\d+)\//.exec(config.path || "");
-    if (match) forget(match[1]);
+    if (!config || config.verb === "get" || !e.detail.elt.closest) return;
+    var shell = e.detail.elt.closest("[data-panel-ticket]");
+    if (shell) changes.set(e.detail.xhr, shell.getAttribute("data-panel-ticket"));
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var id = e.detail.xhr && changes.get(e.detail.xhr);
+    if (!id) return;
+    changes.delete(e.detail.xhr);
+    forget(id);
   });
 })();
