@@ -416,7 +416,9 @@ document.addEventListener("htmx:configRequest", function (e) {
   });
 
   // Show the engineer's message and a typing indicator while the request runs; the server's
-  // answer replaces them. On a failure they go away and the text is still in the box.
+  // answer replaces them. On a failure they go away and the text is still in the box. Both are
+  // the server's message partial (a <template> in the page), so nothing changes shape when the
+  // answer arrives; only the engineer's text is filled in, as text.
   document.addEventListener("htmx:beforeRequest", function (e) {
     var form = e.detail.elt;
     if (!form.matches || !form.matches("[data-composer]") || !list()) return;
@@ -425,7 +427,8 @@ document.addEventListener("htmx:configRequest", function (e) {
     var template = document.getElementById("optimistic-message");
     if (!template) return;
     var bubbles = template.content.cloneNode(true);
-    bubbles.querySelector("[data-optimistic-text]").textContent = text;
+    var body = bubbles.querySelector(".msg-user .msg-body");
+    if (body) body.textContent = text;
     list().appendChild(bubbles);
     scrollToLatest();
   });
