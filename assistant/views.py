@@ -61,6 +61,13 @@ def _chat_context(session: ChatSession, **extra: Any) -> dict[str, Any]:
         "session": session,
         "lane": _lane(session),
         "new_ticket_url": selectors.new_ticket_url(session=session),
+        # Unsaved: what the page shows at once while a message is sent (its `<template>`).
+        "optimistic_messages": (
+            ChatMessage(session=session, role=ChatMessage.Role.USER),
+            ChatMessage(
+                session=session, role=ChatMessage.Role.ASSISTANT, state=ChatMessage.State.PENDING
+            ),
+        ),
     }
     context.update(extra)
     return context

@@ -36,23 +36,92 @@
 })();
 
 // --- slide-out panel, modal dialog, tabs, combobox, keyboard --------------------------------------
+// The ticket panel (#panel), the New Ticket modal (#modal) and the shortcut help are native
+// <dialog>s opened with showModal(): the browser moves focus in, keeps Tab inside, makes the page
+// behind inert and closes the top one on Esc. What is left here is what the platform cannot know:
+// which element to give focus back to when the one that opened a dialog was replaced meanwhile,
+// the panel's history entries, and the backdrop click.
 (function () {
   "use strict";
 
-  var panelOpener = null;
-
   function panel() { return document.getElementById("panel"); }
+  function modal() { return document.getElementById("modal"); }
   function isTyping(el) {
     return el && (el.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(el.tagName));
   }
+  function panelTicket() {
+    var shell = panel() && panel().querySelector("[data-panel-ticket]");
+    return shell ? shell.getAttribute("data-panel-ticket") : null;
+  }
 
-  function openPanel() {
+  // --- giving focus back -------------------------------------------------------------------------
+  // A dialog's opener can be swapped out while the dialog is open (a row after a status change,
+  // My Queue after any change). Remember the opener with the ids of the regions around it and its
+  // link, so focus goes to the same link in whatever replaced it rather than to <body>.
+  function remember(el) {
+    if (!el || !el.getAttribute) return null;
+    var regions = [];
+    for (var node = el; node && node !== document.body; node = node.parentElement) {
+      if (node.id) regions.push(node.id);
+    }
+    return { el: el, regions: regions, link: el.getAttribute("hx-get") || el.getAttribute("href") };
+  }
+
+  function giveFocusBack(record) {
+    if (!record) return;
+    if (record.el.isConnected) { record.el.focus(); return; }
+    for (var i = 0; i < record.regions.length; i++) {
+      var region = document.getElementById(record.regions[i]);
+      if (!region) continue;
+      if (region.id === record.el.id) { region.focus(); return; }
+      var same = record.link && Array.prototype.find.call(
+        region.querySelectorAll("[hx-get], [href]"),
+        function (el) { return (el.getAttribute("hx-get") || el.getAttribute("href")) === record.link; }
+      );
+      if (same) { same.focus(); return; }
+    }
+  }
+
+  // Focus on nothing in particular (the page, after a click on its background).
+  function focusIsNowhere(el) {
+    return !el || el === document.body || el === document.documentElement || el.id === "main";
+  }
+
+  // --- the panel ---------------------------------------------------------------------------------
+  var panelOpener = null; // remember()ed element the panel was opened from
+  var panelUrls = {}; // ticket id -> its panel URL (rendered by the server), for Back/Forward
+  var keepFocusOnClose = false; // the shortcut that closed the panel has already moved focus
+
+  // Toasts belong to the top layer while the panel is open, or they would sit under its backdrop;
+  // inside the panel they are placed beside it (app.css), never over the note composer.
+  function placeToasts() {
+    var box = document.getElementById("toasts");
+    var p = panel();
+    var home = p && p.open ? p : document.body;
+    if (box && box.parentElement !== home) home.appendChild(box);
+  }
+
+  function showPanel() {
     var p = panel();
     if (!p) return;
-    p.hidden = false;
-    document.getElementById("panel-backdrop").hidden = false;
+    if (!p.matches(":modal")) {
+      // Rendered open by the server (a `?ticket=` link, readable without JS): make it modal.
+      if (p.open) p.removeAttribute("open");
+      p.showModal();
+    }
+    var shell = p.querySelector("[data-panel-ticket]");
+    if (shell) panelUrls[shell.getAttribute("data-panel-ticket")] = shell.getAttribute("data-panel-url");
+    placeToasts();
     var title = document.getElementById("panel-title");
     if (title) title.focus({ preventScroll: true });
+  }
+
+  function closePanel(options) {
+    var p = panel();
+    if (!p || !p.open) return false;
+    keepFocusOnClose = Boolean(options && options.keepFocus);
+    p.close();
+    return true;
   }
 
   // Every panel and list request is remembered per region; only the newest one may swap in (and
@@ -60,6 +129,12 @@
   // page link clicked before a filter) is dropped, so the last thing asked for always wins.
   var wanted = {}; // region id -> the XMLHttpRequest whose answer it is waiting for
   var RACED = { panel: true, results: true };
+
+  function callOffPanel() {
+    var inFlight = wanted.panel;
+    delete wanted.panel; // closed: a panel still on its way must not reopen it
+    if (inFlight) inFlight.abort();
+  }
 
   document.addEventListener("htmx:beforeRequest", function (e) {
     var target = e.detail.target;
@@ -100,24 +175,110 @@
     busy(region, -1);
   });
 
-  function closePanel() {
-    var p = panel();
-    var inFlight = wanted.panel;
-    delete wanted.panel; // closed: a panel still on its way must not reopen it
-    if (inFlight) inFlight.abort();
-    if (!p || p.hidden) return false;
-    p.hidden = true;
-    document.getElementById("panel-backdrop").hidden = true;
-    var url = new URL(window.location.href);
-    if (url.searchParams.has("ticket")) {
-      url.searchParams.delete("ticket");
-      history.replaceState(history.state, "", url.pathname + url.search);
-    }
-    if (panelOpener && document.body.contains(panelOpener)) panelOpener.focus();
-    return true;
+  // --- the panel's history: one entry per ticket opened, none left behind by closing ------------
+  // Opening pushes `?ticket=ID` (htmx, from hx-push-url); each pushed entry records how many
+  // panel entries lie between it and the list it was opened over (`rfPanel`). Closing goes back
+  // that many steps, to the very entry the list had before, so Back afterwards leaves the list
+  // instead of showing it again. Back and Forward between entries of the same list open, switch
+  // or close the panel in place; anything else is htmx's history restore.
+  var shownUrl = location.href;
+  var closingByBack = false;
+
+  function depthOf(state) { return (state && state.rfPanel) || 0; }
+  function listOf(href) {
+    var url = new URL(href, location.href);
+    url.searchParams.delete("ticket");
+    url.searchParams.sort();
+    return url.pathname + "?" + url.searchParams.toString();
+  }
+  function withoutTicket(href) {
+    var url = new URL(href, location.href);
+    url.searchParams.delete("ticket");
+    return url.pathname + url.search;
   }
 
-  var modal = function () { return document.getElementById("modal"); };
+  function stamp(value) {
+    depth = value;
+    history.replaceState(Object.assign({}, history.state, { rfPanel: value }), "");
+  }
+  var depth = depthOf(history.state); // the current entry's
+  var pushDepth = 0;
+  document.addEventListener("htmx:beforeHistoryUpdate", function (e) {
+    // htmx has just rewritten the current entry's state ({htmx: true}): put its depth back.
+    stamp(depth);
+    var path = e.detail.history && e.detail.history.path;
+    var opensTicket = path && new URL(path, location.href).searchParams.has("ticket");
+    pushDepth = opensTicket && e.detail.history.type === "push" ? depth + 1 : 0;
+  });
+  document.addEventListener("htmx:pushedIntoHistory", function () {
+    stamp(pushDepth);
+    shownUrl = location.href;
+  });
+  document.addEventListener("htmx:replacedInHistory", function () { shownUrl = location.href; });
+
+  function leavePanelHistory() {
+    if (depth) { closingByBack = true; history.go(-depth); return; }
+    if (new URL(location.href).searchParams.has("ticket")) {
+      // Opened by a link to `?ticket=ID` (nothing of ours to go back over): drop the ticket.
+      history.replaceState(history.state, "", withoutTicket(location.href));
+      shownUrl = location.href;
+    }
+  }
+
+  // Capture: runs before htmx's window.onpopstate, which would reload the page for these.
+  window.addEventListener("popstate", function (e) {
+    depth = depthOf(e.state);
+    var sameList = listOf(location.href) === listOf(shownUrl);
+    shownUrl = location.href;
+    if (!sameList || !panel()) { closingByBack = false; return; }
+    e.stopImmediatePropagation();
+    var id = new URL(location.href).searchParams.get("ticket");
+    if (closingByBack) {
+      closingByBack = false;
+      if (id) { history.replaceState(history.state, "", withoutTicket(location.href)); shownUrl = location.href; }
+      return;
+    }
+    if (!id) { closePanel(); return; }
+    if (id === panelTicket() && panel().open) return;
+    var url = panelUrls[id];
+    if (!url) { location.reload(); return; }
+    var row = document.querySelector('[data-ticket-list] [data-ticket-id="' + CSS.escape(id) + '"]');
+    htmx.ajax("GET", url, { source: row || panel(), target: "#panel", swap: "innerHTML" });
+  }, true);
+
+  // Closing, however it happens (Esc, the ✕, the backdrop, Back): call off a panel still on its
+  // way, leave its history entries, put focus back where the panel was opened from.
+  document.addEventListener("close", function (e) {
+    if (e.target.id === "panel") {
+      callOffPanel();
+      placeToasts();
+      if (!closingByBack) leavePanelHistory();
+      if (!keepFocusOnClose) giveFocusBack(panelOpener);
+      keepFocusOnClose = false;
+      panelOpener = null;
+    }
+    if (e.target.id === "modal") {
+      // The modal's content is thrown away on close, so the next open starts a fresh draft.
+      document.getElementById("modal-body").innerHTML = "";
+      giveFocusBack(modalOpener);
+      modalOpener = null;
+    }
+  }, true);
+
+  // A click on the backdrop lands on the dialog itself, outside its box. Only a click that also
+  // started there closes it: selecting text in the panel and letting go over the page does not.
+  function outside(el, e) {
+    var box = el.getBoundingClientRect();
+    return e.clientX < box.left || e.clientX > box.right || e.clientY < box.top || e.clientY > box.bottom;
+  }
+  var pressedOnBackdrop = false;
+  document.addEventListener("mousedown", function (e) {
+    pressedOnBackdrop = e.target === panel() && outside(e.target, e);
+  });
+
+  // --- the New Ticket modal ----------------------------------------------------------------------
+  var modalOpener = null;
+  var shortcutOpener = null; // set by the `n` shortcut for the request it makes
 
   function openModal() {
     var m = modal();
@@ -132,6 +293,19 @@
     if (m && m.open) m.close();
   }
 
+  // `n`: the page's own New Ticket button when it has one (the assistant's pre-fills the linked
+  // ticket's company), else the URL the layout carries; focus comes back to where it was, or to
+  // that button when it was nowhere in particular.
+  function openNewTicket() {
+    var button = document.querySelector('[data-shortcut="n"]');
+    var url = (button && button.getAttribute("hx-get")) || document.body.getAttribute("data-new-ticket-url");
+    if (!url) return false;
+    var from = document.activeElement;
+    shortcutOpener = remember(focusIsNowhere(from) && button ? button : from);
+    htmx.ajax("GET", url, { source: button || document.body, target: "#modal-body", swap: "innerHTML" });
+    return true;
+  }
+
   function showTab(name) {
     document.querySelectorAll("[data-tabs] [data-tab]").forEach(function (tab) {
       var selected = tab.getAttribute("data-tab") === name;
@@ -143,6 +317,7 @@
 
   document.addEventListener("click", function (e) {
     var t = e.target;
+    if (t === panel() && pressedOnBackdrop && outside(t, e)) { closePanel(); return; }
     if (t.closest("[data-close-panel]")) { closePanel(); return; }
     if (t.closest("[data-close-modal]")) { closeModal(); return; }
     var dialogClose = t.closest("[data-close-dialog]");
@@ -163,15 +338,31 @@
     });
   });
 
-  // Which element asked for the panel, so focus can return there when it closes.
+  // Which element asked for the panel or the modal, so focus can return there when it closes.
+  // A related ticket opened inside the panel keeps the row the panel was first opened from.
   document.addEventListener("htmx:beforeRequest", function (e) {
     var target = e.detail.target;
-    if (target && target.id === "panel") panelOpener = e.detail.elt;
+    if (!target) return;
+    if (target.id === "panel" && !panel().contains(e.detail.elt)) panelOpener = remember(e.detail.elt);
+    if (target.id === "modal-body" && !modal().open) {
+      modalOpener = shortcutOpener || remember(e.detail.elt);
+      shortcutOpener = null;
+    }
   });
+
+  // The panel's innerHTML swap would take the toasts with it: they step out for the swap and
+  // come back once the request is over, whether it swapped or not.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    if (e.detail.target && e.detail.target.id === "panel" && e.detail.shouldSwap) {
+      var box = document.getElementById("toasts");
+      if (box && panel().contains(box)) document.body.appendChild(box);
+    }
+  });
+  document.addEventListener("htmx:afterRequest", placeToasts);
 
   document.addEventListener("htmx:afterSwap", function (e) {
     var target = e.detail.target;
-    if (target && target.id === "panel") openPanel();
+    if (target && target.id === "panel") showPanel();
     if (target && target.id === "modal-body") openModal();
     if (target && target.classList && target.classList.contains("combobox-list")) {
       // A late answer (a focus load, a search still in its typing delay) must not reopen the
@@ -182,6 +373,22 @@
       var input = target.parentElement.querySelector("[data-combobox-input]");
       if (input) input.setAttribute("aria-expanded", "true");
     }
+  });
+
+  // Paging: the new page is read from its top, with focus on the "Showing 26–50 of …" line (which
+  // the list's live region announces), not left at the bottom where the pager was.
+  var pagingRequests = new WeakSet();
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    if (e.detail.elt.closest && e.detail.elt.closest("[data-page-link]")) pagingRequests.add(e.detail.xhr);
+  });
+  document.addEventListener("htmx:afterSettle", function (e) {
+    if (!pagingRequests.has(e.detail.xhr)) return;
+    var results = document.getElementById("results");
+    if (!results) return;
+    var head = results.querySelector(".results-head") || results;
+    head.setAttribute("tabindex", "-1");
+    results.scrollIntoView({ block: "start" });
+    head.focus({ preventScroll: true });
   });
 
   // A new parse starts without the last one's "describe the problem first".
@@ -197,16 +404,18 @@
     document.querySelectorAll("#notes-feed [data-empty]").forEach(function (el) { el.remove(); });
   });
   document.addEventListener("DOMContentLoaded", function () {
-    var p = panel();
-    if (p && !p.hidden) openPanel();
+    if (panelTicket()) showPanel();
+    // `/` from another page lands here: the search box, focused, and no fragment left behind.
+    if (location.hash === "#search") {
+      var search = document.querySelector('[data-shortcut="/"]');
+      history.replaceState(history.state, "", location.pathname + location.search);
+      shownUrl = location.href;
+      if (search) search.focus();
+    }
     document.querySelectorAll("[data-toast-error]").forEach(function (el) {
       window.rfToast(el.getAttribute("data-toast-error"), "error");
     });
   });
-  // The modal's content is thrown away on close, so the next open starts a fresh draft.
-  document.addEventListener("close", function (e) {
-    if (e.target.id === "modal") document.getElementById("modal-body").innerHTML = "";
-  }, true);
 
   // --- combobox (company search) ---
   // The list's company filter (`data-combobox-applied`: the company the list is filtered by)
@@ -303,20 +512,36 @@
     }
 
     if (e.key === "Escape") {
-      // An open dialog (the New Ticket modal, the ? help) closes itself; what is behind it stays.
-      if (document.querySelector("dialog[open]")) return;
-      if (closePanel()) { e.preventDefault(); }
+      // An open dialog closes itself (the browser's cancel: the top one only). With none open, a
+      // panel still on its way is called off.
+      if (!document.querySelector("dialog[open]")) callOffPanel();
+      return;
+    }
+    // Ctrl+Enter (Cmd+Enter on a Mac) in the note box adds the note.
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && e.target.matches && e.target.matches("#composer textarea[name=text]")) {
+      e.preventDefault();
+      if (e.target.form) e.target.form.requestSubmit();
       return;
     }
     if (e.metaKey || e.ctrlKey || e.altKey || isTyping(el)) return;
-    if (modal() && modal().open) return;
+    // Behind another dialog (the New Ticket modal, the help) the page's keys wait.
+    if (document.querySelector("dialog[open]:not(#panel)")) return;
+    var panelOpen = panel() && panel().open;
 
     if (e.key === "/") {
       var search = document.querySelector('[data-shortcut="/"]');
-      if (search) { e.preventDefault(); search.focus(); search.select(); }
+      var tickets = document.body.getAttribute("data-tickets-url");
+      if (search) {
+        e.preventDefault();
+        closePanel({ keepFocus: true });
+        search.focus();
+        search.select();
+      } else if (tickets) {
+        e.preventDefault();
+        location.assign(tickets + "#search");
+      }
     } else if (e.key === "n") {
-      var newButton = document.querySelector('[data-shortcut="n"]');
-      if (newButton) { e.preventDefault(); newButton.click(); }
+      if (openNewTicket()) e.preventDefault();
     } else if (e.key === "?") {
       var help = document.getElementById("shortcuts");
       if (help) { e.preventDefault(); help.showModal(); }
@@ -324,13 +549,19 @@
       var links = Array.prototype.slice.call(document.querySelectorAll("[data-ticket-list] .ticket-link"));
       if (!links.length) return;
       e.preventDefault();
-      var current = links.indexOf(el);
-      if (current === -1) {
-        // Focus is in the open panel: move on from its ticket's row, not from the top.
-        var open = panel() && !panel().hidden && panel().querySelector("[data-panel-ticket]");
-        var openId = open && open.getAttribute("data-panel-ticket");
-        current = links.findIndex(function (link) { return link.getAttribute("data-ticket-id") === openId; });
+      if (panelOpen) {
+        // The list is behind the open panel: j/k show the next/previous row's ticket in it, from
+        // the row last asked for (a quick j j moves two rows even before the first has loaded).
+        var shown = (panelOpener && panelOpener.el.getAttribute("data-ticket-id")) || panelTicket();
+        var at = links.findIndex(function (link) { return link.getAttribute("data-ticket-id") === shown; });
+        if (at === -1) return;
+        var to = e.key === "j" ? Math.min(at + 1, links.length - 1) : Math.max(at - 1, 0);
+        if (to === at) return;
+        links[to].scrollIntoView({ block: "nearest" });
+        links[to].click();
+        return;
       }
+      var current = links.indexOf(el);
       var next = e.key === "j" ? Math.min(current + 1, links.length - 1) : Math.max(current - 1, 0);
       if (current === -1) next = 0;
       links[next].focus();
@@ -457,7 +688,9 @@ document.addEventListener("htmx:configRequest", function (e) {
   });
 
   // Show the engineer's message and a typing indicator while the request runs; the server's
-  // answer replaces them. On a failure they go away and the text is still in the box.
+  // answer replaces them. On a failure they go away and the text is still in the box. Both are
+  // the server's message partial (a <template> in the page), so nothing changes shape when the
+  // answer arrives; only the engineer's text is filled in, as text.
   document.addEventListener("htmx:beforeRequest", function (e) {
     var form = e.detail.elt;
     if (!form.matches || !form.matches("[data-composer]") || !list()) return;
@@ -466,7 +699,8 @@ document.addEventListener("htmx:configRequest", function (e) {
     var template = document.getElementById("optimistic-message");
     if (!template) return;
     var bubbles = template.content.cloneNode(true);
-    bubbles.querySelector("[data-optimistic-text]").textContent = text;
+    var body = bubbles.querySelector(".msg-user .msg-body");
+    if (body) body.textContent = text;
     list().appendChild(bubbles);
     scrollToLatest();
   });
@@ -486,17 +720,19 @@ document.addEventListener("htmx:configRequest", function (e) {
 
 // --- prefetch: a focused ticket row's panel sections start loading before it is opened -----------
 // When a row keeps focus (j/k) or the pointer (hover) for PREFETCH_DELAY_MS, its context and
-// assignees sections are fetched once; opening that ticket then swaps them in without waiting on
-// ConnectWise. Moving on to another row first cancels the wait (nothing is fetched) or aborts the
-// fetch. A row is fetched at most once per PREFETCH_MAX_AGE_MS; older prefetched sections are
-// dropped and fetched again when the panel opens, never shown as fresh. Any change made through
-// the panel (status, note, assignees) drops that ticket's prefetched sections.
+// assignees sections are fetched once, from the URLs the row carries (rendered by the server, so
+// no path is built here); opening that ticket then swaps them in without waiting on ConnectWise.
+// Moving on to another row first cancels the wait (nothing is fetched) or aborts the fetch. A row
+// is fetched at most once per PREFETCH_MAX_AGE_MS; older prefetched sections are dropped and
+// fetched again when the panel opens, never shown as fresh. Any change made through the panel
+// (status, note, assignees) drops that ticket's prefetched sections.
 (function () {
   "use strict";
   var PREFETCH_DELAY_MS = 150;
   var PREFETCH_MAX_AGE_MS = 30000;
-  var SECTIONS = { "panel-context": "context", "panel-resources": "resources" };
-  var store = {}; // ticket id -> { at, controller, claimed, parts: { context: Promise, resources: Promise } }
+  // The panel section's id -> the row's data- attribute with that section's URL.
+  var SECTIONS = { "panel-context": "data-context-url", "panel-resources": "data-resources-url" };
+  var store = {}; // ticket id -> { at, controller, claimed, parts: { section id: Promise of its HTML } }
   var timer = null;
   var pending = null; // the ticket id the timer or the running fetch is for
 
@@ -508,67 +744,78 @@ document.addEventListener("htmx:configRequest", function (e) {
     delete store[id];
   }
 
-  function start(id) {
+  function start(link) {
+    var id = link.getAttribute("data-ticket-id");
     if (fresh(store[id])) return; // at most one fetch per row while it is fresh
     var controller = new AbortController();
     var entry = { at: Date.now(), controller: controller, claimed: false, loading: true, parts: {} };
-    Object.keys(SECTIONS).forEach(function (key) {
-      var part = SECTIONS[key];
-      entry.parts[part] = fetch("/tickets/" + id + "/" + part + "/", {
+    Object.keys(SECTIONS).forEach(function (section) {
+      var url = link.getAttribute(SECTIONS[section]);
+      if (!url) return;
+      entry.parts[section] = fetch(url, {
         headers: { "HX-Request": "true" }, credentials: "same-origin", signal: controller.signal
       }).then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status);
         return response.text();
       });
       // A failed or aborted prefetch is simply not used: the panel fetches the section itself.
-      entry.parts[part].catch(function () { if (store[id] === entry) delete store[id]; });
+      entry.parts[section].catch(function () { if (store[id] === entry) delete store[id]; });
     });
     store[id] = entry;
     Promise.all(Object.values(entry.parts)).then(done, done);
     function done() { entry.loading = false; }
   }
 
-  function focusRow(id) {
+  function focusRow(link) {
+    var id = link.getAttribute("data-ticket-id");
     if (id === pending) return;
     clearTimeout(timer);
     var previous = pending && store[pending];
     if (previous && previous.loading && !previous.claimed) forget(pending); // moving on cancels it
     pending = id;
-    if (id) timer = setTimeout(function () { start(id); }, PREFETCH_DELAY_MS);
+    timer = setTimeout(function () { start(link); }, PREFETCH_DELAY_MS);
   }
 
-  function rowId(target) {
+  function rowLink(target) {
     var link = target && target.closest && target.closest("[data-ticket-list] .ticket-link");
-    return link ? link.getAttribute("data-ticket-id") : null;
+    return link && link.getAttribute("data-ticket-id") ? link : null;
   }
 
-  document.addEventListener("focusin", function (e) { var id = rowId(e.target); if (id) focusRow(id); });
-  document.addEventListener("mouseover", function (e) { var id = rowId(e.target); if (id) focusRow(id); });
+  document.addEventListener("focusin", function (e) { var link = rowLink(e.target); if (link) focusRow(link); });
+  document.addEventListener("mouseover", function (e) { var link = rowLink(e.target); if (link) focusRow(link); });
 
   // The panel asks for a section: use the prefetched one when it is fresh.
   document.addEventListener("htmx:beforeRequest", function (e) {
     var elt = e.detail.elt;
-    var part = elt && SECTIONS[elt.id];
-    if (!part) return;
+    if (!elt || !SECTIONS[elt.id]) return;
     var shell = elt.closest("[data-panel-ticket]");
     var id = shell && shell.getAttribute("data-panel-ticket");
     var entry = id && store[id];
-    if (!fresh(entry)) { if (id) delete store[id]; return; }
+    var part = entry && entry.parts[elt.id];
+    if (!fresh(entry) || !part) { if (id) delete store[id]; return; }
     entry.claimed = true; // opened: focus moving on no longer cancels it
     e.preventDefault();
-    var url = "/tickets/" + id + "/" + part + "/";
-    entry.parts[part].then(function (html) {
+    var url = e.detail.requestConfig.path;
+    part.then(function (html) {
       if (document.body.contains(elt)) htmx.swap(elt, html, { swapStyle: "outerHTML" });
     }, function () {
       if (document.body.contains(elt)) htmx.ajax("GET", url, { source: elt, target: elt, swap: "outerHTML" });
     });
   });
 
-  // A change made through the panel makes that ticket's prefetched sections out of date.
-  document.addEventListener("htmx:afterRequest", function (e) {
+  // A change made through the panel makes that ticket's prefetched sections out of date. (Which
+  // ticket is read when the change is sent: by its answer the form may have been swapped out.)
+  var changes = new WeakMap(); // xhr -> ticket id
+  document.addEventListener("htmx:beforeRequest", function (e) {
     var config = e.detail.requestConfig;
-    if (!config || config.verb === "get") return;
-    var match = /\/tickets\/(\d+)\//.exec(config.path || "");
-    if (match) forget(match[1]);
+    if (!config || config.verb === "get" || !e.detail.elt.closest) return;
+    var shell = e.detail.elt.closest("[data-panel-ticket]");
+    if (shell) changes.set(e.detail.xhr, shell.getAttribute("data-panel-ticket"));
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var id = e.detail.xhr && changes.get(e.detail.xhr);
+    if (!id) return;
+    changes.delete(e.detail.xhr);
+    forget(id);
   });
 })();

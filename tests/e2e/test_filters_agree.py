@@ -38,6 +38,12 @@ def test_j_with_a_panel_open_moves_to_the_row_after_the_open_ticket(jordan_page)
 
     page.keyboard.press("j")
 
+    # The panel is modal (the list behind it is inert): j shows the next row's ticket in it, and
+    # closing the panel leaves focus on that row.
+    expect(page.locator("#panel .t-id-copy")).to_have_text(
+        f"#{links.nth(3).get_attribute('data-ticket-id')}"
+    )
+    page.keyboard.press("Escape")
     expect(links.nth(3)).to_be_focused()
 
 

@@ -18,7 +18,7 @@ from html import escape
 from typing import Any
 
 from django import template
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -96,18 +96,23 @@ def pages(total: int, page_size: int) -> int:
     return max(1, math.ceil(total / page_size))
 
 
-@lru_cache(maxsize=1)
-def _panel_url_parts() -> tuple[str, str]:
-    """`/tickets/<id>/panel/` around the id, reversed once instead of once per row."""
-    before, _, after = reverse("tickets:panel", kwargs={"ticket_id": 7}).rpartition("7")
+@lru_cache(maxsize=16)
+def _url_parts(name: str, script_prefix: str) -> tuple[str, str]:
+    """A ticket URL around its id (e.g. `/tickets/<id>/panel/`), reversed once per URL name and
+    script prefix instead of once per row."""
+    before, _, after = reverse(name, kwargs={"ticket_id": 7}).rpartition("7")
     return before, after
+
+
+def _ticket_url(name: str, ticket_id: int) -> str:
+    before, after = _url_parts(name, get_script_prefix())
+    return f"{before}{ticket_id}{after}"
 
 
 def _row(ticket: PSATicket, list_url: str, *, oob: bool = False, now: datetime) -> str:
     tid = ticket.id
     sep = "&" if "?" in list_url else "?"
     href = escape(f"{list_url}{sep}ticket={tid}")
-    before, after = _panel_url_parts()
     priority = escape(ticket.priority_name)
     if ticket.assignees:
         people = "".join(
@@ -126,8 +131,11 @@ def _row(ticket: PSATicket, list_url: str, *, oob: bool = False, now: datetime) 
     swap = ' hx-swap-oob="true"' if oob else ""
     return (
         f'<li id="ticket-row-{tid}" class="ticket-row{closed}"{swap}>'
-        f'<a class="ticket-link" href="{href}" hx-get="{before}{tid}{after}" '
-        f'hx-push-url="{href}" data-ticket-id="{tid}">'
+        f'<a class="ticket-link" href="{href}" hx-get="{_ticket_url("tickets:panel", tid)}" '
+        f'hx-push-url="{href}" data-ticket-id="{tid}" '
+        # What app.js prefetches when the row keeps focus: the panel's two slow sections.
+        f'data-context-url="{_ticket_url("tickets:context", tid)}" '
+        f'data-resources-url="{_ticket_url("tickets:resources", tid)}">'
         f'<span class="prio-dot prio-{prio_level(ticket)}" title="{priority}">'
         f'<span class="sr-only">{priority}</span></span>'
         f'<span class="t-id">#{tid}</span>'
