@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.session_new, name="session-new"),
     path("<int:session_id>/", views.chat, name="chat"),
     path("<int:session_id>/link/", views.session_link, name="link"),
+    path("<int:session_id>/close/", views.session_close, name="close"),
     path("<int:session_id>/messages/", views.message_send, name="message-send"),
     path("<int:session_id>/messages/<int:message_id>/", views.message_detail, name="message"),
     path(

@@ -160,6 +160,15 @@ def message_send(request: HttpRequest, session: ChatSession) -> HttpResponse:
     return render(request, "assistant/chat.html#sent", context)
 
 
+@require_POST
+@account_required
+@with_session
+def session_close(request: HttpRequest, session: ChatSession) -> HttpResponse:
+    """Done with it: the session stays readable, takes no new messages, leaves the dashboard."""
+    services.session_close(session=session)
+    return redirect("assistant:chat", session_id=session.pk)
+
+
 @require_GET
 @account_required
 @with_session

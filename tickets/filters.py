@@ -13,6 +13,7 @@ from typing import Any, Literal
 from urllib.parse import urlencode
 
 from django import forms
+from django.urls import reverse
 
 from psa.providers.base import ReferenceData, TicketFilters
 
@@ -232,7 +233,7 @@ class TicketQuery:
 
     def url(self, **overrides: Any) -> str:
         query = urlencode(self.params(**overrides))
-        return f"/tickets/{'?' + query if query else ''}"
+        return f"{reverse('tickets:list')}{'?' + query if query else ''}"
 
     @property
     def is_filtered(self) -> bool:

@@ -65,6 +65,7 @@ def test_another_users_session_is_not_found(client, demo, session, with_action) 
     urls_post = [
         f"/assistant/{session.pk}/messages/",
         f"/assistant/{session.pk}/link/",
+        f"/assistant/{session.pk}/close/",
         f"/assistant/{session.pk}/messages/{reply.pk}/retry/",
         f"/assistant/actions/{with_action.pk}/complete/",
     ]
@@ -77,6 +78,8 @@ def test_another_users_session_is_not_found(client, demo, session, with_action) 
                 client.post(url, {"content": "hi", "ticket_id": 5}, headers=HX).status_code == 404
             )
     assert session.messages.count() == 2
+    session.refresh_from_db()
+    assert session.closed_at is None
     with_action.refresh_from_db()
     assert with_action.status == "open"
 
@@ -387,3 +390,46 @@ def test_completing_needs_a_ticket_number_and_leaves_the_action(jordan, with_act
     assert f'id="action-{with_action.pk}"' in response.content.decode()
     with_action.refresh_from_db()
     assert with_action.status == "open"
+
+
+# --- closing a session -----------------------------------------------------------------------------------
+
+
+def test_closing_keeps_the_conversation_and_offers_a_new_session_on_its_ticket(
+    jordan, session, with_action
+) -> None:
+    page = _text(jordan.get(f"/assistant/{session.pk}/"))
+    assert ">Close session</button>" in page and 'id="composer-text"' in page
+
+    response = jordan.post(f"/assistant/{session.pk}/close/")
+
+    assert response.status_code == 302 and response["Location"] == f"/assistant/{session.pk}/"
+    page = _text(jordan.get(f"/assistant/{session.pk}/"))
+    assert SECOND_PROBLEM in page  # still there to read
+    assert 'id="composer-text"' not in page and ">Close session</button>" not in page
+    assert "This session is closed" in page
+    assert re.search(r'name="ticket_id" value="1180">.*Start a new session on #1180', page)
+    assert re.search(
+        r'class="session-todo"><span class="badge">Closed</span>', _text(jordan.get("/assistant/"))
+    )
+
+
+def test_a_closed_session_refuses_a_message_and_keeps_the_draft(jordan, session) -> None:
+    services.session_close(session=session)
+    response = jordan.post(
+        f"/assistant/{session.pk}/messages/", {"content": "one more thing"}, headers=HX
+    )
+    page = _text(response)
+    assert "This session is closed" in page and session.messages.count() == 0
+    # Closed in another tab meanwhile: what was typed is still there to copy.
+    assert re.search(r'<textarea id="closed-draft"[^>]*readonly>one more thing</textarea>', page)
+
+
+def test_a_failed_reply_in_a_closed_session_offers_no_retry(jordan, session) -> None:
+    ChatMessage.objects.create(session=session, role="user", content="hi")
+    ChatMessage.objects.create(
+        session=session, role="assistant", state=ChatMessage.State.FAILED, error="AI down."
+    )
+    services.session_close(session=session)
+    page = _text(jordan.get(f"/assistant/{session.pk}/"))
+    assert "AI down." in page and ">Retry</button>" not in page

@@ -54,3 +54,12 @@ def test_row_urls_follow_the_script_prefix(restore_prefix: None) -> None:
     assert 'hx-get="/rf/tickets/42/panel/"' in html
     assert 'data-context-url="/rf/tickets/42/context/"' in html
     assert 'data-resources-url="/rf/tickets/42/resources/"' in html
+
+
+def test_list_links_follow_the_script_prefix(restore_prefix: None) -> None:
+    set_script_prefix("/rf/")
+    html = str(ticket_rows([_ticket(42)], TicketQuery(page=2)))
+
+    # The row's own address (href, pushed URL) and the pager's keep the prefix too.
+    assert 'href="/rf/tickets/?page=2&amp;ticket=42"' in html
+    assert TicketQuery(page=3).url() == "/rf/tickets/?page=3"
