@@ -16,7 +16,9 @@ a throwaway seeded SQLite database. It measures one bare authenticated round tri
   list load, the API search, the context and resources partials, through `django.test.Client`;
 * http level (issue 11): the same requests through gunicorn over loopback HTTP, signed in
   through the login form, with the in-process median as a second column, the part of the
-  median beyond its ConnectWise work ("over CW") and the gunicorn workers' CPU per request.
+  median beyond its ConnectWise work ("over CW") and the gunicorn workers' CPU per request;
+  and the dashboard (issue 14): the page (0 ConnectWise calls) and each of its three widgets
+  (one round trip each).
 
 Every figure is the median (and p90) in ms, its ratio to the RTT, and the number of ConnectWise
 calls per run, read from the simulator's own counter (`/_sim/stats`), so "0 calls" is what the
@@ -639,6 +641,27 @@ def bench_http(
     for part, marker in (("context", 'id="notes-feed"'), ("resources", 'id="panel-resources"')):
         url = f"/tickets/{ticket_id}/{part}/"
         result = add(part, f"{part} partial {url}", lambda u=url, m=marker: get(u, m, **htmx))
+        result.check_time(one_round_trip, f"≈ 1 RTT (≤ {one_round_trip:.0f} ms)")
+
+    # The dashboard (issue 14): the page itself asks ConnectWise nothing (active sessions come
+    # from our database; the widgets load after it), and each widget is one wave of calls.
+    dashboard = add("dashboard", "dashboard page /", lambda: get("/", 'id="active-sessions"'))
+    dashboard.cw_ms = 0.0
+    dashboard.target = "0 CW calls"
+    dashboard.met = max(dashboard.calls) == 0
+
+    def widget(path: str, dom_id: str) -> str:
+        body = get(path, f'id="{dom_id}"', **htmx)
+        if ">Retry</button>" in body or 'aria-busy="true"' in body:
+            raise BenchError(f"HTTP GET {path} answered its error or loading state: {body[:500]}")
+        return body
+
+    for path, dom_id in (
+        ("/tickets/queue/", "my-queue"),
+        ("/tickets/widgets/unassigned/", "unassigned"),
+        ("/tickets/widgets/recent/", "recent"),
+    ):
+        result = add("widget", f"dashboard widget {path}", lambda p=path, d=dom_id: widget(p, d))
         result.check_time(one_round_trip, f"≈ 1 RTT (≤ {one_round_trip:.0f} ms)")
     session.close()
 
