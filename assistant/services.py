@@ -103,6 +103,27 @@ def _refuse_if_closed(session: ChatSession) -> None:
         )
 
 
+_LINK_FIELDS = [
+    "linked_ticket_id",
+    "linked_summary",
+    "linked_company_id",
+    "linked_company_name",
+    "linked_board_id",
+    "linked_board_name",
+    "title",
+    "updated_at",
+]
+
+
+def _refuse_link_if_closed(session: ChatSession) -> None:
+    if session.closed_at is not None:
+        raise SessionClosed(
+            "This session is closed, so its ticket stays as it was. Start a new session to work "
+            "on another ticket.",
+            field="ticket_id",
+        )
+
+
 def session_link_ticket(*, session: ChatSession, ticket_id: int | None) -> ChatSession:
     """Link the session to a ConnectWise ticket (validated and cached), or unlink with None.
 
@@ -110,15 +131,23 @@ def session_link_ticket(*, session: ChatSession, ticket_id: int | None) -> ChatS
     after the ticket it is linked to. A title that came from a linked ticket is kept from then
     on, so unlinking (or linking another ticket) never renames the session.
     """
+    _refuse_link_if_closed(session)
+    # ConnectWise first, outside any lock: it may take seconds.
     ticket = (
         None if ticket_id is None else _linked_ticket(account=session.account, ticket_id=ticket_id)
     )
-    if not session.title and session.linked_ticket_id:
-        session.title = session.display_title[:200]
-    _apply_link(session, ticket)
-    if not session.title and ticket is not None:
-        session.title = " ".join(ticket.summary.split())[:200]
-    session.save()
+    with transaction.atomic():
+        # Applied to the row as it is now: a message may have titled it or a close landed while
+        # ConnectWise answered, and saving the copy read before would undo them.
+        locked = ChatSession.objects.select_for_update().get(pk=session.pk)
+        _refuse_link_if_closed(locked)
+        if not locked.title and locked.linked_ticket_id:
+            locked.title = locked.display_title[:200]
+        _apply_link(locked, ticket)
+        if not locked.title and ticket is not None:
+            locked.title = " ".join(ticket.summary.split())[:200]
+        locked.save(update_fields=_LINK_FIELDS)
+    session.refresh_from_db()
     return session
 
 

@@ -432,6 +432,16 @@ def test_a_closed_session_refuses_new_messages(api, session) -> None:
     assert session.messages.count() == 0
 
 
+def test_a_closed_session_keeps_its_ticket(api, session) -> None:
+    services.session_close(session=session)
+    linked = session.linked_ticket_id
+    response = api.patch(f"{A}/sessions/{session.pk}", {"ticket_id": None}, format="json")
+    assert response.status_code == 409
+    assert _error(response)["code"] == "session_closed"
+    session.refresh_from_db()
+    assert session.linked_ticket_id == linked
+
+
 def test_the_chat_page_refuses_a_message_to_a_closed_session_with_the_reason(demo, session) -> None:
     services.session_close(session=session)
     page = Client()

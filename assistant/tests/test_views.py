@@ -407,6 +407,7 @@ def test_closing_keeps_the_conversation_and_offers_a_new_session_on_its_ticket(
     page = _text(jordan.get(f"/assistant/{session.pk}/"))
     assert SECOND_PROBLEM in page  # still there to read
     assert 'id="composer-text"' not in page and ">Close session</button>" not in page
+    assert ">Unlink</button>" not in page  # its ticket stays as it was
     assert "This session is closed" in page
     assert re.search(r'name="ticket_id" value="1180">.*Start a new session on #1180', page)
     assert re.search(
