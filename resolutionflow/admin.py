@@ -13,8 +13,15 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from .admin_scoping import AccountScopedAdmin, admin_account
+from .admin_scoping import (
+    ROLE_RANK,
+    AccountScopedAdmin,
+    RankedPeopleAdmin,
+    admin_account,
+    role_rank,
+)
 from .models import Account, Membership
+from .tenancy import request_membership
 
 
 class MembershipInline(admin.TabularInline):
@@ -35,13 +42,35 @@ class AccountAdmin(AccountScopedAdmin):
         # New accounts (new tenants) are the installation operators' to create.
         return bool(request.user.is_superuser) and super().has_add_permission(request, *args)
 
+    def get_inlines(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Memberships inline would skip the people rules below (who may be added, who outranks
+        # whom): an account's own staff manage them on the Membership and User pages.
+        return super().get_inlines(request, obj) if self._unscoped(request) else []
+
 
 @admin.register(Membership)
-class MembershipAdmin(AccountScopedAdmin):
+class MembershipAdmin(RankedPeopleAdmin):
     list_display = ["user", "account", "role"]
     list_filter = ["account", "role"]
     search_fields = ["user__username", "user__email", "account__name"]
     autocomplete_fields = ["user"]
+    # Someone new joins through the User page; people in no account are not the staff's to claim.
+    user_choices_unaffiliated = False
+
+    def scope_queryset(self, queryset: QuerySet[Any], account: Account) -> QuerySet[Any]:
+        return queryset.filter(account=account, user__is_superuser=False)
+
+    def membership_of_row(self, obj: Any) -> Membership | None:
+        return obj
+
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "role" and not self._unscoped(request):
+            # No one gives a role above their own (an engineer let into admin stays one).
+            mine = role_rank(request_membership(request))
+            kwargs["choices"] = [
+                (value, label) for value, label in db_field.choices if ROLE_RANK[value] <= mine
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
 
 
 # --- the sign-in lockout (django-axes) and two-factor devices (django-otp) ------------------------
@@ -55,7 +84,9 @@ class UsernameScopedAdmin(AccountScopedAdmin):
 
     def scope_queryset(self, queryset: QuerySet[Any], account: Account) -> QuerySet[Any]:
         User = get_user_model()
-        names = User.objects.filter(membership__account=account).values(User.USERNAME_FIELD)
+        names = User.objects.filter(membership__account=account, is_superuser=False).values(
+            User.USERNAME_FIELD
+        )
         return queryset.filter(username__in=names)
 
 
@@ -82,6 +113,9 @@ class DeviceScopedAdmin(AccountScopedAdmin):
 
     account_path = "user__membership__account"
     user_choices_unaffiliated = False
+
+    def scope_queryset(self, queryset: QuerySet[Any], account: Account) -> QuerySet[Any]:
+        return queryset.filter(user__membership__account=account, user__is_superuser=False)
 
 
 class ScopedTOTPDeviceAdmin(DeviceScopedAdmin, TOTPDeviceAdmin):
@@ -114,8 +148,11 @@ for _model, _admin in (
 PRIVILEGE_FIELDS = ("is_superuser", "groups", "user_permissions")
 
 
-class ScopedUserAdmin(AccountScopedAdmin, UserAdmin):  # type: ignore[type-arg]
+class ScopedUserAdmin(RankedPeopleAdmin, UserAdmin):  # type: ignore[type-arg]
     account_path = "membership__account"
+
+    def membership_of_row(self, obj: Any) -> Membership | None:
+        return Membership.objects.filter(user=obj).first()
 
     def scope_queryset(self, queryset: QuerySet[Any], account: Account) -> QuerySet[Any]:
         return queryset.filter(membership__account=account, is_superuser=False)

@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
-from .models import Account
+from .models import Account, Membership
 from .tenancy import request_membership
 
 
@@ -90,7 +90,8 @@ class AccountScopedAdmin(admin.ModelAdmin):
                 people = Q(membership__account_id=account_pk)
                 if self.user_choices_unaffiliated:
                     people |= Q(membership__isnull=True)
-                kwargs["queryset"] = related.objects.filter(people)
+                # Never an operator: in the account, their devices and sign-ins would be in scope.
+                kwargs["queryset"] = related.objects.filter(people, is_superuser=False)
             elif any(f.name == "account" for f in related._meta.get_fields()):
                 kwargs["queryset"] = related.objects.filter(account_id=account_pk)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -104,3 +105,34 @@ class AccountScopedAdmin(admin.ModelAdmin):
             if account is not None:
                 obj.account = account
         return obj
+
+
+ROLE_RANK = {Membership.Role.ENGINEER: 1, Membership.Role.ADMIN: 2, Membership.Role.OWNER: 3}
+
+
+def role_rank(membership: Membership | None) -> int:
+    return ROLE_RANK.get(membership.role, 0) if membership else 0  # type: ignore[call-overload]
+
+
+class RankedPeopleAdmin(AccountScopedAdmin):
+    """People and their memberships: a scoped staff user changes no one who outranks them (an
+    engineer let into admin cannot reset the owner's password, demote them or delete them), and
+    no operator (superuser) is ever in scope, whatever account they belong to."""
+
+    def membership_of_row(self, obj: Any) -> Membership | None:
+        raise NotImplementedError
+
+    def _outranks_requester(self, request: HttpRequest, obj: Any) -> bool:
+        if obj is None or self._unscoped(request):
+            return False
+        return role_rank(self.membership_of_row(obj)) > role_rank(request_membership(request))
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and not self._outranks_requester(
+            request, obj
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and not self._outranks_requester(
+            request, obj
+        )

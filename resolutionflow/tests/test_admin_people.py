@@ -95,3 +95,59 @@ def test_superusers_still_manage_everyone(demo) -> None:
     assert {demo.casey.pk, demo.jordan.pk, demo.admin.pk} <= shown
     form = client.get(_change_url(demo.casey)).context["adminform"].form
     assert {"is_superuser", "groups", "user_permissions"} <= set(form.fields)
+
+
+def _staff(user: Any) -> Client:
+    user.is_staff = True
+    user.save()
+    user.user_permissions.set(Permission.objects.all())
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_staff_cannot_pull_an_operator_or_a_stranger_into_their_account(demo, casey_admin) -> None:
+    operator = User.objects.create_superuser("ops", password="Ops-Long-Password-1")
+    stranger = User.objects.create_user("stranger", password="Str-Long-Password-1")
+    for person in (operator, stranger):
+        response = casey_admin.post(
+            reverse("admin:resolutionflow_membership_add"),
+            {"user": person.pk, "account": demo.northshore.pk, "role": "engineer"},
+        )
+        assert response.status_code == 200  # the form again, with its error
+        assert "user" in response.context["adminform"].form.errors
+        assert not Membership.objects.filter(user=person).exists()
+    # Nor through the account page's memberships inline, which is not theirs.
+    page = casey_admin.get(
+        reverse("admin:resolutionflow_account_change", args=[demo.northshore.pk])
+    )
+    assert page.context["inline_admin_formsets"] == []
+
+
+def test_an_operator_who_belongs_to_an_account_is_still_out_of_its_staffs_reach(demo) -> None:
+    # The demo's superuser is also Bayside's owner; Bayside's admin must not touch them.
+    morgan = _staff(demo.morgan)
+    own = Membership.objects.get(user=demo.admin)
+    assert (
+        morgan.get(reverse("admin:resolutionflow_membership_change", args=[own.pk])).status_code
+        == 302
+    )
+    shown = morgan.get(reverse("admin:resolutionflow_membership_changelist")).context["cl"]
+    assert own.pk not in {m.pk for m in shown.result_list}
+
+
+def test_an_engineer_let_into_admin_cannot_take_over_an_admin_or_promote_themselves(demo) -> None:
+    jordan = _staff(demo.jordan)  # an engineer of Bayside
+    url = reverse("admin:auth_user_password_change", args=[demo.morgan.pk])  # Bayside's admin
+    jordan.post(url, {"password1": "Taken-Over-123", "password2": "Taken-Over-123"})
+    demo.morgan.refresh_from_db()
+    assert not demo.morgan.check_password("Taken-Over-123")
+    mine = Membership.objects.get(user=demo.jordan)
+    page = jordan.get(reverse("admin:resolutionflow_membership_change", args=[mine.pk]))
+    assert [v for v, _ in page.context["adminform"].form.fields["role"].choices] == ["engineer"]
+    jordan.post(
+        reverse("admin:resolutionflow_membership_change", args=[mine.pk]),
+        {"user": demo.jordan.pk, "account": demo.bayside.pk, "role": "owner"},
+    )
+    mine.refresh_from_db()
+    assert mine.role == "engineer"
