@@ -193,12 +193,17 @@ def test_create_applies_defaults_and_returns_the_spec_shape(jordan_api, demo) ->
         ({"configuration_ids": [987654321]}, "configuration_ids"),
     ],
 )
-def test_create_rejects_bad_input_with_field_errors(jordan_api, overrides, field) -> None:
+def test_create_rejects_bad_input_with_field_errors(
+    jordan_api, sim_stats, overrides, field
+) -> None:
     response = _create(jordan_api, **overrides)
     assert response.status_code == 400
     assert field in response.json()["error"]["fields"]
-    # Refused before anything reached ConnectWise: no half-made ticket to clean up.
-    assert not TicketAuditEntry.objects.filter(action="create", outcome="success").exists()
+    # No half-made ticket to clean up: ConnectWise refused the create itself, or (a device it
+    # does not have) it was never asked to create one.
+    assert sim_stats()["routes"].get("POST /service/tickets", 0) <= 1
+    if field == "configuration_ids":
+        assert "POST /service/tickets" not in sim_stats()["routes"]
 
 
 def test_same_idempotency_key_creates_one_ticket(jordan_api, sim_stats) -> None:

@@ -69,13 +69,21 @@ def test_a_budget_spent_backing_off_reports_what_went_wrong(rsps) -> None:
     """On a loaded server the backoff overruns and no time is left for the retry: the engineer
     reads the 503 that caused it, not that we stopped waiting."""
     rsps.get(f"{API}/service/boards", status=503, json={"message": "busy"})
+    slept: list[float] = []
+
+    def oversleep(seconds: float) -> None:
+        # The machine is so busy that the backoff ends just before the budget does.
+        slept.append(seconds)
+        time.sleep(max(seconds, (deadline.remaining() or 0) - 0.01))
+
     overslept = ConnectWiseClient(
         ConnectWiseConfig(**{**cw._config_kwargs(cw.CONFIG), "max_retries": 2}),
-        sleep=lambda seconds: time.sleep(seconds + 0.1),
+        sleep=oversleep,
         jitter=lambda: 0.5,
     )
-    with deadline.budget(0.62), pytest.raises(PSAUnavailable) as info:
-        overslept.get("/service/boards")  # a 0.5 s backoff fits, but takes 0.6 s
+    with deadline.budget(2.0), pytest.raises(PSAUnavailable) as info:
+        overslept.get("/service/boards")  # a 0.5 s backoff fits, but takes the whole budget...
+    assert slept == [0.5]  # ...so it really backed off, and then had no time left
     assert len(rsps.calls) == 1
     assert "HTTP 503" in info.value.message and "too slowly" not in info.value.message
 
