@@ -22,9 +22,11 @@ def session_list(
     sessions = ChatSession.objects.filter(account=account, user=user)
     if closed is not None:
         sessions = sessions.filter(closed_at__isnull=not closed)
+    # Ordered here, not by Meta.ordering: with the aggregate, PostgreSQL otherwise returns the
+    # grouped rows in whatever order the plan gives.
     return sessions.annotate(
         open_actions=Count("actions", filter=Q(actions__status=SuggestedAction.Status.OPEN))
-    )
+    ).order_by("-updated_at", "-id")
 
 
 def session_active_list(*, account: Account, user: Any, limit: int = 5) -> list[ChatSession]:
