@@ -320,10 +320,13 @@ class SessionMessagesApi(AssistantApi):
         """Send a message. Like the chat page, every message to one of your sessions counts
         towards the assistant message limit."""
         session = self.own_session(session_id)
-        AssistantMessageMeter().allow_request(request, self)
         data = self.InputSerializer(data=self.body())
         data.is_valid(raise_exception=True)
-        sent, reply = services.message_send(session=session, content=data.validated_data["content"])
+        sent, reply = services.message_send(
+            session=session,
+            content=data.validated_data["content"],
+            charge=lambda: AssistantMessageMeter().allow_request(request, self),
+        )
         # In the embedded default the reply is written in-process before we get here.
         reply.refresh_from_db()
         url = _poll_url(reply)

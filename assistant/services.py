@@ -8,6 +8,7 @@ task's body: it is idempotent, so a redelivered task never writes a reply twice.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -193,8 +194,15 @@ def _enqueue_reply(message: ChatMessage) -> None:
     transaction.on_commit(lambda: _deliver(message_id))
 
 
-def message_send(*, session: ChatSession, content: str) -> tuple[ChatMessage, ChatMessage]:
-    """The engineer's message and a pending reply to it; the reply is written by a task."""
+def message_send(
+    *, session: ChatSession, content: str, charge: Callable[[], object] | None = None
+) -> tuple[ChatMessage, ChatMessage]:
+    """The engineer's message and a pending reply to it; the reply is written by a task.
+
+    `charge` (the usage meter) runs once the message is known to be accepted, under the
+    session's lock: a message refused as empty, too long, closed or one-at-a-time costs nothing,
+    and an exception from it (the limit is spent) sends nothing.
+    """
     text = content.strip()
     if not text:
         raise AssistantError("Type a message first.", field="content")
@@ -212,6 +220,8 @@ def message_send(*, session: ChatSession, content: str) -> tuple[ChatMessage, Ch
                 "ResolutionAssist is still answering your last message; send this once it has.",
                 field="content",
             )
+        if charge is not None:
+            charge()
         user_message = ChatMessage.objects.create(
             session=locked, role=ChatMessage.Role.USER, content=text
         )

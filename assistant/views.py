@@ -128,9 +128,14 @@ def chat(request: HttpRequest, session: ChatSession) -> HttpResponse:
 def message_send(request: HttpRequest, session: ChatSession) -> HttpResponse:
     content = request.POST.get("content", "")
     try:
-        # Every message asks the LLM for a reply: metered per user and per account.
-        usage_spend(meter="assistant_message", user=request.user, account=session.account)
-        sent, reply = services.message_send(session=session, content=content)
+        # Every message sent asks the LLM for a reply: metered per user and per account.
+        sent, reply = services.message_send(
+            session=session,
+            content=content,
+            charge=lambda: usage_spend(
+                meter="assistant_message", user=request.user, account=session.account
+            ),
+        )
     except (AssistantError, UsageLimited) as exc:
         # The draft survives: the composer comes back with the text and the reason.
         limited = isinstance(exc, UsageLimited)

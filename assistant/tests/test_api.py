@@ -487,6 +487,21 @@ def test_message_posts_spend_the_pages_assistant_meter(
     assert not session.messages.filter(content="one too many").exists()
 
 
+def test_refused_messages_cost_nothing(api, demo, session, small_meters, replies_at_once) -> None:
+    url = f"{A}/sessions/{session.pk}/messages"
+    closed = services.session_create(account=demo.bayside, user=demo.jordan)
+    services.session_close(session=closed)
+    for _ in range(3):
+        assert api.post(url, {"content": "   "}, format="json").status_code == 400
+        refused = api.post(f"{A}/sessions/{closed.pk}/messages", {"content": "hi"}, format="json")
+        assert refused.status_code == 409
+
+    # The limit of 2 is all still there.
+    assert api.post(url, {"content": "first"}, format="json").status_code == 202
+    assert api.post(url, {"content": "second"}, format="json").status_code == 202
+    assert api.post(url, {"content": "third"}, format="json").status_code == 429
+
+
 # --- the TaskLane ------------------------------------------------------------------------------------------
 
 
