@@ -52,8 +52,9 @@ def simulator(sim: str, **settings: float) -> Iterator[None]:
 
 def shoot_dashboard(page: Page, base: str, out: Path, suffix: str) -> None:
     page.goto(f"{base}/")
-    # Every lazily loaded widget has answered when none is busy any more.
-    page.wait_for_function("!document.querySelector('[aria-busy=true], .skeleton')")
+    # Every lazily loaded widget has answered when none is busy any more. (A locator, not
+    # wait_for_function: the page's CSP forbids evaluating strings.)
+    page.locator("[aria-busy=true], .queue-skeleton").first.wait_for(state="detached")
     page.screenshot(path=str(out / f"dashboard-{suffix}.png"), full_page=True)
 
 
@@ -75,6 +76,8 @@ def shoot_bad_day(page: Page, base: str, sim: str, out: Path) -> None:
         page.wait_for_selector("#notes-outbox .badge-warning")
         page.screenshot(path=str(out / "state-queued-1280.png"))
         page.keyboard.press("Escape")
+        # Closing goes back in history to the list the panel was opened over: let it land.
+        page.wait_for_url(lambda url: "ticket=" not in url)
         page.goto(f"{base}/tickets/?board=1")
         page.wait_for_selector("#results [role=alert], #results .alert")
         page.screenshot(path=str(out / "state-error-1280.png"))
