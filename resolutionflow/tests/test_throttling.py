@@ -173,7 +173,9 @@ def test_quick_create_past_the_limit_says_so_in_a_toast(demo, small_meters) -> N
     assert '"level": "warning"' in response["HX-Trigger"]
 
 
-def test_assistant_messages_are_metered_and_the_draft_survives(demo, small_meters) -> None:
+def test_assistant_messages_are_metered_and_the_draft_survives(
+    demo, small_meters, django_capture_on_commit_callbacks
+) -> None:
     from assistant.models import ChatSession
 
     session = ChatSession.objects.create(account=demo.bayside, user=demo.jordan)
@@ -181,9 +183,11 @@ def test_assistant_messages_are_metered_and_the_draft_survives(demo, small_meter
     client.force_login(demo.jordan)
     url = f"/assistant/{session.pk}/messages/"
     for n in range(2):
-        assert (
-            client.post(url, {"content": f"hello {n}"}, HTTP_HX_REQUEST="true").status_code == 200
-        )
+        # Each reply is written before the next message (one message at a time), so both count.
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {"content": f"hello {n}"}, HTTP_HX_REQUEST="true")
+        assert response.status_code == 200
+        assert "still answering" not in response.content.decode()
     response = client.post(url, {"content": "keep this draft"}, HTTP_HX_REQUEST="true")
     assert int(response["Retry-After"]) > 0
     html = response.content.decode()
