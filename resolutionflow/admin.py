@@ -60,9 +60,6 @@ class MembershipAdmin(RankedPeopleAdmin):
     def scope_queryset(self, queryset: QuerySet[Any], account: Account) -> QuerySet[Any]:
         return queryset.filter(account=account, user__is_superuser=False)
 
-    def membership_of_row(self, obj: Any) -> Membership | None:
-        return obj
-
     def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         if db_field.name == "role" and not self._unscoped(request):
             # No one gives a role above their own (an engineer let into admin stays one).
@@ -150,9 +147,6 @@ PRIVILEGE_FIELDS = ("is_superuser", "groups", "user_permissions")
 
 class ScopedUserAdmin(RankedPeopleAdmin, UserAdmin):  # type: ignore[type-arg]
     account_path = "membership__account"
-
-    def membership_of_row(self, obj: Any) -> Membership | None:
-        return Membership.objects.filter(user=obj).first()
 
     def scope_queryset(self, queryset: QuerySet[Any], account: Account) -> QuerySet[Any]:
         return queryset.filter(membership__account=account, is_superuser=False)

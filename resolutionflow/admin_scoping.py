@@ -120,7 +120,10 @@ class RankedPeopleAdmin(AccountScopedAdmin):
     no operator (superuser) is ever in scope, whatever account they belong to."""
 
     def membership_of_row(self, obj: Any) -> Membership | None:
-        raise NotImplementedError
+        """The row's membership: the row itself on the Membership page, the user's on theirs."""
+        if isinstance(obj, Membership):
+            return obj
+        return Membership.objects.filter(user=obj).first()
 
     def _outranks_requester(self, request: HttpRequest, obj: Any) -> bool:
         if obj is None or self._unscoped(request):

@@ -5,6 +5,11 @@ from typing import Any
 import pytest
 from django.db import transaction
 
+SECOND_PROBLEM = (
+    "Ben still can't get Outlook to sync after a restart. Oh, and the printer on the 2nd floor "
+    "is offline too."
+)
+
 
 class _AutocommitTransaction:
     """`django.db.transaction` as the services see it outside a test transaction: on_commit
@@ -27,3 +32,22 @@ def replies_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
     from assistant import services
 
     monkeypatch.setattr(services, "transaction", _AutocommitTransaction)
+
+
+@pytest.fixture
+def session(demo: Any) -> Any:
+    """Jordan's session linked to ticket #1180."""
+    from assistant import services
+
+    return services.session_create(account=demo.bayside, user=demo.jordan, linked_ticket_id=1180)
+
+
+@pytest.fixture
+def with_action(session: Any, django_capture_on_commit_callbacks: Any) -> Any:
+    """The session after a message with a second problem: one spin-off in its TaskLane."""
+    from assistant import services
+    from assistant.models import SuggestedAction
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.message_send(session=session, content=SECOND_PROBLEM)
+    return SuggestedAction.objects.get(session=session)

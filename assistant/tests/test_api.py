@@ -13,35 +13,21 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from assistant import services
-from assistant.models import ChatMessage, ChatSession, SuggestedAction
+from assistant.models import ChatMessage, ChatSession
+from assistant.tests.conftest import SECOND_PROBLEM
 from psa.tests.factories import UserFactory
 from tickets.tests.conftest import api_client_for
 
 pytestmark = pytest.mark.django_db
 
 A = "/api/assistant"
-SECOND_PROBLEM = (
-    "Ben still can't get Outlook to sync after a restart. Oh, and the printer on the 2nd floor "
-    "is offline too."
-)
+
 NO_SUCH_TICKET = 999999
 
 
 @pytest.fixture
 def api(demo: Any) -> APIClient:
     return api_client_for(demo.jordan)
-
-
-@pytest.fixture
-def session(demo: Any) -> ChatSession:
-    return services.session_create(account=demo.bayside, user=demo.jordan, linked_ticket_id=1180)
-
-
-@pytest.fixture
-def with_action(session, django_capture_on_commit_callbacks) -> SuggestedAction:
-    with django_capture_on_commit_callbacks(execute=True):
-        services.message_send(session=session, content=SECOND_PROBLEM)
-    return SuggestedAction.objects.get(session=session)
 
 
 @pytest.fixture

@@ -12,14 +12,11 @@ from django.test import Client
 
 from assistant import services
 from assistant.models import ChatMessage, ChatSession, SuggestedAction
+from assistant.tests.conftest import SECOND_PROBLEM
 
 pytestmark = pytest.mark.django_db
 
 HX = {"HX-Request": "true"}
-SECOND_PROBLEM = (
-    "Ben still can't get Outlook to sync after a restart. Oh, and the printer on the 2nd floor "
-    "is offline too."
-)
 
 
 def _trigger(response) -> dict:
@@ -34,18 +31,6 @@ def _text(response) -> str:
 def jordan(client: Client, demo: Any) -> Client:
     client.force_login(demo.jordan)
     return client
-
-
-@pytest.fixture
-def session(demo: Any) -> ChatSession:
-    return services.session_create(account=demo.bayside, user=demo.jordan, linked_ticket_id=1180)
-
-
-@pytest.fixture
-def with_action(session, django_capture_on_commit_callbacks) -> SuggestedAction:
-    with django_capture_on_commit_callbacks(execute=True):
-        services.message_send(session=session, content=SECOND_PROBLEM)
-    return SuggestedAction.objects.get(session=session)
 
 
 # --- who may see what ----------------------------------------------------------------------------------
