@@ -360,8 +360,13 @@
   });
   document.addEventListener("htmx:afterRequest", placeToasts);
 
+  // A dialog opens only once htmx has wired its new content. htmx does that in its settle step
+  // (~20 ms after the swap), so anything typed or clicked in between would be plain HTML that
+  // sends nothing (a company search, a note): process it now, then open. htmx skips elements it
+  // has already initialised, so its own pass at settle changes nothing.
   document.addEventListener("htmx:afterSwap", function (e) {
     var target = e.detail.target;
+    if (target && (target.id === "panel" || target.id === "modal-body")) htmx.process(target);
     if (target && target.id === "panel") showPanel();
     if (target && target.id === "modal-body") openModal();
     if (target && target.classList && target.classList.contains("combobox-list")) {
