@@ -47,7 +47,7 @@ def test_the_page_asks_connectwise_nothing(client, demo, cw_sim, sim_stats) -> N
     assert order == sorted(order)  # sessions first, then My Queue, then the section
     for dom_id, url in WIDGETS.items():
         skeleton = _section(html, dom_id)
-        assert f'hx-get="{url}"' in skeleton and 'hx-trigger="load"' in skeleton
+        assert f'hx-get="{url}"' in skeleton and 'hx-trigger="load, ' in skeleton
         assert 'aria-busy="true"' in skeleton and 'class="skeleton' in skeleton
     assert "Open tickets" not in html and ">Integrations</a>" not in _section(html, "my-queue")
 

@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 def test_populated_queue_shows_five_of_my_open_tickets(client, demo) -> None:
     client.force_login(demo.jordan)
     dashboard = client.get("/").content.decode()
-    assert 'id="my-queue"' in dashboard and 'hx-trigger="load"' in dashboard  # skeleton first
+    assert 'id="my-queue"' in dashboard and 'hx-trigger="load, ' in dashboard  # skeleton first
 
     html = client.get("/tickets/queue/", headers={"HX-Request": "true"}).content.decode()
 
