@@ -54,13 +54,17 @@ def control(
     """Answer one control request. ``update`` raises ValueError for a bad setting; ``reset``
     clears counters and, when given True, restores the data."""
     if not is_loopback(remote_addr):
-        return ControlAnswer(403, {"code": "Forbidden", "message": "The simulator control surface is loopback-only."})
+        return ControlAnswer(
+            403, {"code": "Forbidden", "message": "The simulator control surface is loopback-only."}
+        )
     if name == "config" and method == "GET":
         return ControlAnswer(200, config())
     if name == "config" and method == "POST":
         changes = _json_object(body, required=True)
         if changes is None:
-            return ControlAnswer(400, {"code": "BadRequest", "message": "Send a JSON object of settings."})
+            return ControlAnswer(
+                400, {"code": "BadRequest", "message": "Send a JSON object of settings."}
+            )
         try:
             return ControlAnswer(200, update(changes))
         except ValueError as error:
@@ -72,4 +76,7 @@ def control(
         restore = isinstance(options, dict) and options.get("data") is True
         reset(restore)
         return ControlAnswer(200, {"reset": True, "data": restore})
-    return ControlAnswer(404, {"code": "NotFound", "message": f"No simulator control endpoint {method} /_sim/{name}."})
+    return ControlAnswer(
+        404,
+        {"code": "NotFound", "message": f"No simulator control endpoint {method} /_sim/{name}."},
+    )
