@@ -159,14 +159,6 @@ class AutotaskApp:
                 ["Too many requests (simulated rate limit)."],
                 headers={"Retry-After": str(retry_after)},
             )
-        self.faults.wait()
-        fault = self.faults.injected()
-        if fault == "fail":
-            raise invalid("An unexpected error has occurred (simulated fault).")
-        if fault == "unauthorized":
-            raise Unauthorized()
-        if fault == "bad_json":
-            return 200, None, {}, TRUNCATED_JSON
         params = {
             k.lower(): v
             for k, v in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
@@ -192,6 +184,16 @@ class AutotaskApp:
         try:
             if delay:
                 self._sleep(delay)
+            # Injected latency and faults happen inside the request's concurrency slot, as a
+            # slow answer from Autotask would hold it.
+            self.faults.wait()
+            fault = self.faults.injected()
+            if fault == "fail":
+                raise invalid("An unexpected error has occurred (simulated fault).")
+            if fault == "unauthorized":
+                raise Unauthorized()
+            if fault == "bad_json":
+                return 200, None, {}, TRUNCATED_JSON
             call = Call(
                 method=method,
                 segments=segments,
