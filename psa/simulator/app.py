@@ -151,7 +151,7 @@ Scope = Callable[[Request], list[dict[str, Any]]]
 def _all(collection: str) -> Scope:
     # Only the records the conditions can match (an index bucket), not always every record.
     return lambda request: request.tenant.candidates(
-        collection, request.params.get("conditions"), request.route_schema.resolve
+        collection, request.params.get("conditions"), request.route_schema.resolve_filter
     )
 
 
