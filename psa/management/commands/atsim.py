@@ -64,8 +64,8 @@ class Command(BaseCommand):
         except ValueError as error:
             self.stderr.write(self.style.ERROR(f"atsim: {error}"))
             raise SystemExit(2) from None
-        host, port = server.server_address[:2]
-        root = f"http://{host}:{port}"
+        port = server.server_address[1]
+        root = f"http://{options['host']}:{port}"
         self.stdout.write(self.style.SUCCESS(f"Autotask simulator at {root}{API_PREFIX}/"))
         # The user name only: the secret never goes to a log (issue 18); the README has it.
         users = ", ".join(user.user_name for user in tenant.config.users)

@@ -30,5 +30,5 @@ class Unauthorized(AtError):
     def __init__(self) -> None:
         super().__init__(401, [])
 
-    def body(self) -> None:  # type: ignore[override]
+    def body(self) -> None:
         return None

@@ -104,7 +104,7 @@ def _check_ticket(tenant: AtTenant, ticket: dict[str, Any]) -> None:
     resource, role = ticket.get("assignedResourceID"), ticket.get("assignedResourceRoleID")
     if (resource is None) != (role is None):
         errors.append("assignedResourceID and assignedResourceRoleID must be set together.")
-    elif resource is not None and not _valid_pair(tenant, resource, role):
+    elif resource is not None and not _valid_pair(tenant, resource, int(role or 0)):
         errors.append("The resource and role are not a valid service desk role pair.")
     if resource is not None and any(
         s["ticketID"] == ticket.get("id") and s["resourceID"] == resource

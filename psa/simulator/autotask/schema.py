@@ -96,7 +96,7 @@ REFERENCES = {
 
 @cache
 def schema() -> dict[str, Any]:
-    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    return json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
 
 
 def fields_of(entity: str) -> dict[str, str]:

@@ -104,7 +104,7 @@ class AtTenant:
 
     # ----------------------------------------------------------------- reads
     def records(self, entity: str) -> list[dict[str, Any]]:
-        return self.data["entities"][entity]  # type: ignore[no-any-return]
+        return self.data["entities"][entity]
 
     def get(self, entity: str, record_id: object) -> dict[str, Any] | None:
         if not isinstance(record_id, int) or isinstance(record_id, bool):
@@ -112,7 +112,7 @@ class AtTenant:
         return self.by_id[entity].get(record_id)
 
     def picklist(self, entity: str, name: str) -> list[dict[str, Any]] | None:
-        return self.data["picklists"].get(entity, {}).get(name)  # type: ignore[no-any-return]
+        return self.data["picklists"].get(entity, {}).get(name)
 
     def picklists(self, entity: str) -> dict[str, list[dict[str, Any]]]:
         return dict(self.data["picklists"].get(entity, {}))

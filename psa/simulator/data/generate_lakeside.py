@@ -144,7 +144,7 @@ def _person(index: int) -> tuple[str, str]:
 
 def _picklists() -> dict[str, dict[str, list[dict[str, Any]]]]:
     issue_values = [_pick(v, name, i + 1) for i, (v, (name, _)) in enumerate(ISSUES.items())]
-    sub_issues = []
+    sub_issues: list[dict[str, Any]] = []
     for value, (_, subs) in ISSUES.items():
         for offset, name in enumerate(subs):
             sub_value = value * 100 + offset + 1
@@ -230,7 +230,10 @@ def _resources(count: int) -> tuple[list[dict], list[dict], list[dict]]:
 
 
 def _companies(rng: random.Random, count: int) -> tuple[list, list, list, list]:
-    companies, locations, contacts, items = [], [], [], []
+    companies: list[dict[str, Any]] = []
+    locations: list[dict[str, Any]] = []
+    contacts: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
     contact_index = 0
     for index in range(count):
         word = COMPANY_WORDS[index % len(COMPANY_WORDS)]
