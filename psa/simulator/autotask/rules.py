@@ -18,6 +18,7 @@ Each refusal is ``{"errors": [...]}`` with HTTP 500 (:func:`invalid`). Rules and
 * a resource cannot be primary and secondary on one ticket [C]; the same resource+role twice as
   secondary, or the same additional configuration item twice, is refused [U];
 * a child's parent field must be the parent of its URL [U: Autotask may take it from the URL];
+* ``PATCH`` is sparse [C]; ``PUT`` replaces the record, clearing writable fields it omits [U];
 * deleting a child that is not there: "No matching records found" [C].
 """
 
@@ -46,8 +47,11 @@ def _type_ok(kind: str, value: Any) -> bool:
     }.get(kind, False)
 
 
-def check_body(tenant: AtTenant, entity: str, body: Any, *, creating: bool) -> dict[str, Any]:
-    """The body as a dict of known, well-typed, valid values; refuse anything else."""
+def check_body(
+    tenant: AtTenant, entity: str, body: Any, *, creating: bool, complete: bool | None = None
+) -> dict[str, Any]:
+    """The body as a dict of known, well-typed, valid values; refuse anything else. A create
+    (no ``id``) and a PUT (``complete``: a whole record) must carry every required field."""
     if not isinstance(body, dict):
         raise invalid("The request body must be a JSON object.")
     fields = fields_of(entity)
@@ -70,7 +74,7 @@ def check_body(tenant: AtTenant, entity: str, body: Any, *, creating: bool) -> d
         target = REFERENCES.get(name)
         if target and value is not None and options is None and tenant.get(target, value) is None:
             errors.append(f"The {name} {value} does not exist.")
-    if creating:
+    if creating if complete is None else complete:
         for name in REQUIRED.get(entity, ()):
             if body.get(name) in (None, ""):
                 errors.append(f"The field {name} is required.")
@@ -149,10 +153,16 @@ def ticket_create(tenant: AtTenant, body: Any, *, actor: int, impersonator: int 
 
 
 def ticket_update(tenant: AtTenant, body: Any, *, actor: int, full: bool) -> int:
-    values = check_body(tenant, "Tickets", body, creating=full)
+    values = check_body(tenant, "Tickets", body, creating=False, complete=full)
     ticket = tenant.get("Tickets", values.pop("id", None))
     if ticket is None:
         raise invalid("An update needs the id of an existing ticket.")
+    if full:
+        # PUT replaces the record: a writable field it leaves out is cleared. Whether Autotask
+        # keeps such fields instead is unconfirmed; clearing is the outcome a client must not
+        # rely on PUT to avoid, so the simulator shows it (use PATCH for a sparse update).
+        cleared = set(ticket) - set(values) - READ_ONLY - {"userDefinedFields"}
+        values = {**dict.fromkeys(cleared), **values}
     candidate = {**ticket, **values}
     _check_ticket(tenant, candidate)
     previous = ticket.get("status")

@@ -192,3 +192,38 @@ def test_additional_configuration_items_belong_to_the_tickets_company(sim):
 def test_routes_the_schema_has_but_the_simulator_does_not_implement_say_so(sim):
     resp = sim.post("Companies", {"companyName": "X"})
     assert resp.status == 501 and resp.json["errors"]
+
+
+def test_put_replaces_and_needs_every_required_field(sim):
+    ticket = sim.app.tenant.get("Tickets", 7005)
+    _refused(sim.request("PUT", "Tickets", json={"id": 7005, "title": "Only a title"}))
+    body = {key: ticket[key] for key in ("companyID", "status", "priority", "queueID")}
+    resp = sim.request("PUT", "Tickets", json={"id": 7005, "title": "Replaced", **body})
+    assert resp.json == {"itemId": 7005}
+    after = sim.get("Tickets/7005").json["item"]
+    assert after["title"] == "Replaced" and after["companyID"] == ticket["companyID"]
+    assert after["description"] is None  # left out of a PUT: cleared
+    assert after["ticketNumber"] == ticket["ticketNumber"]  # read-only: kept
+
+
+def test_other_writes_the_schema_allows_are_not_pretended(sim):
+    note = sim.app.tenant.records("TicketNotes")[0]
+    resp = sim.patch(f"Tickets/{note['ticketID']}/Notes", {"id": note["id"], "title": "x"})
+    assert resp.status == 501
+    assert sim.app.tenant.get("TicketNotes", note["id"])["title"] != "x"
+
+
+def test_companies_and_resources_list_their_children(sim):
+    tenant = sim.app.tenant
+    locations = sim.get("Companies/174/Locations").json["items"]
+    assert [loc["id"] for loc in locations] == [
+        loc["id"] for loc in tenant.records("CompanyLocations") if loc["companyID"] == 174
+    ]
+    roles = sim.get("Resources/29682900/ServiceDeskRoles").json["items"]
+    assert {r["roleID"] for r in roles} == {
+        p["roleID"]
+        for p in tenant.records("ResourceServiceDeskRoles")
+        if p["resourceID"] == 29682900
+    }
+    queues = sim.get("Resources/29682900/RoleQueues").json["items"]
+    assert queues and all(q["resourceID"] == 29682900 for q in queues)
