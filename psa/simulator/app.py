@@ -2,7 +2,8 @@
 
 ``/{codebase}/apis/3.0/...`` (``v4_6_release`` or any other codebase) serves the ConnectWise
 Manage REST API 3.0 for every tenant in the registry; ``/login/companyinfo/{companyId}`` answers
-without credentials; ``/_sim/...`` is the control surface (no auth, no faults, not counted):
+without credentials; ``/_sim/...`` is the control surface (no auth, no faults, not counted;
+loopback clients only, see ``control.py``):
 
 * ``GET|POST /_sim/config`` - read or change the fault settings (JSON with any of latency_ms,
   jitter_ms, fail_rate, rate_limit, hang_rate, hang_seconds, bad_json_rate, auth_fail_rate);
