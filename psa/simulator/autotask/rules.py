@@ -140,6 +140,7 @@ def ticket_create(tenant: AtTenant, body: Any, *, actor: int, impersonator: int 
         **values,
         "createDate": now,
         "lastActivityDate": now,
+        "lastTrackedModificationDateTime": now,
         "creatorResourceID": actor,
         "creatorType": 1,
         "impersonatorCreatorResourceID": impersonator,
@@ -167,7 +168,9 @@ def ticket_update(tenant: AtTenant, body: Any, *, actor: int, full: bool) -> int
     _check_ticket(tenant, candidate)
     previous = ticket.get("status")
     ticket.update(values)
-    ticket["lastActivityDate"] = now_iso()
+    now = now_iso()
+    ticket["lastActivityDate"] = now
+    ticket["lastTrackedModificationDateTime"] = now  # what incremental syncs filter on
     ticket["lastActivityResourceID"] = actor
     _stamp_status(ticket, previous, actor)
     return int(ticket["id"])

@@ -410,6 +410,8 @@ def build(**sizes: int | None) -> dict[str, Any]:
             done = min(NOW, last + timedelta(hours=1 + rng.randrange(48)))
             ticket.update(completedDate=iso(done), resolvedDateTime=iso(done))
             ticket["completedByResourceID"] = assigned
+            ticket["lastActivityDate"] = iso(done)
+        ticket["lastTrackedModificationDateTime"] = ticket["lastActivityDate"]
         if assigned and rng.random() < 0.15:
             others = [m for m in members if m != assigned]
             for other in rng.sample(others, min(len(others), rng.choice([1, 1, 2, 3]))):

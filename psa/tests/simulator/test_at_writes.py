@@ -227,3 +227,13 @@ def test_companies_and_resources_list_their_children(sim):
     }
     queues = sim.get("Resources/29682900/RoleQueues").json["items"]
     assert queues and all(q["resourceID"] == 29682900 for q in queues)
+
+
+def test_an_update_moves_the_modification_date_an_incremental_sync_filters_on(sim):
+    ticket = sim.app.tenant.get("Tickets", 7002)
+    since = ticket["lastTrackedModificationDateTime"]
+    changed = {"filter": [{"op": "gt", "field": "lastTrackedModificationDateTime", "value": since}]}
+    before = [t["id"] for t in sim.query("Tickets", changed).json["items"]]
+    assert 7002 not in before
+    sim.patch("Tickets", {"id": 7002, "priority": 4})
+    assert 7002 in [t["id"] for t in sim.query("Tickets", changed).json["items"]]
