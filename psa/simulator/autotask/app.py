@@ -164,6 +164,8 @@ class AutotaskApp:
             for k, v in parse_qsl(environ.get("QUERY_STRING", ""), keep_blank_values=True)
         }
         if _ZONE.match(path) and method == "GET":
+            if self._inject():
+                return 200, None, {}, TRUNCATED_JSON
             return 200, self._zone(environ, params.get("user", "")), {}, None
         if not api or not segments:
             raise AtError(404, [f"No route {path}."])
@@ -186,13 +188,7 @@ class AutotaskApp:
                 self._sleep(delay)
             # Injected latency and faults happen inside the request's concurrency slot, as a
             # slow answer from Autotask would hold it.
-            self.faults.wait()
-            fault = self.faults.injected()
-            if fault == "fail":
-                raise invalid("An unexpected error has occurred (simulated fault).")
-            if fault == "unauthorized":
-                raise Unauthorized()
-            if fault == "bad_json":
+            if self._inject():
                 return 200, None, {}, TRUNCATED_JSON
             call = Call(
                 method=method,
@@ -212,6 +208,16 @@ class AutotaskApp:
             return status, None, {}, payload
         finally:
             self.limits.leave(slot)
+
+    def _inject(self) -> bool:
+        """Injected latency, hangs and faults; True when the answer is to be cut-off JSON."""
+        self.faults.wait()
+        fault = self.faults.injected()
+        if fault == "fail":
+            raise invalid("An unexpected error has occurred (simulated fault).")
+        if fault == "unauthorized":
+            raise Unauthorized()
+        return fault == "bad_json"
 
     def _zone(self, environ: dict[str, Any], user: str) -> dict[str, Any]:
         if not user or self.tenant.user(user) is None:

@@ -181,3 +181,16 @@ def test_the_running_simulator_answers_a_raw_tickets_query(at_sim):
     assert resp.status_code == 200 and len(resp.json()["items"]) == 2
     stats = requests.get(f"{at_sim.root_url}/_sim/stats", timeout=5).json()
     assert stats["routes"] == {"POST /Tickets/query": 1}
+
+
+def test_zone_discovery_gets_the_injected_faults_too(sim):
+    sim.post("/_sim/config", {"fail_rate": 1})
+    resp = sim.get(
+        "/atservicesrest/v1.0/zoneInformation", params={"user": "rfdemo@lakesideit.example"}
+    )
+    assert resp.status == 500
+    sim.post("/_sim/config", {"fail_rate": 0})
+    resp = sim.get(
+        "/atservicesrest/v1.0/zoneInformation", params={"user": "rfdemo@lakesideit.example"}
+    )
+    assert resp.status == 200
