@@ -19,7 +19,10 @@ validation errors. Rules, each with its source (C = confirmed, U = unconfirmed, 
 * at most 500 conditions in one query [C for SOAP, U for REST];
 * field names are matched exactly as Autotask spells them (camelCase): the schema notes that
   Autotask matches them case-insensitively, unconfirmed for every field - stricter;
-* string comparisons ignore case (Autotask's SQL Server collation) [U].
+* string comparisons ignore case (Autotask's SQL Server collation) [U];
+* a null field matches no comparison, ``noteq`` and ``notIn`` included (SQL's NULL semantics)
+  [U]: a client that wants the nulls asks for them with ``notExist`` in an ``or`` group, which
+  works whichever way Autotask treats them; only ``exist``/``notExist`` test for null.
 """
 
 from __future__ import annotations
@@ -171,7 +174,7 @@ class _Parser:
             if value is not None:
                 raise QueryError(f"The operator {op} takes no value.")
             present = op == "exist"
-            return lambda record: (_record_value(record, name, udf) not in (None, "")) == present
+            return lambda record: (_record_value(record, name, udf) is not None) == present
         if op in LIST_VALUE:
             if not isinstance(value, list) or not value:
                 raise QueryError(f"The operator {op} needs a non-empty list of values.")
@@ -179,7 +182,12 @@ class _Parser:
                 _check_value(name, kind, entry)
             keys = {_key(kind, entry) for entry in value}
             inside = op == "in"
-            return lambda record: (_key(kind, _record_value(record, name, udf)) in keys) == inside
+
+            def member(record: dict[str, Any]) -> bool:
+                actual = _key(kind, _record_value(record, name, udf))
+                return actual is not None and (actual in keys) == inside
+
+            return member
         if "value" not in item or value is None:
             raise QueryError(f"The operator {op} needs a value (use exist/notExist for null).")
         _check_value(name, kind, value)
@@ -191,10 +199,10 @@ def _compare(op: str, kind: str, value: Any, read: Callable[[dict[str, Any]], An
 
     def predicate(record: dict[str, Any]) -> bool:
         actual = _key(kind, read(record))
-        if op == "noteq":
-            return actual != wanted
         if actual is None:
-            return False
+            return False  # SQL: NULL compares as unknown, also for noteq (module docstring)
+        if op == "noteq":
+            return bool(actual != wanted)
         if op == "eq":
             return bool(actual == wanted)
         if op == "gt":

@@ -67,6 +67,20 @@ def test_each_operator_matches_what_it_says(sim, tickets, condition, predicate):
     assert ids(sim, "Tickets", only(condition)) == expected
 
 
+def test_null_fields_match_neither_noteq_nor_not_in(sim, tickets):
+    def other_contact(t):
+        return t["contactID"] is not None and t["contactID"] != 30010
+
+    noteq = {"op": "noteq", "field": "contactID", "value": 30010}
+    not_in = {"op": "notIn", "field": "contactID", "value": [30010]}
+    assert ids(sim, "Tickets", only(noteq)) == expect(tickets, other_contact)
+    assert ids(sim, "Tickets", only(not_in)) == expect(tickets, other_contact)
+    with_nulls = {"op": "or", "items": [noteq, {"op": "notExist", "field": "contactID"}]}
+    assert ids(sim, "Tickets", only(with_nulls)) == expect(
+        tickets, lambda t: t["contactID"] != 30010
+    )
+
+
 def test_top_level_items_are_anded_and_groups_nest(sim, tickets):
     group = {
         "op": "or",
