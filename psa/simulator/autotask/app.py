@@ -9,7 +9,11 @@
   ``ImpersonationResourceId`` attributes a write to that resource if it may be impersonated [C];
   any other value is refused even on a read [U: stricter].
 * ``/_sim/config|stats|reset`` - the shared control surface (loopback only): the fault settings
-  of :mod:`psa.simulator.faults` plus ``hourly_threshold`` and ``concurrent_limit``.
+  of :mod:`psa.simulator.faults` plus ``hourly_threshold``, ``concurrent_limit`` and ``zone``.
+  ``{"zone": N}`` moves the tenant to zone N: its API then lives under ``/zN/ATServicesRest/``
+  (zone 0: ``/ATServicesRest/``), zone discovery answers the new URL, and a call to the old zone
+  is 401 with an empty body - a 401 may mean the tenant moved zones [C, README "Connecting"].
+  ``/_sim/reset`` with ``{"data": true}`` moves it back to zone 0.
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ from psa.simulator.control import control
 from psa.simulator.faults import TRUNCATED_JSON, Faults
 
 API_PREFIX = "/ATServicesRest/V1.0"
-_API = re.compile(r"^/atservicesrest/v1\.0(?P<rest>/.*)?$", re.IGNORECASE)
-_ZONE = re.compile(r"^/atservicesrest/v1\.0/zoneinformation/?$", re.IGNORECASE)
+# `/z<N>` in front is the simulated zone N (0: none); see `zone` in the module docstring.
+_API = re.compile(r"^(?:/z(?P<zone>\d+))?/atservicesrest/v1\.0(?P<rest>/.*)?$", re.IGNORECASE)
+_ZONE = re.compile(r"^(?:/z\d+)?/atservicesrest/v1\.0/zoneinformation/?$", re.IGNORECASE)
 _REASONS = {
     200: "OK",
     401: "Unauthorized",
@@ -86,6 +91,7 @@ class AutotaskApp:
         self.faults = faults or Faults(**fault_options)
         self.limits = limits or Limits()
         self._sleep = sleep
+        self._zone_number = 0
 
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
@@ -109,20 +115,31 @@ class AutotaskApp:
 
     # ------------------------------------------------------------- control
     def config(self) -> dict[str, Any]:
-        return {**self.faults.config(), **self.limits.config()}
+        return {**self.faults.config(), **self.limits.config(), "zone": self._zone_number}
 
     def update(self, changes: dict[str, Any]) -> dict[str, Any]:
+        changes = dict(changes)
+        zone = changes.pop("zone", None)
+        if zone is not None and (isinstance(zone, bool) or not isinstance(zone, int) or zone < 0):
+            raise ValueError("zone must be a whole number, 0 or more")
         limit_changes = {k: v for k, v in changes.items() if k in LIMIT_SETTINGS}
         settings = self.limits.check(limit_changes)  # refuses before anything changes
         self.faults.update({k: v for k, v in changes.items() if k not in LIMIT_SETTINGS})
         self.limits.apply(settings)
+        if zone is not None:
+            self._zone_number = zone
         return self.config()
+
+    @property
+    def zone_prefix(self) -> str:
+        return f"/z{self._zone_number}" if self._zone_number else ""
 
     def reset(self, restore: bool) -> None:
         self.faults.reset_counters()
         self.limits.reset()
         if restore:
             self.tenant.reset()
+            self._zone_number = 0
 
     # ------------------------------------------------------------- the API
     def _api(
@@ -169,6 +186,8 @@ class AutotaskApp:
             return 200, self._zone(environ, params.get("user", "")), {}, None
         if not api or not segments:
             raise AtError(404, [f"No route {path}."])
+        if int(api.group("zone") or 0) != self._zone_number:
+            raise Unauthorized()  # not this tenant's zone (any more)
         headers = _headers(environ)
         self._authenticate(headers)
         impersonator, actor = self._impersonation(headers, method)
@@ -195,7 +214,7 @@ class AutotaskApp:
                 segments=segments,
                 params=params,
                 body=body,
-                api_root=_root(environ) + API_PREFIX,
+                api_root=_root(environ) + self.zone_prefix + API_PREFIX,
                 tenant=self.tenant,
                 actor=actor,
                 impersonator=impersonator,
@@ -226,7 +245,7 @@ class AutotaskApp:
         info = self.tenant.info
         return {
             "zoneName": info["zoneName"],
-            "url": f"{root}/ATServicesRest/",
+            "url": f"{root}{self.zone_prefix}/ATServicesRest/",
             "webUrl": f"{root}/Autotask/",
             "ci": info["ci"],
         }

@@ -126,3 +126,17 @@ def test_the_demo_headers_are_the_readme_credentials():
         "Secret": "rfdemo-secret",
         "ApiIntegrationCode": "RFDEMO",
     }
+
+
+def test_a_tenant_that_moved_zones_is_401_at_the_old_url_and_discovery_finds_the_new_one(sim):
+    old = _zone(sim, "rfdemo@lakesideit.example").json["url"]
+    assert sim.post("/_sim/config", {"zone": 2}).json["zone"] == 2
+    assert sim.get(f"{old}V1.0/Tickets/7001").status == 401
+    new = _zone(sim, "rfdemo@lakesideit.example").json["url"]
+    assert new == "http://atsim.test/z2/ATServicesRest/"
+    assert sim.get(f"{new}V1.0/Tickets/7001").json["item"]["id"] == 7001
+    page = sim.post(f"{new}V1.0/Tickets/query", {"filter": EVERYTHING, "MaxRecords": 1}).json
+    assert page["pageDetails"]["nextPageUrl"].startswith(f"{new}V1.0/Tickets/query/next?")
+    sim.post("/_sim/reset", {"data": True})
+    assert sim.get(f"{old}V1.0/Tickets/7001").status == 200
+    assert sim.post("/_sim/config", {"zone": -1}).status == 400
