@@ -194,3 +194,23 @@ def test_zone_discovery_gets_the_injected_faults_too(sim):
         "/atservicesrest/v1.0/zoneInformation", params={"user": "rfdemo@lakesideit.example"}
     )
     assert resp.status == 200
+
+
+def test_the_hourly_budget_is_shared_by_every_integration_of_the_database(clock):
+    import dataclasses
+
+    from psa.simulator.autotask.store import LAKESIDE, ApiUser, AtTenant
+
+    other = ApiUser("sync@lakesideit.example", "sync-secret", "SYNCTOOL")
+    tenant = AtTenant(dataclasses.replace(LAKESIDE, users=(*LAKESIDE.users, other)))
+    sim = AtClient(AutotaskApp(tenant=tenant, limits=Limits(clock=clock), sleep=clock.sleep))
+    sim.post("/_sim/config", {"hourly_threshold": 3})
+    as_other = {
+        "UserName": other.user_name,
+        "Secret": other.secret,
+        "ApiIntegrationCode": "SYNCTOOL",
+    }
+    assert sim.get("Tickets/7001").status == 200
+    assert sim.get("Tickets/7001", headers=as_other).status == 200
+    assert sim.get("Tickets/7001").status == 200
+    assert sim.get("Tickets/7001", headers=as_other).status == 429
