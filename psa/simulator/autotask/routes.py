@@ -113,6 +113,8 @@ def dispatch(call: Call) -> tuple[int, Any]:
         return 200, _query(call, entity, rest[1:])
     if parent is not None:
         return _child(call, entity, parent, rest)
+    if len(rest) > 1:
+        raise _not_implemented(call)  # a child the simulator does not hold (Charges, ...)
     if len(rest) == 1:
         record = call.tenant.get(entity, int(rest[0]))
         return 200, {"item": call.tenant.render(entity, record, None) if record else None}

@@ -192,6 +192,11 @@ def test_additional_configuration_items_belong_to_the_tickets_company(sim):
 def test_routes_the_schema_has_but_the_simulator_does_not_implement_say_so(sim):
     resp = sim.post("Companies", {"companyName": "X"})
     assert resp.status == 501 and resp.json["errors"]
+    tickets = len(sim.app.tenant.records("Tickets"))
+    charge = sim.post("Tickets/7001/Charges", {"ticketID": 7001, "name": "Cable"})
+    assert charge.status == 501
+    assert len(sim.app.tenant.records("Tickets")) == tickets
+    assert sim.get("Tickets/7001/ChecklistItems").status == 501
 
 
 def test_put_replaces_and_needs_every_required_field(sim):
