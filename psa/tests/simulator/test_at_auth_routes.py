@@ -115,9 +115,11 @@ def test_impersonating_a_resource_that_may_not_be_impersonated_is_refused(sim, v
     assert all(n["title"] != "t" for n in notes.json["items"])
 
 
-def test_reads_ignore_a_valid_impersonation_header(sim):
+def test_reads_ignore_a_valid_impersonation_header_and_refuse_an_invalid_one(sim):
     resp = sim.get("Tickets/7001", headers={"ImpersonationResourceId": str(ABROOKS)})
     assert resp.status == 200
+    refused = sim.get("Tickets/7001", headers={"ImpersonationResourceId": "29682910"})
+    assert refused.status == 500 and refused.json["errors"]  # stricter: checked on reads too
 
 
 def test_the_demo_headers_are_the_readme_credentials():
