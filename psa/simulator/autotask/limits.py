@@ -4,11 +4,17 @@
   every integration of the tenant; past it every request is refused until the oldest leaves the
   window [C: Autotask's "API thresholds and limits" page]. The refusal's status and text are
   ours (429 with ``{"errors": [...]}``) [U].
-* Latency as usage nears the threshold: +0.5 s from 50 %, +1 s from 75 % of it [C: the same page].
+* Latency as usage nears the threshold: from 50 % of it Autotask adds 0.5 to 1 s per call [C:
+  its "REST API supportability, query thresholds, and latency" page, as integrators summarise it,
+  e.g. kb.clouddepot.com "Understanding Autotask API Limits"]; the simulator adds 0.5 s from
+  50 % and 1 s from 75 % [U: where between 0.5 and 1 s].
 * ``concurrent_limit`` (default 3): requests in flight per endpoint (entity) per integration code
-  (tracking identifier); one more is refused at once [C; status U, 429 like the threshold].
+  (tracking identifier) [C: Autotask's "API thread limiting" page: "a thread limit of three per
+  object endpoint and tracking identifier"; ZoneInformation is exempt, and zone discovery here
+  never takes a slot]; one more is refused at once [U: status and text; 429 like the threshold].
 * ``GET ThresholdInformation`` reports ``externalRequestThreshold``, ``requestThresholdTimeframe``
-  (minutes) and ``currentTimeframeRequestCount`` [U field set, README].
+  (minutes) and ``currentTimeframeRequestCount`` [U field set, README; integrators log the three
+  as "124-10000-60", so the timeframe is 60].
 """
 
 from __future__ import annotations

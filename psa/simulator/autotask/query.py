@@ -13,8 +13,9 @@ validation errors. Rules, each with its source (C = confirmed, U = unconfirmed, 
   type (a string for an integer field, ``"true"`` for a boolean: booleans are literal [C], a date
   that is not ISO-8601 [C]) is refused [U shape];
 * ``beginsWith endsWith contains`` only on string fields, ``gt/gte/lt/lte`` not on booleans [U];
-* ``"udf": true`` names a user-defined field of the entity; one UDF per query (Autotask's docs
-  say only one UDF may be queried per call) [C];
+* ``"udf": true`` names a user-defined field of the entity; one UDF per query ("You can only
+  query by one user-defined field at a time": Autotask's UserDefinedFieldDefinitions entity
+  page, developer help) [C];
 * ``MaxRecords`` 1..500, default 500 [C]; ``IncludeFields`` names known fields [U refuse unknown];
 * at most 500 conditions in one query [C for SOAP, U for REST];
 * field names are matched exactly as Autotask spells them (camelCase): the schema notes that

@@ -117,7 +117,7 @@ def dispatch(call: Call) -> tuple[int, Any]:
         raise _not_implemented(call)  # a child the simulator does not hold (Charges, ...)
     if len(rest) == 1:
         record = call.tenant.get(entity, int(rest[0]))
-        return 200, {"item": call.tenant.render(entity, record, None) if record else None}
+        return 200, {"item": call.tenant.render_all(entity, [record], None)[0] if record else None}
     if entity == "Tickets" and call.method == "POST":
         ticket_id = rules.ticket_create(
             call.tenant, call.json(), actor=call.actor, impersonator=call.impersonator
@@ -149,7 +149,7 @@ def _child(
             record = call.tenant.get(entity, int(rest[0]))
             if record is None or record.get(parent_field) != parent_id:
                 return 200, {"item": None}
-            return 200, {"item": call.tenant.render(entity, record, None)}
+            return 200, {"item": call.tenant.render_all(entity, [record], None)[0]}
         search = {"filter": [{"op": "eq", "field": parent_field, "value": parent_id}]}
         return 200, _page(call, entity, _parsed(call.tenant, entity, search), after=None)
     if owner is None:
@@ -236,7 +236,7 @@ def _page(
     has_next = bool(page) and any(r["id"] > page[-1]["id"] for r in matches)
     has_prev = bool(page) and any(r["id"] < page[0]["id"] for r in matches)
     return {
-        "items": [call.tenant.render(entity, r, search.include_fields) for r in page],
+        "items": call.tenant.render_all(entity, page, search.include_fields),
         "pageDetails": {
             "count": len(page),
             "requestCount": size,

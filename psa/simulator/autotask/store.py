@@ -131,6 +131,22 @@ class AtTenant:
                 out[name] = record.get(name)
         return out
 
+    def render_all(
+        self, entity: str, records: list[dict[str, Any]], include: list[str] | None
+    ) -> list[dict[str, Any]]:
+        """Records as one answer renders them. When none of them has a UDF value, the answer
+        leaves ``userDefinedFields`` out altogether [C: Autotask's "REST API: User-defined
+        fields (UDFs)" page: "the response will not include the userDefinedFields collection"]."""
+        items = [self.render(entity, record, include) for record in records]
+        if not any(
+            udf.get("value") is not None
+            for item in items
+            for udf in item.get("userDefinedFields") or []
+        ):
+            for item in items:
+                item.pop("userDefinedFields", None)
+        return items
+
     # ----------------------------------------------------------------- writes
     def insert(self, entity: str, record: dict[str, Any]) -> int:
         records = self.records(entity)

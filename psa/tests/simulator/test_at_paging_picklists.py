@@ -135,3 +135,15 @@ def test_entity_information_and_user_defined_fields(sim):
     assert info["name"] == "Ticket" and info["canQuery"] and not info["canDelete"]
     udfs = sim.get("Tickets/entityInformation/userDefinedFields").json["fields"]
     assert [u["name"] for u in udfs] == ["Site Visit Required"]
+
+
+def test_user_defined_fields_are_left_out_when_no_returned_record_has_a_value(sim):
+    tickets = sim.app.tenant.records("Tickets")
+    blank = next(t["id"] for t in tickets if t["userDefinedFields"][0]["value"] is None)
+    filled = next(t["id"] for t in tickets if t["userDefinedFields"][0]["value"] is not None)
+    assert "userDefinedFields" not in sim.get(f"Tickets/{blank}").json["item"]
+    assert sim.get(f"Tickets/{filled}").json["item"]["userDefinedFields"][0]["value"]
+    both = sim.query("Tickets", {"filter": [{"op": "in", "field": "id", "value": [blank, filled]}]})
+    assert all("userDefinedFields" in item for item in both.json["items"])
+    note = sim.query("TicketNotes", {"filter": EVERYTHING, "MaxRecords": 3}).json["items"][0]
+    assert "userDefinedFields" not in note
