@@ -63,6 +63,7 @@ def check_body(
             errors.append(f"The field {name} is read-only.")
         elif not _type_ok(fields[name], value):
             errors.append(f"Invalid value for {name}: expected {fields[name]}.")
+    errors.extend(_udf_errors(tenant, entity, body.get("userDefinedFields")))
     if errors:
         raise invalid(*errors)
     for name, value in body.items():
@@ -81,6 +82,31 @@ def check_body(
     if errors:
         raise invalid(*errors)
     return dict(body)
+
+
+def _udf_errors(tenant: AtTenant, entity: str, udfs: Any) -> list[str]:
+    """``userDefinedFields`` is a list of ``{"name", "value"}`` naming the entity's UDFs [C: the
+    shape Autotask answers]; an unknown name or another shape is refused [U]."""
+    if udfs is None:
+        return []
+    known = tenant.udfs(entity)
+    errors = []
+    for item in udfs:
+        if not isinstance(item, dict) or set(item) != {"name", "value"}:
+            errors.append('Each user-defined field is {"name": ..., "value": ...}.')
+        elif item["name"] not in known:
+            errors.append(f"Unknown user-defined field: {item['name']}.")
+        elif item["value"] is not None and not isinstance(item["value"], str):
+            errors.append(f"The user-defined field {item['name']} takes a string.")
+    return errors
+
+
+def _merge_udfs(current: list[dict[str, Any]], changes: list[dict[str, Any]]) -> list[dict]:
+    """An update changes the UDFs it names and keeps the others [U]."""
+    merged = {u["name"]: dict(u) for u in current}
+    for change in changes:
+        merged[change["name"]] = dict(change)
+    return list(merged.values())
 
 
 def _valid_pair(tenant: AtTenant, resource_id: int, role_id: int) -> bool:
@@ -164,6 +190,10 @@ def ticket_update(tenant: AtTenant, body: Any, *, actor: int, full: bool) -> int
         # rely on PUT to avoid, so the simulator shows it (use PATCH for a sparse update).
         cleared = set(ticket) - set(values) - READ_ONLY - {"userDefinedFields"}
         values = {**dict.fromkeys(cleared), **values}
+    if values.get("userDefinedFields") is not None:
+        values["userDefinedFields"] = _merge_udfs(
+            ticket.get("userDefinedFields") or [], values["userDefinedFields"]
+        )
     candidate = {**ticket, **values}
     _check_ticket(tenant, candidate)
     previous = ticket.get("status")

@@ -242,3 +242,20 @@ def test_an_update_moves_the_modification_date_an_incremental_sync_filters_on(si
     assert 7002 not in before
     sim.patch("Tickets", {"id": 7002, "priority": 4})
     assert 7002 in [t["id"] for t in sim.query("Tickets", changed).json["items"]]
+
+
+def test_user_defined_fields_are_checked_and_an_update_keeps_the_ones_it_does_not_name(sim):
+    sim.app.tenant.data["udfs"]["Tickets"].append({"name": "Billable", "type": "string"})
+    ticket = sim.app.tenant.get("Tickets", 7003)
+    ticket["userDefinedFields"] = [{"name": "Site Visit Required", "value": "No"}]
+    for udfs in (
+        [{"name": "Nope", "value": "x"}],
+        [{"name": "Billable"}],
+        [{"name": "Billable", "value": 1}],
+    ):
+        _refused(sim.patch("Tickets", {"id": 7003, "userDefinedFields": udfs}))
+    sim.patch("Tickets", {"id": 7003, "userDefinedFields": [{"name": "Billable", "value": "Yes"}]})
+    after = {
+        u["name"]: u["value"] for u in sim.get("Tickets/7003").json["item"]["userDefinedFields"]
+    }
+    assert after == {"Site Visit Required": "No", "Billable": "Yes"}
