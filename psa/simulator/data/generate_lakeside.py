@@ -270,7 +270,7 @@ def _companies(rng: random.Random, count: int) -> tuple[list, list, list, list]:
                     "state": state,
                 }
             )
-        for _ in range(3 + rng.randrange(3)):
+        for position in range(3 + rng.randrange(3)):
             first, last = _person(contact_index + 3)
             contacts.append(
                 {
@@ -281,7 +281,7 @@ def _companies(rng: random.Random, count: int) -> tuple[list, list, list, list]:
                     "emailAddress": f"{first}.{last}{contact_index}@{word.lower()}.example".lower(),
                     "phone": f"(608) 555-{2000 + contact_index % 8000:04d}",
                     "isActive": 0 if contact_index % 23 == 22 else 1,  # an integer in Autotask
-                    "primaryContact": len([c for c in contacts if c["companyID"] == company_id]) == 0,
+                    "primaryContact": position == 0,
                     "title": rng.choice(["Office Manager", "Owner", "Accountant", "Staff", "CFO"]),
                     "createDate": iso(created + timedelta(days=rng.randrange(300))),
                 }
@@ -325,6 +325,9 @@ def build(**sizes: int | None) -> dict[str, Any]:
     for item in items:
         by_company[item["companyID"]][1].append(item["id"])
     engineers = [r for r in resources if r["id"] != API_RESOURCE_ID]
+    first_location: dict[int, int] = {}
+    for location in locations:
+        first_location.setdefault(location["companyID"], location["id"])
 
     tickets: list[dict[str, Any]] = []
     notes: list[dict[str, Any]] = []
@@ -359,9 +362,7 @@ def build(**sizes: int | None) -> dict[str, Any]:
             "title": title,
             "description": f"{title}. Reported by {person} via the {rng.choice(['phone', 'portal', 'email'])}.",
             "companyID": company["id"],
-            "companyLocationID": next(
-                loc["id"] for loc in locations if loc["companyID"] == company["id"]
-            ),
+            "companyLocationID": first_location[company["id"]],
             "contactID": rng.choice(contact_ids) if contact_ids and rng.random() < 0.9 else None,
             "configurationItemID": rng.choice(item_ids) if item_ids and rng.random() < 0.5 else None,
             "queueID": queue_id,
