@@ -14,7 +14,11 @@ Each refusal is ``{"errors": [...]}`` with HTTP 500 (:func:`invalid`). Rules and
   configuration item belongs to it too [U];
 * required fields on create (entityInformation/fields ``isRequired``) [C; set per tenant];
 * the primary resource needs its role and the pair must be a resource's active service-desk role;
-  a secondary resource likewise needs a role that is a valid pair [C];
+  a secondary resource likewise needs a role that is a valid pair [C: Autotask's ResourceRoles
+  and ResourceRoleQueue entity pages: "A role is required when a resource is assigned to a
+  ticket or task", queue membership no longer carries a role, ResourceServiceDeskRole holds the
+  resource - service desk role pairs; integrators quote the refusal as HTTP 500 "Data violation:
+  This Role (...) cannot ..." (help.giantrocketship.com)];
 * a resource cannot be primary and secondary on one ticket [C]; the same resource+role twice as
   secondary, or the same additional configuration item twice, is refused [U];
 * a child's parent field must be the parent of its URL [U: Autotask may take it from the URL];
@@ -135,7 +139,7 @@ def _check_ticket(tenant: AtTenant, ticket: dict[str, Any]) -> None:
     if (resource is None) != (role is None):
         errors.append("assignedResourceID and assignedResourceRoleID must be set together.")
     elif resource is not None and not _valid_pair(tenant, resource, int(role or 0)):
-        errors.append("The resource and role are not a valid service desk role pair.")
+        errors.append("Data violation: the role is not a service desk role of this resource.")
     if resource is not None and any(
         s["ticketID"] == ticket.get("id") and s["resourceID"] == resource
         for s in tenant.records("TicketSecondaryResources")
@@ -235,7 +239,7 @@ def secondary_create(tenant: AtTenant, ticket: dict, body: Any) -> int:
     if resource == ticket.get("assignedResourceID"):
         raise invalid("A resource cannot be both primary and secondary on a ticket.")
     if not _valid_pair(tenant, resource, role):
-        raise invalid("The resource and role are not a valid service desk role pair.")
+        raise invalid("Data violation: the role is not a service desk role of this resource.")
     for existing in tenant.records("TicketSecondaryResources"):
         if existing["ticketID"] == ticket["id"] and existing["resourceID"] == resource:
             raise invalid("This resource is already a secondary resource on the ticket.")
