@@ -17,7 +17,9 @@ validation errors. Rules, each with its source (C = confirmed, U = unconfirmed, 
   query by one user-defined field at a time": Autotask's UserDefinedFieldDefinitions entity
   page, developer help) [C];
 * ``MaxRecords`` 1..500, default 500 [C]; ``IncludeFields`` names known fields [U refuse unknown];
-* at most 500 conditions in one query [C for SOAP, U for REST];
+* at most 500 conditions in one query, each value of an ``in``/``notIn`` list counting as one
+  ("Queries are limited to 500 or fewer 'OR' conditions": Autotask's SOAP thresholds page) [C for
+  SOAP, U for REST and for lists];
 * field names are matched exactly as Autotask spells them (camelCase): the schema notes that
   Autotask matches them case-insensitively, unconfirmed for every field - stricter;
 * string comparisons ignore case (Autotask's SQL Server collation) [U];
@@ -179,6 +181,11 @@ class _Parser:
         if op in LIST_VALUE:
             if not isinstance(value, list) or not value:
                 raise QueryError(f"The operator {op} needs a non-empty list of values.")
+            # Each listed value counts as one condition towards the 500 (an `in` is a run of
+            # ORs to the database) [U: stricter].
+            self.conditions += len(value) - 1
+            if self.conditions > MAX_CONDITIONS:
+                raise QueryError(f"A query may have at most {MAX_CONDITIONS} conditions.")
             for entry in value:
                 _check_value(name, kind, entry)
             keys = {_key(kind, entry) for entry in value}

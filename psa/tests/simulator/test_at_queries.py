@@ -172,12 +172,24 @@ def test_the_search_keys_may_be_written_as_autotasks_examples_do(sim):
         {"filter": [{"op": "eq", "field": "Nope", "value": "Yes", "udf": True}]},
         {"filter": [{"op": "eq", "field": "status", "value": 1, "udf": "yes"}]},
         {"filter": [{"op": "eq", "field": "id", "value": n} for n in range(501)]},
+        {"filter": [{"op": "in", "field": "id", "value": list(range(501))}]},
     ],
 )
 def test_refused_searches_are_500_with_errors(sim, search):
     resp = sim.query("Tickets", search)
     assert resp.status == 500
     assert isinstance(resp.json["errors"], list) and resp.json["errors"]
+
+
+def test_five_hundred_conditions_are_allowed(sim):
+    assert (
+        sim.query(
+            "Tickets", {"filter": [{"op": "in", "field": "id", "value": list(range(500))}]}
+        ).status
+        == 200
+    )
+    conditions = [{"op": "eq", "field": "id", "value": n} for n in range(500)]
+    assert sim.query("Tickets", {"filter": [{"op": "or", "items": conditions}]}).status == 200
 
 
 def test_only_one_user_defined_field_per_query(sim):
