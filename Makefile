@@ -31,6 +31,7 @@ migrate: $(VENV)/.runtime
 static: $(VENV)/.runtime
 	STATIC_HASHED=1 $(PY) manage.py collectstatic --noinput --verbosity 0
 
+# `make run` also starts both PSA simulators: cwsim on CWSIM_PORT (8765), atsim on ATSIM_PORT (8766).
 run: migrate static
 	STATIC_HASHED=1 $(PY) manage.py rundemo
 

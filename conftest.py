@@ -1,4 +1,4 @@
-"""Fixtures shared by every app: a live ConnectWise simulator on loopback and demo tenants."""
+"""Fixtures shared by every app: live ConnectWise and Autotask simulators on loopback, demo tenants."""
 
 from __future__ import annotations
 
@@ -44,6 +44,39 @@ def cw_sim(cw_simulator: Any) -> Iterator[Any]:
         timeout=10,
     )
     yield cw_simulator
+
+
+@pytest.fixture(scope="session")
+def at_simulator() -> Iterator[Any]:
+    """One Autotask simulator for the whole run (loopback, free port); tests reset it as needed."""
+    from psa.simulator.autotask.server import start_background
+
+    sim = start_background(host="127.0.0.1", port=0)
+    yield sim
+    sim.stop()
+
+
+@pytest.fixture
+def at_sim(at_simulator: Any) -> Iterator[Any]:
+    """The Autotask simulator with pristine data, no faults, default limits, zeroed counters."""
+    requests.post(f"{at_simulator.root_url}/_sim/reset", json={"data": True}, timeout=10)
+    requests.post(
+        f"{at_simulator.root_url}/_sim/config",
+        json={
+            "latency_ms": 0,
+            "jitter_ms": 0,
+            "fail_rate": 0,
+            "rate_limit": 0,
+            "hang_rate": 0,
+            "hang_seconds": 30,
+            "bad_json_rate": 0,
+            "auth_fail_rate": 0,
+            "hourly_threshold": 10_000,
+            "concurrent_limit": 3,
+        },
+        timeout=10,
+    )
+    yield at_simulator
 
 
 @pytest.fixture(autouse=True)

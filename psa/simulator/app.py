@@ -2,7 +2,8 @@
 
 ``/{codebase}/apis/3.0/...`` (``v4_6_release`` or any other codebase) serves the ConnectWise
 Manage REST API 3.0 for every tenant in the registry; ``/login/companyinfo/{companyId}`` answers
-without credentials; ``/_sim/...`` is the control surface (no auth, no faults, not counted):
+without credentials; ``/_sim/...`` is the control surface (no auth, no faults, not counted;
+loopback clients only, see ``control.py``):
 
 * ``GET|POST /_sim/config`` - read or change the fault settings (JSON with any of latency_ms,
   jitter_ms, fail_rate, rate_limit, hang_rate, hang_seconds, bad_json_rate, auth_fail_rate);
@@ -24,6 +25,7 @@ from typing import Any
 from urllib.parse import parse_qsl, quote
 
 from psa.simulator import all_notes, note_removal, writes
+from psa.simulator.control import control
 from psa.simulator.errors import ApiError, not_found
 from psa.simulator.faults import TRUNCATED_JSON, Faults
 from psa.simulator.query import list_query, projector, run_count, run_list
@@ -57,6 +59,7 @@ class Request:
     headers: dict[str, str]
     body: bytes
     base_url: str
+    remote_addr: str | None = None
     ids: dict[str, int] = field(default_factory=dict)
     store: TenantStore | None = None
     schema: RouteSchema | None = None
@@ -149,7 +152,7 @@ Scope = Callable[[Request], list[dict[str, Any]]]
 def _all(collection: str) -> Scope:
     # Only the records the conditions can match (an index bucket), not always every record.
     return lambda request: request.tenant.candidates(
-        collection, request.params.get("conditions"), request.route_schema.resolve
+        collection, request.params.get("conditions"), request.route_schema.resolve_filter
     )
 
 
@@ -468,6 +471,7 @@ class SimulatorApp:
             headers=_headers_of(environ),
             body=_read_body(environ),
             base_url=_base_url(environ),
+            remote_addr=environ.get("REMOTE_ADDR"),
         )
         if path.startswith("/_sim/") or path == "/_sim":
             response = self._control(request)
@@ -488,29 +492,23 @@ class SimulatorApp:
     # ------------------------------------------------------------- control surface
     def _control(self, request: Request) -> Response:
         name = request.path.rstrip("/").removeprefix("/_sim").strip("/")
-        try:
-            if name == "config" and request.method == "GET":
-                return Response(200, self.faults.config())
-            if name == "config" and request.method == "POST":
-                body = request.json()
-                if not isinstance(body, dict):
-                    raise ApiError(400, "BadRequest", "Send a JSON object of settings.")
-                try:
-                    return Response(200, self.faults.update(body))
-                except ValueError as error:
-                    raise ApiError(400, "BadRequest", str(error)) from None
-            if name == "stats" and request.method == "GET":
-                return Response(200, self.faults.stats())
-            if name == "reset" and request.method == "POST":
-                body = request.json() if request.body.strip() else {}
-                restore = isinstance(body, dict) and body.get("data") is True
-                self.faults.reset_counters()
-                if restore:
-                    self.registry.reset_data()
-                return Response(200, {"reset": True, "data": restore})
-            raise not_found(f"No simulator control endpoint {request.method} {request.path}.")
-        except ApiError as error:
-            return Response(error.status, error.body(), dict(error.headers))
+
+        def reset(restore: bool) -> None:
+            self.faults.reset_counters()
+            if restore:
+                self.registry.reset_data()
+
+        answer = control(
+            method=request.method,
+            name=name,
+            body=request.body,
+            remote_addr=request.remote_addr,
+            config=self.faults.config,
+            update=self.faults.update,
+            stats=self.faults.stats,
+            reset=reset,
+        )
+        return Response(answer.status, answer.body)
 
     # ------------------------------------------------------------- the API
     def _api(self, request: Request) -> Response:

@@ -87,7 +87,7 @@ def predicate(
         raise _condition_error(error.message, resource) from None
 
     def canonical(path: str) -> str:
-        resolved = schema.resolve(path)
+        resolved = schema.resolve_filter(path)
         if resolved is None:
             raise _condition_error(f"Unknown field '{path}' on {resource}.", resource)
         return resolved
@@ -130,7 +130,7 @@ def order_keys(
             raise _order_error(f"Empty orderBy term in '{order_by}'.", resource)
         if len(words) > 2 or (len(words) == 2 and words[1].lower() not in ("asc", "desc")):
             raise _order_error(f"Invalid orderBy term '{chunk.strip()}'.", resource)
-        resolved = schema.resolve(words[0])
+        resolved = schema.resolve_filter(words[0])
         if resolved is None:
             raise _order_error(f"Unknown field '{words[0]}' on {resource}.", resource)
         keys.append((tuple(resolved.split("/")), len(words) == 2 and words[1].lower() == "desc"))

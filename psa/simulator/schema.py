@@ -30,8 +30,13 @@ than ConnectWise, never more lenient. Each rule names its source:
   filter would answer more records than ConnectWise: refused, stricter than ConnectWise.
 * a POST body or PATCH ``path`` naming a field the model lacks - ConnectWise's JSON binding may
   well ignore unknown properties: stricter than ConnectWise: unconfirmed.
-* bare ``dateEntered``/``lastUpdated`` in place of ``_info/...`` - the models do not list them:
-  stricter than ConnectWise: unconfirmed.
+* bare ``dateEntered``/``lastUpdated`` in a ticket's ``conditions`` and ``orderBy`` mean
+  ``_info/dateEntered``/``_info/lastUpdated`` (same values, same date rule): the models do not
+  list them, but long-lived public integrations filter and sort tickets by them -
+  KerkhoffTechnologies/django-connectwise (``djconnectwise/sync.py``: ``lastUpdated > [...]`` on
+  service tickets, for years), PowerShell and sync scripts (``conditions=lastUpdated>[...]``,
+  ``orderBy=dateEntered desc`` on ``/service/tickets``). Confirmed for tickets only, so only
+  tickets accept them, and only there (not in ``fields``, bodies or ``childConditions``).
 * a date field (a ``datetime`` of the model, ``_info/dateEntered``, ``_info/lastUpdated``)
   compared with anything but a ``[2026-01-01T00:00:00Z]`` date or ``null`` - dates in
   conditions are written in square brackets (DESIGN.md); what ConnectWise makes of
@@ -66,6 +71,10 @@ SCHEMA_FILE = Path(__file__).resolve().parent / "data" / "schema.json"
 INFO = "_info"
 # The dates ConnectWise keeps in a record's free-form `_info` (lower case, as resolved).
 _INFO_DATES = frozenset({INFO + "/dateentered", INFO + "/lastupdated"})
+# Bare names ConnectWise accepts for a ticket's `_info` dates in conditions and orderBy (sources
+# in the module docstring); the alias resolves to the `_info` path, so values are the same.
+_TICKET_DATE_ALIASES = {"dateentered": INFO + "/dateEntered", "lastupdated": INFO + "/lastUpdated"}
+_TICKETS = "/service/tickets"
 # Types whose value is no scalar: a condition or an order on them as a whole is refused.
 _WHOLE_ONLY = {"reference", "array", "object"}
 
@@ -101,6 +110,14 @@ class RouteSchema:
         if lowered.startswith(INFO + "/") and len(lowered) > len(INFO) + 1:
             return INFO + path.strip()[len(INFO) :]  # _info is free-form
         return None
+
+    def resolve_filter(self, path: str) -> str | None:
+        """Like :meth:`resolve`, for ``conditions`` and ``orderBy``: tickets also accept the bare
+        ``dateEntered``/``lastUpdated`` that ConnectWise integrations use."""
+        resolved = self.resolve(path)
+        if resolved is None and self.entity == _TICKETS:
+            return _TICKET_DATE_ALIASES.get(path.strip().lower())
+        return resolved
 
     def type_of(self, path: str) -> str | None:
         resolved = self.resolve(path)
@@ -161,7 +178,12 @@ def _unknown(path: str, schema: RouteSchema | None, parameter: str) -> ApiError:
 
 
 def _known(path: str, schema: RouteSchema | None, parameter: str) -> str:
-    resolved = schema.resolve(path) if schema else None
+    if schema is None:
+        resolved = None
+    elif parameter in ("conditions", "orderBy"):
+        resolved = schema.resolve_filter(path)
+    else:
+        resolved = schema.resolve(path)
     if resolved is None:
         raise _unknown(path, schema, parameter)
     return resolved
@@ -217,7 +239,7 @@ def _comparisons(node: Node) -> Iterator[Comparison]:
 
 
 def _is_date(path: str, schema: RouteSchema) -> bool:
-    resolved = schema.resolve(path) or ""
+    resolved = schema.resolve_filter(path) or ""
     return resolved.lower() in _INFO_DATES or schema.type_of(path) == "datetime"
 
 

@@ -40,7 +40,7 @@ def make_simulator_server(
     host: str = "127.0.0.1",
     port: int = 0,
     *,
-    app: SimulatorApp | None = None,
+    app: Any = None,
     quiet: bool = True,
     **fault_options: Any,
 ) -> ThreadingWSGIServer:
@@ -56,7 +56,8 @@ def make_simulator_server(
 class RunningSimulator:
     server: ThreadingWSGIServer
     thread: threading.Thread
-    app: SimulatorApp
+    app: Any  # a SimulatorApp, or the Autotask simulator's AutotaskApp
+    api_path: str = API_PATH
 
     @property
     def host(self) -> str:
@@ -72,7 +73,7 @@ class RunningSimulator:
 
     @property
     def base_url(self) -> str:
-        return f"{self.root_url}{API_PATH}"
+        return f"{self.root_url}{self.api_path}"
 
     def stop(self) -> None:
         self.server.shutdown()
@@ -90,11 +91,17 @@ def start_background(
     host: str = "127.0.0.1", port: int = 0, **fault_options: Any
 ) -> RunningSimulator:
     """Start a simulator in a daemon thread; stop it with ``.stop()`` (or use it as a context)."""
-    app = SimulatorApp(**fault_options)
+    return serve_in_background(SimulatorApp(**fault_options), host=host, port=port, name="cwsim")
+
+
+def serve_in_background(
+    app: Any, *, host: str, port: int, name: str, api_path: str = API_PATH
+) -> RunningSimulator:
+    """Serve any simulator WSGI app from a daemon thread (both simulators use it)."""
     server = make_simulator_server(host, port, app=app)
     thread = threading.Thread(
         target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
     )
-    thread.name = f"cwsim-{server.server_address[1]}"
+    thread.name = f"{name}-{server.server_address[1]}"
     thread.start()
-    return RunningSimulator(server=server, thread=thread, app=app)
+    return RunningSimulator(server=server, thread=thread, app=app, api_path=api_path)

@@ -82,6 +82,7 @@ class SimClient:
         headers: dict[str, str] | None = None,
         authorization: str | None = _UNSET,
         client_id: str | None = _UNSET,
+        remote_addr: str = "127.0.0.1",
     ) -> SimResponse:
         query = params if isinstance(params, str) else urlencode(params or {})
         body = (
@@ -99,6 +100,7 @@ class SimClient:
             "CONTENT_LENGTH": str(len(body)),
             "CONTENT_TYPE": "application/json",
             "HTTP_ACCEPT": ACCEPT,
+            "REMOTE_ADDR": remote_addr,
         }
         if authorization is _UNSET:
             public_key, private_key = DEMO_CREDENTIALS[self.company_id]

@@ -1,4 +1,4 @@
-"""`make run`'s command: one command brings up simulator + gunicorn; SIGTERM/Ctrl-C stops them all."""
+"""`make run`'s command: both simulators + gunicorn come up; SIGTERM/Ctrl-C stops them all."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def _answers(url: str) -> bool:
 
 def test_demo_serves_through_gunicorn_and_ctrl_c_stops_every_process(tmp_path: Path) -> None:
     """SIGTERM takes the same path (rundemo maps it to KeyboardInterrupt); one run is enough."""
-    web, cw = _free_port(), _free_port()
+    web, cw, at = _free_port(), _free_port(), _free_port()
     env = {
         **os.environ,
         "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.sqlite3'}",
@@ -55,7 +55,7 @@ def test_demo_serves_through_gunicorn_and_ctrl_c_stops_every_process(tmp_path: P
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=300)
     demo = subprocess.Popen(
-        [*manage, "rundemo", "--port", str(web), "--cw-port", str(cw)],
+        [*manage, "rundemo", "--port", str(web), "--cw-port", str(cw), "--at-port", str(at)],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -67,6 +67,19 @@ def test_demo_serves_through_gunicorn_and_ctrl_c_stops_every_process(tmp_path: P
         children = psutil.Process(demo.pid).children(recursive=True)
         commands = [" ".join(c.cmdline()) for c in children]
         assert any("cwsim" in c for c in commands)
+        assert any("atsim" in c for c in commands)
+        # The Autotask simulator answers a raw query with the README's demo credentials.
+        query = requests.post(
+            f"http://127.0.0.1:{at}/ATServicesRest/V1.0/Tickets/query",
+            json={"filter": [{"op": "gte", "field": "id", "value": 0}], "MaxRecords": 3},
+            headers={
+                "UserName": "rfdemo@lakesideit.example",
+                "Secret": "rfdemo-secret",
+                "ApiIntegrationCode": "RFDEMO",
+            },
+            timeout=10,
+        )
+        assert query.status_code == 200 and len(query.json()["items"]) == 3
         gunicorn = [c for c in children if "gunicorn" in " ".join(c.cmdline())]
         assert len(gunicorn) == 3  # the master and its two workers
 

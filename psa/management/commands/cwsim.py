@@ -82,10 +82,11 @@ class Command(BaseCommand):
         host, port = server.server_address[:2]
         root = f"http://{host}:{port}"
         self.stdout.write(self.style.SUCCESS(f"ConnectWise simulator at {root}{API_PATH}/"))
+        # Company ids only: keys never go to a log (issue 18); the README lists the demo keys.
         for config in registry.configs.values():
             self.stdout.write(
-                f"  company {config.company_id}: public key {config.public_key}, "
-                f"private key {config.private_key} (any non-empty clientId header)"
+                f"  company {config.company_id} ({config.company_name}); "
+                "API keys: see the README (any non-empty clientId header)"
             )
         self.stdout.write(f"  control: {root}/_sim/config, {root}/_sim/stats, {root}/_sim/reset")
         self.stdout.write("Ctrl-C to stop.")

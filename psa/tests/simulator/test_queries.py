@@ -47,11 +47,40 @@ def test_date_entered_is_named_through_info(sim):
     )
     assert nested.status == 200
     assert 0 < nested.json["count"] < 1200
-    # The models list no bare `dateEntered` on a ticket: refused (stricter than ConnectWise).
+    # Bare `dateEntered` is ConnectWise's alias on tickets (long-lived integrations use it).
     bare = sim.get(
         "/service/tickets/count", params={"conditions": "dateEntered > [2026-09-01T00:00:00Z]"}
     )
-    assert bare.status == 400
+    assert bare.status == 200 and bare.json == nested.json
+
+
+def test_bare_last_updated_filters_and_orders_tickets_like_info_last_updated(sim):
+    def ids(conditions, order):
+        resp = sim.get(
+            "/service/tickets",
+            params={"conditions": conditions, "orderBy": order, "pageSize": 1000, "fields": "id"},
+        )
+        assert resp.status == 200, resp.json
+        return [row["id"] for row in resp.json]
+
+    since = "[2026-10-01T00:00:00Z]"
+    bare = ids(f"lastUpdated >= {since}", "lastUpdated desc, id asc")
+    nested = ids(f"_info/lastUpdated >= {since}", "_info/lastUpdated desc, id asc")
+    assert bare == nested and 0 < len(bare) < 1000
+    assert ids(f"dateEntered < {since}", "dateEntered asc") == ids(
+        f"_info/dateEntered < {since}", "_info/dateEntered asc"
+    )
+
+
+def test_bare_dates_keep_the_date_rule_and_stay_ticket_only(sim):
+    as_text = sim.get("/service/tickets", params={"conditions": 'lastUpdated > "2026-10-01"'})
+    assert as_text.status == 400
+    in_fields = sim.get("/service/tickets", params={"fields": "id,dateEntered"})
+    assert in_fields.status == 400
+    on_companies = sim.get(
+        "/company/companies", params={"conditions": "lastUpdated > [2026-01-01T00:00:00Z]"}
+    )
+    assert on_companies.status == 400
 
 
 def test_nested_reference_and_null_conditions(sim):

@@ -1,0 +1,111 @@
+"""``python manage.py atsim``: serve the Autotask REST API simulator (Lakeside Managed IT)."""
+
+from __future__ import annotations
+
+import dataclasses
+import signal
+import threading
+import time
+from functools import partial
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from psa.simulator.autotask.app import API_PREFIX, AutotaskApp
+from psa.simulator.autotask.store import LAKESIDE, AtTenant
+from psa.simulator.data.generate_lakeside import build
+from psa.simulator.server import make_simulator_server
+
+DEFAULT_PORT = 8766
+
+
+class Command(BaseCommand):
+    help = "Serve the Autotask REST API v1.0 simulator (the Lakeside Managed IT tenant)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=DEFAULT_PORT)
+        parser.add_argument("--latency-ms", type=float, default=0.0, help="latency per request")
+        parser.add_argument("--jitter-ms", type=float, default=0.0, help="± uniform jitter")
+        parser.add_argument("--fail-rate", type=float, default=0.0, help="share answered 500")
+        parser.add_argument(
+            "--rate-limit", type=int, default=0, help="requests per minute before 429 (0 = off)"
+        )
+        parser.add_argument("--hang-rate", type=float, default=0.0, help="share that stall")
+        parser.add_argument("--hang-seconds", type=float, default=30.0, help="stall length")
+        parser.add_argument(
+            "--hourly-threshold",
+            type=int,
+            default=10_000,
+            help="Autotask's requests per rolling hour per database",
+        )
+        parser.add_argument("--log-requests", action="store_true", help="log every request")
+        scale = parser.add_argument_group("scale", "grow or shrink the Lakeside tenant")
+        scale.add_argument("--tickets", type=int, default=None, help="number of tickets")
+        scale.add_argument("--companies", type=int, default=None, help="number of companies")
+        scale.add_argument("--resources", type=int, default=None, help="number of engineers")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            tenant = self._tenant(options)
+            app = AutotaskApp(
+                tenant=tenant,
+                latency_ms=options["latency_ms"],
+                jitter_ms=options["jitter_ms"],
+                fail_rate=options["fail_rate"],
+                rate_limit=options["rate_limit"],
+                hang_rate=options["hang_rate"],
+                hang_seconds=options["hang_seconds"],
+            )
+            app.update({"hourly_threshold": options["hourly_threshold"]})
+            server = make_simulator_server(
+                options["host"], options["port"], app=app, quiet=not options["log_requests"]
+            )
+        except ValueError as error:
+            self.stderr.write(self.style.ERROR(f"atsim: {error}"))
+            raise SystemExit(2) from None
+        port = server.server_address[1]
+        root = f"http://{options['host']}:{port}"
+        self.stdout.write(self.style.SUCCESS(f"Autotask simulator at {root}{API_PREFIX}/"))
+        # The user name only: the secret never goes to a log (issue 18); the README has it.
+        users = ", ".join(user.user_name for user in tenant.config.users)
+        self.stdout.write(
+            f"  {tenant.info['companyName']}: API user {users} (secret: see the README)"
+        )
+        self.stdout.write(f"  zone discovery: {root}/atservicesrest/v1.0/zoneInformation?user=")
+        self.stdout.write(f"  control: {root}/_sim/config, {root}/_sim/stats, {root}/_sim/reset")
+        self.stdout.write("Ctrl-C to stop.")
+        previous = None
+        if threading.current_thread() is threading.main_thread():
+            # A TERM (e.g. from `make run` shutting down) stops as cleanly as Ctrl-C.
+            previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+        try:
+            server.serve_forever(poll_interval=0.2)
+        except KeyboardInterrupt:
+            self.stdout.write("Stopping the simulator.")
+        finally:
+            server.server_close()
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+
+    def _tenant(self, options: dict[str, Any]) -> AtTenant:
+        sizes = {name: options[name] for name in ("tickets", "companies", "resources")}
+        if all(value is None for value in sizes.values()):
+            return AtTenant(LAKESIDE)
+        for name, value in sizes.items():
+            if value is not None and value < (2 if name == "companies" else 1):
+                raise ValueError(f"--{name} is too small")
+        started = time.monotonic()
+        tenant = AtTenant(dataclasses.replace(LAKESIDE, data_factory=partial(build, **sizes)))
+        self.stdout.write(
+            f"Generated Lakeside: {len(tenant.records('Tickets'))} tickets, "
+            f"{len(tenant.records('TicketNotes'))} notes, "
+            f"{len(tenant.records('Companies'))} companies, "
+            f"{len(tenant.records('Resources'))} resources "
+            f"in {time.monotonic() - started:.1f} s"
+        )
+        return tenant
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
