@@ -8,6 +8,7 @@ reports text; `resolver.resolve` turns that text into ids.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Iterable
@@ -15,7 +16,9 @@ from dataclasses import dataclass
 
 from psa.providers.base import ReferenceData
 
+from .email_text import read_email
 from .normalize import LEGAL_SUFFIXES, fold, tokenize, word_set
+from .offline_email import email_fields, polite_summary, routing_text
 from .types import Extraction
 from .vocab.board import BOARD_KINDS, IMPLIED_BOARD_PATTERNS
 from .vocab.company import CompanyMatch, choose_company, company_index, fuzzy_company
@@ -25,6 +28,7 @@ from .vocab.priority import LOW_URGENCY_PHRASES
 from .vocab.status import STATUS_SYNONYMS
 
 MAX_PROMPT_CHARS = 4000
+MAX_EMAIL_CHARS = 20_000  # an .eml's text part can be longer than a typed prompt
 
 
 @dataclass(frozen=True)
@@ -645,7 +649,30 @@ def extract(
     prompt: str, reference: ReferenceData, *, context_company_id: int | None = None
 ) -> Extraction:
     """Pull the routing words, the names to look up and a summary out of `prompt` (no ids, no
-    network). `context_company_id`: a linked ticket's company (see `_company`)."""
+    network). `context_company_id`: a linked ticket's company (see `_company`). A pasted email
+    is read as one (`email_text`): its subject and ask go through the sentence rules, its
+    headers and signature add the sender, and the description keeps the whole email."""
+    email = read_email((prompt or "")[:MAX_EMAIL_CHARS])
+    if email is None:
+        return _extract_sentence(prompt, reference, context_company_id=context_company_id)
+    text, from_subject = routing_text(email)
+    found = _extract_sentence(text, reference, context_company_id=context_company_id)
+    extra = email_fields(email, reference, found.contact_names)
+    summary = found.summary if from_subject else polite_summary(found.summary)
+    return dataclasses.replace(
+        found,
+        summary=summary,
+        description=(prompt or "").strip() or None,
+        contact_names=extra.contact_names,
+        sender_name=extra.sender_name,
+        sender_address=extra.sender_address,
+        signature_company_text=extra.signature_company_text,
+    )
+
+
+def _extract_sentence(
+    prompt: str, reference: ReferenceData, *, context_company_id: int | None = None
+) -> Extraction:
     text, literals = _mask_literals((prompt or "")[:MAX_PROMPT_CHARS])
     spans: list[Span] = []
     # Device names are part of the problem (kept in the summary) and never company words.
