@@ -24,7 +24,7 @@ from .vocab.board import BOARD_KINDS, IMPLIED_BOARD_PATTERNS
 from .vocab.company import CompanyMatch, choose_company, company_index, fuzzy_company
 from .vocab.configuration import DEVICE_TOKEN_RE, device_tokens
 from .vocab.member import member_name_words, resolve_member
-from .vocab.priority import LOW_URGENCY_PHRASES
+from .vocab.priority import LOW_URGENCY_PHRASES, OUTAGE_PATTERN
 from .vocab.status import STATUS_SYNONYMS
 
 MAX_PROMPT_CHARS = 4000
@@ -89,6 +89,7 @@ _PRIORITY_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
         ),
     ),
     (1, re.compile(r"\b(?P<neg>not\s+(?:a\s+)?(?:big\s+|top\s+|huge\s+)?)priority\b", re.I)),
+    (1, re.compile(rf"\b{OUTAGE_PATTERN}", re.I)),
     (
         1,
         re.compile(

@@ -58,12 +58,28 @@ def subject_says_what_is_wrong(subject: str) -> bool:
     return len(content) >= 3 or bool(_PROBLEM_RE.search(fold(subject).replace("'", "")))
 
 
+# A reply's opening thanks for the last fix ("Thanks, that fixed the printer.") and the
+# "One more thing:" before the new ask are not the ask.
+_THANKS_RE = re.compile(
+    r"^\s*(?:thanks|thank\s+you|thx|many\s+thanks|great|perfect)\b[^.!?\n]*[.!?]+\s*(?=\S)", re.I
+)
+_ANOTHER_RE = re.compile(
+    r"^\s*(?:one\s+more\s+thing|another\s+thing|also|p\.?\s?s\.?|btw|by\s+the\s+way)\s*[:,\-–]\s*",
+    re.I,
+)
+
+
+def _the_ask(ask: str) -> str:
+    return _ANOTHER_RE.sub("", _THANKS_RE.sub("", ask, count=1), count=1)
+
+
 def routing_text(email: EmailText) -> tuple[str, bool]:
     """(text for the sentence rules, whether it starts with the subject). A subject that does
     not say what is wrong still counts for its routing words ("URGENT"), after the ask."""
+    ask = _the_ask(email.ask)
     if email.subject and subject_says_what_is_wrong(email.subject):
-        return "\n".join(p for p in (email.subject, email.ask) if p.strip()), True
-    return "\n".join(p for p in (email.ask, email.subject) if p.strip()), False
+        return "\n".join(p for p in (email.subject, ask) if p.strip()), True
+    return "\n".join(p for p in (ask, email.subject) if p.strip()), False
 
 
 def polite_summary(summary: str | None) -> str | None:
