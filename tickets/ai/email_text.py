@@ -23,7 +23,9 @@ from dataclasses import dataclass
 
 _HEADER_NAMES = r"from|to|cc|bcc|date|sent|subject|reply-to|importance|attachments?"
 _HEADER_RE = re.compile(rf"^\s*\**(?P<name>{_HEADER_NAMES})\**\s*:\s*(?P<value>.*)$", re.I)
-_PREFIX_RE = re.compile(r"^\s*(?:(?:re|fw|fwd|aw|wg|tr|sv|vs)\s*(?:\[\d+\])?\s*:\s*|\[[^\]]{1,20}\]\s*)+", re.I)
+_PREFIX_RE = re.compile(
+    r"^\s*(?:(?:re|fw|fwd|aw|wg|tr|sv|vs)\s*(?:\[\d+\])?\s*:\s*|\[[^\]]{1,20}\]\s*)+", re.I
+)
 # Where an older message starts. Group "fwd" marks a forward whatever the subject says.
 _BLOCK_RE = re.compile(
     r"^\s*(?:"
@@ -73,7 +75,6 @@ class EmailText:
     subject_is_forward: bool = False
     ask: str = ""
     cc: tuple[str, ...] = ()  # addresses on To/Cc: never the client (they are copied in)
-
 
 
 def clean_subject(subject: str) -> str:

@@ -83,7 +83,7 @@ def routing_text(email: EmailText) -> tuple[str, bool]:
 
 
 def polite_summary(summary: str | None) -> str | None:
-    """"Can you reset the password ..." -> "reset the password ..." (the resolver capitalises)."""
+    """ "Can you reset the password ..." -> "reset the password ..." (the resolver capitalises)."""
     if not summary:
         return summary
     return _POLITE_RE.sub("", summary).strip() or summary

@@ -24,15 +24,14 @@ from psa.providers.base import PSACompany, PSAContact, ReferenceData
 from .vocab.common import join_names
 from .vocab.company import resolve_company_text
 
-FREE_MAIL_DOMAINS = frozenset(
-    """
+_FREE_MAIL = """
     gmail.com googlemail.com outlook.com hotmail.com hotmail.co.uk live.com msn.com yahoo.com
     yahoo.co.uk ymail.com rocketmail.com aol.com icloud.com me.com mac.com proton.me
     protonmail.com pm.me gmx.com gmx.net gmx.de web.de mail.com zoho.com yandex.com yandex.ru
     comcast.net att.net verizon.net sbcglobal.net fastmail.com hey.com t-online.de orange.fr
     free.fr btinternet.com qq.com 163.com
-    """.split()
-)
+"""
+FREE_MAIL_DOMAINS = frozenset(_FREE_MAIL.split())
 
 
 @dataclass(frozen=True)
