@@ -130,6 +130,22 @@ def signature_company(signature: str, reference: ReferenceData) -> str | None:
     return None
 
 
+def for_model(email: EmailText, reference: ReferenceData) -> str:
+    """The email as the Anthropic engine sees it: the client's headers, the ask and the
+    signature apart, quoted history left out (so it cannot be read as today's request)."""
+    sender = client_sender(email, reference)
+    headers = [f"From: {sender.name} <{sender.address}>" if sender.address else ""]
+    headers += [f"Subject: {email.subject}" if email.subject else ""]
+    parts = [
+        "<email>",
+        "<headers>\n" + "\n".join(h for h in headers if h) + "\n</headers>",
+        f"<body>\n{_the_ask(email.ask)}\n</body>",
+        f"<signature>\n{sender.signature}\n</signature>" if sender.signature else "",
+        "</email>",
+    ]
+    return "\n".join(p for p in parts if p)
+
+
 @dataclass(frozen=True)
 class EmailFields:
     sender_name: str | None
