@@ -26,7 +26,27 @@ class _Text(HTMLParser):
     """HTML -> text: block elements and <br> end lines, scripts and styles are dropped."""
 
     _BLOCKS = frozenset(
-        "p div br tr li ul ol table h1 h2 h3 h4 h5 h6 blockquote pre hr section article".split()
+        [
+            "p",
+            "div",
+            "br",
+            "tr",
+            "li",
+            "ul",
+            "ol",
+            "table",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "blockquote",
+            "pre",
+            "hr",
+            "section",
+            "article",
+        ]
     )
     _SKIP = frozenset({"script", "style", "head", "title"})
 

@@ -81,7 +81,9 @@ def test_an_html_only_email_is_turned_into_text_with_the_same_result() -> None:
 
 
 def test_html_blocks_and_breaks_end_lines() -> None:
-    assert html_to_text("<div>One &amp; two</div><p>Three<br/>Four</p>") == "One & two\n\nThree\nFour"
+    assert (
+        html_to_text("<div>One &amp; two</div><p>Three<br/>Four</p>") == "One & two\n\nThree\nFour"
+    )
 
 
 @pytest.mark.parametrize("data", [b"", b"just some bytes\x00\x01", b"x" * (3 * 1024 * 1024)])
