@@ -173,10 +173,10 @@ def test_an_eml_file_is_read_as_the_pasted_email(jordan) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     eml = (
-        "From: Kevin Wong <kevin.wong@greenleaflaw.example>\r\nTo: support@baysideit.example\r\n"
-        "Subject: RE: Scanner not sending to email\r\nContent-Type: text/plain; charset=utf-8\r\n"
-        "\r\nStill broken, the scanner says SMTP error.\r\n\r\nKevin Wong\r\n"
-    ).encode()
+        b"From: Kevin Wong <kevin.wong@greenleaflaw.example>\r\nTo: support@baysideit.example\r\n"
+        b"Subject: RE: Scanner not sending to email\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        b"\r\nStill broken, the scanner says SMTP error.\r\n\r\nKevin Wong\r\n"
+    )
     response = jordan.post(
         "/tickets/new/parse/",
         {
