@@ -196,7 +196,8 @@ def read_email(text: str) -> EmailText | None:
     has_headers = bool(top.headers)
     body, signature = _split_signature(_strip_greeting(top.body))
     first = next((line for line in top.body if line.strip()), "")
-    greeted = bool(_GREETING_RE.match(first))
+    # A one-line "Hi, Acme printer down" is a sentence with a greeting, not an email.
+    greeted = bool(_GREETING_RE.match(first)) and sum(1 for x in lines if x.strip()) > 1
     if not (has_headers or len(messages) > 1 or signature or greeted):
         return None
 

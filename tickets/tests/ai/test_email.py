@@ -140,6 +140,7 @@ def test_subject_prefixes_go_however_many() -> None:
 def test_a_sentence_is_not_an_email() -> None:
     assert read_email("Acme Corp, Outlook not syncing, high priority, assign to me") is None
     assert read_email("Grace Wong's Outlook keeps freezing") is None
+    assert read_email("Hi, Acme Corp printer is down, urgent") is None
 
 
 # --- the offline engine on an email ------------------------------------------------------------------
