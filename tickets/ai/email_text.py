@@ -120,7 +120,8 @@ def _split_messages(lines: list[str]) -> list[_Message]:
     headers, i = _read_headers(lines, 0)
     if headers and "from" not in headers and "subject" not in headers:
         headers, i = {}, 0
-    messages = [_Message(headers, [])]
+    top = _Message(headers, [])
+    messages = [top]
     while i < len(lines):
         line = lines[i]
         block = _BLOCK_RE.match(line)
@@ -141,15 +142,17 @@ def _split_messages(lines: list[str]) -> list[_Message]:
             i = nxt
             continue
         if _QUOTE_RE.match(line):
-            # "> ..." lines are the quoted thread: kept as history of the current message.
-            messages.append(_Message({}, [], False))
+            # "> ..." lines are the quoted thread, skipped. What follows is the top message's
+            # when it has said nothing yet (a reply written below the quote), else history.
             while i < len(lines) and (_QUOTE_RE.match(lines[i]) or not lines[i].strip()):
                 i += 1
-            messages.append(_Message({}, []))  # text after the quote belongs to no one: dropped
+            top_is_empty = not any(x.strip() for x in messages[0].body)
+            messages.append(messages.pop(0) if top_is_empty else _Message({}, []))
             continue
         messages[-1].body.append(line)
         i += 1
-    return messages
+    # The top message goes first again (it may have moved last to collect a bottom reply).
+    return sorted(messages, key=lambda m: m is not top)
 
 
 def _strip_greeting(lines: list[str]) -> list[str]:

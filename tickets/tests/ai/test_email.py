@@ -83,6 +83,16 @@ def test_a_quoted_reply_is_history_not_the_ask() -> None:
     assert [s.address for s in email.senders] == ["kevin.wong@greenleaflaw.example"]
 
 
+def test_a_reply_written_below_the_quote_is_the_ask() -> None:
+    email = read_email(
+        "From: Ben Lindqvist <ben.lindqvist@northwind.example>\nSubject: Re: VPN\n\n"
+        "On Mon, Nov 2, 2026 at 4:40 PM Anika Patel <apatel@baysideit.example> wrote:\n"
+        "> Is the VPN working again? This is urgent.\n\nNo, the VPN tunnel is still down.\n"
+    )
+    assert email is not None
+    assert email.ask == "No, the VPN tunnel is still down."
+
+
 def test_an_outlook_original_message_under_a_reply_is_history() -> None:
     email = read_email(
         "From: Felix Schulz [mailto:felix.schulz@blueharbor.example]\nSubject: RE: Teller printer\n\n"
