@@ -22,7 +22,8 @@ import re
 from dataclasses import dataclass
 
 _HEADER_NAMES = r"from|to|cc|bcc|date|sent|subject|reply-to|importance|attachments?"
-_HEADER_RE = re.compile(rf"^\s*\**(?P<name>{_HEADER_NAMES})\**\s*:\s*(?P<value>.*)$", re.I)
+# "From:", "**From:**" and "*From:*" (Outlook's bold headers pasted as markdown-ish text).
+_HEADER_RE = re.compile(rf"^\s*\**(?P<name>{_HEADER_NAMES})\**\s*:\**\s*(?P<value>.*)$", re.I)
 _PREFIX_RE = re.compile(
     r"^\s*(?:(?:re|fw|fwd|aw|wg|tr|sv|vs)\s*(?:\[\d+\])?\s*:\s*|\[[^\]]{1,20}\]\s*)+", re.I
 )

@@ -28,8 +28,8 @@ _GENERIC = word_set(
     query thanks thank you morning afternoon call me back service today now this that
     """
 )
-# Words that say something is wrong or wanted: a subject of two nouns ("Teller printer") names
-# a thread's topic, not today's problem, unless it has one of these.
+# Words that say something is wrong or wanted: a subject without one ("Teller printer",
+# "Projector in room 12") names a topic, not the problem; the body's first request says it.
 _PROBLEM_RE = re.compile(
     r"\b(?:not|no|wont|cant|cannot|couldnt|doesnt|isnt|arent|didnt|unable|down|offline|error|"
     r"errors|fail\w*|broke\w*|crash\w*|freez\w*|frozen|stuck|jam\w*|slow|drop\w*|cutting|keeps?|"
@@ -55,7 +55,7 @@ def subject_says_what_is_wrong(subject: str) -> bool:
     content = [w for w in words if w and w.replace("'", "") not in _GENERIC]
     if not content:
         return False
-    return len(content) >= 3 or bool(_PROBLEM_RE.search(fold(subject).replace("'", "")))
+    return bool(_PROBLEM_RE.search(fold(subject).replace("'", "")))
 
 
 # A reply's opening thanks for the last fix ("Thanks, that fixed the printer.") and the

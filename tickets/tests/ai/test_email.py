@@ -299,3 +299,32 @@ def test_a_subdomain_and_a_contacts_own_domain_count() -> None:
         contacts=(contact,),
     )
     assert choice.company == companies[0] and choice.contact is None and choice.from_address
+
+
+def test_outlook_bold_headers_a_dash_dash_signature_and_a_topic_subject() -> None:
+    email = read_email(
+        "*From:* Priya Reyes <priya.reyes@lighthousecc.example>\n*Subject:* Livestream PC\n\n"
+        "Good morning! The livestream PC blue screens when we start OBS.\n--\n"
+        "Priya Reyes | Lighthouse Community Church"
+    )
+    assert email is not None
+    assert email.senders[0].name == "Priya Reyes"
+    assert email.ask == "The livestream PC blue screens when we start OBS."
+    assert email.senders[0].signature == "--\nPriya Reyes | Lighthouse Community Church"
+    result = parse(
+        "*From:* Priya Reyes <priya.reyes@lighthousecc.example>\n*Subject:* Livestream PC\n\n"
+        "Good morning! The livestream PC blue screens when we start OBS.\n"
+    )
+    # "Livestream PC" names a topic, not the problem: the body's first sentence is the summary.
+    assert result.summary == "The livestream PC blue screens when we start OBS"
+    assert result.contact_id == 1059
+
+
+def test_begin_forwarded_message_and_a_mobile_sign_off() -> None:
+    result = parse(
+        "Begin forwarded message:\n\nFrom: Chloe O'Neil <chloe.oneil@riverside.example>\n"
+        "Subject: Projector in room 12\n\nThe projector in room 12 won't turn on.\n\n"
+        "Sent from my iPhone"
+    )
+    assert (result.company_id, result.contact_id) == (company_id("RiversideSchools"), 1034)
+    assert result.summary == "The projector in room 12 won't turn on"
