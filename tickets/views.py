@@ -35,6 +35,7 @@ from resolutionflow.tenancy import account_of, account_required
 from resolutionflow.throttling import metered
 
 from . import selectors, services
+from .ai.eml import MAX_EML_BYTES, EmailFileError, eml_text
 from .filters import PAGE_SIZE, TicketQuery, closed_status_hint
 from .forms import NOTE_TYPE_CHOICES, TicketDraftForm
 from .outbox_views import outbox_context
@@ -473,12 +474,17 @@ def ticket_new_parse(request: HttpRequest) -> HttpResponse:
     account = account_of(request)
     prompt = request.POST.get("prompt", "").strip()
     draft = TicketDraftForm(request.POST)
+    prompt_error = "Describe the problem in a sentence first."
+    upload = request.FILES.get("eml")
+    if upload is not None:  # an email file dropped or picked: read as its pasted text
+        try:
+            prompt = eml_text(upload.read(MAX_EML_BYTES + 1))
+        except EmailFileError as exc:
+            prompt, prompt_error = "", str(exc)
     if not prompt:
         # Said next to the empty box, in the Quick Create tab; the draft behind it is untouched.
         response = render(
-            request,
-            "tickets/new_ticket.html#prompt_error",
-            {"prompt_error": "Describe the problem in a sentence first."},
+            request, "tickets/new_ticket.html#prompt_error", {"prompt_error": prompt_error}
         )
         return retarget(reswap(response, "outerHTML"), "#quick-prompt-error")
     parsed = selectors.ticket_prompt_parse(

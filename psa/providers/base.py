@@ -143,6 +143,7 @@ class PSACompany:
     id: int
     identifier: str
     name: str
+    website: str = ""  # "www.cypresscpa.example": Quick Create reads an email sender's domain
 
 
 @dataclass(frozen=True, slots=True)

@@ -64,6 +64,26 @@ def _lookup_once(
     )
 
 
+def _with_email(model: Extraction, offline_found: Extraction, prompt: str) -> Extraction:
+    """The model's reading of an email plus what its headers say (read, not guessed): the
+    sender, the signature's name and company, and the whole email as the description. The
+    resolver then checks every one of them against the tenant, as for the model's own names."""
+    if not (
+        offline_found.sender_name
+        or offline_found.sender_address
+        or offline_found.signature_company_text
+    ):
+        return model
+    return dataclasses.replace(
+        model,
+        description=prompt,
+        sender_name=offline_found.sender_name,
+        sender_address=offline_found.sender_address,
+        signature_company_text=offline_found.signature_company_text,
+        contact_names=tuple(dict.fromkeys([*offline_found.contact_names, *model.contact_names])),
+    )
+
+
 def parse_ticket_prompt(
     *,
     prompt: str,
@@ -112,7 +132,7 @@ def parse_ticket_prompt(
     if run is None:
         extraction = offline_extraction
     else:
-        extraction = run.extraction
+        extraction = _with_email(run.extraction, offline_extraction, prompt)
         if not extraction.summary:
             extraction = dataclasses.replace(
                 extraction,

@@ -12,7 +12,9 @@ onto records, and this orchestrator settles how they combine:
 3. Contacts and configurations found in the tenant for the prompt's names (`TenantMatches`, one
    wave): when no company is named they settle it (a contact's or device's company), and when the
    named one is ambiguous ("Acme") they pick among its candidates; two companies -> none + warning.
-4. A configuration's type informs the board when the work does not (firewall -> network, server
+4. A pasted email's sender (`sender`): the `From` address of a known contact, else a domain one
+   company uses ("Assumed ... from the sender's address"), else the signature's company.
+5. A configuration's type informs the board when the work does not (firewall -> network, server
    or NAS with an alert -> monitoring).
 
 Nothing it returns is outside `ReferenceData` or the tenant's own answers: anything it cannot pin
@@ -34,6 +36,7 @@ from psa.providers.base import (
 )
 
 from .normalize import fold
+from .sender import company_from_sender
 from .types import REQUIRED_FIELDS, Extraction, ParseResult
 from .vocab.board import boards_of_kind, resolve_board
 from .vocab.company import CompanyResolution, resolve_company_text
@@ -113,9 +116,29 @@ def _company_contact_configurations(
         company = context
         named = CompanyResolution(context, level=4)
 
+    sender = company_from_sender(
+        address=extraction.sender_address,
+        signature_company_text=extraction.signature_company_text,
+        reference=reference,
+        contacts=tenant.contacts,
+    )
+    sender_warning = sender.warning
+    if sender.company is not None and (sender.from_address or company is None):
+        # The sender's address outranks what the email's text seems to name; the signature
+        # only fills in when the text names no company.
+        if company is not None and company.id != sender.company.id and text:
+            sender_warning = (
+                f"Used {sender.company.name} (the sender's company) rather than "
+                f"{company.name} for '{text}'"
+            )
+        company, company_warning = sender.company, None
+        named = CompanyResolution(company, level=4)
+
     lookups = _Tenant(extraction, tenant, companies)
     firm = company if company is not None and not named.assumed else None
     contact_choice, config_choice = lookups.within(firm.id if firm else None)
+    if sender.contact is not None and firm is not None and sender.contact.company_id == firm.id:
+        contact_choice = ContactChoice(sender.contact)
     if firm is None:
         implied = list(
             dict.fromkeys(c for c in (contact_choice.company_id, config_choice.company_id) if c)
@@ -147,7 +170,9 @@ def _company_contact_configurations(
                 f"No company matches '{text}'; kept {context.name} from the linked ticket"
             )
     found_warnings = [
-        w for w in (company_warning, contact_choice.warning, config_choice.warning) if w
+        w
+        for w in (company_warning, sender_warning, contact_choice.warning, config_choice.warning)
+        if w
     ]
     warnings.extend(found_warnings)
     if company is None and not found_warnings:

@@ -34,6 +34,11 @@ class Extraction:
     # Looked up in the tenant (one wave): people the problem is about, devices it names.
     contact_names: tuple[str, ...] = ()  # "Grace Wong", or a first name next to a company
     device_names: tuple[str, ...] = ()  # "NORTH-NAS01"
+    # A pasted email's sender (read from its headers, never a model's guess) and the company
+    # its signature names: the resolver matches them against the tenant (`tickets.ai.sender`).
+    sender_name: str | None = None
+    sender_address: str | None = None
+    signature_company_text: str | None = None
     engine: EngineName = "offline"
 
 

@@ -324,7 +324,12 @@ def schedule_type_from_cw(data: Any) -> PSAScheduleType:
 
 def company_from_cw(data: Any) -> PSACompany:
     c = _obj(data, "company")
-    return PSACompany(id=c["id"], identifier=_str(c.get("identifier")), name=_str(c.get("name")))
+    return PSACompany(
+        id=c["id"],
+        identifier=_str(c.get("identifier")),
+        name=_str(c.get("name")),
+        website=_str(c.get("website")),
+    )
 
 
 def _communication(items: Any, kind: str) -> str:

@@ -83,7 +83,10 @@ MAX_SEARCH_LENGTH = 200
 RESOURCES_SEPARATOR = ", "  # how ConnectWise joins member identifiers in a ticket's `resources`
 SCHEDULE_TYPE_SERVICE = "S"
 # What Quick Create needs of a contact / configuration it found by name (fields= keeps rows small).
-CONTACT_SEARCH_FIELDS = "id,firstName,lastName,company/id,company/name,title,inactiveFlag"
+# communicationItems: Quick Create matches a pasted email's sender against the contacts' addresses.
+CONTACT_SEARCH_FIELDS = (
+    "id,firstName,lastName,company/id,company/name,title,inactiveFlag,communicationItems"
+)
 CONFIGURATION_SEARCH_FIELDS = "id,name,deviceIdentifier,type/name,company/id,activeFlag"
 MAX_SEARCH_NAMES = 20  # names per lookup: a prompt naming more people than this is not a ticket
 _TICKET_NUMBER = re.compile(r"#?\s*([0-9]{1,10})")
@@ -526,7 +529,7 @@ class ConnectWiseProvider(PSAProvider):
         "/company/companies",
         {
             "conditions": str(eq("deletedFlag", False)),
-            "fields": "id,identifier,name",
+            "fields": "id,identifier,name,website",
             "orderBy": "name asc, id asc",
         },
     )

@@ -195,7 +195,7 @@ class TestFunnel:
                         "page": "1",
                         "pageSize": "1000",
                         "conditions": "deletedFlag = false",
-                        "fields": "id,identifier,name",
+                        "fields": "id,identifier,name,website",
                         "orderBy": "name asc, id asc",
                     }
                 )
@@ -211,7 +211,7 @@ class TestFunnel:
                         "page": "2",
                         "pageSize": "1000",
                         "conditions": "deletedFlag = false",
-                        "fields": "id,identifier,name",
+                        "fields": "id,identifier,name,website",
                         "orderBy": "name asc, id asc",
                     }
                 )

@@ -71,6 +71,8 @@ IMPLIED_BOARD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"\bnew (?:hire|hires|employee|employees|starter|starters|user setup)\b"
             r"|\b(?:on|off) ?board(?:ing|ed|s)?\b|\bleavers?\b"
             r"|\b(?:terminated|departing|leaving) (?:employee|user|staff)\b"
+            r"|\bnew (?:\w+ ){1,3}(?:is |are )?(?:starting|starts|joining|joins)(?: on| this| next)?"
+            r" (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|week)\b"
         ),
     ),
     (

@@ -42,6 +42,13 @@ LOW_URGENCY_PHRASES: tuple[str, ...] = (
     "whenever you get a chance",
     "low urgency",
 )
+# An outage of everyone is an emergency however it is put ("the whole office is down").
+OUTAGE_PATTERN = (
+    r"(?:the\s+)?(?:whole|entire)\s+(?:office|company|site|building|clinic|practice|firm|team|"
+    r"shop|branch|network)\s+(?:is|are|went|has\s+gone|seems)\s+(?:completely\s+)?"
+    r"(?:down|offline|out)\b|\b(?:nobody|no\s+one|no-one)\s+(?:here\s+)?can\s+work\b"
+)
+_OUTAGE_RE = re.compile(OUTAGE_PATTERN)
 NEGATORS = frozenset(
     {"not", "non", "no", "isnt", "nothing", "never", "without", "wasnt", "arent", "neither"}
 )
@@ -78,6 +85,8 @@ def classify_priority(text: str | None) -> int | None:
         return _NUMBER_WORDS[m.group(1) or m.group(2)]
     if any(re.search(rf"\b{p}\b", folded) for p in LOW_URGENCY_PHRASES):
         return 4
+    if _OUTAGE_RE.search(folded):
+        return 1
     words = folded.split()
     found: list[tuple[int, int]] = []
     for phrase, level in PRIORITY_WORDS.items():

@@ -88,7 +88,12 @@ def reference_from_tenant(data: dict[str, Any]) -> ReferenceData:
             for m in data["members"]
         ),
         companies=tuple(
-            PSACompany(id=c["id"], identifier=c["identifier"], name=c["name"])
+            PSACompany(
+                id=c["id"],
+                identifier=c["identifier"],
+                name=c["name"],
+                website=c.get("website") or "",
+            )
             for c in data["companies"]
             if not c.get("deletedFlag")
         ),
@@ -152,6 +157,17 @@ def load_cases(name: str) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
+def _email(contact: dict[str, Any]) -> str:
+    """The contact's default email communication item (what the provider maps)."""
+    items = [
+        i
+        for i in contact.get("communicationItems") or []
+        if i.get("communicationType") == "Email" and i.get("value")
+    ]
+    items.sort(key=lambda i: not i.get("defaultFlag"))
+    return items[0]["value"] if items else ""
+
+
 class TenantLookupFake:
     """`PSAProvider.tenant_search` over the tenant JSON, with ConnectWise's matching (exact
     names, case-insensitive, active records only) and a count of the waves asked for."""
@@ -170,6 +186,7 @@ class TenantLookupFake:
                 company_id=c["company"]["id"],
                 first_name=c["firstName"],
                 last_name=c["lastName"],
+                email=_email(c),
             )
             for c in data["contacts"]
             if not c.get("inactiveFlag")
