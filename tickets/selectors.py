@@ -165,12 +165,7 @@ def ticket_list_page_get(
 
     reference = reference_data_get(account=account)
     mappings = member_mappings_list(account=account)
-    mine = next((m for m in mappings if m.user_id == user.pk), None)
-    me = (
-        PSAMember(id=mine.member_id, identifier=mine.member_identifier, name=mine.member_name)
-        if mine
-        else None
-    )
+    me = member_for_user(account=account, user=user)
     query = _query_with_company(account, query, reference)
     ctx = OptionContext(
         reference=reference,
