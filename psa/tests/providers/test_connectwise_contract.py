@@ -6,7 +6,6 @@ Plus what only a real server shows: parallel page + count, the simulator's injec
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,6 +23,7 @@ from psa.providers.base import (
 from psa.providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
 from psa.providers.connectwise.provider import ConnectWiseProvider
 from psa.simulator.server import RunningSimulator, start_background
+from psa.tests.in_flight import InFlight
 from psa.tests.providers.contract import PSAProviderContract
 
 
@@ -118,42 +118,10 @@ class TestConnectWiseProviderContract(PSAProviderContract):
 # --- behaviour only a server with latency and faults can show ------------------------------------
 
 
-class _InFlight:
-    """Wraps a session's `request` to record the most requests ever in flight at once.
-
-    The first `gather` requests are held until that many are in flight together (or 10 s have
-    passed): calls the provider makes in parallel then always overlap, however late a loaded
-    machine starts their threads, while calls it makes one after another never reach the count
-    and are let go by the timeout. Later requests pass straight through."""
-
-    def __init__(self, provider: ConnectWiseProvider, *, gather: int) -> None:
-        self.current = self.peak = 0
-        self.gather = gather
-        self._gathered = False
-        self._cond = threading.Condition()
-        self._real = provider.client.session.request
-        provider.client.session.request = self  # type: ignore[method-assign]
-
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        with self._cond:
-            self.current += 1
-            self.peak = max(self.peak, self.current)
-            if self.current >= self.gather:
-                self._gathered = True
-                self._cond.notify_all()
-            self._cond.wait_for(lambda: self._gathered, timeout=10)
-            self._gathered = True  # a timed-out wait lets everything after it through too
-        try:
-            return self._real(*args, **kwargs)
-        finally:
-            with self._cond:
-                self.current -= 1
-
-
 def test_page_and_count_are_requested_in_parallel(simulator, faults):
     provider = ConnectWiseProvider(_config(simulator))
     provider.search_tickets(filters=TicketFilters())  # warm the connection pool
-    in_flight = _InFlight(provider, gather=2)
+    in_flight = InFlight(provider, gather=2)
     faults(latency_ms=300)
     result = provider.search_tickets(filters=TicketFilters(board_id=1))
     assert result.total > 0
@@ -162,7 +130,7 @@ def test_page_and_count_are_requested_in_parallel(simulator, faults):
 
 def test_context_fetches_in_two_parallel_waves(simulator, faults):
     provider = ConnectWiseProvider(_config(simulator))
-    in_flight = _InFlight(provider, gather=4)
+    in_flight = InFlight(provider, gather=4)
     faults(latency_ms=200)
     ctx = provider.get_ticket_context(ticket_id=1115)  # has a contact and a parent
     assert ctx.contact is not None and ctx.related
