@@ -199,7 +199,11 @@ def member_for_user(*, account: Account, user: Any) -> PSAMember | None:
     member of the old tenant: nothing is done as that member until an admin confirms it, so
     notes are signed with the engineer's name instead of attributed.
     """
-    mapping = member_mapping_get(account=account, user=user)
+    return member_of_mapping(member_mapping_get(account=account, user=user))
+
+
+def member_of_mapping(mapping: PSAMemberMapping | None) -> PSAMember | None:
+    """The member a mapping lets us act as: none while it needs confirming (see above)."""
     if mapping is None or mapping.needs_confirming:
         return None
     return PSAMember(

@@ -35,6 +35,7 @@ from psa.selectors import (
     mapped_member_ids,
     member_for_user,
     member_mappings_list,
+    member_of_mapping,
     provider_for_account,
     reference_data_get,
 )
@@ -165,7 +166,7 @@ def ticket_list_page_get(
 
     reference = reference_data_get(account=account)
     mappings = member_mappings_list(account=account)
-    me = member_for_user(account=account, user=user)
+    me = member_of_mapping(next((m for m in mappings if m.user_id == user.pk), None))
     query = _query_with_company(account, query, reference)
     ctx = OptionContext(
         reference=reference,
