@@ -165,9 +165,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-# django-axes first: a locked-out username or address is refused before its password is checked.
+# django-axes then our guard first: a locked-out pair, a slowed username or a locked address is
+# refused before its password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "resolutionflow.signin_guard.SignInGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 OTP_TOTP_ISSUER = "ResolutionFlow"
@@ -244,20 +246,32 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- sign-in throttling (django-axes: the login page and /admin/login/) ---------------------------
-# Failures are counted per username and, separately, per client address: guessing one user's
-# password from many addresses, or many users' from one address, both hit the limit. A correct
-# password during the lockout still fails. The address is REMOTE_ADDR; behind N trusted reverse
-# proxies set TRUSTED_PROXY_COUNT=N so the client's own address (from X-Forwarded-For) is counted,
-# not the proxy's (which would lock everyone out together).
+# --- sign-in throttling (the login page and /admin/login/; see resolutionflow/signin_guard.py) ---
+# No single counter can lock out people who did nothing wrong:
+# * username + address (django-axes): AXES_FAILURE_LIMIT failures lock that pair for the
+#   cool-off. One colleague mistyping behind the office's NAT locks only themselves.
+# * username from anywhere: after SIGNIN_USERNAME_DELAY_AFTER failures each try waits a growing
+#   delay (1, 2, 4 … SIGNIN_USERNAME_DELAY_MAX s); at SIGNIN_USERNAME_LOCK_AFTER within
+#   SIGNIN_WINDOW_SECONDS it is locked until the window ends (a guess spread over addresses).
+# * address for every username: only at SIGNIN_ADDRESS_LOCK_AFTER failures in the window.
+# The address is REMOTE_ADDR; behind N trusted reverse proxies set TRUSTED_PROXY_COUNT=N (and
+# do not expose the app around them), so the client's own address is counted, not the proxy's.
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.25)  # hours; the lockout then lifts
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# An attempt refused during a lockout is not counted (so waiting out the cool-off is enough).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "resolutionflow.signin_guard.lockout_response"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "resolutionflow.throttling.client_address"
+SIGNIN_WINDOW_SECONDS = int(os.environ.get("SIGNIN_WINDOW_SECONDS", "3600"))
+SIGNIN_USERNAME_DELAY_AFTER = int(os.environ.get("SIGNIN_USERNAME_DELAY_AFTER", "10"))
+SIGNIN_USERNAME_DELAY_MAX = int(os.environ.get("SIGNIN_USERNAME_DELAY_MAX", "60"))
+SIGNIN_USERNAME_LOCK_AFTER = int(os.environ.get("SIGNIN_USERNAME_LOCK_AFTER", "30"))
+SIGNIN_ADDRESS_LOCK_AFTER = int(os.environ.get("SIGNIN_ADDRESS_LOCK_AFTER", "200"))
 
 # --- usage meters: AI parses and assistant messages (see resolutionflow/throttling.py) ----------
 # Per user and per account, in a fixed window of METER_WINDOW_SECONDS; counters live in the
