@@ -1,6 +1,7 @@
 """Settings, all read from the environment (see the README's configuration table).
 
-With nothing set, the project runs on its embedded default: SQLite under var/, local-memory cache,
+With nothing set, the project runs on its embedded default: SQLite under var/, a disk cache under
+var/ shared by every worker process,
 Celery tasks run eagerly in-process, the offline AI engine. DEBUG is off unless set (the demo's
 `make run` sets DEBUG=1); with DEBUG off, nothing insecure is accepted: a real SECRET_KEY and
 FIELD_ENCRYPTION_KEY are required and cookies/HSTS are strict.
@@ -158,7 +159,30 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded default is still one cache for the whole service: every gunicorn worker
+    # process (and `manage.py` command) shares this directory of SQLite shards (diskcache), whose
+    # add/incr are atomic across processes. Usage meters, DRF throttles, sign-in counters, the
+    # 429 cooldown, reference data and prefetched panels are therefore the same on every worker.
+    CACHES = {
+        "default": {
+            "BACKEND": "diskcache.DjangoCache",
+            # pytest-xdist workers each clear their cache between tests: one directory each.
+            "LOCATION": (os.environ.get("CACHE_DIR") or str(VAR_DIR / "cache"))
+            + (
+                f"-{os.environ['PYTEST_XDIST_WORKER']}"
+                if "PYTEST_XDIST_WORKER" in os.environ
+                else ""
+            ),
+            "TIMEOUT": 300,
+            "SHARDS": 4,
+            # Seconds a write waits for another process's write (then retries): meters count
+            # every request even when workers write at once.
+            "DATABASE_TIMEOUT": 0.5,
+            "OPTIONS": {"size_limit": 2**30},
+        }
+    }
+# `check --deploy` warns when more than one web worker runs on a cache that is not shared.
+SHARED_CACHE_BACKENDS = ("resolutionflow.cache.RedisWithLocalFallback", "diskcache.DjangoCache")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -275,7 +299,7 @@ SIGNIN_ADDRESS_LOCK_AFTER = int(os.environ.get("SIGNIN_ADDRESS_LOCK_AFTER", "200
 
 # --- usage meters: AI parses and assistant messages (see resolutionflow/throttling.py) ----------
 # Per user and per account, in a fixed window of METER_WINDOW_SECONDS; counters live in the
-# cache (local memory on one machine, Redis shared by every node). 0 turns a limit off.
+# shared cache (every worker of one machine on the embedded default, every node with Redis). 0 turns a limit off.
 METER_WINDOW_SECONDS = int(os.environ.get("METER_WINDOW_SECONDS", "60"))
 METER_LIMITS = {
     "ai_parse": {
@@ -381,6 +405,10 @@ PSA_INSECURE_HOSTS = env_list(
     "PSA_INSECURE_HOSTS", ["127.0.0.1", "localhost", "::1"] if DEBUG else []
 )
 CWSIM_URL = os.environ.get("CWSIM_URL", f"http://127.0.0.1:{os.environ.get('CWSIM_PORT', '8765')}")
+
+# /healthz details (each dependency, each tenant's last ConnectWise check) for monitoring that
+# sends this as X-Health-Token; strangers get only up/down. Empty: superusers only.
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 
 # --- AI -------------------------------------------------------------------------------------------
 ANTHROPIC_API_KEY = os.environ.get("ANTHROPIC_API_KEY", "")

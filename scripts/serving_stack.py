@@ -119,7 +119,7 @@ class Stack:
             "PSA_LOG_LEVEL": "WARNING",  # no log line per ConnectWise call under load
             "RF_QUIET_DEV_WARNINGS": "1",
         }
-        env.pop("REDIS_URL", None)  # the embedded default: local-memory cache per worker
+        env.pop("REDIS_URL", None)  # the embedded default: one disk cache shared by the workers
         env.update(extra)
         return env
 
