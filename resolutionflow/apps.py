@@ -6,4 +6,4 @@ class ResolutionFlowConfig(AppConfig):
     verbose_name = "ResolutionFlow"
 
     def ready(self) -> None:
-        from . import signin_guard, two_factor  # noqa: F401  (connect their signal receivers)
+        from . import checks, signin_guard, two_factor  # noqa: F401  (register checks, receivers)

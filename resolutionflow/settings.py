@@ -47,6 +47,7 @@ def env_float(name: str, default: float) -> float:
 DEBUG = env_bool("DEBUG", default=False)
 
 _DEV_SECRET_KEY = "dev-insecure-resolutionflow-key-do-not-use-in-production"
+DEV_SECRET_KEY = _DEV_SECRET_KEY  # resolutionflow.checks refuses it under `check --deploy`
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -321,6 +322,23 @@ if not FIELD_ENCRYPTION_KEYS:
     FIELD_ENCRYPTION_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
     ]
+
+
+def _fernet_key_problem(key: str) -> str:
+    try:
+        raw = base64.urlsafe_b64decode(key.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        return "it is not URL-safe base64"
+    return "" if len(raw) == 32 else f"it decodes to {len(raw)} bytes, not 32"
+
+
+# Refused at start (every command, every worker), not at the first credential read.
+for _index, _key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
+    if _problem := _fernet_key_problem(_key):
+        raise ImproperlyConfigured(
+            f"FIELD_ENCRYPTION_KEY #{_index} is not a Fernet key ({_problem}). Generate one: "
+            'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+        )
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
