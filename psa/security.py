@@ -116,6 +116,13 @@ def resolve_checked(host: str, port: int) -> list[AddrInfo]:
     if not infos:
         raise EgressRefused(f"The host {host} could not be resolved.")
     insecure = is_insecure_host(host)
+    allowed_ports = set(getattr(settings, "PSA_INSECURE_PORTS", []) or [])
+    if insecure and allowed_ports and port not in allowed_ports:
+        # Refused before connecting: whether that port is open never shows in any answer.
+        raise EgressRefused(
+            f"{host} is allowed for the local simulator on port "
+            f"{', '.join(str(p) for p in sorted(allowed_ports))} only."
+        )
     for info in infos:
         ip = _parse(str(info[4][0]))
         if insecure and ip.is_loopback:

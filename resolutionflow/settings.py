@@ -19,8 +19,12 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from resolutionflow.local_env import load as _load_demo_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+# This checkout's demo secrets (var/demo.env, written by `make run`), under the environment.
+_load_demo_env()
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -45,6 +49,10 @@ def env_float(name: str, default: float) -> float:
 # Off unless set: a deploy that forgets it must not run with the published development key.
 # `make run`/`make dev`, the scripts and the test suite set DEBUG=1 for the demo.
 DEBUG = env_bool("DEBUG", default=False)
+# The local demo served the production way (DEBUG off) on plain HTTP at loopback: set by
+# var/demo.env, never by a deploy. Only relaxes what loopback HTTP cannot do (secure cookies,
+# HTTPS redirect, HSTS) and allows the simulator on its own port.
+RF_DEMO = env_bool("RF_DEMO", default=False)
 
 _DEV_SECRET_KEY = "dev-insecure-resolutionflow-key-do-not-use-in-production"
 DEV_SECRET_KEY = _DEV_SECRET_KEY  # resolutionflow.checks refuses it under `check --deploy`
@@ -59,7 +67,8 @@ elif not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
     raise ImproperlyConfigured("The development SECRET_KEY is refused when DEBUG is off.")
 
 ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
+    "ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG or RF_DEMO else [],
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -139,8 +148,16 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Threaded runserver + in-process tasks: wait for a lock instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several gunicorn workers x threads write at once: WAL lets readers go on beside the one
+    # writer; IMMEDIATE takes the write lock when a transaction starts, so a writer waits (up
+    # to `timeout` seconds) instead of failing with "database is locked" on a lock upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": os.environ.get("SQLITE_TRANSACTION_MODE", "IMMEDIATE"),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -240,10 +257,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(8 * 60 * 60)))
 SESSION_IDLE_REFRESH_SECONDS = min(300, max(1, SESSION_COOKIE_AGE // 10))
 if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SESSION_COOKIE_SECURE = not RF_DEMO
+    CSRF_COOKIE_SECURE = not RF_DEMO
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not RF_DEMO)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if RF_DEMO else "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # Preloading is a commitment for the whole domain (hard to undo), so it is opt-in; without it
     # `check --deploy` would warn (W021) about a choice we made on purpose (see README "Security").
@@ -420,8 +437,16 @@ PSA_REQUEST_DEADLINE = env_float("PSA_REQUEST_DEADLINE", 15.0)
 PSA_REFERENCE_TTL = int(os.environ.get("PSA_REFERENCE_TTL", "900"))
 # Hosts allowed to be plain HTTP / loopback / private (the simulator). Empty in production.
 PSA_INSECURE_HOSTS = env_list(
-    "PSA_INSECURE_HOSTS", ["127.0.0.1", "localhost", "::1"] if DEBUG else []
+    "PSA_INSECURE_HOSTS", ["127.0.0.1", "localhost", "::1"] if DEBUG or RF_DEMO else []
 )
+# The ports those hosts may be reached on (empty: any). The demo allows only the simulator's,
+# so a tenant admin cannot make the server probe other loopback ports through a site address.
+PSA_INSECURE_PORTS = [
+    int(port)
+    for port in env_list(
+        "PSA_INSECURE_PORTS", [os.environ.get("CWSIM_PORT", "8765")] if RF_DEMO else []
+    )
+]
 CWSIM_URL = os.environ.get("CWSIM_URL", f"http://127.0.0.1:{os.environ.get('CWSIM_PORT', '8765')}")
 
 # /healthz details (each dependency, each tenant's last ConnectWise check) for monitoring that

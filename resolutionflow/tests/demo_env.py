@@ -15,6 +15,12 @@ import shutil
 import tempfile
 
 os.environ.setdefault("DEBUG", "1")
+# Not this checkout's demo secrets (var/demo.env): a run does not depend on `make run` having run.
+os.environ.setdefault("RF_DEMO_ENV_FILE", "")
+# The suite's SQLite database is in memory, shared between the test and live-server threads by
+# table locks that do not wait: transactions start as before (test_demo_production_shaped runs
+# the file database `make run` uses, in IMMEDIATE mode).
+os.environ.setdefault("SQLITE_TRANSACTION_MODE", "DEFERRED")
 # Each test run gets its own shared cache directory (the gunicorn workers and subprocesses it
 # starts inherit it): runs never clear each other's cache or a running demo's.
 if "CACHE_DIR" not in os.environ:
