@@ -59,7 +59,7 @@ def _fresh_connection(session: requests.Session) -> dict[str, str]:
 
 def test_the_embedded_default_cache_is_shared_between_processes() -> None:
     backend = settings.CACHES["default"]["BACKEND"]
-    if "REDIS_URL" in settings.__dict__ and settings.REDIS_URL:
+    if settings.REDIS_URL:
         assert backend == "resolutionflow.cache.RedisWithLocalFallback"
     else:
         assert backend == "diskcache.DjangoCache"
