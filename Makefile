@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 export RF_QUIET_DEV_WARNINGS ?= 1
-# Settings default to DEBUG off; every target here is the local demo, its tests or its benchmarks,
-# which run with the development defaults. A caller's DEBUG=0 still wins (deploy-check sets its own).
-export DEBUG ?= 1
+# Settings default to DEBUG off. `make run` keeps it off: it serves the way production does, with
+# this checkout's own secrets (var/demo.env, written once; every manage.py command here reads it).
+# `make dev`, the tests, lint and the benchmarks run with DEBUG=1 (a caller's DEBUG still wins).
+DEMO_ENV := var/demo.env
 
 .PHONY: run dev static test test-fast test-live lint e2e migrate bench load clean bench-scale two-nodes deploy-check
 
@@ -22,7 +23,10 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(VENV)/bin/python
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@ $(VENV)/.runtime
 
-migrate: $(VENV)/.runtime
+$(DEMO_ENV): | $(VENV)/bin/python
+	$(PY) -m resolutionflow.local_env
+
+migrate: $(VENV)/.runtime $(DEMO_ENV)
 	$(PY) manage.py migrate --noinput
 
 # `make run`: gunicorn (sized in resolutionflow/gunicorn.conf.py; WEB_CONCURRENCY and
@@ -32,9 +36,11 @@ static: $(VENV)/.runtime
 	STATIC_HASHED=1 $(PY) manage.py collectstatic --noinput --verbosity 0
 
 # `make run` also starts both PSA simulators: cwsim on CWSIM_PORT (8765), atsim on ATSIM_PORT (8766).
+run: export DEBUG = 0
 run: migrate static
 	STATIC_HASHED=1 $(PY) manage.py rundemo
 
+dev test test-fast test-live lint e2e bench load bench-scale: export DEBUG ?= 1
 dev: migrate
 	STATIC_HASHED=0 $(PY) manage.py rundemo --dev
 

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 BIN = Path(sys.executable).parent
-SERVICES = {"web", "worker", "beat", "db", "redis", "migrate"}
+SERVICES = {"balancer", "web", "worker", "beat", "db", "redis", "migrate"}
 
 
 def _compose_tool() -> list[str] | None:

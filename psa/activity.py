@@ -35,6 +35,9 @@ class ActivityEvent(models.Model):
         RECOVERY_CODE_USED = "two_factor.code_used", "Recovery code used"
         TWO_FACTOR_FAILED = "two_factor.failed", "Wrong two-factor code"
         TWO_FACTOR_RULE = "two_factor.rule", "Two-factor rule changed"
+        ADMIN_ADDED = "admin.added", "Added in Django admin"
+        ADMIN_CHANGED = "admin.changed", "Changed in Django admin"
+        ADMIN_DELETED = "admin.deleted", "Deleted in Django admin"
 
     # Null for a failed sign-in under a name no account knows.
     account = models.ForeignKey(

@@ -8,8 +8,10 @@ changes after the save — DNS rebinding — still cannot reach an internal addr
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import socket
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -114,6 +116,13 @@ def resolve_checked(host: str, port: int) -> list[AddrInfo]:
     if not infos:
         raise EgressRefused(f"The host {host} could not be resolved.")
     insecure = is_insecure_host(host)
+    allowed_ports = set(getattr(settings, "PSA_INSECURE_PORTS", []) or [])
+    if insecure and allowed_ports and port not in allowed_ports:
+        # Refused before connecting: whether that port is open never shows in any answer.
+        raise EgressRefused(
+            f"{host} is allowed for the local simulator on port "
+            f"{', '.join(str(p) for p in sorted(allowed_ports))} only."
+        )
     for info in infos:
         ip = _parse(str(info[4][0]))
         if insecure and ip.is_loopback:
@@ -161,3 +170,26 @@ def validate_site_url(value: str) -> str:
     except EgressRefused as exc:
         raise ValidationError(str(exc)) from exc
     return url
+
+
+# --- which tenant queued work belongs to ------------------------------------------------------------
+
+
+def connection_target(connection: Any) -> str:
+    """Which ConnectWise tenant a connection writes to (site, company id, public key), as a short
+    digest. Queued work records it when accepted and is never sent once it changes: a connection
+    re-pointed at another tenant must not receive the first tenant's notes or tickets."""
+    if connection is None:
+        return ""
+    return hashlib.sha256(connection.key_identity.encode()).hexdigest()[:40]
+
+
+def account_connection_target(account_id: int | None) -> str:
+    """`connection_target` of the account's active connection ("" when it has none)."""
+    from .models import PSAConnection
+
+    if account_id is None:
+        return ""
+    return connection_target(
+        PSAConnection.objects.filter(account_id=account_id, is_active=True).first()
+    )

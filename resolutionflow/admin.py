@@ -4,8 +4,10 @@ from typing import Any
 from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
@@ -13,11 +15,13 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import admin_activity  # noqa: F401  (every admin change goes to the activity log)
 from .admin_scoping import (
     ROLE_RANK,
     AccountScopedAdmin,
     RankedPeopleAdmin,
     admin_account,
+    may_manage_credentials,
     role_rank,
 )
 from .models import Account, Membership
@@ -106,13 +110,35 @@ class ScopedAccessFailureLogAdmin(UsernameScopedAdmin, AccessFailureLogAdmin):
 
 class DeviceScopedAdmin(AccountScopedAdmin):
     """A device belongs to its user's account. Only that account's people may be given one:
-    a device planted on someone outside it (the operators, in no account) is not theirs to add."""
+    a device planted on someone outside it (the operators, in no account) is not theirs to add.
+    And like passwords, devices obey rank: one's own, or those of people ranked below."""
 
     account_path = "user__membership__account"
     user_choices_unaffiliated = False
 
     def scope_queryset(self, queryset: QuerySet[Any], account: Account) -> QuerySet[Any]:
         return queryset.filter(user__membership__account=account, user__is_superuser=False)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and (
+            obj is None or may_manage_credentials(request, obj.user)
+        )
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and (
+            obj is None or may_manage_credentials(request, obj.user)
+        )
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not may_manage_credentials(request, obj.user):
+            raise PermissionDenied("Only their own devices or those of people ranked below.")
+        super().save_model(request, obj, form, change)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        # The bulk "delete selected" action: every row must be one the requester may remove.
+        if any(not may_manage_credentials(request, device.user) for device in queryset):
+            raise PermissionDenied("Only their own devices or those of people ranked below.")
+        super().delete_queryset(request, queryset)
 
 
 class ScopedTOTPDeviceAdmin(DeviceScopedAdmin, TOTPDeviceAdmin):
@@ -156,6 +182,12 @@ class ScopedUserAdmin(RankedPeopleAdmin, UserAdmin):  # type: ignore[type-arg]
         if self._unscoped(request):
             return fields
         return (*fields, *PRIVILEGE_FIELDS)
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        user = self.get_object(request, unquote(id))
+        if user is not None and not may_manage_credentials(request, user):
+            raise PermissionDenied("Only your own password or those of people ranked below you.")
+        return super().user_change_password(request, id, form_url)
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

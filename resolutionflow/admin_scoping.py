@@ -114,6 +114,20 @@ def role_rank(membership: Membership | None) -> int:
     return ROLE_RANK.get(membership.role, 0) if membership else 0  # type: ignore[call-overload]
 
 
+def may_manage_credentials(request: HttpRequest, user: Any) -> bool:
+    """Passwords and second-factor devices: one's own, or those of someone ranked below. A peer
+    admin's password or an owner's authenticator is never another admin's to set or remove
+    (that would be signing in as them)."""
+    if getattr(request.user, "is_superuser", False):
+        return True
+    if user is None or user.pk == request.user.pk:
+        return user is not None
+    if user.is_superuser:
+        return False
+    target = Membership.objects.filter(user=user).first()
+    return role_rank(target) < role_rank(request_membership(request))
+
+
 class RankedPeopleAdmin(AccountScopedAdmin):
     """People and their memberships: a scoped staff user changes no one who outranks them (an
     engineer let into admin cannot reset the owner's password, demote them or delete them), and

@@ -18,7 +18,7 @@ from rest_framework.request import Request
 
 from psa.activity import ActivityEvent, activity_record
 
-from .models import ApiToken
+from .models import ApiToken, Membership
 from .tenancy import membership_for_user
 from .throttling import bad_token_check, bad_token_record
 
@@ -108,9 +108,30 @@ def api_token_user(*, key: str) -> tuple[Any, ApiToken] | None:
     return token.user, token
 
 
+def two_factor_refusal(user: Any) -> str:
+    """Why `user`'s tokens may not be used now ("" when they may): an owner or admin of an
+    account that requires two-factor sign-in, without a confirmed second factor, is refused by
+    token just as their session is stopped at enrolment, tokens made before the rule included."""
+    from django_otp import user_has_device
+
+    bound = Membership.objects.filter(
+        user=user,
+        account__require_two_factor=True,
+        role__in=[Membership.Role.OWNER, Membership.Role.ADMIN],
+    ).exists()
+    if not bound or user_has_device(user, confirmed=True):
+        return ""
+    return (
+        "Your account requires two-factor sign-in for owners and admins, and you have not set "
+        "it up. Sign in on the website and set up an authenticator app; your API tokens work "
+        "again once it is confirmed."
+    )
+
+
 class ApiTokenAuthentication(BaseAuthentication):
     """`Authorization: Token <key>` against the hashed tokens. An address that sends too many
-    invalid tokens is throttled (429) before any token is looked up."""
+    invalid tokens is throttled (429) for invalid ones; a valid token is never held back by
+    others' guesses. Required two-factor applies to tokens too (`two_factor_refusal`)."""
 
     keyword = "Token"
 
@@ -120,15 +141,20 @@ class ApiTokenAuthentication(BaseAuthentication):
             return None
         if len(auth) != 2:
             raise exceptions.AuthenticationFailed("Invalid token header.")
-        bad_token_check(request)
         try:
             key = auth[1].decode()
         except UnicodeError:
             key = ""
         found = api_token_user(key=key) if key else None
         if found is None:
+            # Only refused tokens are limited: someone guessing from an office's address must
+            # not stop the scripts there that hold valid tokens.
+            bad_token_check(request)
             bad_token_record(request)
             raise exceptions.AuthenticationFailed("Invalid, expired or revoked token.")
+        refusal = two_factor_refusal(found[0])
+        if refusal:
+            raise exceptions.PermissionDenied(refusal, code="two_factor_required")
         return found
 
     def authenticate_header(self, request: Request) -> str:

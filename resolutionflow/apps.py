@@ -6,4 +6,4 @@ class ResolutionFlowConfig(AppConfig):
     verbose_name = "ResolutionFlow"
 
     def ready(self) -> None:
-        from . import two_factor  # noqa: F401  (connects its sign-in signal receiver)
+        from . import checks, signin_guard, two_factor  # noqa: F401  (register checks, receivers)

@@ -22,9 +22,9 @@ Change it with environment variables, no file edits:
 | GUNICORN_ACCESS_LOG | unset (off) | `-` for stdout, or a file path |
 | BIND | 127.0.0.1:8000 | address; `HOST`/`PORT` set it when BIND is unset |
 
-With the embedded local-memory cache each worker has its own cache (reference data is fetched
-once per worker, a panel opened on the other worker than its list costs one ConnectWise call);
-set REDIS_URL to share one cache between every worker and node.
+Every worker shares one cache: on the embedded default a directory of SQLite shards under var/
+(diskcache, atomic across processes), with REDIS_URL Redis shared by every node too. Limits,
+the 429 cooldown, reference data and cached rows are the same whichever worker answers.
 """
 
 from __future__ import annotations

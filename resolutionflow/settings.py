@@ -1,6 +1,7 @@
 """Settings, all read from the environment (see the README's configuration table).
 
-With nothing set, the project runs on its embedded default: SQLite under var/, local-memory cache,
+With nothing set, the project runs on its embedded default: SQLite under var/, a disk cache under
+var/ shared by every worker process,
 Celery tasks run eagerly in-process, the offline AI engine. DEBUG is off unless set (the demo's
 `make run` sets DEBUG=1); with DEBUG off, nothing insecure is accepted: a real SECRET_KEY and
 FIELD_ENCRYPTION_KEY are required and cookies/HSTS are strict.
@@ -13,13 +14,18 @@ import hashlib
 import os
 import warnings
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
+from resolutionflow.local_env import load as _load_demo_env
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
+# This checkout's demo secrets (var/demo.env, written by `make run`), under the environment.
+_load_demo_env()
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -44,8 +50,13 @@ def env_float(name: str, default: float) -> float:
 # Off unless set: a deploy that forgets it must not run with the published development key.
 # `make run`/`make dev`, the scripts and the test suite set DEBUG=1 for the demo.
 DEBUG = env_bool("DEBUG", default=False)
+# The local demo served the production way (DEBUG off) on plain HTTP at loopback: set by
+# var/demo.env, never by a deploy. Only relaxes what loopback HTTP cannot do (secure cookies,
+# HTTPS redirect, HSTS) and allows the simulator on its own port.
+RF_DEMO = env_bool("RF_DEMO", default=False)
 
 _DEV_SECRET_KEY = "dev-insecure-resolutionflow-key-do-not-use-in-production"
+DEV_SECRET_KEY = _DEV_SECRET_KEY  # resolutionflow.checks refuses it under `check --deploy`
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
@@ -57,7 +68,8 @@ elif not DEBUG and SECRET_KEY == _DEV_SECRET_KEY:
     raise ImproperlyConfigured("The development SECRET_KEY is refused when DEBUG is off.")
 
 ALLOWED_HOSTS = env_list(
-    "ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG else []
+    "ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost", "[::1]", "testserver"] if DEBUG or RF_DEMO else [],
 )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
@@ -137,11 +149,20 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    # Threaded runserver + in-process tasks: wait for a lock instead of failing at once.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # Several gunicorn workers x threads write at once: WAL lets readers go on beside the one
+    # writer; IMMEDIATE takes the write lock when a transaction starts, so a writer waits (up
+    # to `timeout` seconds) instead of failing with "database is locked" on a lock upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": 20,
+            "transaction_mode": os.environ.get("SQLITE_TRANSACTION_MODE", "IMMEDIATE"),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -158,16 +179,41 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # The embedded default is still one cache for the whole service: every gunicorn worker
+    # process (and `manage.py` command) shares this directory of SQLite shards (diskcache), whose
+    # add/incr are atomic across processes. Usage meters, DRF throttles, sign-in counters, the
+    # 429 cooldown, reference data and prefetched panels are therefore the same on every worker.
+    CACHES = {
+        "default": {
+            "BACKEND": "diskcache.DjangoCache",
+            # pytest-xdist workers each clear their cache between tests: one directory each.
+            "LOCATION": (os.environ.get("CACHE_DIR") or str(VAR_DIR / "cache"))
+            + (
+                f"-{os.environ['PYTEST_XDIST_WORKER']}"
+                if "PYTEST_XDIST_WORKER" in os.environ
+                else ""
+            ),
+            "TIMEOUT": 300,
+            "SHARDS": 4,
+            # Seconds a write waits for another process's write (then retries): meters count
+            # every request even when workers write at once.
+            "DATABASE_TIMEOUT": 0.5,
+            "OPTIONS": {"size_limit": 2**30},
+        }
+    }
+# `check --deploy` warns when more than one web worker runs on a cache that is not shared.
+SHARED_CACHE_BACKENDS = ("resolutionflow.cache.RedisWithLocalFallback", "diskcache.DjangoCache")
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
-# django-axes first: a locked-out username or address is refused before its password is checked.
+# django-axes then our guard first: a locked-out pair, a slowed username or a locked address is
+# refused before its password is checked.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "resolutionflow.signin_guard.SignInGuardBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 OTP_TOTP_ISSUER = "ResolutionFlow"
@@ -213,10 +259,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_TIMEOUT", str(8 * 60 * 60)))
 SESSION_IDLE_REFRESH_SECONDS = min(300, max(1, SESSION_COOKIE_AGE // 10))
 if not DEBUG:
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SESSION_COOKIE_SECURE = not RF_DEMO
+    CSRF_COOKIE_SECURE = not RF_DEMO
+    SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=not RF_DEMO)
+    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if RF_DEMO else "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     # Preloading is a commitment for the whole domain (hard to undo), so it is opt-in; without it
     # `check --deploy` would warn (W021) about a choice we made on purpose (see README "Security").
@@ -244,24 +290,36 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-# --- sign-in throttling (django-axes: the login page and /admin/login/) ---------------------------
-# Failures are counted per username and, separately, per client address: guessing one user's
-# password from many addresses, or many users' from one address, both hit the limit. A correct
-# password during the lockout still fails. The address is REMOTE_ADDR; behind N trusted reverse
-# proxies set TRUSTED_PROXY_COUNT=N so the client's own address (from X-Forwarded-For) is counted,
-# not the proxy's (which would lock everyone out together).
+# --- sign-in throttling (the login page and /admin/login/; see resolutionflow/signin_guard.py) ---
+# No single counter can lock out people who did nothing wrong:
+# * username + address (django-axes): AXES_FAILURE_LIMIT failures lock that pair for the
+#   cool-off. One colleague mistyping behind the office's NAT locks only themselves.
+# * username from anywhere: after SIGNIN_USERNAME_DELAY_AFTER failures each try waits a growing
+#   delay (1, 2, 4 … SIGNIN_USERNAME_DELAY_MAX s); at SIGNIN_USERNAME_LOCK_AFTER within
+#   SIGNIN_WINDOW_SECONDS it is locked until the window ends (a guess spread over addresses).
+# * address for every username: only at SIGNIN_ADDRESS_LOCK_AFTER failures in the window.
+# The address is REMOTE_ADDR; behind N trusted reverse proxies set TRUSTED_PROXY_COUNT=N (and
+# do not expose the app around them), so the client's own address is counted, not the proxy's.
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = env_float("AXES_COOLOFF_HOURS", 0.25)  # hours; the lockout then lifts
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# An attempt refused during a lockout is not counted (so waiting out the cool-off is enough).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "resolutionflow.signin_guard.lockout_response"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "resolutionflow.throttling.client_address"
+SIGNIN_WINDOW_SECONDS = int(os.environ.get("SIGNIN_WINDOW_SECONDS", "3600"))
+SIGNIN_USERNAME_DELAY_AFTER = int(os.environ.get("SIGNIN_USERNAME_DELAY_AFTER", "10"))
+SIGNIN_USERNAME_DELAY_MAX = int(os.environ.get("SIGNIN_USERNAME_DELAY_MAX", "60"))
+SIGNIN_USERNAME_LOCK_AFTER = int(os.environ.get("SIGNIN_USERNAME_LOCK_AFTER", "30"))
+SIGNIN_ADDRESS_LOCK_AFTER = int(os.environ.get("SIGNIN_ADDRESS_LOCK_AFTER", "200"))
 
 # --- usage meters: AI parses and assistant messages (see resolutionflow/throttling.py) ----------
 # Per user and per account, in a fixed window of METER_WINDOW_SECONDS; counters live in the
-# cache (local memory on one machine, Redis shared by every node). 0 turns a limit off.
+# shared cache (every worker of one machine on the embedded default, every node with Redis). 0 turns a limit off.
 METER_WINDOW_SECONDS = int(os.environ.get("METER_WINDOW_SECONDS", "60"))
 METER_LIMITS = {
     "ai_parse": {
@@ -283,6 +341,23 @@ if not FIELD_ENCRYPTION_KEYS:
     FIELD_ENCRYPTION_KEYS = [
         base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
     ]
+
+
+def _fernet_key_problem(key: str) -> str:
+    try:
+        raw = base64.urlsafe_b64decode(key.encode("ascii"))
+    except (ValueError, UnicodeEncodeError):
+        return "it is not URL-safe base64"
+    return "" if len(raw) == 32 else f"it decodes to {len(raw)} bytes, not 32"
+
+
+# Refused at start (every command, every worker), not at the first credential read.
+for _index, _key in enumerate(FIELD_ENCRYPTION_KEYS, start=1):
+    if _problem := _fernet_key_problem(_key):
+        raise ImproperlyConfigured(
+            f"FIELD_ENCRYPTION_KEY #{_index} is not a Fernet key ({_problem}). Generate one: "
+            'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+        )
 
 # --- REST API -------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
@@ -364,9 +439,19 @@ PSA_REQUEST_DEADLINE = env_float("PSA_REQUEST_DEADLINE", 15.0)
 PSA_REFERENCE_TTL = int(os.environ.get("PSA_REFERENCE_TTL", "900"))
 # Hosts allowed to be plain HTTP / loopback / private (the simulator). Empty in production.
 PSA_INSECURE_HOSTS = env_list(
-    "PSA_INSECURE_HOSTS", ["127.0.0.1", "localhost", "::1"] if DEBUG else []
+    "PSA_INSECURE_HOSTS", ["127.0.0.1", "localhost", "::1"] if DEBUG or RF_DEMO else []
 )
+# The ports those hosts may be reached on (empty: any). The demo allows only the simulators',
+# so a tenant admin cannot make the server probe other loopback ports through a site address.
+DEMO_SIMULATOR_PORTS = [os.environ.get("CWSIM_PORT", "8765"), os.environ.get("ATSIM_PORT", "8766")]
+PSA_INSECURE_PORTS = [
+    int(port) for port in env_list("PSA_INSECURE_PORTS", DEMO_SIMULATOR_PORTS if RF_DEMO else [])
+]
 CWSIM_URL = os.environ.get("CWSIM_URL", f"http://127.0.0.1:{os.environ.get('CWSIM_PORT', '8765')}")
+
+# /healthz details (each dependency, each tenant's last ConnectWise check) for monitoring that
+# sends this as X-Health-Token; strangers get only up/down. Empty: superusers only.
+HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 
 # --- AI -------------------------------------------------------------------------------------------
 ANTHROPIC_API_KEY = os.environ.get("ANTHROPIC_API_KEY", "")

@@ -8,7 +8,8 @@
   ones) and `bad_token_check`/`bad_token_record`, which stop an address after repeated bad
   API tokens (see `api_tokens.ApiTokenAuthentication`).
 
-Counters live in the cache: local memory for one process, Redis shared by every node.
+Counters live in the shared cache: the embedded disk cache shared by every worker process of
+one machine, or Redis shared by every node.
 """
 
 from __future__ import annotations
@@ -72,8 +73,8 @@ def _window() -> tuple[int, int]:
 
 
 def _spend(key: str, *, timeout: int) -> int:
-    # add() then incr(): atomic on Redis and within one process's local memory; the key
-    # expires with its window, so nothing needs sweeping.
+    # add() then incr(): atomic on Redis and on the embedded disk cache, across every worker
+    # process; the key expires with its window, so nothing needs sweeping.
     cache.add(key, 0, timeout=timeout)
     try:
         return int(cache.incr(key))

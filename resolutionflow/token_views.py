@@ -23,11 +23,16 @@ class TokenCreateForm(forms.Form):
     )
 
 
+# The new key waits in the session for the one GET after the create's redirect, which takes it
+# out: a reload shows the list, and neither creates a second token nor shows the key again.
+NEW_KEY_SESSION = "_rf_new_api_token"
+
+
 @sensitive_variables("key")
 @require_http_methods(["GET", "POST"])
 def api_tokens(request: HttpRequest) -> HttpResponse:
-    """List the user's tokens; a POST creates one and shows its key this once."""
-    key = None
+    """List the user's tokens; a POST creates one, then redirects (a reload does not create
+    another) to the list showing its key this once."""
     form = TokenCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         _, key = api_token_create(
@@ -36,7 +41,9 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             expires_days=form.cleaned_data["expires_days"] or None,
             request=request,
         )
-        form = TokenCreateForm()
+        request.session[NEW_KEY_SESSION] = key
+        return redirect("api-tokens")
+    key = request.session.pop(NEW_KEY_SESSION, None) if request.method == "GET" else None
     context = {
         "form": form,
         "new_key": key,

@@ -10,21 +10,28 @@ get 403. API tokens are a separate credential (created by a signed-in, verified 
 from __future__ import annotations
 
 import logging
+import math
+import time
 from collections.abc import Callable
 from typing import Any
 
 import django_otp
+import segno
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.signals import user_logged_in
 from django.db import transaction
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -195,13 +202,15 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect("two-factor-enrol")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Asked before matching: a refusal then was the back-off's, not the code's.
+        held_back = throttled_message(request.user, form.cleaned_data["code"])
         device = django_otp.match_token(request.user, form.cleaned_data["code"].replace(" ", ""))
         if device is not None:
             django_otp.login(request, device)
             if isinstance(device, StaticDevice):
                 _recovery_code_used(request, device)
             return redirect(_next_url(request))
-        form.add_error("code", "That code is not valid. Codes change every 30 seconds.")
+        form.add_error("code", held_back or code_refusal(request.user, form.cleaned_data["code"]))
         logger.warning("two-factor failed: user=%s", request.user.pk)
         _activity(
             user=request.user,
@@ -212,6 +221,48 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request, "account/two_factor_verify.html", {"form": form, "next": _next_url(request)}
     )
+
+
+def throttled_message(user: Any, code: str) -> str:
+    """What to say when django-otp's back-off (after wrong codes) will refuse an authenticator
+    code now, the right one included, without checking it ("" when it is checked). Recovery
+    codes are checked by their own device, so they are never "held back" here."""
+    code = code.replace(" ", "")
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if not (code.isdigit() and len(code) == device.digits):
+            continue
+        allowed, data = device.verify_is_allowed()
+        if not allowed and data and data.get("locked_until"):
+            wait = max(1, math.ceil((data["locked_until"] - timezone.now()).total_seconds()))
+            return (
+                f"Too many wrong codes just now: wait {wait} s, then enter the code the app "
+                "shows (this one was not checked)."
+            )
+    return ""
+
+
+def code_refusal(user: Any, code: str) -> str:
+    """Why a checked code was refused, truthfully: a right code that was already used (each
+    code signs in once, and stays on the app's screen for up to 30 s) is not "not valid"."""
+    code = code.replace(" ", "")
+    for device in TOTPDevice.objects.filter(user=user, confirmed=True):
+        if code.isdigit() and _used_already(device, int(code)):
+            return (
+                "That code was already used to sign in. Wait for the app to show the next one "
+                "(codes change every 30 seconds) and enter it."
+            )
+    return "That code is not valid. Codes change every 30 seconds."
+
+
+def _used_already(device: TOTPDevice, token: int) -> bool:
+    """Whether `token` is the device's code for a time step it has already accepted."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    for offset in range(-device.tolerance, device.tolerance + 1):
+        totp.drift = device.drift + offset
+        if totp.token() == token and totp.t() <= (device.last_t or -1):
+            return True
+    return False
 
 
 def _recovery_code_used(request: HttpRequest, device: StaticDevice) -> None:
@@ -253,9 +304,18 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
         "form": form,
         "secret": " ".join(secret[i : i + 4] for i in range(0, len(secret), 4)),
         "config_url": device.config_url,
+        "qr_svg": otpauth_qr_svg(device.config_url),
         "next": _next_url(request),
     }
     return render(request, "account/two_factor_enrol.html", context)
+
+
+def otpauth_qr_svg(url: str) -> SafeString:
+    """The otpauth:// link as a QR code, inline SVG markup (segno): no image request, no
+    script, no style attribute, so the CSP stays as strict as it is."""
+    qr = segno.make(url, error="m")
+    svg = qr.svg_inline(scale=4, border=2, light="#fff", title="QR code of the authenticator key")
+    return mark_safe(svg)  # noqa: S308 - segno's own markup of a URL it encoded, no user HTML
 
 
 @require_http_methods(["POST"])
@@ -281,4 +341,12 @@ def account_two_factor_policy(request: HttpRequest) -> HttpResponse:
         ),
         request=request,
     )
+    if account.require_two_factor:
+        messages.success(
+            request,
+            f"Two-factor sign-in is now required for the owners and admins of {account.name}. "
+            "Anyone of them without it is asked to set it up at their next page.",
+        )
+    else:
+        messages.info(request, f"Two-factor sign-in is now up to each person in {account.name}.")
     return redirect("api-tokens")

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import hmac
+
+from diskcache import DjangoCache
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import caches
 from django.db import DatabaseError, connection
@@ -33,15 +37,32 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
-    """`?live`: the process answers (a liveness probe). Otherwise what the app needs, as JSON:
-    database, cache, broker (503 when one is down) and each account's last ConnectWise check
-    (reported, never a 503: one tenant's ConnectWise being down is not this node being down)."""
+    """`?live`: the process answers (a liveness probe). Otherwise whether this node can serve:
+    database, cache and broker (503 when one is down).
+
+    Strangers (the load balancer included) learn only up or down. Each dependency's state and
+    each account's last ConnectWise check (never a 503: one tenant's ConnectWise being down is
+    not this node being down) are for operators: a signed-in superuser, or a request carrying
+    the `HEALTHZ_TOKEN` setting as `X-Health-Token`. Tenants' names, sites and errors are
+    nobody else's business."""
     if "live" in request.GET:
         return JsonResponse({"ok": True, "live": True})
     checks = {"database": _database(), "cache": _cache(), "broker": _broker()}
     ok = all(check["ok"] for check in checks.values())
+    status = 200 if ok else 503
+    if not _operator(request):
+        return JsonResponse({"ok": ok}, status=status)
     body = {"ok": ok, **checks, "connectwise": _connectwise() if checks["database"]["ok"] else []}
-    return JsonResponse(body, status=200 if ok else 503)
+    return JsonResponse(body, status=status)
+
+
+def _operator(request: HttpRequest) -> bool:
+    token = getattr(settings, "HEALTHZ_TOKEN", "")
+    given = request.headers.get("X-Health-Token", "")
+    if token and given and hmac.compare_digest(token.encode(), given.encode()):
+        return True
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated and user.is_superuser)
 
 
 def _database() -> dict[str, object]:
@@ -61,6 +82,8 @@ def _cache() -> dict[str, object]:
         # Pages still work from process memory, but nodes no longer share the 429 cooldown
         # or cached ConnectWise data: the shared cache is something the app needs.
         return {"ok": False, "backend": "redis", "error": "Redis unreachable; using process memory"}
+    if isinstance(backend, DjangoCache):
+        return {"ok": True, "backend": "shared-disk"}
     return {"ok": True, "backend": "local-memory"}
 
 

@@ -448,6 +448,7 @@ def setup_django(db_path: Path) -> None:
     os.environ["PSA_LOG_LEVEL"] = "WARNING"
     os.environ.setdefault("RF_QUIET_DEV_WARNINGS", "1")
     os.environ.setdefault("DEBUG", "1")  # the demo's development defaults (settings default: off)
+    os.environ.setdefault("RF_DEMO_ENV_FILE", "")  # development keys, not the checkout's demo
     os.environ["DJANGO_SETTINGS_MODULE"] = "resolutionflow.settings"
     import django
 

@@ -238,6 +238,7 @@ def _env() -> dict[str, str]:
 
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update({"RF_QUIET_DEV_WARNINGS": "1", "PSA_LOG_LEVEL": "WARNING", "DEBUG": "1"})
+    env["RF_DEMO_ENV_FILE"] = ""  # a throwaway stack: development keys, not the checkout's demo
     return env
 
 

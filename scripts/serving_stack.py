@@ -116,10 +116,12 @@ class Stack:
             **os.environ,
             "DATABASE_URL": f"sqlite:///{self.tmp / 'db.sqlite3'}",
             "STATIC_HASHED": "1",
+            # A throwaway stack: development keys, any simulator port (not the checkout's demo).
+            "RF_DEMO_ENV_FILE": "",
             "PSA_LOG_LEVEL": "WARNING",  # no log line per ConnectWise call under load
             "RF_QUIET_DEV_WARNINGS": "1",
         }
-        env.pop("REDIS_URL", None)  # the embedded default: local-memory cache per worker
+        env.pop("REDIS_URL", None)  # the embedded default: one disk cache shared by the workers
         env.update(extra)
         return env
 

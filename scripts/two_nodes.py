@@ -384,6 +384,7 @@ def run(args: argparse.Namespace, tmp: Path) -> None:
         "DATABASE_URL": f"{PG}/{DB_NAME}",
         "REDIS_URL": REDIS,
         "DEBUG": "1",
+        "RF_DEMO_ENV_FILE": "",  # a throwaway stack: development keys, not the checkout's demo
         "RF_QUIET_DEV_WARNINGS": "1",
         "PSA_LOG_LEVEL": "WARNING",
         # The beat runs, but its periodic refresh must not race the call counts proved below.

@@ -21,6 +21,10 @@ class TicketAuditEntryAdmin(AccountScopedAdmin):
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
 
+    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        # Append-only, for everyone (superusers included): the audit trail is the evidence.
+        return False
+
 
 @admin.register(PendingNote)
 class PendingNoteAdmin(AccountScopedAdmin):

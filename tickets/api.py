@@ -339,7 +339,7 @@ class TicketResourceRemoveApi(AccountApi):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-QUEUED_STATES = {"pending": "queued", "posting": "posting", "failed": "failed"}
+QUEUED_STATES = {"pending": "queued", "posting": "posting", "failed": "failed", "held": "held"}
 
 
 def _queued_body(row: Any) -> dict[str, Any]:

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
 from psa.providers.base import PSANote
+from psa.security import account_connection_target
 from resolutionflow.models import Account
 
 
@@ -73,6 +76,9 @@ class TicketCreateRequest(models.Model):
     outcome_unknown = models.BooleanField(default=False)
     # ConnectWise's `_info.enteredBy` of the ticket made: the API member our keys act as.
     entered_by = models.CharField(max_length=100, blank=True)
+    # The tenant the key was first sent to (psa.security.connection_target): after the
+    # connection is re-pointed, the key is neither replayed nor retried against another tenant.
+    connection_target = models.CharField(max_length=40, blank=True)
 
     class Meta:
         constraints = [
@@ -83,6 +89,11 @@ class TicketCreateRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → #{self.ticket_id or '…'} ({self.state})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding and not self.connection_target:
+            self.connection_target = account_connection_target(self.account_id)
+        super().save(*args, **kwargs)
 
 
 class PendingNote(models.Model):
@@ -102,6 +113,9 @@ class PendingNote(models.Model):
         POSTING = "posting", "Posting"
         POSTED = "posted", "Posted"
         FAILED = "failed", "Refused by ConnectWise"
+        # Accepted for a connection that has since been re-pointed (another site, company or
+        # key): never posted anywhere; the writer sees the text to copy.
+        HELD = "held", "Not posted: the connection changed"
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="pending_notes")
     user = models.ForeignKey(
@@ -126,6 +140,8 @@ class PendingNote(models.Model):
     psa_note_id = models.PositiveIntegerField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     posted_at = models.DateTimeField(null=True, blank=True)
+    # The tenant the note was written for (psa.security.connection_target); see State.HELD.
+    connection_target = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -138,6 +154,12 @@ class PendingNote(models.Model):
 
     def __str__(self) -> str:
         return f"Note on #{self.ticket_id} by {self.user} ({self.state})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # Stamped when the note is accepted: the tenant it was written for.
+        if self._state.adding and not self.connection_target:
+            self.connection_target = account_connection_target(self.account_id)
+        super().save(*args, **kwargs)
 
     @property
     def queued(self) -> bool:

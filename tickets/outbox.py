@@ -42,6 +42,7 @@ from psa.providers.base import (
     PSAUnavailable,
     PSAValidationError,
 )
+from psa.security import account_connection_target
 from psa.selectors import provider_for_account
 from resolutionflow.models import Account
 
@@ -59,6 +60,22 @@ CLOCK_SKEW = timedelta(minutes=2)
 REFUSED_FOR_GOOD = (PSAValidationError, PSAPermissionError, PSANotFound)
 # The answer was lost or unreadable: the note may be in ConnectWise already.
 OUTCOME_UNKNOWN = (PSAUnavailable, PSAResponseError)
+UNPOSTED = (PendingNote.State.PENDING, PendingNote.State.POSTING)
+
+
+class ConnectionChanged(PSAValidationError):
+    """The note was written for the tenant the connection pointed at then; it has been
+    re-pointed (another site, company or key) since. Posting it would put one customer's note
+    into another's ticket of the same number, so it is held with its text to copy."""
+
+    code = "connection_changed"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "Not posted: the ConnectWise connection changed (another site, company or key) "
+            "after this note was written, so it was not sent to the new one. Copy the text "
+            "and add it again if it belongs there."
+        )
 
 
 def _setting(name: str, default: float) -> float:
@@ -93,6 +110,12 @@ def pending_note_deliver_now(*, account: Account, note: PendingNote) -> NoteSubm
     """The first attempt, while the engineer waits, at a note `ticket_note_add` just stored
     claimed (`posting`): posted, or queued for later, or refused for good (re-raised; the row
     goes, so the same client key is free for the corrected retry)."""
+    if _waits_for_earlier(note):
+        # Notes of one ticket reach ConnectWise in the order they were written: this one
+        # queues behind the earlier ones still waiting.
+        _finish(note, state=PendingNote.State.PENDING, lease_expires_at=None, attempts=0)
+        _enqueue(note)
+        return NoteSubmission(outbox=note, note=None)
     try:
         provider = provider_for_account(account=account)
         posted = _attempt(provider, note)
@@ -149,6 +172,16 @@ def pending_note_deliver(*, pending_id: int, now: datetime | None = None) -> Pen
     try:
         provider = provider_for_account(account=note.account)
         _attempt(provider, note)
+    except ConnectionChanged as exc:
+        _finish(
+            note,
+            state=PendingNote.State.HELD,
+            last_error=exc.message,
+            error_code=exc.code,
+            lease_expires_at=None,
+        )
+        _audit(note, TicketAuditEntry.Outcome.FAILED, exc.message)
+        _release_followers(note)
     except REFUSED_FOR_GOOD as exc:
         _finish(
             note,
@@ -158,6 +191,7 @@ def pending_note_deliver(*, pending_id: int, now: datetime | None = None) -> Pen
             lease_expires_at=None,
         )
         _audit(note, TicketAuditEntry.Outcome.FAILED, exc.message)
+        _release_followers(note)
     except PSAError as exc:
         _reschedule(note, exc)
     except Exception as exc:  # a bug must not strand the row in `posting` until the lease ends
@@ -172,11 +206,8 @@ def due_note_ids(*, now: datetime | None = None, limit: int = 100) -> list[int]:
     due = Q(state=PendingNote.State.PENDING, next_attempt_at__lte=now) | Q(
         state=PendingNote.State.POSTING, lease_expires_at__lte=now
     )
-    return list(
-        PendingNote.objects.filter(due)
-        .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:limit]
-    )
+    # In the order they were written (ids grow), so one ticket's notes post in that order.
+    return list(PendingNote.objects.filter(due).order_by("id").values_list("pk", flat=True)[:limit])
 
 
 def outbox_drain(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
@@ -188,6 +219,8 @@ def outbox_drain(*, now: datetime | None = None, limit: int = 100) -> dict[str, 
         account_id = PendingNote.objects.filter(pk=pk).values_list("account_id", flat=True).first()
         if account_id is None or account_id in unreachable:
             continue
+        if _waits_for_earlier_id(pk):
+            continue  # its ticket's earlier note goes first (and then releases this one)
         note = pending_note_deliver(pending_id=pk, now=now)
         if note is None:
             continue
@@ -202,8 +235,46 @@ def outbox_drain(*, now: datetime | None = None, limit: int = 100) -> dict[str, 
     return counts
 
 
+def _waits_for_earlier(note: PendingNote) -> bool:
+    """Whether an earlier note of the same ticket has not reached ConnectWise yet."""
+    return PendingNote.objects.filter(
+        account_id=note.account_id, ticket_id=note.ticket_id, pk__lt=note.pk, state__in=UNPOSTED
+    ).exists()
+
+
+def _waits_for_earlier_id(pk: int) -> bool:
+    note = PendingNote.objects.filter(pk=pk).only("account_id", "ticket_id").first()
+    return note is not None and _waits_for_earlier(note)
+
+
+def _release_followers(note: PendingNote) -> None:
+    """The ticket's next queued note was waiting for this one: it is due now."""
+    follower = (
+        PendingNote.objects.filter(
+            account_id=note.account_id,
+            ticket_id=note.ticket_id,
+            pk__gt=note.pk,
+            state=PendingNote.State.PENDING,
+        )
+        .order_by("pk")
+        .first()
+    )
+    if follower is None:
+        return
+    now = timezone.now()
+    if follower.next_attempt_at > now:
+        PendingNote.objects.filter(pk=follower.pk, state=PendingNote.State.PENDING).update(
+            next_attempt_at=now
+        )
+        follower.next_attempt_at = now
+    _enqueue(follower)
+
+
 def _claim(pk: int, now: datetime) -> PendingNote | None:
-    """Take the row for one attempt: a conditional UPDATE, so exactly one worker wins it."""
+    """Take the row for one attempt: a conditional UPDATE, so exactly one worker wins it.
+    A note whose ticket has an earlier one still unposted is not taken (written order)."""
+    if _waits_for_earlier_id(pk):
+        return None
     lease = now + LEASE
     won = PendingNote.objects.filter(
         pk=pk, state=PendingNote.State.PENDING, next_attempt_at__lte=now
@@ -223,7 +294,10 @@ def _claim(pk: int, now: datetime) -> PendingNote | None:
 
 
 def _attempt(provider: PSAProvider, note: PendingNote) -> PSANote:
-    """Settle a possibly-posted note first, then post. The row must be claimed (`posting`)."""
+    """Settle a possibly-posted note first, then post. The row must be claimed (`posting`).
+    Nothing is read or written when the connection now points at another tenant."""
+    if note.connection_target != account_connection_target(note.account_id):
+        raise ConnectionChanged()
     if note.outcome_unknown:
         found = _find_posted(provider, note)
         if found is not None:
@@ -289,6 +363,7 @@ def _mark_posted(note: PendingNote, posted: PSANote, *, adopted: bool) -> PSANot
         "Found in ConnectWise after a lost answer; not posted again." if adopted else "",
         after={"note_id": posted.id, "type": note.note_type, "attempts": note.attempts},
     )
+    _release_followers(note)
     return posted
 
 
@@ -366,17 +441,21 @@ def ticket_notes_list(*, account: Account, user: Any, ticket_id: int) -> TicketN
 
 def pending_notes_list(*, account: Account, ticket_id: int, user: Any) -> list[PendingNote]:
     """Notes of the ticket not in ConnectWise yet: everyone's queued ones, and the user's own
-    that ConnectWise refused (with the reason and the text to copy)."""
+    that ConnectWise refused or that were held when the connection changed (with the reason and
+    the text to copy)."""
     return list(
         PendingNote.objects.filter(account=account, ticket_id=ticket_id).filter(
-            Q(state__in=[PendingNote.State.PENDING, PendingNote.State.POSTING])
-            | Q(state=PendingNote.State.FAILED, user=user)
+            Q(state__in=UNPOSTED)
+            | Q(state__in=[PendingNote.State.FAILED, PendingNote.State.HELD], user=user)
         )
     )
 
 
 def pending_note_dismiss(*, account: Account, user: Any, pending_id: int) -> None:
-    """Forget a refused note once the engineer has copied it."""
+    """Forget a refused or held note once the engineer has copied it."""
     PendingNote.objects.filter(
-        pk=pending_id, account=account, user=user, state=PendingNote.State.FAILED
+        pk=pending_id,
+        account=account,
+        user=user,
+        state__in=[PendingNote.State.FAILED, PendingNote.State.HELD],
     ).delete()

@@ -119,9 +119,10 @@ class QueuedNoteSerializer(serializers.Serializer):
 
     queued = serializers.BooleanField(help_text="True while it waits to be posted.")
     state = serializers.ChoiceField(
-        choices=["queued", "posting", "failed"],
+        choices=["queued", "posting", "failed", "held"],
         help_text="`queued`: will post when ConnectWise answers; `posting`: being sent now; "
-        "`failed`: ConnectWise refused it for good (see `last_error`; the text is kept).",
+        "`failed`: ConnectWise refused it for good (see `last_error`; the text is kept); "
+        "`held`: not posted because the connection was re-pointed at another tenant since.",
     )
     outbox_id = serializers.IntegerField()
     client_key = serializers.CharField()

@@ -30,6 +30,7 @@ from psa.providers.base import (
     ReferenceData,
     TicketCreatePayload,
 )
+from psa.security import account_connection_target
 from psa.selectors import member_for_user, provider_for_account, reference_data_get
 from resolutionflow.models import Account
 
@@ -272,6 +273,14 @@ def _claim_idempotency_key(
     except IntegrityError:
         pass
     existing = TicketCreateRequest.objects.get(account=account, user=user, key=key)
+    if existing.connection_target != account_connection_target(account.pk):
+        # First sent to the tenant the connection pointed at then: neither replayed nor
+        # retried against the one it points at now (its ids mean other tickets there).
+        raise PSAValidationError(
+            "Not sent: the ConnectWise connection changed after this ticket was first sent. "
+            "Start a new ticket for the new connection.",
+            fields={"Idempotency-Key": ["Used before the connection changed."]},
+        )
     if existing.state == TicketCreateRequest.State.DONE:
         return existing
     settle_after = existing.settle_after or existing.created_at + CREATE_LEASE

@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from psa.providers.base import PSANotConfigured, PSAResponseError
+from psa.providers.base import PSAError, PSANotConfigured, PSAResponseError
 from psa.providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
 from psa.security import validate_site_url
 from psa.tests.loopback import Seen, listening
@@ -40,7 +40,9 @@ def loopback_allowed(settings):
     settings.PSA_INSECURE_HOSTS = ["127.0.0.1"]
 
 
-def test_a_302_is_an_error_naming_where_it_pointed_and_is_never_followed(loopback_allowed):
+def test_a_302_is_an_error_that_never_quotes_where_it_pointed_and_is_never_followed(
+    loopback_allowed,
+):
     with listening(_redirecting) as site:
         client = _client(site.root)
         with pytest.raises(PSAResponseError) as info:
@@ -48,7 +50,9 @@ def test_a_302_is_an_error_naming_where_it_pointed_and_is_never_followed(loopbac
 
     message = info.value.message
     assert "redirect (HTTP 302)" in message
-    assert f"http://127.0.0.1:{site.port}/internal/meta-data" in message
+    # Where it pointed is for our logs only: the admin who typed the site does not learn it.
+    assert "/internal/meta-data" not in message and "127.0.0.1" not in message
+    assert "/internal/meta-data" in info.value.detail
     assert "internal-secret" not in message and "internal-secret" not in (info.value.detail or "")
     assert [s.path.split("?")[0] for s in site.seen] == ["/v4_6_release/apis/3.0/service/boards"]
 
@@ -192,3 +196,24 @@ def test_tls_still_verifies_the_host_name_while_connecting_to_the_checked_addres
             with pytest.raises(PSAUnavailable):
                 client.get("/service/boards")
             assert sim.seen == []
+
+
+def _chatty_json(seen: Seen) -> tuple[int, dict[str, str], bytes]:
+    """Some other server's JSON error (not ConnectWise's shape) at the site address."""
+    body = json.dumps({"message": "port 6379 open: redis 7.2 internal-secret"}).encode()
+    return 401, {"Content-Type": "application/json"}, body
+
+
+def _connectwise_json(seen: Seen) -> tuple[int, dict[str, str], bytes]:
+    body = json.dumps({"code": "Unauthorized", "message": "Invalid company id."}).encode()
+    return 401, {"Content-Type": "application/json"}, body
+
+
+def test_only_connectwise_shaped_error_text_is_quoted(loopback_allowed):
+    with listening(_chatty_json) as site, pytest.raises(PSAError) as other:
+        _client(site.root).get("/service/boards")
+    assert "6379" not in other.value.message and "internal-secret" not in other.value.message
+
+    with listening(_connectwise_json) as site, pytest.raises(PSAError) as cw:
+        _client(site.root).get("/service/boards")
+    assert "ConnectWise said: Invalid company id." in cw.value.message

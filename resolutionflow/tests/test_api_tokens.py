@@ -51,8 +51,9 @@ def test_an_expired_token_is_refused(demo) -> None:
 
 
 def test_the_owner_creates_and_revokes_a_token_on_the_page(jordan_client, demo) -> None:
-    page = jordan_client.post("/account/tokens/", {"name": "n8n", "expires_days": "30"})
-    assert page.status_code == 200
+    created = jordan_client.post("/account/tokens/", {"name": "n8n", "expires_days": "30"})
+    assert created.status_code == 302 and created["Location"] == "/account/tokens/"
+    page = jordan_client.get(created["Location"])
     assert page["Cache-Control"] == "no-store"
     key = page.context["new_key"]
     assert key and key in page.content.decode()
@@ -107,3 +108,12 @@ def test_creating_and_revoking_a_token_goes_to_the_accounts_activity_log(
     actions = [e.action for e in events if "zapier" in e.target]
     assert actions == [ActivityEvent.Action.TOKEN_CREATED, ActivityEvent.Action.TOKEN_REVOKED]
     assert all(e.ip == "127.0.0.1" for e in events if "zapier" in e.target)
+
+
+def test_reloading_after_creating_a_token_creates_no_second_one(jordan_client, demo) -> None:
+    created = jordan_client.post("/account/tokens/", {"name": "n8n", "expires_days": "30"})
+    shown = jordan_client.get(created["Location"])
+    assert shown.context["new_key"]
+    reloaded = jordan_client.get(created["Location"])  # what the browser's reload repeats
+    assert reloaded.context["new_key"] is None
+    assert ApiToken.objects.filter(user=demo.jordan, name="n8n").count() == 1

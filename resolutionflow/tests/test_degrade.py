@@ -83,7 +83,34 @@ def test_redis_is_tried_again_after_a_pause(redis_down, monkeypatch) -> None:
     assert backend.redis_down and calls
 
 
-def test_healthz_reports_each_dependency(client, demo) -> None:
+@pytest.fixture
+def operator(client, settings):
+    """Monitoring with the health token (details are for operators only)."""
+    settings.HEALTHZ_TOKEN = "monitoring-token-0123456789"
+    client.defaults["HTTP_X_HEALTH_TOKEN"] = settings.HEALTHZ_TOKEN
+    return client
+
+
+def test_healthz_tells_strangers_only_up_or_down(client, demo) -> None:
+    from psa.models import PSAConnection
+
+    PSAConnection.objects.filter(account=demo.bayside).update(last_error="HTTP 401 from site")
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"ok": True}
+    assert b"bayside" not in response.content and b"401" not in response.content
+    wrong = client.get("/healthz", HTTP_X_HEALTH_TOKEN="guess")
+    assert wrong.json() == {"ok": True}
+
+
+def test_a_superuser_sees_the_details(client, demo) -> None:
+    client.force_login(demo.admin)
+    body = client.get("/healthz").json()
+    assert {c["account"] for c in body["connectwise"]} == {"bayside", "northshore"}
+
+
+def test_healthz_reports_each_dependency(operator, demo) -> None:
+    client = operator
     response = client.get("/healthz")
 
     body = response.json()
@@ -94,7 +121,8 @@ def test_healthz_reports_each_dependency(client, demo) -> None:
     assert all("last_checked_at" in c and "last_error" in c for c in accounts.values())
 
 
-def test_healthz_is_503_with_redis_down_and_live_still_200(client, redis_down) -> None:
+def test_healthz_is_503_with_redis_down_and_live_still_200(operator, redis_down) -> None:
+    client = operator
     response = client.get("/healthz")
 
     assert response.status_code == 503
@@ -104,7 +132,8 @@ def test_healthz_is_503_with_redis_down_and_live_still_200(client, redis_down) -
     assert live.status_code == 200 and live.json() == {"ok": True, "live": True}
 
 
-def test_healthz_is_503_when_the_broker_is_down(client, db) -> None:
+def test_healthz_is_503_when_the_broker_is_down(operator, db) -> None:
+    client = operator
     from resolutionflow.celery import app
 
     previous = app.conf.broker_url, app.conf.task_always_eager
@@ -121,7 +150,8 @@ def test_healthz_is_503_when_the_broker_is_down(client, db) -> None:
     assert elapsed < 10
 
 
-def test_healthz_reports_a_failed_connectwise_check_without_failing(client, demo) -> None:
+def test_healthz_reports_a_failed_connectwise_check_without_failing(operator, demo) -> None:
+    client = operator
     from psa.models import PSAConnection
 
     PSAConnection.objects.filter(account=demo.bayside).update(last_error="HTTP 401")

@@ -97,3 +97,25 @@ def test_an_idle_session_has_ended(client) -> None:
     Session.objects.update(expire_date=timezone.now() - timedelta(seconds=1))
     response = client.get("/")
     assert response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+
+
+def test_check_deploy_fails_on_a_weak_secret_key() -> None:
+    done = _manage("check", "--deploy", env=_production_env(SECRET_KEY="x"))
+    assert done.returncode != 0
+    assert "resolutionflow.E001" in done.stderr and "too weak" in done.stderr
+
+
+def test_a_malformed_encryption_key_is_refused_at_start() -> None:
+    done = _manage("check", env=_production_env(FIELD_ENCRYPTION_KEY="not-a-fernet-key"))
+    assert done.returncode != 0
+    assert "FIELD_ENCRYPTION_KEY #1 is not a Fernet key" in done.stderr
+
+
+def test_check_deploy_warns_when_several_workers_share_no_cache(settings, monkeypatch) -> None:
+    from resolutionflow.checks import check_shared_cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    monkeypatch.setenv("WEB_CONCURRENCY", "2")
+    assert [w.id for w in check_shared_cache()] == ["resolutionflow.W001"]
+    settings.CACHES = {"default": {"BACKEND": "diskcache.DjangoCache", "LOCATION": "/tmp/x"}}
+    assert check_shared_cache() == []

@@ -277,10 +277,10 @@ def test_identical_notes_each_adopt_their_own(demo, sim_config, monkeypatch) -> 
     monkeypatch.setattr(provider, "add_note", post_then_lose_the_answer)
     first = submit()  # landed, answer lost
     monkeypatch.undo()
-    sim_config(fail_rate=1.0)
-    second = submit()  # a 500: never stored
-    sim_config(fail_rate=0.0)
-    assert first.outbox.outcome_unknown and second.outbox.outcome_unknown
+    second = submit()  # written behind the first: queued in order, not tried yet
+    assert first.outbox.outcome_unknown and second.queued and second.outbox.attempts == 0
+    # As if its own earlier attempt had lost its answer too (it never reached ConnectWise).
+    PendingNote.objects.filter(pk=second.outbox.pk).update(outcome_unknown=True)
 
     assert outbox.outbox_drain(now=_later())["posted"] == 2
     landed = _notes_in_connectwise(demo.bayside, "Ping OK.")
@@ -482,3 +482,112 @@ def test_without_a_usable_connection_a_note_is_refused_not_queued(demo, jordan_a
     response = jordan_api.post(f"{BASE}/tickets/1000/notes", {"text": "Nowhere."}, format="json")
 
     assert response.status_code == 409 and not PendingNote.objects.exists()
+
+
+# --- bound to the tenant it was written for ------------------------------------------------------
+
+
+def _repoint(account: Any, *, to: Any) -> None:
+    """What an admin does on the integrations page: same account, another tenant's details."""
+    from psa.models import PSAConnection
+    from psa.selectors import psa_caches_invalidate
+
+    connection = PSAConnection.objects.get(account=account)
+    source = PSAConnection.objects.get(account=to)
+    connection.company_id = source.company_id
+    connection.public_key = source.public_key
+    connection.private_key = source.private_key
+    connection.private_key_for = ""
+    connection.save()
+    psa_caches_invalidate(account=account)
+    reset_provider_cache()
+
+
+def test_notes_queued_for_one_tenant_are_never_posted_to_another_after_a_repoint(
+    demo, jordan, sim_config, sim_stats
+) -> None:
+    # Both tenants have a ticket #1000: the note's number alone would fit either.
+    assert provider_for_account(account=demo.northshore).get_ticket(ticket_id=1000).id == 1000
+    sim_config(fail_rate=1.0)
+    for text in ("Bayside: replaced the UPS battery.", "Bayside: rebooted the core switch."):
+        jordan.post("/tickets/1000/notes/", {"text": text, "type": "internal"}, headers=HX)
+    assert PendingNote.objects.filter(state=PendingNote.State.PENDING).count() == 2
+    _repoint(demo.bayside, to=demo.northshore)
+    sim_config(fail_rate=0.0)
+    posts_before = _posts(sim_stats)
+
+    outbox.outbox_drain(now=_later())
+    outbox.outbox_drain(now=_later() + LATER)
+
+    assert _posts(sim_stats) == posts_before  # nothing was sent anywhere
+    assert _notes_in_connectwise(demo.northshore, "Bayside:") == []
+    rows = list(PendingNote.objects.order_by("pk"))
+    assert [row.state for row in rows] == [PendingNote.State.HELD] * 2
+    html = jordan.get("/tickets/1000/notes/outbox/", headers=HX).content.decode()
+    assert "The connection changed" in html
+    assert re.search(r"<textarea[^>]*readonly>Bayside: replaced the UPS battery.</textarea>", html)
+    dismissed = jordan.post(f"/tickets/1000/notes/outbox/{rows[0].pk}/dismiss/", headers=HX)
+    assert "replaced the UPS battery" not in dismissed.content.decode()
+
+
+def test_a_create_key_is_not_replayed_against_a_repointed_connection(demo, jordan_api) -> None:
+    from tickets.models import TicketCreateRequest
+
+    account = demo.bayside
+    TicketCreateRequest.objects.create(
+        account=account, user=demo.jordan, key="draft-1", state="done", ticket_id=1000
+    )
+    _repoint(account, to=demo.northshore)
+    board = provider_for_account(account=account).list_boards()[0]
+    company = provider_for_account(account=account).search_companies(query="")[0]
+    response = jordan_api.post(
+        f"{BASE}/tickets",
+        {"summary": "Printer jam", "company_id": company.id, "board_id": board.id},
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="draft-1",
+    )
+    assert response.status_code == 400
+    assert "connection changed" in response.json()["error"]["message"]
+
+
+def test_queued_notes_of_one_ticket_post_in_the_order_they_were_written(
+    demo, jordan, sim_config
+) -> None:
+    sim_config(fail_rate=1.0)
+    texts = [f"Step {n} of the fix." for n in range(4)]
+    for text in texts:
+        jordan.post("/tickets/1000/notes/", {"text": text, "type": "internal"}, headers=HX)
+    # Backoff jitter makes later notes due before earlier ones; the order must hold anyway.
+    rows = list(PendingNote.objects.order_by("pk"))
+    for row, minutes in zip(rows, (9, 3, 1, 5), strict=True):
+        PendingNote.objects.filter(pk=row.pk).update(
+            next_attempt_at=timezone.now() + timedelta(minutes=minutes)
+        )
+    sim_config(fail_rate=0.0)
+    for minutes in (2, 4, 6, 10, 11):
+        outbox.outbox_drain(now=timezone.now() + timedelta(minutes=minutes))
+    posted = PendingNote.objects.order_by("psa_note_id")
+    assert [row.text.split("\n")[0] for row in posted] == texts
+    landed = [
+        n.text
+        for n in provider_for_account(account=demo.bayside).list_ticket_notes(ticket_id=1000)
+        if n.text.startswith("Step ")
+    ]
+    assert landed == texts
+
+
+def test_a_note_written_behind_queued_ones_waits_its_turn(demo, jordan, sim_config) -> None:
+    sim_config(fail_rate=1.0)
+    jordan.post("/tickets/1000/notes/", {"text": "First.", "type": "internal"}, headers=HX)
+    sim_config(fail_rate=0.0)
+    jordan.post("/tickets/1000/notes/", {"text": "Second.", "type": "internal"}, headers=HX)
+    first, second = PendingNote.objects.order_by("pk")
+    assert first.state == second.state == PendingNote.State.PENDING  # not posted ahead of it
+    outbox.outbox_drain(now=_later())
+    outbox.outbox_drain(now=_later())
+    landed = [
+        n.text
+        for n in provider_for_account(account=demo.bayside).list_ticket_notes(ticket_id=1000)
+        if n.text in ("First.", "Second.")
+    ]
+    assert landed == ["First.", "Second."]

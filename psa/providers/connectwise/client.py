@@ -458,12 +458,13 @@ class ConnectWiseClient:
         )
 
     def _redirected(self, response: requests.Response) -> PSAError:
-        """A redirect is an error naming where it pointed; its body is never read into a message."""
+        """A redirect is an error; where it pointed stays in our logs (`detail`), never in a
+        message: whatever answered may not be ConnectWise, and its words (or an internal
+        address it names) must not travel back to the admin who typed the site."""
         location = (response.headers.get("Location") or "").strip()
-        shown = location[:200] or "an address it did not give"
         return PSAResponseError(
-            f"ConnectWise answered with a redirect (HTTP {response.status_code}) to {shown}; "
-            "ResolutionFlow never follows redirects. Check the site address of the connection.",
+            f"The site answered with a redirect (HTTP {response.status_code}); ResolutionFlow "
+            "never follows redirects. Check the site address of the connection.",
             detail=f"HTTP {response.status_code} Location: {location[:500]}",
         )
 
@@ -528,21 +529,37 @@ def _config_problem(config: ConnectWiseConfig) -> str:
 def _error_body(response: requests.Response) -> tuple[str, list[Any]]:
     """(message, errors) from a ConnectWise error body; tolerant of HTML and empty bodies.
 
-    Only ConnectWise's own JSON error message is ever quoted: a body of any other shape is not
-    ConnectWise speaking (a proxy's page, or whatever else answered), and its text must never
+    Only ConnectWise's own JSON error is ever quoted: `{"code": "<Name>", "message": "…"}`
+    (plus `errors` for validation). A body of any other shape is not ConnectWise speaking (a
+    proxy's page, or whatever server the site address points at), and its text must never
     travel into a message an admin sees.
     """
     try:
         body = response.json()
     except ValueError:
         return "", []
-    if not isinstance(body, dict):
+    if not _connectwise_shaped(body):
         return "", []
-    message = body.get("message")
     errors = body.get("errors")
     return (
-        str(message) if message else "",
+        " ".join(str(body["message"]).split())[:300],
         errors if isinstance(errors, list) else [],
+    )
+
+
+_CW_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]{1,63}$")
+
+
+def _connectwise_shaped(body: Any) -> bool:
+    """ConnectWise errors carry a code that is an identifier (NotFound, InvalidObject,
+    Unauthorized …) and a string message; anything else is someone else's error body."""
+    return (
+        isinstance(body, dict)
+        and isinstance(body.get("code"), str)
+        and bool(_CW_CODE.match(body["code"]))
+        and isinstance(body.get("message"), str)
+        and bool(body["message"].strip())
+        and isinstance(body.get("errors", []), list)
     )
 
 

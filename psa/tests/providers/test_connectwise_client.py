@@ -263,8 +263,14 @@ class TestFunnel:
 
     def test_409_and_422_are_validation_errors(self, rsps):
         client = ConnectWiseClient(cw.CONFIG)
-        rsps.post(f"{API}/service/tickets", status=409, json={"message": "Conflict"})
-        rsps.post(f"{API}/service/tickets/1/notes", status=422, json={"message": "Nope"})
+        rsps.post(
+            f"{API}/service/tickets", status=409, json={"code": "Conflict", "message": "Conflict"}
+        )
+        rsps.post(
+            f"{API}/service/tickets/1/notes",
+            status=422,
+            json={"code": "InvalidObject", "message": "Nope"},
+        )
         with pytest.raises(PSAValidationError, match="Conflict"):
             client.post("/service/tickets", {})
         with pytest.raises(PSAValidationError, match="Nope"):
