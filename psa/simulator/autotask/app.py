@@ -192,11 +192,10 @@ class AutotaskApp:
         self._authenticate(headers)
         impersonator, actor = self._impersonation(headers, method)
         body = _body(environ)
-        if method in ("POST", "PATCH", "PUT") and not (
-            headers.get("content-type") or ""
-        ).lower().startswith("application/json"):
-            # Every call carries Content-Type: application/json [C]; anything else is refused [U].
-            raise AtError(415, ["Send the body as application/json."])
+        if not (headers.get("content-type") or "").lower().startswith("application/json"):
+            # Every call carries Content-Type: application/json, reads included (README
+            # "Connecting", [C]); a call without it is refused [U: the status, 415].
+            raise AtError(415, ["Send Content-Type: application/json with every call."])
         try:
             delay = self.limits.admit()
             slot = self.limits.enter(headers.get("apiintegrationcode", ""), endpoint_of(segments))

@@ -85,6 +85,13 @@ def test_a_write_without_a_json_content_type_is_refused(sim):
     assert resp.status == 415
 
 
+def test_a_read_without_a_json_content_type_is_refused_too(sim):
+    # README "Connecting": every call carries Content-Type: application/json [C].
+    assert sim.get("Tickets/7001", headers={"Content-Type": None}).status == 415
+    assert sim.get("Tickets/7001", headers={"Content-Type": "text/html"}).status == 415
+    assert sim.get("Tickets/7001").json["item"]["id"] == 7001
+
+
 def _note(sim, **headers):
     body = {"ticketID": 7002, "title": "Called", "description": "Left a message",
             "noteType": 1, "publish": 1}  # fmt: skip
