@@ -65,10 +65,21 @@ def test_required_fields_are_required(sim, missing):
         {"assignedResourceID": 29682900},  # without its role
         {"assignedResourceID": 29682900, "assignedResourceRoleID": 29683405},  # not its role
         {"assignedResourceID": 29682910, "assignedResourceRoleID": 29683402},  # inactive resource
+        {"dueDateTime": "2026-12-01T17:00:00+02:00"},  # Autotask's dates are UTC
+        {"dueDateTime": "1 December 2026"},
     ],
 )
 def test_invalid_tickets_are_refused(sim, changes):
     _refused(sim.post("Tickets", _ticket_body(sim, **changes)))
+
+
+@pytest.mark.parametrize(
+    "due", ["2026-12-01T15:00:00Z", "2026-12-01T15:00:00.000Z", "2026-12-01T15:00:00+00:00"]
+)
+def test_a_utc_date_is_accepted_in_its_iso_forms(sim, due):
+    resp = sim.post("Tickets", _ticket_body(sim, dueDateTime=due))
+    assert resp.status == 200, resp.json
+    assert sim.get(f"Tickets/{resp.json['itemId']}").json["item"]["dueDateTime"] == due
 
 
 def test_a_valid_primary_resource_and_role_pair_is_accepted(sim):
