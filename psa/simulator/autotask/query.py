@@ -84,15 +84,24 @@ def parse_datetime(value: object) -> datetime | None:
     return moment if moment.utcoffset() == timedelta(0) else None
 
 
+def has_type(kind: str, value: Any) -> bool:
+    """Whether a JSON value is one of the schema's field kinds: integers are JSON integers,
+    booleans literal, dates UTC ISO-8601 strings (the query language and writes share it)."""
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "datetime":
+        return parse_datetime(value) is not None
+    return kind == "list" and isinstance(value, list)
+
+
 def _check_value(name: str, kind: str, value: Any) -> None:
-    ok = {
-        "integer": isinstance(value, int) and not isinstance(value, bool),
-        "number": isinstance(value, int | float) and not isinstance(value, bool),
-        "boolean": isinstance(value, bool),
-        "string": isinstance(value, str),
-        "datetime": parse_datetime(value) is not None,
-    }.get(kind, False)
-    if not ok:
+    if not has_type(kind, value):
         raise QueryError(
             f"Invalid value {value!r} for field {name}: expected a value of type {kind}."
         )

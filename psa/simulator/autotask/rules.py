@@ -31,24 +31,11 @@ from __future__ import annotations
 from typing import Any
 
 from psa.simulator.autotask.errors import invalid
-from psa.simulator.autotask.query import parse_datetime
+from psa.simulator.autotask.query import has_type
 from psa.simulator.autotask.schema import READ_ONLY, REFERENCES, REQUIRED, fields_of
 from psa.simulator.autotask.store import AtTenant, now_iso
 
 COMPLETE = 5
-
-
-def _type_ok(kind: str, value: Any) -> bool:
-    if value is None:
-        return True
-    return {
-        "integer": isinstance(value, int) and not isinstance(value, bool),
-        "number": isinstance(value, int | float) and not isinstance(value, bool),
-        "boolean": isinstance(value, bool),
-        "string": isinstance(value, str),
-        "datetime": parse_datetime(value) is not None,
-        "list": isinstance(value, list),
-    }.get(kind, False)
 
 
 def check_body(
@@ -65,7 +52,7 @@ def check_body(
             errors.append(f"Unknown field: {name}.")
         elif name in READ_ONLY and not (name == "id" and not creating):
             errors.append(f"The field {name} is read-only.")
-        elif not _type_ok(fields[name], value):
+        elif value is not None and not has_type(fields[name], value):
             errors.append(f"Invalid value for {name}: expected {fields[name]}.")
     errors.extend(_udf_errors(tenant, entity, body.get("userDefinedFields")))
     if errors:
