@@ -7,8 +7,10 @@ thread (port 0 picks a free port) and returns a :class:`RunningSimulator` with `
 
 from __future__ import annotations
 
+import signal
 import socketserver
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -105,3 +107,23 @@ def serve_in_background(
     thread.name = f"{name}-{server.server_address[1]}"
     thread.start()
     return RunningSimulator(server=server, thread=thread, app=app, api_path=api_path)
+
+
+def serve_until_stopped(server: ThreadingWSGIServer, *, say: Callable[[str], None]) -> None:
+    """Serve in the foreground (``cwsim``, ``atsim``) until Ctrl-C, or a TERM from ``make run``
+    shutting down, which stops as cleanly; the socket is closed either way."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():  # signals only work there
+        previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        say("Stopping the simulator.")
+    finally:
+        server.server_close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt

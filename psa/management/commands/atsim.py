@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import signal
-import threading
 import time
 from functools import partial
 from typing import Any
@@ -14,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from psa.simulator.autotask.app import API_PREFIX, AutotaskApp
 from psa.simulator.autotask.store import LAKESIDE, AtTenant
 from psa.simulator.data.generate_lakeside import build
-from psa.simulator.server import make_simulator_server
+from psa.simulator.server import make_simulator_server, serve_until_stopped
 
 DEFAULT_PORT = 8766
 
@@ -75,18 +73,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  zone discovery: {root}/atservicesrest/v1.0/zoneInformation?user=")
         self.stdout.write(f"  control: {root}/_sim/config, {root}/_sim/stats, {root}/_sim/reset")
         self.stdout.write("Ctrl-C to stop.")
-        previous = None
-        if threading.current_thread() is threading.main_thread():
-            # A TERM (e.g. from `make run` shutting down) stops as cleanly as Ctrl-C.
-            previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-        try:
-            server.serve_forever(poll_interval=0.2)
-        except KeyboardInterrupt:
-            self.stdout.write("Stopping the simulator.")
-        finally:
-            server.server_close()
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
+        serve_until_stopped(server, say=self.stdout.write)
 
     def _tenant(self, options: dict[str, Any]) -> AtTenant:
         sizes = {name: options[name] for name in ("tickets", "companies", "resources")}
@@ -105,7 +92,3 @@ class Command(BaseCommand):
             f"in {time.monotonic() - started:.1f} s"
         )
         return tenant
-
-
-def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt

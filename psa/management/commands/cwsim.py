@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import signal
-import threading
 import time
 from functools import partial
 from typing import Any
@@ -13,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from psa.simulator.app import SimulatorApp
 from psa.simulator.data.scaled import scaled_tenant
-from psa.simulator.server import API_PATH, make_simulator_server
+from psa.simulator.server import API_PATH, make_simulator_server, serve_until_stopped
 from psa.simulator.store import TENANTS, TenantRegistry
 
 SCALED_TENANT = "baysideit"  # the demo account's tenant, so `make run`'s logins keep working
@@ -90,18 +88,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"  control: {root}/_sim/config, {root}/_sim/stats, {root}/_sim/reset")
         self.stdout.write("Ctrl-C to stop.")
-        previous = None
-        if threading.current_thread() is threading.main_thread():
-            # A TERM (e.g. from `make run` shutting down) stops as cleanly as Ctrl-C.
-            previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-        try:
-            server.serve_forever(poll_interval=0.2)
-        except KeyboardInterrupt:
-            self.stdout.write("Stopping the simulator.")
-        finally:
-            server.server_close()
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
+        serve_until_stopped(server, say=self.stdout.write)
 
     def _registry(self, options: dict[str, Any]) -> TenantRegistry:
         sizes = {
@@ -135,7 +122,3 @@ class Command(BaseCommand):
             f"{len(store.records('members'))} members in {time.monotonic() - started:.1f} s"
         )
         return registry
-
-
-def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
