@@ -32,6 +32,7 @@ from psa.simulator.autotask.routes import Call, dispatch, endpoint_of, pattern_o
 from psa.simulator.autotask.store import AtTenant, AtTenantConfig
 from psa.simulator.control import control
 from psa.simulator.faults import TRUNCATED_JSON, Faults
+from psa.simulator.wsgi import request_body, request_headers
 
 API_PREFIX = "/ATServicesRest/V1.0"
 # `/z<N>` in front is the simulated zone N (0: none); see `zone` in the module docstring.
@@ -48,22 +49,6 @@ _REASONS = {
     501: "Not Implemented",
 }
 _WRITES = {"POST", "PATCH", "PUT", "DELETE"}
-
-
-def _headers(environ: dict[str, Any]) -> dict[str, str]:
-    headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k[:5] == "HTTP_"}
-    if environ.get("CONTENT_TYPE"):
-        headers["content-type"] = environ["CONTENT_TYPE"]
-    return headers
-
-
-def _body(environ: dict[str, Any]) -> bytes:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    stream = environ.get("wsgi.input")
-    return stream.read(length) if length > 0 and stream is not None else b""
 
 
 def _root(environ: dict[str, Any]) -> str:
@@ -102,7 +87,7 @@ class AutotaskApp:
             answer = control(
                 method=method,
                 name=path.rstrip("/").removeprefix("/_sim").strip("/"),
-                body=_body(environ),
+                body=request_body(environ),
                 remote_addr=environ.get("REMOTE_ADDR"),
                 config=self.config,
                 update=self.update,
@@ -188,10 +173,10 @@ class AutotaskApp:
             raise AtError(404, [f"No route {path}."])
         if int(api.group("zone") or 0) != self._zone_number:
             raise Unauthorized()  # not this tenant's zone (any more)
-        headers = _headers(environ)
+        headers = request_headers(environ)
         self._authenticate(headers)
         impersonator, actor = self._impersonation(headers, method)
-        body = _body(environ)
+        body = request_body(environ)
         if not (headers.get("content-type") or "").lower().startswith("application/json"):
             # Every call carries Content-Type: application/json, reads included (README
             # "Connecting", [C]); a call without it is refused [U: the status, 415].
