@@ -131,13 +131,14 @@ def _split_messages(lines: list[str]) -> list[_Message]:
         line = lines[i]
         block = _BLOCK_RE.match(line)
         if not block and _WROTE_START_RE.match(line) and i + 1 < len(lines):
-            joined = f"{line.strip()} {lines[i + 1].strip()}"
-            if _BLOCK_RE.match(joined):  # "On Mon, 2 Nov 2026 at 16:40, Anika Patel\n<a@b> wrote:"
-                block, i = _BLOCK_RE.match(joined), i + 1
+            # "On Mon, 2 Nov 2026 at 16:40, Anika Patel\n<a@b> wrote:": mail clients wrap it.
+            block = _BLOCK_RE.match(f"{line.strip()} {lines[i + 1].strip()}")
+            i += 1 if block else 0
+        header = None if block else _HEADER_RE.match(line)
+        # A bare "From:" after a blank line starts a pasted message with no separator above it.
         starts_headers = (
-            not block
-            and _HEADER_RE.match(line)
-            and (_HEADER_RE.match(line).group("name").lower() == "from")  # type: ignore[union-attr]
+            header is not None
+            and header.group("name").lower() == "from"
             and (i == 0 or not lines[i - 1].strip())
         )
         if block or starts_headers:
