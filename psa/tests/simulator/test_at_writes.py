@@ -134,6 +134,29 @@ def test_invalid_notes_are_refused(sim, changes):
     _refused(sim.post("Tickets/7003/Notes", {**body, **changes}))
 
 
+def _reported_length(sim, entity, name):
+    fields = sim.get(f"{entity}/entityInformation/fields").json["fields"]
+    return next(f["length"] for f in fields if f["name"] == name)
+
+
+@pytest.mark.parametrize(
+    ("entity", "url", "name", "length"),
+    [
+        ("Tickets", "Tickets", "title", 255),
+        ("Tickets", "Tickets", "description", 8000),
+        ("TicketNotes", "Tickets/7003/Notes", "title", 250),
+        ("TicketNotes", "Tickets/7003/Notes", "description", 32000),
+    ],
+)
+def test_text_takes_at_most_the_length_entity_information_reports(sim, entity, url, name, length):
+    note = {"ticketID": 7003, "title": "t", "description": "d", "noteType": 1, "publish": 1}
+    body = _ticket_body(sim) if entity == "Tickets" else note
+    assert _reported_length(sim, entity, name) == length
+    assert sim.post(url, {**body, name: "x" * length}).status == 200
+    errors = _refused(sim.post(url, {**body, name: "x" * (length + 1)}))
+    assert errors == [f"The field {name} takes at most {length} characters."]
+
+
 def test_a_note_on_a_missing_ticket_is_refused(sim):
     body = {"ticketID": 1, "title": "t", "description": "d", "noteType": 1, "publish": 1}
     _refused(sim.post("Tickets/1/Notes", body))
