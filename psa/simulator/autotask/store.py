@@ -74,10 +74,9 @@ class AtTenant:
 
     # ----------------------------------------------------------------- users
     def user(self, user_name: str) -> ApiUser | None:
-        for user in self.config.users:
-            if user.user_name.lower() == user_name.lower():  # e-mail addresses: any case
-                return user
-        return None
+        # Spelled exactly as the API user was created: whether Autotask matches UserName (an
+        # e-mail address) in any case is unconfirmed, so another case is an unknown user [U].
+        return next((u for u in self.config.users if u.user_name == user_name), None)
 
     @property
     def api_resource_id(self) -> int:
