@@ -22,6 +22,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -38,16 +39,6 @@ API_PREFIX = "/ATServicesRest/V1.0"
 # `/z<N>` in front is the simulated zone N (0: none); see `zone` in the module docstring.
 _API = re.compile(r"^(?:/z(?P<zone>\d+))?/atservicesrest/v1\.0(?P<rest>/.*)?$", re.IGNORECASE)
 _ZONE = re.compile(r"^(?:/z\d+)?/atservicesrest/v1\.0/zoneinformation/?$", re.IGNORECASE)
-_REASONS = {
-    200: "OK",
-    401: "Unauthorized",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    415: "Unsupported Media Type",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    501: "Not Implemented",
-}
 _WRITES = {"POST", "PATCH", "PUT", "DELETE"}
 
 
@@ -270,5 +261,5 @@ class AutotaskApp:
             ("Content-Length", str(len(payload))),
         ]
         out.extend(headers.items())
-        start_response(f"{status} {_REASONS.get(status, 'Unknown')}", out)
+        start_response(f"{status} {HTTPStatus(status).phrase}", out)
         return [payload]
