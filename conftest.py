@@ -15,6 +15,25 @@ hypothesis_settings.register_profile("resolutionflow", deadline=None)
 hypothesis_settings.load_profile("resolutionflow")
 
 
+# The fault controls both simulators share (`/_sim/config`), all off.
+NO_FAULTS = {
+    "latency_ms": 0,
+    "jitter_ms": 0,
+    "fail_rate": 0,
+    "rate_limit": 0,
+    "hang_rate": 0,
+    "hang_seconds": 30,
+    "bad_json_rate": 0,
+    "auth_fail_rate": 0,
+}
+
+
+def _pristine(root_url: str, config: dict[str, Any]) -> None:
+    """A running simulator's data restored, its counters zeroed and `config` applied."""
+    requests.post(f"{root_url}/_sim/reset", json={"data": True}, timeout=10)
+    requests.post(f"{root_url}/_sim/config", json=config, timeout=10)
+
+
 @pytest.fixture(scope="session")
 def cw_simulator() -> Iterator[Any]:
     """One simulator for the whole run (loopback, free port); tests reset its data as needed."""
@@ -28,21 +47,7 @@ def cw_simulator() -> Iterator[Any]:
 @pytest.fixture
 def cw_sim(cw_simulator: Any) -> Iterator[Any]:
     """The simulator with pristine data, no faults and zeroed counters for this test."""
-    requests.post(f"{cw_simulator.root_url}/_sim/reset", json={"data": True}, timeout=10)
-    requests.post(
-        f"{cw_simulator.root_url}/_sim/config",
-        json={
-            "latency_ms": 0,
-            "jitter_ms": 0,
-            "fail_rate": 0,
-            "rate_limit": 0,
-            "hang_rate": 0,
-            "hang_seconds": 30,
-            "bad_json_rate": 0,
-            "auth_fail_rate": 0,
-        },
-        timeout=10,
-    )
+    _pristine(cw_simulator.root_url, NO_FAULTS)
     yield cw_simulator
 
 
@@ -59,22 +64,8 @@ def at_simulator() -> Iterator[Any]:
 @pytest.fixture
 def at_sim(at_simulator: Any) -> Iterator[Any]:
     """The Autotask simulator with pristine data, no faults, default limits, zeroed counters."""
-    requests.post(f"{at_simulator.root_url}/_sim/reset", json={"data": True}, timeout=10)
-    requests.post(
-        f"{at_simulator.root_url}/_sim/config",
-        json={
-            "latency_ms": 0,
-            "jitter_ms": 0,
-            "fail_rate": 0,
-            "rate_limit": 0,
-            "hang_rate": 0,
-            "hang_seconds": 30,
-            "bad_json_rate": 0,
-            "auth_fail_rate": 0,
-            "hourly_threshold": 10_000,
-            "concurrent_limit": 3,
-        },
-        timeout=10,
+    _pristine(
+        at_simulator.root_url, {**NO_FAULTS, "hourly_threshold": 10_000, "concurrent_limit": 3}
     )
     yield at_simulator
 

@@ -27,6 +27,7 @@ from resolutionflow.throttling import AiParseThrottle
 
 from . import selectors, services
 from . import serializers as out
+from .ai.limits import MAX_PROMPT_CHARS
 from .filters import parse_assigned
 from .outbox import ticket_notes_list
 from .services import MAX_ID, SUMMARY_MAX
@@ -432,7 +433,7 @@ class TicketAiParseApi(AccountApi):
 
     @extend_schema_serializer(component_name="TicketAiParsePayload")
     class InputSerializer(serializers.Serializer):
-        prompt = TextField(max_length=4000)
+        prompt = TextField(max_length=MAX_PROMPT_CHARS)
         context_company_id = _id_field(
             required=False,
             allow_null=True,

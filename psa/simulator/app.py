@@ -31,6 +31,7 @@ from psa.simulator.faults import TRUNCATED_JSON, Faults
 from psa.simulator.query import list_query, projector, run_count, run_list
 from psa.simulator.schema import RouteSchema, check_request, schema_for
 from psa.simulator.store import COLLECTIONS, TenantRegistry, TenantStore
+from psa.simulator.wsgi import request_body, request_headers
 
 JSON_TYPE = "application/json; charset=utf-8"
 _API_PATH = re.compile(r"^/(?P<codebase>[A-Za-z0-9_.\-]+)/apis/3\.0(?P<rest>/.*)?$")
@@ -402,26 +403,6 @@ def match_route(method: str, path: str) -> tuple[Route | None, dict[str, int], l
 # --------------------------------------------------------------------------- the WSGI app
 
 
-def _headers_of(environ: dict[str, Any]) -> dict[str, str]:
-    headers = {}
-    for key, value in environ.items():
-        if key.startswith("HTTP_"):
-            headers[key[5:].replace("_", "-").lower()] = value
-    for key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        if environ.get(key):
-            headers[key.replace("_", "-").lower()] = environ[key]
-    return headers
-
-
-def _read_body(environ: dict[str, Any]) -> bytes:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    stream = environ.get("wsgi.input")
-    return stream.read(length) if length > 0 and stream is not None else b""
-
-
 def _base_url(environ: dict[str, Any]) -> str:
     scheme = environ.get("wsgi.url_scheme", "http")
     host = environ.get("HTTP_HOST")
@@ -468,8 +449,8 @@ class SimulatorApp:
             path=path,
             params=_params(raw_query),
             raw_query=raw_query,
-            headers=_headers_of(environ),
-            body=_read_body(environ),
+            headers=request_headers(environ),
+            body=request_body(environ),
             base_url=_base_url(environ),
             remote_addr=environ.get("REMOTE_ADDR"),
         )

@@ -7,8 +7,11 @@ thread (port 0 picks a free port) and returns a :class:`RunningSimulator` with `
 
 from __future__ import annotations
 
+import argparse
+import signal
 import socketserver
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
@@ -105,3 +108,51 @@ def serve_in_background(
     thread.name = f"{name}-{server.server_address[1]}"
     thread.start()
     return RunningSimulator(server=server, thread=thread, app=app, api_path=api_path)
+
+
+def serve_until_stopped(server: ThreadingWSGIServer, *, say: Callable[[str], None]) -> None:
+    """Serve in the foreground (``cwsim``, ``atsim``) until Ctrl-C, or a TERM from ``make run``
+    shutting down, which stops as cleanly; the socket is closed either way."""
+    previous = None
+    if threading.current_thread() is threading.main_thread():  # signals only work there
+        previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    try:
+        server.serve_forever(poll_interval=0.2)
+    except KeyboardInterrupt:
+        say("Stopping the simulator.")
+    finally:
+        server.server_close()
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+# The fault flags both simulator commands take (`/_sim/config` changes them while it runs).
+FAULT_FLAGS = ("latency_ms", "jitter_ms", "fail_rate", "rate_limit", "hang_rate", "hang_seconds")
+
+
+def add_fault_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="fixed latency per request")
+    parser.add_argument(
+        "--jitter-ms", type=float, default=0.0, help="± uniform jitter on the latency"
+    )
+    parser.add_argument(
+        "--fail-rate", type=float, default=0.0, help="share of requests answered 500 (0-1)"
+    )
+    parser.add_argument(
+        "--rate-limit", type=int, default=0, help="requests per minute before 429 (0 = off)"
+    )
+    parser.add_argument(
+        "--hang-rate", type=float, default=0.0, help="share of requests that stall (0-1)"
+    )
+    parser.add_argument(
+        "--hang-seconds", type=float, default=30.0, help="how long a stalled request stalls"
+    )
+
+
+def fault_options(options: dict[str, Any]) -> dict[str, Any]:
+    """The parsed fault flags, as the simulator apps take them."""
+    return {name: options[name] for name in FAULT_FLAGS}

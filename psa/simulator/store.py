@@ -77,7 +77,9 @@ _RAW: dict[Path, bytes] = {}
 _RAW_LOCK = threading.Lock()
 
 
-def _raw_bytes(path: Path) -> bytes:
+def data_file_bytes(path: Path) -> bytes:
+    """A tenant's JSON file, read once per process: every reset and every test's fresh app
+    parses it again (a fresh copy) but reads no disk (both simulators use it)."""
     with _RAW_LOCK:
         if path not in _RAW:
             _RAW[path] = path.read_bytes()
@@ -106,7 +108,7 @@ class TenantStore:
         if self.config.data_factory is not None:
             data = self.config.data_factory()
         else:
-            data = json.loads(_raw_bytes(self.config.data_file))
+            data = json.loads(data_file_bytes(self.config.data_file))
         with self.lock:
             self.data = data
             self.indexes.clear()

@@ -22,7 +22,7 @@ DEMO_CREDENTIALS = {
     "northshore": ("nsdemo-public", "nsdemo-private"),
 }
 ACCEPT = "application/vnd.connectwise.com+json; version=2025.8"
-_UNSET: Any = object()
+UNSET: Any = object()  # "not given", where None is a value (no Authorization header)
 
 
 @dataclass
@@ -40,6 +40,43 @@ class SimResponse:
             if key.lower() == name.lower():
                 return value
         return None
+
+
+def body_of(json: Any = UNSET, data: bytes | None = None) -> bytes:
+    """A request body: raw ``data`` as given, else ``json`` encoded, else nothing."""
+    if data is not None:
+        return data
+    return b"" if json is UNSET else jsonlib.dumps(json).encode()
+
+
+def wsgi_environ(
+    method: str, path: str, *, query: str, body: bytes, host: str, remote_addr: str
+) -> dict[str, Any]:
+    """A JSON request's environ as a WSGI server on ``host`` would build it."""
+    return {
+        "REQUEST_METHOD": method.upper(),
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": host,
+        "SERVER_PORT": "80",
+        "HTTP_HOST": host,
+        "wsgi.url_scheme": "http",
+        "wsgi.input": io.BytesIO(body),
+        "CONTENT_LENGTH": str(len(body)),
+        "CONTENT_TYPE": "application/json",
+        "REMOTE_ADDR": remote_addr,
+    }
+
+
+def call_wsgi(app: Any, environ: dict[str, Any]) -> SimResponse:
+    captured: dict[str, Any] = {}
+
+    def start_response(status: str, response_headers: list[tuple[str, str]]) -> None:
+        captured["status"] = int(status.split()[0])
+        captured["headers"] = dict(response_headers)
+
+    payload = b"".join(app(environ, start_response))
+    return SimResponse(captured["status"], captured["headers"], payload)
 
 
 def basic_auth(company_id: str, public_key: str, private_key: str) -> str:
@@ -77,58 +114,43 @@ class SimClient:
         path: str,
         *,
         params: dict[str, Any] | str | None = None,
-        json: Any = _UNSET,
+        json: Any = UNSET,
         data: bytes | None = None,
         headers: dict[str, str] | None = None,
-        authorization: str | None = _UNSET,
-        client_id: str | None = _UNSET,
+        authorization: str | None = UNSET,
+        client_id: str | None = UNSET,
         remote_addr: str = "127.0.0.1",
     ) -> SimResponse:
         query = params if isinstance(params, str) else urlencode(params or {})
-        body = (
-            data if data is not None else (b"" if json is _UNSET else jsonlib.dumps(json).encode())
+        environ = wsgi_environ(
+            method,
+            self.url_path(path),
+            query=query,
+            body=body_of(json, data),
+            host=self.host,
+            remote_addr=remote_addr,
         )
-        environ: dict[str, Any] = {
-            "REQUEST_METHOD": method.upper(),
-            "PATH_INFO": self.url_path(path),
-            "QUERY_STRING": query,
-            "SERVER_NAME": self.host,
-            "SERVER_PORT": "80",
-            "HTTP_HOST": self.host,
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(body),
-            "CONTENT_LENGTH": str(len(body)),
-            "CONTENT_TYPE": "application/json",
-            "HTTP_ACCEPT": ACCEPT,
-            "REMOTE_ADDR": remote_addr,
-        }
-        if authorization is _UNSET:
+        environ["HTTP_ACCEPT"] = ACCEPT
+        if authorization is UNSET:
             public_key, private_key = DEMO_CREDENTIALS[self.company_id]
             authorization = basic_auth(self.company_id, public_key, private_key)
         if authorization is not None:
             environ["HTTP_AUTHORIZATION"] = authorization
-        if client_id is _UNSET:
+        if client_id is UNSET:
             client_id = self.client_id
         if client_id is not None:
             environ["HTTP_CLIENTID"] = client_id
         for name, value in (headers or {}).items():
             environ["HTTP_" + name.upper().replace("-", "_")] = value
-        captured: dict[str, Any] = {}
-
-        def start_response(status: str, response_headers: list[tuple[str, str]]) -> None:
-            captured["status"] = int(status.split()[0])
-            captured["headers"] = dict(response_headers)
-
-        payload = b"".join(self.app(environ, start_response))
-        return SimResponse(captured["status"], captured["headers"], payload)
+        return call_wsgi(self.app, environ)
 
     def get(self, path: str, **kwargs: Any) -> SimResponse:
         return self.request("GET", path, **kwargs)
 
-    def post(self, path: str, json: Any = _UNSET, **kwargs: Any) -> SimResponse:
+    def post(self, path: str, json: Any = UNSET, **kwargs: Any) -> SimResponse:
         return self.request("POST", path, json=json, **kwargs)
 
-    def patch(self, path: str, json: Any = _UNSET, **kwargs: Any) -> SimResponse:
+    def patch(self, path: str, json: Any = UNSET, **kwargs: Any) -> SimResponse:
         return self.request("PATCH", path, json=json, **kwargs)
 
     def delete(self, path: str, **kwargs: Any) -> SimResponse:

@@ -46,6 +46,7 @@ from .anthropic_prompt import (
     build_system_prompt,
 )
 from .email_text import read_email
+from .limits import MAX_PROMPT_CHARS
 from .normalize import compact, fold
 from .offline_email import for_model
 from .types import Extraction
@@ -147,7 +148,8 @@ class AnthropicExtractor:
             "input_schema": TOOL_SCHEMA,
         }
         tools = [*SEARCH_TOOLS, record] if lookups else [record]
-        email = read_email(prompt[: offline.MAX_EMAIL_CHARS])
+        prompt = prompt[:MAX_PROMPT_CHARS]
+        email = read_email(prompt)
         text = for_model(email, reference) if email else prompt
         system = build_system_prompt(reference) + (EMAIL_RULE if email else "")
         return {
@@ -161,7 +163,7 @@ class AnthropicExtractor:
             "messages": [
                 {
                     "role": "user",
-                    "content": f"<request>\n{text[: offline.MAX_PROMPT_CHARS]}\n</request>",
+                    "content": f"<request>\n{text}\n</request>",
                 }
             ],
         }

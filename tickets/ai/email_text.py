@@ -24,8 +24,10 @@ from dataclasses import dataclass
 _HEADER_NAMES = r"from|to|cc|bcc|date|sent|subject|reply-to|importance|attachments?"
 # "From:", "**From:**" and "*From:*" (Outlook's bold headers pasted as markdown-ish text).
 _HEADER_RE = re.compile(rf"^\s*\**(?P<name>{_HEADER_NAMES})\**\s*:\**\s*(?P<value>.*)$", re.I)
+# Every run of spaces has one place to go (no `\s*` next to another): these run on whatever
+# was pasted, up to 20,000 characters, and must stay linear in it.
 _PREFIX_RE = re.compile(
-    r"^\s*(?:(?:re|fw|fwd|aw|wg|tr|sv|vs)\s*(?:\[\d+\])?\s*:\s*|\[[^\]]{1,20}\]\s*)+", re.I
+    r"^\s*(?:(?:re|fw|fwd|aw|wg|tr|sv|vs)\s*(?:\[\d+\]\s*)?:\s*|\[[^\]]{1,20}\]\s*)+", re.I
 )
 # Where an older message starts. Group "fwd" marks a forward whatever the subject says.
 _BLOCK_RE = re.compile(
@@ -39,7 +41,9 @@ _BLOCK_RE = re.compile(
 )
 _WROTE_START_RE = re.compile(r"^\s*on\s.+", re.I)
 _QUOTE_RE = re.compile(r"^\s*>")
-_ADDRESS_RE = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+# An address starts where a run of its characters starts: tried from inside a long run too,
+# the local part would rescan the rest of the run at every character (quadratic).
+_ADDRESS_RE = re.compile(r"(?<![\w.+'-])[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
 _GREETING_RE = re.compile(
     r"^\s*(?:hi|hello|hey|dear|hiya|greetings|good\s+(?:morning|afternoon|evening|day)|morning|"
     r"afternoon|hallo|guten\s+(?:tag|morgen))\b[^\n.!?]{0,40}?(?:[,!:]+|\s*$)\s*",
@@ -127,13 +131,14 @@ def _split_messages(lines: list[str]) -> list[_Message]:
         line = lines[i]
         block = _BLOCK_RE.match(line)
         if not block and _WROTE_START_RE.match(line) and i + 1 < len(lines):
-            joined = f"{line.strip()} {lines[i + 1].strip()}"
-            if _BLOCK_RE.match(joined):  # "On Mon, 2 Nov 2026 at 16:40, Anika Patel\n<a@b> wrote:"
-                block, i = _BLOCK_RE.match(joined), i + 1
+            # "On Mon, 2 Nov 2026 at 16:40, Anika Patel\n<a@b> wrote:": mail clients wrap it.
+            block = _BLOCK_RE.match(f"{line.strip()} {lines[i + 1].strip()}")
+            i += 1 if block else 0
+        header = None if block else _HEADER_RE.match(line)
+        # A bare "From:" after a blank line starts a pasted message with no separator above it.
         starts_headers = (
-            not block
-            and _HEADER_RE.match(line)
-            and (_HEADER_RE.match(line).group("name").lower() == "from")  # type: ignore[union-attr]
+            header is not None
+            and header.group("name").lower() == "from"
             and (i == 0 or not lines[i - 1].strip())
         )
         if block or starts_headers:

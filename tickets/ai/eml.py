@@ -13,8 +13,9 @@ import re
 from email.message import EmailMessage
 from html.parser import HTMLParser
 
+from .limits import MAX_PROMPT_CHARS
+
 MAX_EML_BYTES = 2 * 1024 * 1024  # a client's email with its attachments; bigger is no ticket
-MAX_TEXT_CHARS = 10_000  # the ticket description's limit
 _HEADERS = ("From", "To", "Cc", "Date", "Subject")
 
 
@@ -101,4 +102,4 @@ def eml_text(data: bytes) -> str:
         if isinstance(content, str):
             body = html_to_text(content) if part.get_content_type() == "text/html" else content
     body = body.replace("\r\n", "\n").strip()
-    return ("\n".join(lines) + "\n\n" + body)[:MAX_TEXT_CHARS].strip()
+    return ("\n".join(lines) + "\n\n" + body)[:MAX_PROMPT_CHARS].strip()

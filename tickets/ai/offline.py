@@ -15,6 +15,7 @@ import re
 from psa.providers.base import ReferenceData
 
 from .email_text import read_email
+from .limits import MAX_PROMPT_CHARS
 from .normalize import fold, tokenize, word_set
 from .offline_assignee import find_assignee
 from .offline_email import email_fields, polite_summary, routing_text
@@ -28,8 +29,11 @@ from .vocab.configuration import DEVICE_TOKEN_RE, device_tokens
 from .vocab.member import member_name_words
 from .vocab.status import STATUS_SYNONYMS
 
-MAX_PROMPT_CHARS = 4000
-MAX_EMAIL_CHARS = 20_000  # an .eml's text part can be longer than a typed prompt
+# The sentence rules read at most this much: the routing words and the problem come first in
+# a request (and in an email's subject and ask), and the name and company rules grow faster
+# than linearly with the text. An email is split first, over the whole prompt, so its sender
+# and signature are read however long its ask.
+SENTENCE_CHARS = 4000
 
 
 # --- lead-ins ---------------------------------------------------------------------------------------
@@ -245,7 +249,8 @@ def extract(
     network). `context_company_id`: a linked ticket's company (see `_company`). A pasted email
     is read as one (`email_text`): its subject and ask go through the sentence rules, its
     headers and signature add the sender, and the description keeps the whole email."""
-    email = read_email((prompt or "")[:MAX_EMAIL_CHARS])
+    prompt = (prompt or "")[:MAX_PROMPT_CHARS]
+    email = read_email(prompt)
     if email is None:
         return _extract_sentence(prompt, reference, context_company_id=context_company_id)
     text, from_subject = routing_text(email)
@@ -255,7 +260,7 @@ def extract(
     return dataclasses.replace(
         found,
         summary=summary,
-        description=(prompt or "").strip() or None,
+        description=prompt.strip() or None,
         contact_names=extra.contact_names,
         sender_name=extra.sender_name,
         sender_address=extra.sender_address,
@@ -266,7 +271,8 @@ def extract(
 def _extract_sentence(
     prompt: str, reference: ReferenceData, *, context_company_id: int | None = None
 ) -> Extraction:
-    text, literals = _mask_literals((prompt or "")[:MAX_PROMPT_CHARS])
+    prompt = prompt or ""
+    text, literals = _mask_literals(prompt[:SENTENCE_CHARS])
     spans: list[Span] = []
     # Device names are part of the problem (kept in the summary) and never company words.
     spans += [Span(m.start(), m.end(), "device", False) for m in DEVICE_TOKEN_RE.finditer(text)]
@@ -297,7 +303,9 @@ def _extract_sentence(
     if chosen and chosen.negated:
         priority_text = chosen.text  # the resolver reads the negation and leaves priority unset
 
-    summary, description = summary_and_description(prompt or "", text, spans)
+    summary, description = summary_and_description(prompt, text, spans)
+    if description is None and len(prompt) > SENTENCE_CHARS:
+        description = prompt.strip()  # more was written than the rules read
     summary = _restore_literals(summary, literals)
     contact_names, device_names = _tenant_names(text, spans, reference)
     return Extraction(

@@ -22,6 +22,7 @@ from resolutionflow.ai import AIError, configured
 from . import offline
 from .anthropic_engine import AnthropicExtractor, ModelRun, TenantLookup
 from .duplicates import find_duplicates
+from .limits import MAX_PROMPT_CHARS
 from .normalize import compact
 from .resolver import resolve
 from .types import DuplicateCandidate, Extraction, ParseMeta, ParseResult
@@ -107,7 +108,8 @@ def parse_ticket_prompt(
     `open_tickets(company_id)` feeds duplicate detection; a PSAError from it only adds a warning.
     """
     started = time.perf_counter()
-    prompt = (prompt or "").strip()
+    # The modal's paste reaches here unchecked (the API refuses more): read what the API would.
+    prompt = (prompt or "").strip()[:MAX_PROMPT_CHARS]
     warnings: list[str] = []
     if not prompt:
         result = resolve(Extraction(), reference, me, context_company_id=context_company_id)

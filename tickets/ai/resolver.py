@@ -35,6 +35,7 @@ from psa.providers.base import (
     TenantMatches,
 )
 
+from .limits import MAX_DESCRIPTION_CHARS
 from .normalize import fold
 from .sender import company_from_sender
 from .types import REQUIRED_FIELDS, Extraction, ParseResult
@@ -52,6 +53,9 @@ from .vocab.status import resolve_status
 
 SUMMARY_MAX = 100
 NO_COMPANY = "Could not determine company from context"
+DESCRIPTION_CUT = (
+    f"The description keeps the first {MAX_DESCRIPTION_CHARS:,} characters (a ticket holds no more)"
+)
 
 
 def clean_summary(text: str | None) -> str | None:
@@ -236,6 +240,9 @@ def resolve(
 
     summary = clean_summary(extraction.summary)
     description = (extraction.description or "").strip() or None
+    if description and len(description) > MAX_DESCRIPTION_CHARS:
+        description = description[:MAX_DESCRIPTION_CHARS].rstrip()
+        warnings.append(DESCRIPTION_CUT)
     if description and summary and fold(description) == fold(summary):
         description = None
 

@@ -57,7 +57,7 @@ def domain_owners(
 ) -> list[PSACompany]:
     """The companies whose website or contacts' addresses use `domain` (mail.x.example is x's)."""
     by_id = {c.id: c for c in companies}
-    owners = [c for c in companies if _domain_matches(domain, _host(getattr(c, "website", "")))]
+    owners = [c for c in companies if _domain_matches(domain, _host(c.website))]
     for contact in contacts:
         used = contact.email.rpartition("@")[2].lower()
         if used and _domain_matches(domain, used) and contact.company_id in by_id:

@@ -10,6 +10,7 @@ import pytest
 from psa.providers.base import PSANotFound
 from psa.providers.connectwise.provider import ConnectWiseProvider
 from tickets import services
+from tickets.ai.limits import MAX_PROMPT_CHARS
 from tickets.models import TicketAuditEntry, TicketCreateRequest
 
 pytestmark = pytest.mark.django_db
@@ -203,8 +204,8 @@ def test_create_already_in_progress_is_a_409_not_a_502(demo, jordan_api, sim_sta
 
 def test_a_text_over_its_limit_is_refused_even_when_trimming_would_fit(jordan_api) -> None:
     # Found by the schemathesis fuzz: DRF trims before it checks the length, so a leading
-    # whitespace character let 4,001 characters through a field documented as 4,000 at most.
-    prompt = "\x85" + "x" * 4000
+    # whitespace character let one character more than the documented limit through.
+    prompt = "\x85" + "x" * MAX_PROMPT_CHARS
 
     response = jordan_api.post(f"{BASE}/tickets/ai-parse", {"prompt": prompt}, format="json")
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import signal
-import threading
 import time
 from functools import partial
 from typing import Any
@@ -14,7 +12,12 @@ from django.core.management.base import BaseCommand, CommandParser
 from psa.simulator.autotask.app import API_PREFIX, AutotaskApp
 from psa.simulator.autotask.store import LAKESIDE, AtTenant
 from psa.simulator.data.generate_lakeside import build
-from psa.simulator.server import make_simulator_server
+from psa.simulator.server import (
+    add_fault_arguments,
+    fault_options,
+    make_simulator_server,
+    serve_until_stopped,
+)
 
 DEFAULT_PORT = 8766
 
@@ -25,14 +28,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=DEFAULT_PORT)
-        parser.add_argument("--latency-ms", type=float, default=0.0, help="latency per request")
-        parser.add_argument("--jitter-ms", type=float, default=0.0, help="± uniform jitter")
-        parser.add_argument("--fail-rate", type=float, default=0.0, help="share answered 500")
-        parser.add_argument(
-            "--rate-limit", type=int, default=0, help="requests per minute before 429 (0 = off)"
-        )
-        parser.add_argument("--hang-rate", type=float, default=0.0, help="share that stall")
-        parser.add_argument("--hang-seconds", type=float, default=30.0, help="stall length")
+        add_fault_arguments(parser)
         parser.add_argument(
             "--hourly-threshold",
             type=int,
@@ -48,15 +44,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             tenant = self._tenant(options)
-            app = AutotaskApp(
-                tenant=tenant,
-                latency_ms=options["latency_ms"],
-                jitter_ms=options["jitter_ms"],
-                fail_rate=options["fail_rate"],
-                rate_limit=options["rate_limit"],
-                hang_rate=options["hang_rate"],
-                hang_seconds=options["hang_seconds"],
-            )
+            app = AutotaskApp(tenant=tenant, **fault_options(options))
             app.update({"hourly_threshold": options["hourly_threshold"]})
             server = make_simulator_server(
                 options["host"], options["port"], app=app, quiet=not options["log_requests"]
@@ -75,18 +63,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  zone discovery: {root}/atservicesrest/v1.0/zoneInformation?user=")
         self.stdout.write(f"  control: {root}/_sim/config, {root}/_sim/stats, {root}/_sim/reset")
         self.stdout.write("Ctrl-C to stop.")
-        previous = None
-        if threading.current_thread() is threading.main_thread():
-            # A TERM (e.g. from `make run` shutting down) stops as cleanly as Ctrl-C.
-            previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-        try:
-            server.serve_forever(poll_interval=0.2)
-        except KeyboardInterrupt:
-            self.stdout.write("Stopping the simulator.")
-        finally:
-            server.server_close()
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
+        serve_until_stopped(server, say=self.stdout.write)
 
     def _tenant(self, options: dict[str, Any]) -> AtTenant:
         sizes = {name: options[name] for name in ("tickets", "companies", "resources")}
@@ -105,7 +82,3 @@ class Command(BaseCommand):
             f"in {time.monotonic() - started:.1f} s"
         )
         return tenant
-
-
-def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import signal
-import threading
 import time
 from functools import partial
 from typing import Any
@@ -13,7 +11,13 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from psa.simulator.app import SimulatorApp
 from psa.simulator.data.scaled import scaled_tenant
-from psa.simulator.server import API_PATH, make_simulator_server
+from psa.simulator.server import (
+    API_PATH,
+    add_fault_arguments,
+    fault_options,
+    make_simulator_server,
+    serve_until_stopped,
+)
 from psa.simulator.store import TENANTS, TenantRegistry
 
 SCALED_TENANT = "baysideit"  # the demo account's tenant, so `make run`'s logins keep working
@@ -25,24 +29,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8765)
-        parser.add_argument(
-            "--latency-ms", type=float, default=0.0, help="fixed latency per request"
-        )
-        parser.add_argument(
-            "--jitter-ms", type=float, default=0.0, help="± uniform jitter on the latency"
-        )
-        parser.add_argument(
-            "--fail-rate", type=float, default=0.0, help="share of requests answered 500 (0-1)"
-        )
-        parser.add_argument(
-            "--rate-limit", type=int, default=0, help="requests per minute before 429 (0 = off)"
-        )
-        parser.add_argument(
-            "--hang-rate", type=float, default=0.0, help="share of requests that stall (0-1)"
-        )
-        parser.add_argument(
-            "--hang-seconds", type=float, default=30.0, help="how long a stalled request stalls"
-        )
+        add_fault_arguments(parser)
         parser.add_argument(
             "--log-requests", action="store_true", help="log every request to stderr"
         )
@@ -65,15 +52,7 @@ class Command(BaseCommand):
             server = make_simulator_server(
                 options["host"],
                 options["port"],
-                app=SimulatorApp(
-                    registry=registry,
-                    latency_ms=options["latency_ms"],
-                    jitter_ms=options["jitter_ms"],
-                    fail_rate=options["fail_rate"],
-                    rate_limit=options["rate_limit"],
-                    hang_rate=options["hang_rate"],
-                    hang_seconds=options["hang_seconds"],
-                ),
+                app=SimulatorApp(registry=registry, **fault_options(options)),
                 quiet=not options["log_requests"],
             )
         except ValueError as error:
@@ -90,18 +69,7 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"  control: {root}/_sim/config, {root}/_sim/stats, {root}/_sim/reset")
         self.stdout.write("Ctrl-C to stop.")
-        previous = None
-        if threading.current_thread() is threading.main_thread():
-            # A TERM (e.g. from `make run` shutting down) stops as cleanly as Ctrl-C.
-            previous = signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-        try:
-            server.serve_forever(poll_interval=0.2)
-        except KeyboardInterrupt:
-            self.stdout.write("Stopping the simulator.")
-        finally:
-            server.server_close()
-            if previous is not None:
-                signal.signal(signal.SIGTERM, previous)
+        serve_until_stopped(server, say=self.stdout.write)
 
     def _registry(self, options: dict[str, Any]) -> TenantRegistry:
         sizes = {
@@ -135,7 +103,3 @@ class Command(BaseCommand):
             f"{len(store.records('members'))} members in {time.monotonic() - started:.1f} s"
         )
         return registry
-
-
-def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt

@@ -22,6 +22,7 @@ import json
 import re
 import time
 from collections.abc import Callable, Iterable
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -32,38 +33,13 @@ from psa.simulator.autotask.routes import Call, dispatch, endpoint_of, pattern_o
 from psa.simulator.autotask.store import AtTenant, AtTenantConfig
 from psa.simulator.control import control
 from psa.simulator.faults import TRUNCATED_JSON, Faults
+from psa.simulator.wsgi import request_body, request_headers
 
 API_PREFIX = "/ATServicesRest/V1.0"
 # `/z<N>` in front is the simulated zone N (0: none); see `zone` in the module docstring.
 _API = re.compile(r"^(?:/z(?P<zone>\d+))?/atservicesrest/v1\.0(?P<rest>/.*)?$", re.IGNORECASE)
 _ZONE = re.compile(r"^(?:/z\d+)?/atservicesrest/v1\.0/zoneinformation/?$", re.IGNORECASE)
-_REASONS = {
-    200: "OK",
-    401: "Unauthorized",
-    404: "Not Found",
-    405: "Method Not Allowed",
-    415: "Unsupported Media Type",
-    429: "Too Many Requests",
-    500: "Internal Server Error",
-    501: "Not Implemented",
-}
 _WRITES = {"POST", "PATCH", "PUT", "DELETE"}
-
-
-def _headers(environ: dict[str, Any]) -> dict[str, str]:
-    headers = {k[5:].replace("_", "-").lower(): v for k, v in environ.items() if k[:5] == "HTTP_"}
-    if environ.get("CONTENT_TYPE"):
-        headers["content-type"] = environ["CONTENT_TYPE"]
-    return headers
-
-
-def _body(environ: dict[str, Any]) -> bytes:
-    try:
-        length = int(environ.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    stream = environ.get("wsgi.input")
-    return stream.read(length) if length > 0 and stream is not None else b""
 
 
 def _root(environ: dict[str, Any]) -> str:
@@ -102,7 +78,7 @@ class AutotaskApp:
             answer = control(
                 method=method,
                 name=path.rstrip("/").removeprefix("/_sim").strip("/"),
-                body=_body(environ),
+                body=request_body(environ),
                 remote_addr=environ.get("REMOTE_ADDR"),
                 config=self.config,
                 update=self.update,
@@ -188,15 +164,14 @@ class AutotaskApp:
             raise AtError(404, [f"No route {path}."])
         if int(api.group("zone") or 0) != self._zone_number:
             raise Unauthorized()  # not this tenant's zone (any more)
-        headers = _headers(environ)
+        headers = request_headers(environ)
         self._authenticate(headers)
         impersonator, actor = self._impersonation(headers, method)
-        body = _body(environ)
-        if method in ("POST", "PATCH", "PUT") and not (
-            headers.get("content-type") or ""
-        ).lower().startswith("application/json"):
-            # Every call carries Content-Type: application/json [C]; anything else is refused [U].
-            raise AtError(415, ["Send the body as application/json."])
+        body = request_body(environ)
+        if not (headers.get("content-type") or "").lower().startswith("application/json"):
+            # Every call carries Content-Type: application/json, reads included (README
+            # "Connecting", [C]); a call without it is refused [U: the status, 415].
+            raise AtError(415, ["Send Content-Type: application/json with every call."])
         try:
             delay = self.limits.admit()
             slot = self.limits.enter(headers.get("apiintegrationcode", ""), endpoint_of(segments))
@@ -286,5 +261,5 @@ class AutotaskApp:
             ("Content-Length", str(len(payload))),
         ]
         out.extend(headers.items())
-        start_response(f"{status} {_REASONS.get(status, 'Unknown')}", out)
+        start_response(f"{status} {HTTPStatus(status).phrase}", out)
         return [payload]

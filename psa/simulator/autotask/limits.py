@@ -62,12 +62,17 @@ class Limits:
             self._settings = settings
 
     # ------------------------------------------------------------- per request
+    def _expire(self) -> float:
+        """Drop the requests that left the rolling hour (call under the lock); returns now."""
+        now = self._clock()
+        while self._window and self._window[0] <= now - WINDOW_SECONDS:
+            self._window.popleft()
+        return now
+
     def admit(self) -> float:
         """Count one request in the rolling hour; the latency to add, or LimitError past it."""
         with self._lock:
-            now = self._clock()
-            while self._window and self._window[0] <= now - WINDOW_SECONDS:
-                self._window.popleft()
+            now = self._expire()
             threshold = self._settings["hourly_threshold"]
             if len(self._window) >= threshold:
                 raise LimitError(
@@ -98,9 +103,7 @@ class Limits:
 
     def threshold_information(self) -> dict[str, int]:
         with self._lock:
-            now = self._clock()
-            while self._window and self._window[0] <= now - WINDOW_SECONDS:
-                self._window.popleft()
+            self._expire()
             return {
                 "externalRequestThreshold": self._settings["hourly_threshold"],
                 "requestThresholdTimeframe": int(WINDOW_SECONDS // 60),

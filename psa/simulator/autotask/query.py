@@ -11,7 +11,8 @@ validation errors. Rules, each with its source (C = confirmed, U = unconfirmed, 
 * a filter is required and may not be empty [C idiom; U that Autotask refuses it - refused];
 * an unknown field, a field that is not queryable, an unknown operator, or a value of the wrong
   type (a string for an integer field, ``"true"`` for a boolean: booleans are literal [C], a date
-  that is not ISO-8601 [C]) is refused [U shape];
+  that is not ISO-8601 [C]) is refused [U shape]; a date with an offset other than UTC is
+  refused too (Autotask's dates are UTC [C]; whether it converts another offset is [U]);
 * ``beginsWith endsWith contains`` only on string fields, ``gt/gte/lt/lte`` not on booleans [U];
 * ``"udf": true`` names a user-defined field of the entity; one UDF per query ("You can only
   query by one user-defined field at a time": Autotask's UserDefinedFieldDefinitions entity
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from psa.simulator.autotask.schema import NOT_QUERYABLE
@@ -70,25 +71,37 @@ class Search:
 
 
 def parse_datetime(value: object) -> datetime | None:
-    """An ISO-8601 date or date-time (UTC when no offset is given, as Autotask's are)."""
+    """An ISO-8601 date or date-time in UTC (``Z``, ``+00:00`` or no offset, as Autotask's are);
+    None for anything else, another offset included."""
     if not isinstance(value, str) or len(value) < 10:
         return None
     try:
         moment = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
         return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment if moment.utcoffset() == timedelta(0) else None
+
+
+def has_type(kind: str, value: Any) -> bool:
+    """Whether a JSON value is one of the schema's field kinds: integers are JSON integers,
+    booleans literal, dates UTC ISO-8601 strings (the query language and writes share it)."""
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "boolean":
+        return isinstance(value, bool)
+    if kind == "string":
+        return isinstance(value, str)
+    if kind == "datetime":
+        return parse_datetime(value) is not None
+    return kind == "list" and isinstance(value, list)
 
 
 def _check_value(name: str, kind: str, value: Any) -> None:
-    ok = {
-        "integer": isinstance(value, int) and not isinstance(value, bool),
-        "number": isinstance(value, int | float) and not isinstance(value, bool),
-        "boolean": isinstance(value, bool),
-        "string": isinstance(value, str),
-        "datetime": parse_datetime(value) is not None,
-    }.get(kind, False)
-    if not ok:
+    if not has_type(kind, value):
         raise QueryError(
             f"Invalid value {value!r} for field {name}: expected a value of type {kind}."
         )

@@ -27,6 +27,7 @@ from psa.simulator.autotask.schema import (
     allowed_methods,
     fields_of,
     model_name,
+    text_length,
 )
 from psa.simulator.autotask.store import AtTenant
 
@@ -303,7 +304,7 @@ def _field(tenant: AtTenant, entity: str, name: str, kind: str) -> dict[str, Any
     return {
         "name": name,
         "dataType": _DATA_TYPES.get(kind, kind),
-        "length": 0 if kind != "string" else 8000 if name == "description" else 255,
+        "length": text_length(entity, name) if kind == "string" else 0,
         "isRequired": name in REQUIRED.get(entity, ()) or name == "id",
         "isReadOnly": name in READ_ONLY,
         "isQueryable": kind != "list" and name not in NOT_QUERYABLE,

@@ -8,6 +8,8 @@ Each refusal is ``{"errors": [...]}`` with HTTP 500 (:func:`invalid`). Rules and
   refused [U];
 * values must have the field's type (integers are JSON integers, booleans literal, dates
   ISO-8601) [C for booleans and dates, U for integers sent as strings];
+* text takes at most the field's length, as entityInformation/fields reports it (schema
+  ``TEXT_LENGTHS``, with their sources) [U: the refusal's wording];
 * picklist fields take an active value of their picklist; ``subIssueType`` must belong to the
   ticket's ``issueType`` (picklistParentValueField) [C];
 * reference ids must exist [C]; the contact belongs to the ticket's company [C]; the
@@ -31,24 +33,11 @@ from __future__ import annotations
 from typing import Any
 
 from psa.simulator.autotask.errors import invalid
-from psa.simulator.autotask.query import parse_datetime
-from psa.simulator.autotask.schema import READ_ONLY, REFERENCES, REQUIRED, fields_of
+from psa.simulator.autotask.query import has_type
+from psa.simulator.autotask.schema import READ_ONLY, REFERENCES, REQUIRED, fields_of, text_length
 from psa.simulator.autotask.store import AtTenant, now_iso
 
 COMPLETE = 5
-
-
-def _type_ok(kind: str, value: Any) -> bool:
-    if value is None:
-        return True
-    return {
-        "integer": isinstance(value, int) and not isinstance(value, bool),
-        "number": isinstance(value, int | float) and not isinstance(value, bool),
-        "boolean": isinstance(value, bool),
-        "string": isinstance(value, str),
-        "datetime": parse_datetime(value) is not None,
-        "list": isinstance(value, list),
-    }.get(kind, False)
 
 
 def check_body(
@@ -65,8 +54,10 @@ def check_body(
             errors.append(f"Unknown field: {name}.")
         elif name in READ_ONLY and not (name == "id" and not creating):
             errors.append(f"The field {name} is read-only.")
-        elif not _type_ok(fields[name], value):
+        elif value is not None and not has_type(fields[name], value):
             errors.append(f"Invalid value for {name}: expected {fields[name]}.")
+        elif isinstance(value, str) and len(value) > text_length(entity, name):
+            errors.append(f"The field {name} takes at most {text_length(entity, name)} characters.")
     errors.extend(_udf_errors(tenant, entity, body.get("userDefinedFields")))
     if errors:
         raise invalid(*errors)

@@ -78,6 +78,23 @@ REQUIRED = {
     "TicketAdditionalConfigurationItems": ("ticketID", "configurationItemID"),
 }
 
+# The most characters a text field takes: entityInformation/fields reports it as `length` and a
+# write past it is refused (below, rules.check_body). A ticket's description takes 8,000 and a
+# note's 32,000, its title 250 (Autotask's Ticket and TicketNote entity pages, SOAP) [C for SOAP,
+# U for REST]; every other text field 255, the common size [U: stricter than Autotask for its
+# longer fields such as a ticket's resolution].
+TEXT_LENGTHS = {
+    ("Tickets", "description"): 8000,
+    ("TicketNotes", "description"): 32000,
+    ("TicketNotes", "title"): 250,
+}
+TEXT_LENGTH = 255
+
+
+def text_length(entity: str, name: str) -> int:
+    return TEXT_LENGTHS.get((entity, name), TEXT_LENGTH)
+
+
 # Reference fields -> the entity they point at (entityInformation/fields `referenceEntityType`).
 REFERENCES = {
     "companyID": "Companies",

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from psa.simulator.autotask.schema import SERVED, fields_of
+from psa.simulator.store import data_file_bytes
 
 DATA_FILE = Path(__file__).resolve().parents[1] / "data" / "lakeside.json"
 
@@ -41,16 +42,6 @@ LAKESIDE = AtTenantConfig(
     users=(ApiUser("rfdemo@lakesideit.example", "rfdemo-secret", "RFDEMO"),),
 )
 
-_RAW: dict[Path, bytes] = {}
-_RAW_LOCK = threading.Lock()
-
-
-def _raw(path: Path) -> bytes:
-    with _RAW_LOCK:
-        if path not in _RAW:
-            _RAW[path] = path.read_bytes()
-        return _RAW[path]
-
 
 def now_iso() -> str:
     moment = datetime.now(UTC)
@@ -71,7 +62,7 @@ class AtTenant:
         data = (
             self.config.data_factory()
             if self.config.data_factory is not None
-            else json.loads(_raw(self.config.data_file))
+            else json.loads(data_file_bytes(self.config.data_file))
         )
         with self.lock:
             self.data = data
@@ -83,10 +74,9 @@ class AtTenant:
 
     # ----------------------------------------------------------------- users
     def user(self, user_name: str) -> ApiUser | None:
-        for user in self.config.users:
-            if user.user_name.lower() == user_name.lower():  # e-mail addresses: any case
-                return user
-        return None
+        # Spelled exactly as the API user was created: whether Autotask matches UserName (an
+        # e-mail address) in any case is unconfirmed, so another case is an unknown user [U].
+        return next((u for u in self.config.users if u.user_name == user_name), None)
 
     @property
     def api_resource_id(self) -> int:

@@ -7,13 +7,11 @@ sim.get("Tickets/7001").json["item"]
 
 from __future__ import annotations
 
-import io
-import json as jsonlib
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from psa.simulator.autotask.app import API_PREFIX, AutotaskApp
-from psa.simulator.testing import SimResponse
+from psa.simulator.testing import UNSET, SimResponse, body_of, call_wsgi, wsgi_environ
 
 DEMO_HEADERS = {
     "UserName": "rfdemo@lakesideit.example",
@@ -21,7 +19,6 @@ DEMO_HEADERS = {
     "ApiIntegrationCode": "RFDEMO",
 }
 EVERYTHING = [{"op": "gte", "field": "id", "value": 0}]
-_UNSET: Any = object()
 
 
 class AtClient:
@@ -35,7 +32,7 @@ class AtClient:
         path: str,
         *,
         params: dict[str, Any] | None = None,
-        json: Any = _UNSET,
+        json: Any = UNSET,
         data: bytes | None = None,
         headers: dict[str, str | None] | None = None,
         remote_addr: str = "127.0.0.1",
@@ -47,22 +44,14 @@ class AtClient:
             query = urlencode(params or {})
             if not path.startswith("/"):
                 path = f"{API_PREFIX}/{path}"
-        body = (
-            data if data is not None else (b"" if json is _UNSET else jsonlib.dumps(json).encode())
+        environ = wsgi_environ(
+            method,
+            path,
+            query=query,
+            body=body_of(json, data),
+            host=self.host,
+            remote_addr=remote_addr,
         )
-        environ: dict[str, Any] = {
-            "REQUEST_METHOD": method.upper(),
-            "PATH_INFO": path,
-            "QUERY_STRING": query,
-            "SERVER_NAME": self.host,
-            "SERVER_PORT": "80",
-            "HTTP_HOST": self.host,
-            "wsgi.url_scheme": "http",
-            "wsgi.input": io.BytesIO(body),
-            "CONTENT_LENGTH": str(len(body)),
-            "CONTENT_TYPE": "application/json",
-            "REMOTE_ADDR": remote_addr,
-        }
         merged: dict[str, str | None] = {**DEMO_HEADERS, **(headers or {})}
         for name, value in merged.items():
             key = (
@@ -74,22 +63,15 @@ class AtClient:
                 environ.pop(key, None)
             else:
                 environ[key] = value
-        captured: dict[str, Any] = {}
-
-        def start_response(status: str, response_headers: list[tuple[str, str]]) -> None:
-            captured["status"] = int(status.split()[0])
-            captured["headers"] = dict(response_headers)
-
-        payload = b"".join(self.app(environ, start_response))
-        return SimResponse(captured["status"], captured["headers"], payload)
+        return call_wsgi(self.app, environ)
 
     def get(self, path: str, **kwargs: Any) -> SimResponse:
         return self.request("GET", path, **kwargs)
 
-    def post(self, path: str, json: Any = _UNSET, **kwargs: Any) -> SimResponse:
+    def post(self, path: str, json: Any = UNSET, **kwargs: Any) -> SimResponse:
         return self.request("POST", path, json=json, **kwargs)
 
-    def patch(self, path: str, json: Any = _UNSET, **kwargs: Any) -> SimResponse:
+    def patch(self, path: str, json: Any = UNSET, **kwargs: Any) -> SimResponse:
         return self.request("PATCH", path, json=json, **kwargs)
 
     def delete(self, path: str, **kwargs: Any) -> SimResponse:

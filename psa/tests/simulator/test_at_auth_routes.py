@@ -46,9 +46,12 @@ def test_any_missing_or_wrong_credential_is_401_with_an_empty_body(sim, header, 
     assert resp.body == b""
 
 
-def test_the_user_name_is_an_email_address_of_any_case(sim):
+def test_the_user_name_is_matched_as_spelled(sim):
+    # Whether Autotask matches UserName in any case is unconfirmed: stricter, another case is
+    # an unknown user, for the API and for zone discovery alike.
     resp = sim.get("Tickets/7001", headers={"UserName": "RFDemo@LakesideIT.example"})
-    assert resp.status == 200 and resp.json["item"]["id"] == 7001
+    assert resp.status == 401 and resp.body == b""
+    assert _zone(sim, "RFDemo@LakesideIT.example").status == 500
 
 
 def test_paths_match_in_any_case(sim):
@@ -83,6 +86,13 @@ def test_unknown_routes_are_404_in_autotasks_error_shape(sim):
 def test_a_write_without_a_json_content_type_is_refused(sim):
     resp = sim.post("Tickets/7001/Notes", data=b"{}", headers={"Content-Type": "text/plain"})
     assert resp.status == 415
+
+
+def test_a_read_without_a_json_content_type_is_refused_too(sim):
+    # README "Connecting": every call carries Content-Type: application/json [C].
+    assert sim.get("Tickets/7001", headers={"Content-Type": None}).status == 415
+    assert sim.get("Tickets/7001", headers={"Content-Type": "text/html"}).status == 415
+    assert sim.get("Tickets/7001").json["item"]["id"] == 7001
 
 
 def _note(sim, **headers):

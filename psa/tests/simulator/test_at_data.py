@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from psa.simulator.autotask.schema import SCHEMA_FILE, SERVED, fields_of
+from psa.simulator.autotask.schema import SCHEMA_FILE, SERVED, fields_of, text_length
 from psa.simulator.data import generate_lakeside
 from psa.simulator.data.generate_lakeside import build
 
@@ -40,11 +40,17 @@ def test_the_tenant_has_the_sizes_the_issue_asks_for(data):
     assert sizes["CompanyLocations"] >= sizes["Companies"]
 
 
-def test_every_record_uses_only_the_schemas_fields(data):
+def test_every_record_uses_only_the_schemas_fields_within_their_lengths(data):
     for entity in SERVED:
         known = set(fields_of(entity))
         for record in data["entities"][entity]:
             assert set(record) <= known, (entity, set(record) - known)
+            too_long = [
+                name
+                for name, value in record.items()
+                if isinstance(value, str) and len(value) > text_length(entity, name)
+            ]
+            assert not too_long, (entity, record["id"], too_long)
 
 
 def test_tickets_are_realistic(data):

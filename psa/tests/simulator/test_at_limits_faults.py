@@ -16,23 +16,6 @@ from psa.simulator.faults import Faults
 from psa.simulator.testing import SimClient
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 5000.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-
-
-@pytest.fixture
-def clock():
-    return Clock()
-
-
 @pytest.fixture
 def sim(clock):
     return AtClient(AutotaskApp(limits=Limits(clock=clock), sleep=clock.sleep))

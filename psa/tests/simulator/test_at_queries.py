@@ -161,6 +161,7 @@ def test_the_search_keys_may_be_written_as_autotasks_examples_do(sim):
         {"filter": [{"op": "eq", "field": "status", "value": True}]},
         {"filter": [{"op": "eq", "field": "serviceLevelAgreementHasBeenMet", "value": "true"}]},
         {"filter": [{"op": "gt", "field": "createDate", "value": "yesterday"}]},
+        {"filter": [{"op": "gt", "field": "createDate", "value": "2026-11-01T09:00:00+05:00"}]},
         {"filter": [{"op": "eq", "field": "status"}]},
         {"filter": [{"op": "exist", "field": "status", "value": 1}]},
         {"filter": [{"op": "in", "field": "status", "value": []}]},

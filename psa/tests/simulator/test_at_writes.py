@@ -65,10 +65,21 @@ def test_required_fields_are_required(sim, missing):
         {"assignedResourceID": 29682900},  # without its role
         {"assignedResourceID": 29682900, "assignedResourceRoleID": 29683405},  # not its role
         {"assignedResourceID": 29682910, "assignedResourceRoleID": 29683402},  # inactive resource
+        {"dueDateTime": "2026-12-01T17:00:00+02:00"},  # Autotask's dates are UTC
+        {"dueDateTime": "1 December 2026"},
     ],
 )
 def test_invalid_tickets_are_refused(sim, changes):
     _refused(sim.post("Tickets", _ticket_body(sim, **changes)))
+
+
+@pytest.mark.parametrize(
+    "due", ["2026-12-01T15:00:00Z", "2026-12-01T15:00:00.000Z", "2026-12-01T15:00:00+00:00"]
+)
+def test_a_utc_date_is_accepted_in_its_iso_forms(sim, due):
+    resp = sim.post("Tickets", _ticket_body(sim, dueDateTime=due))
+    assert resp.status == 200, resp.json
+    assert sim.get(f"Tickets/{resp.json['itemId']}").json["item"]["dueDateTime"] == due
 
 
 def test_a_valid_primary_resource_and_role_pair_is_accepted(sim):
@@ -121,6 +132,29 @@ def test_a_note_is_created_through_the_tickets_child_url(sim):
 def test_invalid_notes_are_refused(sim, changes):
     body = {"ticketID": 7003, "title": "t", "description": "d", "noteType": 1, "publish": 1}
     _refused(sim.post("Tickets/7003/Notes", {**body, **changes}))
+
+
+def _reported_length(sim, entity, name):
+    fields = sim.get(f"{entity}/entityInformation/fields").json["fields"]
+    return next(f["length"] for f in fields if f["name"] == name)
+
+
+@pytest.mark.parametrize(
+    ("entity", "url", "name", "length"),
+    [
+        ("Tickets", "Tickets", "title", 255),
+        ("Tickets", "Tickets", "description", 8000),
+        ("TicketNotes", "Tickets/7003/Notes", "title", 250),
+        ("TicketNotes", "Tickets/7003/Notes", "description", 32000),
+    ],
+)
+def test_text_takes_at_most_the_length_entity_information_reports(sim, entity, url, name, length):
+    note = {"ticketID": 7003, "title": "t", "description": "d", "noteType": 1, "publish": 1}
+    body = _ticket_body(sim) if entity == "Tickets" else note
+    assert _reported_length(sim, entity, name) == length
+    assert sim.post(url, {**body, name: "x" * length}).status == 200
+    errors = _refused(sim.post(url, {**body, name: "x" * (length + 1)}))
+    assert errors == [f"The field {name} takes at most {length} characters."]
 
 
 def test_a_note_on_a_missing_ticket_is_refused(sim):

@@ -11,23 +11,6 @@ from psa.simulator.faults import Faults
 from psa.simulator.testing import SimClient
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1000.0
-        self.slept: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.slept.append(seconds)
-
-
-@pytest.fixture
-def clock():
-    return FakeClock()
-
-
 @pytest.fixture
 def sim(clock):
     faults = Faults(clock=clock, sleep=clock.sleep, rng=random.Random(7))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -16,89 +16,17 @@ import pytest
 from psa.providers.base import ReferenceData
 from tickets.ai import AI_UNAVAILABLE, parse_ticket_prompt
 from tickets.ai.anthropic_engine import TOOL_NAME, TOOL_SCHEMA, AnthropicExtractor
+from tickets.tests.ai.anthropic_fakes import (
+    PROMPT,
+    FakeMessagesApi,
+    answering,
+    assert_no_invented_ids,
+    message,
+    parse,
+    tool_input,
+    tool_use,
+)
 from tickets.tests.ai.conftest import TenantLookupFake, member
-
-PROMPT = "New ticket for Acme Corp, Outlook not syncing, high priority, assign to me"
-
-
-def tool_input(**overrides: Any) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "summary": "Outlook not syncing",
-        "description": None,
-        "company": "Acme Corp",
-        "board": None,
-        "implied_board": None,
-        "priority": "high priority",
-        "status": None,
-        "assignee": "me",
-    }
-    data.update(overrides)
-    return data
-
-
-def message(*content: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "id": "msg_test",
-        "type": "message",
-        "role": "assistant",
-        "model": "claude-sonnet-4-6",
-        "content": list(content),
-        "stop_reason": "tool_use",
-        "stop_sequence": None,
-        "usage": {"input_tokens": 100, "output_tokens": 20},
-    }
-
-
-def tool_use(data: Any, name: str = TOOL_NAME) -> dict[str, Any]:
-    return {"type": "tool_use", "id": "toolu_test", "name": name, "input": data}
-
-
-class FakeMessagesApi:
-    """Records what the SDK sent; answers with `respond(body)`."""
-
-    def __init__(self, respond: Callable[[dict[str, Any]], httpx2.Response]) -> None:
-        self.respond = respond
-        self.requests: list[httpx2.Request] = []
-
-    def __call__(self, request: httpx2.Request) -> httpx2.Response:
-        self.requests.append(request)
-        return self.respond(json.loads(request.content))
-
-    @property
-    def body(self) -> dict[str, Any]:
-        return json.loads(self.requests[-1].content)
-
-    def engine(self, **kwargs: Any) -> AnthropicExtractor:
-        client = httpx2.Client(transport=httpx2.MockTransport(self))
-        kwargs.setdefault("model", "claude-test-model")
-        return AnthropicExtractor(api_key="sk-test-key", http_client=client, **kwargs)
-
-
-def answering(payload: dict[str, Any], status: int = 200) -> FakeMessagesApi:
-    return FakeMessagesApi(lambda body: httpx2.Response(status, json=payload))
-
-
-def ids_in(reference: ReferenceData) -> dict[str, set[int]]:
-    return {
-        "company_id": {c.id for c in reference.companies},
-        "board_id": {b.id for b in reference.boards},
-        "priority_id": {p.id for p in reference.priorities},
-        "status_id": {s.id for s in reference.statuses},
-        "assigned_member_id": {m.id for m in reference.members},
-    }
-
-
-def assert_no_invented_ids(result: Any, reference: ReferenceData) -> None:
-    for field, valid in ids_in(reference).items():
-        value = getattr(result, field)
-        assert value is None or value in valid, f"{field}={value} is not in the reference data"
-
-
-def parse(reference: ReferenceData, engine: AnthropicExtractor, prompt: str = PROMPT, **kw: Any):
-    return parse_ticket_prompt(
-        prompt=prompt, reference=reference, me=member("jsmith"), engine=engine, **kw
-    )
-
 
 # --- the happy path ---------------------------------------------------------------------------------
 
@@ -545,71 +473,3 @@ def test_a_linked_company_is_told_to_the_model_and_kept_over_a_place_name(
     assert "spin-off of a ticket for O'Brien & Sons Plumbing" in api.body["system"]
     assert result.company_id == 255 and "Riverside" in (result.summary or "")
     assert any("may mean Riverside Academy" in w for w in result.warnings)
-
-
-# --- a pasted email ---------------------------------------------------------------------------------
-
-EMAIL = """From: Kevin Wong <kevin.wong@greenleaflaw.example>
-To: support@baysideit.example
-Subject: RE: RE: Scanner not sending to email
-
-Hi team,
-
-Still broken this morning, the scanner says SMTP error.
-
-Thanks,
-Kevin Wong
-Greenleaf & Marsh LLP
-
-On Mon, Nov 2, 2026 at 4:40 PM Anika Patel <apatel@baysideit.example> wrote:
-> This is an emergency, Acme Corp had the same.
-"""
-
-
-def test_an_email_reaches_the_model_as_headers_body_and_signature(
-    reference: ReferenceData,
-) -> None:
-    api = answering(message(tool_use(tool_input(company=None, priority=None, assignee=None))))
-    parse(reference, api.engine(), prompt=EMAIL, lookup=TenantLookupFake())
-
-    text = api.body["messages"][0]["content"]
-    headers = text.split("<headers>\n", 1)[1].split("\n</headers>", 1)[0]
-    assert headers.splitlines() == [
-        "From: Kevin Wong <kevin.wong@greenleaflaw.example>",
-        "Subject: Scanner not sending to email",
-    ]
-    body = text.split("<body>\n", 1)[1].split("\n</body>", 1)[0]
-    assert body == "Still broken this morning, the scanner says SMTP error."
-    assert "<signature>\nThanks,\nKevin Wong\nGreenleaf & Marsh LLP\n</signature>" in text
-    # Quoted history is not sent: its "emergency" and "Acme Corp" cannot be read as today's ask.
-    assert "emergency" not in text and "Acme" not in text and "Hi team" not in text
-    assert "client's email" in api.body["system"]
-
-
-def test_the_model_reading_an_email_is_checked_by_the_same_resolver(
-    reference: ReferenceData,
-) -> None:
-    # The model names nobody and no company: the sender's address settles both, in one wave.
-    api = answering(
-        message(
-            tool_use(
-                tool_input(
-                    summary="Scanner not sending to email",
-                    company=None,
-                    priority=None,
-                    assignee=None,
-                    contact="Ivy Dubois",  # not in the email: never becomes a contact
-                    configurations=["ACME-FW01"],  # not in the email: never looked up
-                )
-            )
-        )
-    )
-    lookup = TenantLookupFake()
-    result = parse(reference, api.engine(), prompt=EMAIL, lookup=lookup)
-
-    assert (result.engine, result.company_id, result.contact_id) == ("anthropic", 260, 1031)
-    assert result.configuration_ids == ()
-    assert lookup.waves == [(("Kevin Wong",), ())]
-    assert result.meta.psa_waves == 1
-    assert result.description == EMAIL.strip()
-    assert_no_invented_ids(result, reference)
