@@ -258,8 +258,10 @@
       panelOpener = null;
     }
     if (e.target.id === "modal") {
-      // The modal's content is thrown away on close, so the next open starts a fresh draft.
-      document.getElementById("modal-body").innerHTML = "";
+      // The modal's content is thrown away on close, so the next open starts a fresh draft;
+      // but not while a create is on its way: its answer (the "#ID created" toast, or the
+      // draft back with the reason) still lands in it, and reopening shows that same draft.
+      if (!creating) document.getElementById("modal-body").innerHTML = "";
       giveFocusBack(modalOpener);
       modalOpener = null;
     }
@@ -278,6 +280,25 @@
 
   // --- the New Ticket modal ----------------------------------------------------------------------
   var modalOpener = null;
+  var creating = null; // the XHR of a Create on its way, which closing the modal must not drop
+
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    if (e.detail.elt.id === "ticket-form") { creating = e.detail.xhr; return; }
+    // Opening New Ticket while a Create is on its way shows that draft (same key, "Creating…")
+    // instead of a fresh one that could file the ticket a second time.
+    var target = e.detail.target;
+    if (creating && target && target.id === "modal-body" && modal().querySelector("#ticket-form")) {
+      e.preventDefault();
+      if (!modal().open) { modalOpener = shortcutOpener || remember(e.detail.elt); shortcutOpener = null; }
+      openModal();
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    if (!creating || e.detail.xhr !== creating) return;
+    creating = null;
+    var m = modal();
+    if (m && !m.open) document.getElementById("modal-body").innerHTML = "";
+  });
   var shortcutOpener = null; // set by the `n` shortcut for the request it makes
 
   function openModal() {
@@ -633,6 +654,27 @@ document.addEventListener("ticketCreated", function (e) {
         el.dispatchEvent(new Event("input", { bubbles: true })); // counters follow
       }
     });
+  });
+
+  // A Create that was sent keeps its idempotency key until the ticket is created: the draft
+  // reopened after Esc, a reload or an unknown outcome is the same ticket to ConnectWise, never
+  // a second one.
+  function createKeyName() {
+    var origin = document.querySelector("#ticket-form input[name=origin]");
+    return PREFIX + "new:" + (origin ? origin.value : "") + ":idempotency_key";
+  }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var s = store();
+    if (!s || e.detail.elt.id !== "ticket-form") return;
+    var key = e.detail.elt.querySelector("input[name=idempotency_key]");
+    if (key && key.value) s.setItem(createKeyName(), key.value);
+  });
+  document.addEventListener("htmx:load", function (e) {
+    var s = store();
+    var root = e.detail.elt;
+    var key = s && root && root.querySelector && root.querySelector("#ticket-form input[name=idempotency_key]");
+    var saved = key && s.getItem(createKeyName());
+    if (saved) key.value = saved;
   });
 
   function noteDone(e) { if (e.detail && e.detail.id) forget(PREFIX + "note:" + e.detail.id); }
