@@ -345,6 +345,15 @@
     if (dialogClose) { dialogClose.closest("dialog").close(); return; }
     var tab = t.closest("[data-tab]");
     if (tab) { showTab(tab.getAttribute("data-tab")); return; }
+    var dismiss = t.closest("[data-dismiss-notice]");
+    if (dismiss) {
+      // "Keep" the status ConnectWise has: the question goes, focus goes back to the select.
+      var control = dismiss.closest(".status-control");
+      dismiss.closest(".status-notice").remove();
+      var select = control && control.querySelector("select");
+      if (select) { select.removeAttribute("aria-describedby"); select.focus(); }
+      return;
+    }
     var copy = t.closest("[data-copy]");
     if (copy && navigator.clipboard) {
       navigator.clipboard.writeText(copy.getAttribute("data-copy")).then(function () {
