@@ -686,6 +686,36 @@ document.addEventListener("ticketCreated", function (e) {
     if (saved) key.value = saved;
   });
 
+  // A note box keeps taking keystrokes while its note is sent. When the answer replaces the
+  // composer, what was typed meanwhile is not thrown away: after a note was added (or queued)
+  // it stays as the next draft; after a refusal the box keeps the text as it now reads.
+  var sending = new WeakMap(); // xhr -> { sent: the text sent, now: the box's text at the swap }
+  function noteBox(root) { return root && root.querySelector && root.querySelector("textarea[name=text]"); }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var form = e.detail.elt;
+    if (!form.matches || !form.matches("#composer form")) return;
+    var box = noteBox(form);
+    if (box) sending.set(e.detail.xhr, { sent: box.value, now: null });
+  });
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var record = sending.get(e.detail.xhr);
+    var box = record && noteBox(document.getElementById("composer"));
+    if (box) record.now = box.value;
+  });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var record = sending.get(e.detail.xhr);
+    if (!record) return;
+    sending.delete(e.detail.xhr);
+    var box = noteBox(document.getElementById("composer"));
+    if (!box || record.now === null || record.now === record.sent) return;
+    var refused = box.value.trim() !== "";
+    var next = refused ? record.now
+      : record.now.indexOf(record.sent) === 0 ? record.now.slice(record.sent.length).replace(/^\s+/, "") : record.now;
+    if (!next || next === box.value) return;
+    box.value = next;
+    box.dispatchEvent(new Event("input", { bubbles: true })); // kept as this ticket's draft
+  });
+
   function noteDone(e) { if (e.detail && e.detail.id) forget(PREFIX + "note:" + e.detail.id); }
   document.addEventListener("noteAdded", noteDone);
   document.addEventListener("noteQueued", noteDone);
