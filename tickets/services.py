@@ -564,17 +564,35 @@ def ticket_resource_add(
 def ticket_resource_remove(*, account: Account, user: Any, ticket_id: int, member_id: int) -> None:
     ticket_id = _existing_ticket_id(ticket_id)
     provider = provider_for_account(account=account)
+    # Named, never numbered: an engineer knows "Anika Patel", not "member 21".
+    member = _member(reference_data_get(account=account, provider=provider), member_id)
+    who = member.name if member else "That member"
     with _audited(
         account=account,
         user=user,
         action=TicketAuditEntry.Action.RESOURCE_REMOVE,
         ticket_id=ticket_id,
-        before={"member_id": member_id},
+        before={"member_id": member_id, "member": member.identifier if member else ""},
     ):
-        provider.remove_resource(ticket_id=ticket_id, member_id=member_id)
+        try:
+            provider.remove_resource(ticket_id=ticket_id, member_id=member_id)
+        except PSANotFound as exc:
+            # The ticket is there but the member is not on it (removed from another tab or in
+            # ConnectWise meanwhile): say who, by name.
+            try:
+                still = provider.list_resources(ticket_id=ticket_id)
+            except PSAError:
+                raise exc from None
+            if any(r.member_id == member_id for r in still):
+                raise
+            raise PSANotFound(
+                f"{who} is no longer assigned to ticket #{ticket_id}: "
+                "someone removed them meanwhile."
+            ) from exc
         if any(r.member_id == member_id for r in provider.list_resources(ticket_id=ticket_id)):
             raise PSAChangeNotApplied(
-                f"ConnectWise still lists member {member_id} on ticket #{ticket_id}."
+                f"ConnectWise still lists {who} on ticket #{ticket_id}. "
+                "A workflow rule may keep them on it."
             )
 
 

@@ -349,7 +349,7 @@ def ticket_resource_remove(request: HttpRequest, ticket_id: int, member_id: int)
         account=account, user=request.user, ticket_id=ticket_id, member_id=member_id
     )
     response = _resources_after_write(request, ticket_id)
-    who = member.name if member else f"member {member_id}"
+    who = member.name if member else "the member"
     return toast(request, response, f"Removed {who} from #{ticket_id}.")
 
 

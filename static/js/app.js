@@ -898,5 +898,23 @@ document.addEventListener("htmx:configRequest", function (e) {
     if (!id) return;
     changes.delete(e.detail.xhr);
     forget(id);
+    if (channel) channel.postMessage({ changed: id });
   });
+
+  // Other tabs of this browser hear of the change: their prefetched sections of that ticket go,
+  // and a panel showing it reloads its notes and assignees (a note added in one tab shows in
+  // the other; the composer, with whatever is typed there, is left alone).
+  var channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("rf-tickets") : null;
+  if (channel) channel.onmessage = function (e) {
+    var id = e.data && e.data.changed;
+    if (!id) return;
+    forget(id);
+    var shell = document.querySelector('#panel[open] [data-panel-ticket="' + CSS.escape(String(id)) + '"]');
+    if (!shell) return;
+    [["#panel-context", "data-context-url"], ["#panel-resources", "data-resources-url"]].forEach(function (part) {
+      var section = shell.querySelector(part[0]);
+      var url = shell.getAttribute(part[1]);
+      if (section && url) htmx.ajax("GET", url, { source: section, target: section, swap: "outerHTML" });
+    });
+  };
 })();

@@ -1,5 +1,5 @@
-"""Issue 19 items 2 and 11: a status write is reported by what happened to it, and a change
-from a stale view asks before overwriting a newer status."""
+"""Issue 19 items 2 and 11: a status write is reported by what happened to it, a change from a
+stale view asks before overwriting a newer status, and members are named, never numbered."""
 
 from __future__ import annotations
 
@@ -142,3 +142,16 @@ def test_the_api_reports_unconfirmed_and_stale_writes(jordan_api, demo, monkeypa
     assert response.status_code == 200
     assert response.json()["confirmed"] is False
     assert response.json()["new_status"] == "In Progress"
+
+
+def test_removing_someone_already_removed_names_them(jordan, demo) -> None:
+    provider = provider_for_account(account=demo.bayside)
+    assigned = provider.list_resources(ticket_id=1000)[0]
+    provider.remove_resource(ticket_id=1000, member_id=assigned.member_id)  # another tab
+
+    response = jordan.post(f"/tickets/1000/resources/{assigned.member_id}/remove/", {}, headers=HX)
+
+    message = _trigger(response)["toast"]["message"]
+    assert message.startswith("Could not remove")
+    assert assigned.member_name in message and "no longer assigned" in message
+    assert f"{assigned.member_id}" not in message.replace("#1000", "")
