@@ -911,10 +911,28 @@ document.addEventListener("htmx:configRequest", function (e) {
     forget(id);
     var shell = document.querySelector('#panel[open] [data-panel-ticket="' + CSS.escape(String(id)) + '"]');
     if (!shell) return;
-    [["#panel-context", "data-context-url"], ["#panel-resources", "data-resources-url"]].forEach(function (part) {
-      var section = shell.querySelector(part[0]);
-      var url = shell.getAttribute(part[1]);
-      if (section && url) htmx.ajax("GET", url, { source: section, target: section, swap: "outerHTML" });
-    });
+    reloadSection(shell, "panel-context", "data-context-url");
+    reloadSection(shell, "panel-resources", "data-resources-url");
   };
+
+  // A panel section asked for again: in its place, or in the place of the error it showed.
+  function reloadSection(shell, id, attr) {
+    var url = shell.getAttribute(attr);
+    var section = shell.querySelector("#" + id);
+    if (!section) {
+      var retry = Array.prototype.find.call(shell.querySelectorAll(".psa-error [hx-get]"), function (el) {
+        return el.getAttribute("hx-get") === url;
+      });
+      section = retry && retry.closest(".psa-error");
+    }
+    if (section && url) htmx.ajax("GET", url, { source: section, target: section, swap: "outerHTML" });
+  }
+
+  // A note added (or posted from the queue) while the notes section shows an error has no feed
+  // to go into: the section is loaded again instead, and shows it.
+  document.addEventListener("htmx:oobErrorNoTarget", function (e) {
+    if (!e.detail || e.detail.target !== "#notes-feed") return; // (htmx has taken the attribute off)
+    var shell = document.querySelector("#panel [data-panel-ticket]");
+    if (shell) reloadSection(shell, "panel-context", "data-context-url");
+  });
 })();
