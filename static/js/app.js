@@ -242,8 +242,11 @@
     if (id === panelTicket() && panel().open) return;
     var url = panelUrls[id];
     if (!url) { location.reload(); return; }
+    // Asked for from the panel itself, not the row: the row's hx-push-url would push the entry
+    // we are already on (each Back would add one). Focus still goes back to the row on close.
     var row = document.querySelector('[data-ticket-list] [data-ticket-id="' + CSS.escape(id) + '"]');
-    htmx.ajax("GET", url, { source: row || panel(), target: "#panel", swap: "innerHTML" });
+    if (row && !panel().open) panelOpener = remember(row);
+    htmx.ajax("GET", url, { source: panel(), target: "#panel", swap: "innerHTML" });
   }, true);
 
   // Closing, however it happens (Esc, the ✕, the backdrop, Back): call off a panel still on its
