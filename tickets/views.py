@@ -482,7 +482,8 @@ def _draft_context(request: HttpRequest, form: TicketDraftForm, **extra: Any) ->
 @account_required
 @psa_errors
 def ticket_new(request: HttpRequest) -> HttpResponse:
-    """The modal. `?tab=quick` opens Quick Create; `company_id`, `board_id`, `prompt` pre-fill."""
+    """The modal, on its first tab, Quick Create (`?tab=full`: the Full Form); `company_id`,
+    `board_id`, `summary`, `description` and `prompt` pre-fill."""
     initial = {
         k: request.GET.get(k)
         for k in ("company_id", "board_id", "summary", "description")
@@ -490,7 +491,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     }
     initial["idempotency_key"] = uuid.uuid4().hex
     form = TicketDraftForm(initial=initial)
-    tab = "quick" if request.GET.get("tab") == "quick" else "full"
+    tab = "full" if request.GET.get("tab") == "full" else "quick"
     context = _draft_context(
         request,
         form,

@@ -334,6 +334,7 @@
     document.querySelectorAll("[data-tabs] [data-tab]").forEach(function (tab) {
       var selected = tab.getAttribute("data-tab") === name;
       tab.setAttribute("aria-selected", selected ? "true" : "false");
+      tab.tabIndex = selected ? 0 : -1; // one Tab stop: the selected tab
       var panelEl = document.getElementById(tab.getAttribute("aria-controls"));
       if (panelEl) panelEl.hidden = !selected;
     });
@@ -348,6 +349,12 @@
     if (dialogClose) { dialogClose.closest("dialog").close(); return; }
     var tab = t.closest("[data-tab]");
     if (tab) { showTab(tab.getAttribute("data-tab")); return; }
+    if (t.closest("[data-skip-to-rows]")) {
+      // Past the navigation and the filters, straight to the first ticket (two Tabs and Enter).
+      var first = document.querySelector("[data-ticket-list] .ticket-link");
+      if (first) { e.preventDefault(); first.focus(); first.scrollIntoView({ block: "nearest" }); }
+      return;
+    }
     var dismiss = t.closest("[data-dismiss-notice]");
     if (dismiss) {
       // "Keep" the status ConnectWise has: the question goes, focus goes back to the select.
@@ -422,6 +429,30 @@
     head.setAttribute("tabindex", "-1");
     results.scrollIntoView({ block: "start" });
     head.focus({ preventScroll: true });
+  });
+
+  // Assignees: the section is replaced after an add or a removal; focus goes to the control
+  // that changed (the added member's Remove button; after a removal, the Add select, where that
+  // member is now offered), never to <body>.
+  var assigneeEdits = new WeakMap(); // xhr -> the name added, or "" for a removal
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var form = e.detail.elt;
+    if (!form.closest || !form.closest("#panel-resources") || form.tagName !== "FORM") return;
+    var select = form.querySelector("select[name=member_id]");
+    var option = select && select.selectedOptions[0];
+    assigneeEdits.set(e.detail.xhr, option ? option.textContent.replace(/^◆\s*/, "").trim() : "");
+  });
+  document.addEventListener("htmx:afterSettle", function (e) {
+    if (!assigneeEdits.has(e.detail.xhr)) return;
+    var added = assigneeEdits.get(e.detail.xhr);
+    assigneeEdits.delete(e.detail.xhr);
+    var section = document.getElementById("panel-resources");
+    if (!section) return;
+    var target = added && Array.prototype.find.call(section.querySelectorAll(".chip-x"), function (b) {
+      return b.getAttribute("aria-label") === "Remove " + added;
+    });
+    target = target || section.querySelector("select[name=member_id]") || section.querySelector("[hx-get]");
+    if (target) target.focus();
   });
 
   // A new parse starts without the last one's "describe the problem first".
@@ -544,6 +575,25 @@
       if (e.key === "Escape" && !list.hidden) { e.preventDefault(); hideList(list); return; }
     }
 
+    // The New Ticket tabs: arrows (and Home/End) move to and select the next tab.
+    if (el && el.matches && el.matches("[data-tabs] [role=tab]") && /^(ArrowLeft|ArrowRight|Home|End)$/.test(e.key)) {
+      var tabs = Array.prototype.slice.call(el.closest("[data-tabs]").querySelectorAll("[role=tab]"));
+      var at = tabs.indexOf(el);
+      var to = e.key === "Home" ? 0 : e.key === "End" ? tabs.length - 1
+        : (at + (e.key === "ArrowRight" ? 1 : -1) + tabs.length) % tabs.length;
+      e.preventDefault();
+      showTab(tabs[to].getAttribute("data-tab"));
+      tabs[to].focus();
+      return;
+    }
+    if (e.key === "Escape" && el && el.matches && el.matches('[data-shortcut="/"]') && !el.closest("dialog")) {
+      // Esc leaves the search box (its text stays: Chrome would clear a search field), so the
+      // list's keys (j/k, n, ?) work again; j then starts from the first row.
+      e.preventDefault();
+      var main = document.getElementById("main");
+      if (main) main.focus({ preventScroll: true }); else el.blur();
+      return;
+    }
     if (e.key === "Escape") {
       // An open dialog closes itself (the browser's cancel: the top one only). With none open, a
       // panel still on its way is called off.
@@ -658,14 +708,24 @@ document.addEventListener("ticketCreated", function (e) {
     if (!s || !root || !root.querySelectorAll) return;
     var fields = Array.prototype.slice.call(root.querySelectorAll(FIELDS));
     if (root.matches && root.matches(FIELDS)) fields.push(root);
+    var fullDraft = false;
     fields.forEach(function (el) {
       var key = keyFor(el);
       var saved = key && s.getItem(key);
       if (saved && !el.value) {
         el.value = saved;
         el.dispatchEvent(new Event("input", { bubbles: true })); // counters follow
+        if (el.closest("#ticket-form")) fullDraft = true;
       }
     });
+    // The modal opens on Quick Create, unless a Full Form draft is back: then on that draft.
+    var prompt = document.querySelector("#quick-form textarea[name=prompt]");
+    if (fullDraft && !(prompt && prompt.value)) {
+      document.dispatchEvent(new CustomEvent("showTicketTab", { detail: { tab: "full" } }));
+      var quick = document.getElementById("tabpanel-quick");
+      var summary = document.querySelector("#ticket-form input[name=summary]");
+      if (summary && quick && quick.contains(document.activeElement)) summary.focus();
+    }
   });
 
   // A Create that was sent keeps its idempotency key until the ticket is created: the draft
