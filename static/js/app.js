@@ -824,6 +824,14 @@ document.addEventListener("htmx:configRequest", function (e) {
 
   document.addEventListener("DOMContentLoaded", scrollToLatest);
 
+  // Close session takes the unsent message along: the closed page shows it, to copy.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.matches || !form.matches("[data-close-session]")) return;
+    var box = document.getElementById("composer-text");
+    form.querySelector("input[name=draft]").value = box ? box.value : "";
+  });
+
   document.addEventListener("keydown", function (e) {
     var box = e.target;
     if (e.key !== "Enter" || e.shiftKey || e.isComposing || !box.matches || !box.matches("[data-submit-on-enter]")) return;
