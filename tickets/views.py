@@ -534,7 +534,7 @@ def ticket_new_parse(request: HttpRequest) -> HttpResponse:
             form,
             parsed=parsed,
             missing=form.missing_after(parsed),
-            warnings=parsed.warnings,
+            warnings=form.warnings_after(parsed),
             duplicates=parsed.possible_duplicates,
             reviewing=True,
         ),

@@ -467,6 +467,29 @@
   document.addEventListener("noteAdded", function () {
     document.querySelectorAll("#notes-feed [data-empty]").forEach(function (el) { el.remove(); });
   });
+  // "Retry (wait 44 s)" counts down and can be pressed only once the wait is over.
+  function countDown(button) {
+    if (button.rfCounting) return;
+    button.rfCounting = true;
+    var left = parseInt(button.getAttribute("data-retry-wait"), 10) || 0;
+    var tick = setInterval(function () {
+      left -= 1;
+      if (!button.isConnected || left <= 0) {
+        clearInterval(tick);
+        button.disabled = false;
+        button.textContent = "Retry";
+        return;
+      }
+      button.textContent = "Retry (wait " + left + " s)";
+    }, 1000);
+  }
+  document.addEventListener("htmx:load", function (e) {
+    var root = e.detail.elt;
+    if (!root || !root.querySelectorAll) return;
+    if (root.matches("[data-retry-wait]")) countDown(root);
+    root.querySelectorAll("[data-retry-wait]").forEach(countDown);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     if (panelTicket()) showPanel();
     // `/` from another page lands here: the search box, focused, and no fragment left behind.
