@@ -5,6 +5,8 @@ Tab stop) and the modal opens on its first tab, Quick Create."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -19,6 +21,8 @@ def test_esc_leaves_the_search_box_and_j_moves_through_rows(jordan_page) -> None
     search.click()
     page.keyboard.type("back")
     expect(search).to_have_value("back")
+    expect(page).to_have_url(re.compile(r"[?&]search=back"))  # the search has landed
+    expect(page.locator("#results")).not_to_have_attribute("aria-busy", "true")
     page.keyboard.press("Escape")
     expect(search).not_to_be_focused()
     expect(search).to_have_value("back")  # the search is kept
