@@ -277,9 +277,6 @@ class TicketStatusUpdateApi(AccountApi):
     @extend_schema_serializer(component_name="TicketStatusUpdatePayload")
     class InputSerializer(serializers.Serializer):
         status_id = _id_field()
-        # The status the caller last saw: when ConnectWise has moved on from it, 409
-        # `status_changed_meanwhile` and nothing is written (omit it to overwrite regardless).
-        seen_status_id = _id_field(required=False)
 
     @extend_schema(
         request=InputSerializer,
@@ -294,7 +291,6 @@ class TicketStatusUpdateApi(AccountApi):
             user=request.user,
             ticket_id=ticket_id,
             status_id=data.validated_data["status_id"],
-            seen_status_id=data.validated_data.get("seen_status_id"),
         )
         return Response(out.StatusUpdateSerializer(change).data)
 
