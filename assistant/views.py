@@ -55,6 +55,10 @@ def _lane(session: ChatSession) -> dict[str, Any]:
     return lane
 
 
+UNSENT_KEY = "assistant:unsent:{}"
+UNSENT_SAID = "Your message was not sent: the session is closed. Copy it, or start a new session."
+
+
 def _chat_context(session: ChatSession, **extra: Any) -> dict[str, Any]:
     context = {
         "active_nav": "assistant",
@@ -117,8 +121,14 @@ def session_new(request: HttpRequest) -> HttpResponse:
 def chat(request: HttpRequest, session: ChatSession) -> HttpResponse:
     # (not `messages`: that is Django's messages framework, shown as toasts by base.html)
     chat_messages = selectors.message_list(session=session)
+    extra: dict[str, Any] = {}
+    unsent = request.session.pop(UNSENT_KEY.format(session.pk), "")
+    if unsent and session.is_closed:
+        extra = {"draft": unsent, "error": UNSENT_SAID}
     return render(
-        request, "assistant/chat.html", _chat_context(session, chat_messages=chat_messages)
+        request,
+        "assistant/chat.html",
+        _chat_context(session, chat_messages=chat_messages, **extra),
     )
 
 
@@ -169,8 +179,13 @@ def message_send(request: HttpRequest, session: ChatSession) -> HttpResponse:
 @account_required
 @with_session
 def session_close(request: HttpRequest, session: ChatSession) -> HttpResponse:
-    """Done with it: the session stays readable, takes no new messages, leaves the dashboard."""
+    """Done with it: the session stays readable, takes no new messages, leaves the dashboard.
+    A message typed but not sent comes along (`draft`) and is shown on the closed page, to copy,
+    never dropped without a word."""
     services.session_close(session=session)
+    unsent = request.POST.get("draft", "").strip()[:8000]
+    if unsent:
+        request.session[UNSENT_KEY.format(session.pk)] = unsent
     return redirect("assistant:chat", session_id=session.pk)
 
 

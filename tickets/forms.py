@@ -142,9 +142,26 @@ class TicketDraftForm(forms.Form):
         return self.value("company_id")
 
     def missing_after(self, parsed: ParseResult) -> set[str]:
-        """Exactly the fields the review must flag: required or unresolved, and still empty."""
-        wanted = set(parsed.missing_fields) | set(REQUIRED_FIELDS)
-        return {name for name in wanted if self.value(name) in (None, "")}
+        """Exactly the fields the review must flag: required and still empty. A field the parse
+        left unresolved but that may stay empty (priority: "Board default"; no assignee) is
+        valid as it is, so it is not marked missing."""
+        return {name for name in REQUIRED_FIELDS if self.value(name) in (None, "")}
+
+    def warnings_after(self, parsed: ParseResult) -> list[str]:
+        """The parse's warnings, less "could not determine the board/company" when the draft
+        has one anyway (pre-filled or chosen by the engineer)."""
+        answered = {
+            "board": self.value("board_id") not in (None, ""),
+            "company": self.value("company_id") not in (None, ""),
+        }
+        return [
+            warning
+            for warning in parsed.warnings
+            if not any(
+                has and warning.startswith(f"Could not determine {field}")
+                for field, has in answered.items()
+            )
+        ]
 
     def unbound_copy(self) -> TicketDraftForm:
         """The draft as typed, without validation errors (for re-rendering after a parse)."""

@@ -86,6 +86,10 @@ class StatusUpdateSerializer(serializers.Serializer):
     ticket_id = serializers.IntegerField()
     previous_status = serializers.CharField()
     new_status = serializers.CharField()
+    # False: ConnectWise took the write but reading the ticket back failed (`new_status` is
+    # what was written, `unconfirmed_because` why it could not be checked).
+    confirmed = serializers.BooleanField()
+    unconfirmed_because = serializers.CharField(allow_blank=True)
 
 
 class NoteSerializer(serializers.Serializer):

@@ -48,10 +48,29 @@ MAX_ID = 2**31 - 1
 
 @dataclass(frozen=True, slots=True)
 class StatusChange:
+    """A status write ConnectWise took. `confirmed` is False when reading the ticket back
+    failed: the write stands, `ticket` shows what was written and `unconfirmed_because` why
+    it could not be checked. (A write ConnectWise refused or ignored raises instead.)"""
+
     ticket_id: int
     previous_status: str
     new_status: str
     ticket: PSATicket
+    confirmed: bool = True
+    unconfirmed_because: str = ""
+
+
+class StatusMovedOn(PSAError):
+    """The ticket's status changed in ConnectWise since the engineer saw it: the change is not
+    sent until they confirm overwriting the newer status."""
+
+    code = "status_changed_meanwhile"
+    http_status = 409
+
+    def __init__(self, message: str, *, ticket: PSATicket, wanted: str) -> None:
+        super().__init__(message)
+        self.ticket = ticket  # as ConnectWise has it now
+        self.wanted = wanted  # the status the engineer picked
 
 
 class CreateInProgress(PSAError):
@@ -444,8 +463,18 @@ def _mapped_member_identifiers(account: Account) -> list[str]:
 
 
 def ticket_status_update(
-    *, account: Account, user: Any, ticket_id: int, status_id: int
+    *,
+    account: Account,
+    user: Any,
+    ticket_id: int,
+    status_id: int,
+    seen_status_id: int | None = None,
 ) -> StatusChange:
+    """Set the ticket's status. `seen_status_id`: the status the engineer's view showed; when
+    ConnectWise has moved on from it meanwhile, `StatusMovedOn` is raised and nothing is sent.
+
+    Reported by what happened to the write: confirmed (read back as asked); taken but not
+    confirmed (the read-back failed: `confirmed=False`); refused or ignored (raises)."""
     ticket_id = _existing_ticket_id(ticket_id)
     provider = provider_for_account(account=account)
     current = provider.get_ticket(ticket_id=ticket_id)
@@ -456,6 +485,13 @@ def ticket_status_update(
             "status_id",
             f"That status is not one of the {current.board_name or 'ticket'} board's statuses.",
         )
+    if seen_status_id is not None and current.status_id not in (seen_status_id, status_id):
+        raise StatusMovedOn(
+            f"Ticket #{ticket_id} is now “{current.status_name}” in ConnectWise (someone "
+            f"changed it since you opened it). Set “{target.name}” anyway?",
+            ticket=current,
+            wanted=target.name,
+        )
     with _audited(
         account=account,
         user=user,
@@ -463,8 +499,36 @@ def ticket_status_update(
         ticket_id=ticket_id,
         before={"status_id": current.status_id, "status": current.status_name},
     ) as audit:
-        provider.update_status(ticket_id=ticket_id, status_id=status_id)
-        updated = provider.get_ticket(ticket_id=ticket_id)
+        try:
+            provider.update_status(ticket_id=ticket_id, status_id=status_id)
+        except (PSAUnavailable, PSAResponseError):
+            # The answer was lost, not necessarily the write: it counts as taken only if the
+            # ticket now has the status (a read that fails too leaves the write's error).
+            try:
+                landed = provider.get_ticket(ticket_id=ticket_id)
+            except PSAError:
+                landed = None
+            if landed is None or landed.status_id != status_id:
+                raise
+        try:
+            updated = provider.get_ticket(ticket_id=ticket_id)
+        except PSAError as exc:
+            # ConnectWise took the write; only checking it failed. Say so, never "not changed".
+            written = replace(
+                current, status_id=target.id, status_name=target.name, closed=target.closed
+            )
+            audit.set(
+                after={"status_id": target.id, "status": target.name, "confirmed": False},
+                message=exc.message,
+            )
+            return StatusChange(
+                ticket_id=ticket_id,
+                previous_status=current.status_name,
+                new_status=target.name,
+                ticket=written,
+                confirmed=False,
+                unconfirmed_because=exc.message,
+            )
         if updated.status_id != status_id:
             raise PSAChangeNotApplied(
                 f"ConnectWise accepted the change but ticket #{ticket_id} is still "
@@ -509,17 +573,35 @@ def ticket_resource_add(
 def ticket_resource_remove(*, account: Account, user: Any, ticket_id: int, member_id: int) -> None:
     ticket_id = _existing_ticket_id(ticket_id)
     provider = provider_for_account(account=account)
+    # Named, never numbered: an engineer knows "Anika Patel", not "member 21".
+    member = _member(reference_data_get(account=account, provider=provider), member_id)
+    who = member.name if member else "That member"
     with _audited(
         account=account,
         user=user,
         action=TicketAuditEntry.Action.RESOURCE_REMOVE,
         ticket_id=ticket_id,
-        before={"member_id": member_id},
+        before={"member_id": member_id, "member": member.identifier if member else ""},
     ):
-        provider.remove_resource(ticket_id=ticket_id, member_id=member_id)
+        try:
+            provider.remove_resource(ticket_id=ticket_id, member_id=member_id)
+        except PSANotFound as exc:
+            # The ticket is there but the member is not on it (removed from another tab or in
+            # ConnectWise meanwhile): say who, by name.
+            try:
+                still = provider.list_resources(ticket_id=ticket_id)
+            except PSAError:
+                raise exc from None
+            if any(r.member_id == member_id for r in still):
+                raise
+            raise PSANotFound(
+                f"{who} is no longer assigned to ticket #{ticket_id}: "
+                "someone removed them meanwhile."
+            ) from exc
         if any(r.member_id == member_id for r in provider.list_resources(ticket_id=ticket_id)):
             raise PSAChangeNotApplied(
-                f"ConnectWise still lists member {member_id} on ticket #{ticket_id}."
+                f"ConnectWise still lists {who} on ticket #{ticket_id}. "
+                "A workflow rule may keep them on it."
             )
 
 

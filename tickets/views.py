@@ -229,17 +229,53 @@ def _status_as_connectwise_has_it(
 @account_required
 @psa_errors(action="Status not changed", on_error=_status_as_connectwise_has_it)
 def ticket_status_set(request: HttpRequest, ticket_id: int) -> HttpResponse:
+    """Reported by what happened to the write: changed (confirmed), taken but not confirmed
+    (says so and shows what was written), or not changed (refused or ignored: says why, via
+    `psa_errors`). A change from a view whose status ConnectWise has moved on from is not sent:
+    the control asks first."""
+    status_id = _int_or_none(request.POST.get("status_id")) or 0
     try:
-        status_id = int(request.POST.get("status_id", ""))
-    except ValueError:
-        status_id = 0
-    change = services.ticket_status_update(
-        account=account_of(request), user=request.user, ticket_id=ticket_id, status_id=status_id
-    )
-    response = render(request, "tickets/panel.html#status", _panel_context(request, change.ticket))
+        change = services.ticket_status_update(
+            account=account_of(request),
+            user=request.user,
+            ticket_id=ticket_id,
+            status_id=status_id,
+            seen_status_id=_int_or_none(request.POST.get("seen_status_id")),
+        )
+    except services.StatusMovedOn as moved:
+        target = next(
+            (
+                s
+                for s in reference_data_get(account=account_of(request)).statuses
+                if s.id == status_id
+            ),
+            None,
+        )
+        context = _panel_context(request, moved.ticket)
+        context["status_notice"] = {
+            "level": "warning",
+            "message": moved.message,
+            "overwrite": target,
+        }
+        response = render(request, "tickets/panel.html#status", context)
+        _with_oob(response, _row_oob(request, moved.ticket))
+        return response
+    context = _panel_context(request, change.ticket)
+    if change.confirmed:
+        message = f"#{ticket_id}: {change.previous_status} → {change.new_status}"
+        level: Any = "success"
+    else:
+        message = (
+            f"#{ticket_id}: set to “{change.new_status}” (was {change.previous_status}). "
+            f"ConnectWise took the change but could not confirm it just now: "
+            f"{change.unconfirmed_because.rstrip('.')}."
+        )
+        level = "warning"
+        context["status_notice"] = {"level": "warning", "message": message}
+    response = render(request, "tickets/panel.html#status", context)
     _with_oob(response, _row_oob(request, change.ticket))
     trigger_client_event(response, "ticketUpdated", {"id": ticket_id})
-    return toast(request, response, f"#{ticket_id}: {change.previous_status} → {change.new_status}")
+    return toast(request, response, message, level=level)
 
 
 def _refresh_row_after_resources(
@@ -314,7 +350,7 @@ def ticket_resource_remove(request: HttpRequest, ticket_id: int, member_id: int)
         account=account, user=request.user, ticket_id=ticket_id, member_id=member_id
     )
     response = _resources_after_write(request, ticket_id)
-    who = member.name if member else f"member {member_id}"
+    who = member.name if member else "the member"
     return toast(request, response, f"Removed {who} from #{ticket_id}.")
 
 
@@ -447,7 +483,8 @@ def _draft_context(request: HttpRequest, form: TicketDraftForm, **extra: Any) ->
 @account_required
 @psa_errors
 def ticket_new(request: HttpRequest) -> HttpResponse:
-    """The modal. `?tab=quick` opens Quick Create; `company_id`, `board_id`, `prompt` pre-fill."""
+    """The modal, on its first tab, Quick Create (`?tab=full`: the Full Form); `company_id`,
+    `board_id`, `summary`, `description` and `prompt` pre-fill."""
     initial = {
         k: request.GET.get(k)
         for k in ("company_id", "board_id", "summary", "description")
@@ -455,7 +492,7 @@ def ticket_new(request: HttpRequest) -> HttpResponse:
     }
     initial["idempotency_key"] = uuid.uuid4().hex
     form = TicketDraftForm(initial=initial)
-    tab = "quick" if request.GET.get("tab") == "quick" else "full"
+    tab = "full" if request.GET.get("tab") == "full" else "quick"
     context = _draft_context(
         request,
         form,
@@ -503,7 +540,7 @@ def ticket_new_parse(request: HttpRequest) -> HttpResponse:
             form,
             parsed=parsed,
             missing=form.missing_after(parsed),
-            warnings=parsed.warnings,
+            warnings=form.warnings_after(parsed),
             duplicates=parsed.possible_duplicates,
             reviewing=True,
         ),

@@ -242,8 +242,11 @@
     if (id === panelTicket() && panel().open) return;
     var url = panelUrls[id];
     if (!url) { location.reload(); return; }
+    // Asked for from the panel itself, not the row: the row's hx-push-url would push the entry
+    // we are already on (each Back would add one). Focus still goes back to the row on close.
     var row = document.querySelector('[data-ticket-list] [data-ticket-id="' + CSS.escape(id) + '"]');
-    htmx.ajax("GET", url, { source: row || panel(), target: "#panel", swap: "innerHTML" });
+    if (row && !panel().open) panelOpener = remember(row);
+    htmx.ajax("GET", url, { source: panel(), target: "#panel", swap: "innerHTML" });
   }, true);
 
   // Closing, however it happens (Esc, the ✕, the backdrop, Back): call off a panel still on its
@@ -258,8 +261,10 @@
       panelOpener = null;
     }
     if (e.target.id === "modal") {
-      // The modal's content is thrown away on close, so the next open starts a fresh draft.
-      document.getElementById("modal-body").innerHTML = "";
+      // The modal's content is thrown away on close, so the next open starts a fresh draft;
+      // but not while a create is on its way: its answer (the "#ID created" toast, or the
+      // draft back with the reason) still lands in it, and reopening shows that same draft.
+      if (!creating) document.getElementById("modal-body").innerHTML = "";
       giveFocusBack(modalOpener);
       modalOpener = null;
     }
@@ -278,6 +283,25 @@
 
   // --- the New Ticket modal ----------------------------------------------------------------------
   var modalOpener = null;
+  var creating = null; // the XHR of a Create on its way, which closing the modal must not drop
+
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    if (e.detail.elt.id === "ticket-form") { creating = e.detail.xhr; return; }
+    // Opening New Ticket while a Create is on its way shows that draft (same key, "Creating…")
+    // instead of a fresh one that could file the ticket a second time.
+    var target = e.detail.target;
+    if (creating && target && target.id === "modal-body" && modal().querySelector("#ticket-form")) {
+      e.preventDefault();
+      if (!modal().open) { modalOpener = shortcutOpener || remember(e.detail.elt); shortcutOpener = null; }
+      openModal();
+    }
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    if (!creating || e.detail.xhr !== creating) return;
+    creating = null;
+    var m = modal();
+    if (m && !m.open) document.getElementById("modal-body").innerHTML = "";
+  });
   var shortcutOpener = null; // set by the `n` shortcut for the request it makes
 
   function openModal() {
@@ -310,6 +334,7 @@
     document.querySelectorAll("[data-tabs] [data-tab]").forEach(function (tab) {
       var selected = tab.getAttribute("data-tab") === name;
       tab.setAttribute("aria-selected", selected ? "true" : "false");
+      tab.tabIndex = selected ? 0 : -1; // one Tab stop: the selected tab
       var panelEl = document.getElementById(tab.getAttribute("aria-controls"));
       if (panelEl) panelEl.hidden = !selected;
     });
@@ -324,6 +349,21 @@
     if (dialogClose) { dialogClose.closest("dialog").close(); return; }
     var tab = t.closest("[data-tab]");
     if (tab) { showTab(tab.getAttribute("data-tab")); return; }
+    if (t.closest("[data-skip-to-rows]")) {
+      // Past the navigation and the filters, straight to the first ticket (two Tabs and Enter).
+      var first = document.querySelector("[data-ticket-list] .ticket-link");
+      if (first) { e.preventDefault(); first.focus(); first.scrollIntoView({ block: "nearest" }); }
+      return;
+    }
+    var dismiss = t.closest("[data-dismiss-notice]");
+    if (dismiss) {
+      // "Keep" the status ConnectWise has: the question goes, focus goes back to the select.
+      var control = dismiss.closest(".status-control");
+      dismiss.closest(".status-notice").remove();
+      var select = control && control.querySelector("select");
+      if (select) { select.removeAttribute("aria-describedby"); select.focus(); }
+      return;
+    }
     var copy = t.closest("[data-copy]");
     if (copy && navigator.clipboard) {
       navigator.clipboard.writeText(copy.getAttribute("data-copy")).then(function () {
@@ -396,6 +436,30 @@
     head.focus({ preventScroll: true });
   });
 
+  // Assignees: the section is replaced after an add or a removal; focus goes to the control
+  // that changed (the added member's Remove button; after a removal, the Add select, where that
+  // member is now offered), never to <body>.
+  var assigneeEdits = new WeakMap(); // xhr -> the name added, or "" for a removal
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var form = e.detail.elt;
+    if (!form.closest || !form.closest("#panel-resources") || form.tagName !== "FORM") return;
+    var select = form.querySelector("select[name=member_id]");
+    var option = select && select.selectedOptions[0];
+    assigneeEdits.set(e.detail.xhr, option ? option.textContent.replace(/^◆\s*/, "").trim() : "");
+  });
+  document.addEventListener("htmx:afterSettle", function (e) {
+    if (!assigneeEdits.has(e.detail.xhr)) return;
+    var added = assigneeEdits.get(e.detail.xhr);
+    assigneeEdits.delete(e.detail.xhr);
+    var section = document.getElementById("panel-resources");
+    if (!section) return;
+    var target = added && Array.prototype.find.call(section.querySelectorAll(".chip-x"), function (b) {
+      return b.getAttribute("aria-label") === "Remove " + added;
+    });
+    target = target || section.querySelector("select[name=member_id]") || section.querySelector("[hx-get]");
+    if (target) target.focus();
+  });
+
   // A new parse starts without the last one's "describe the problem first".
   document.addEventListener("htmx:beforeRequest", function (e) {
     if (e.detail.elt.id !== "quick-form") return;
@@ -408,6 +472,29 @@
   document.addEventListener("noteAdded", function () {
     document.querySelectorAll("#notes-feed [data-empty]").forEach(function (el) { el.remove(); });
   });
+  // "Retry (wait 44 s)" counts down and can be pressed only once the wait is over.
+  function countDown(button) {
+    if (button.rfCounting) return;
+    button.rfCounting = true;
+    var left = parseInt(button.getAttribute("data-retry-wait"), 10) || 0;
+    var tick = setInterval(function () {
+      left -= 1;
+      if (!button.isConnected || left <= 0) {
+        clearInterval(tick);
+        button.disabled = false;
+        button.textContent = "Retry";
+        return;
+      }
+      button.textContent = "Retry (wait " + left + " s)";
+    }, 1000);
+  }
+  document.addEventListener("htmx:load", function (e) {
+    var root = e.detail.elt;
+    if (!root || !root.querySelectorAll) return;
+    if (root.matches("[data-retry-wait]")) countDown(root);
+    root.querySelectorAll("[data-retry-wait]").forEach(countDown);
+  });
+
   document.addEventListener("DOMContentLoaded", function () {
     if (panelTicket()) showPanel();
     // `/` from another page lands here: the search box, focused, and no fragment left behind.
@@ -516,6 +603,25 @@
       if (e.key === "Escape" && !list.hidden) { e.preventDefault(); hideList(list); return; }
     }
 
+    // The New Ticket tabs: arrows (and Home/End) move to and select the next tab.
+    if (el && el.matches && el.matches("[data-tabs] [role=tab]") && /^(ArrowLeft|ArrowRight|Home|End)$/.test(e.key)) {
+      var tabs = Array.prototype.slice.call(el.closest("[data-tabs]").querySelectorAll("[role=tab]"));
+      var at = tabs.indexOf(el);
+      var to = e.key === "Home" ? 0 : e.key === "End" ? tabs.length - 1
+        : (at + (e.key === "ArrowRight" ? 1 : -1) + tabs.length) % tabs.length;
+      e.preventDefault();
+      showTab(tabs[to].getAttribute("data-tab"));
+      tabs[to].focus();
+      return;
+    }
+    if (e.key === "Escape" && el && el.matches && el.matches('[data-shortcut="/"]') && !el.closest("dialog")) {
+      // Esc leaves the search box (its text stays: Chrome would clear a search field), so the
+      // list's keys (j/k, n, ?) work again; j then starts from the first row.
+      e.preventDefault();
+      var main = document.getElementById("main");
+      if (main) main.focus({ preventScroll: true }); else el.blur();
+      return;
+    }
     if (e.key === "Escape") {
       // An open dialog closes itself (the browser's cancel: the top one only). With none open, a
       // panel still on its way is called off.
@@ -630,14 +736,75 @@ document.addEventListener("ticketCreated", function (e) {
     if (!s || !root || !root.querySelectorAll) return;
     var fields = Array.prototype.slice.call(root.querySelectorAll(FIELDS));
     if (root.matches && root.matches(FIELDS)) fields.push(root);
+    var fullDraft = false;
     fields.forEach(function (el) {
       var key = keyFor(el);
       var saved = key && s.getItem(key);
       if (saved && !el.value) {
         el.value = saved;
         el.dispatchEvent(new Event("input", { bubbles: true })); // counters follow
+        if (el.closest("#ticket-form")) fullDraft = true;
       }
     });
+    // The modal opens on Quick Create, unless a Full Form draft is back: then on that draft.
+    var prompt = document.querySelector("#quick-form textarea[name=prompt]");
+    if (fullDraft && !(prompt && prompt.value)) {
+      document.dispatchEvent(new CustomEvent("showTicketTab", { detail: { tab: "full" } }));
+      var quick = document.getElementById("tabpanel-quick");
+      var summary = document.querySelector("#ticket-form input[name=summary]");
+      if (summary && quick && quick.contains(document.activeElement)) summary.focus();
+    }
+  });
+
+  // A Create that was sent keeps its idempotency key until the ticket is created: the draft
+  // reopened after Esc, a reload or an unknown outcome is the same ticket to ConnectWise, never
+  // a second one.
+  function createKeyName() {
+    var origin = document.querySelector("#ticket-form input[name=origin]");
+    return PREFIX + "new:" + (origin ? origin.value : "") + ":idempotency_key";
+  }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var s = store();
+    if (!s || e.detail.elt.id !== "ticket-form") return;
+    var key = e.detail.elt.querySelector("input[name=idempotency_key]");
+    if (key && key.value) s.setItem(createKeyName(), key.value);
+  });
+  document.addEventListener("htmx:load", function (e) {
+    var s = store();
+    var root = e.detail.elt;
+    var key = s && root && root.querySelector && root.querySelector("#ticket-form input[name=idempotency_key]");
+    var saved = key && s.getItem(createKeyName());
+    if (saved) key.value = saved;
+  });
+
+  // A note box keeps taking keystrokes while its note is sent. When the answer replaces the
+  // composer, what was typed meanwhile is not thrown away: after a note was added (or queued)
+  // it stays as the next draft; after a refusal the box keeps the text as it now reads.
+  var sending = new WeakMap(); // xhr -> { sent: the text sent, now: the box's text at the swap }
+  function noteBox(root) { return root && root.querySelector && root.querySelector("textarea[name=text]"); }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var form = e.detail.elt;
+    if (!form.matches || !form.matches("#composer form")) return;
+    var box = noteBox(form);
+    if (box) sending.set(e.detail.xhr, { sent: box.value, now: null });
+  });
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var record = sending.get(e.detail.xhr);
+    var box = record && noteBox(document.getElementById("composer"));
+    if (box) record.now = box.value;
+  });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var record = sending.get(e.detail.xhr);
+    if (!record) return;
+    sending.delete(e.detail.xhr);
+    var box = noteBox(document.getElementById("composer"));
+    if (!box || record.now === null || record.now === record.sent) return;
+    var refused = box.value.trim() !== "";
+    var next = refused ? record.now
+      : record.now.indexOf(record.sent) === 0 ? record.now.slice(record.sent.length).replace(/^\s+/, "") : record.now;
+    if (!next || next === box.value) return;
+    box.value = next;
+    box.dispatchEvent(new Event("input", { bubbles: true })); // kept as this ticket's draft
   });
 
   function noteDone(e) { if (e.detail && e.detail.id) forget(PREFIX + "note:" + e.detail.id); }
@@ -684,6 +851,14 @@ document.addEventListener("htmx:configRequest", function (e) {
   }
 
   document.addEventListener("DOMContentLoaded", scrollToLatest);
+
+  // Close session takes the unsent message along: the closed page shows it, to copy.
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (!form.matches || !form.matches("[data-close-session]")) return;
+    var box = document.getElementById("composer-text");
+    form.querySelector("input[name=draft]").value = box ? box.value : "";
+  });
 
   document.addEventListener("keydown", function (e) {
     var box = e.target;
@@ -822,5 +997,41 @@ document.addEventListener("htmx:configRequest", function (e) {
     if (!id) return;
     changes.delete(e.detail.xhr);
     forget(id);
+    if (channel) channel.postMessage({ changed: id });
+  });
+
+  // Other tabs of this browser hear of the change: their prefetched sections of that ticket go,
+  // and a panel showing it reloads its notes and assignees (a note added in one tab shows in
+  // the other; the composer, with whatever is typed there, is left alone).
+  var channel = typeof BroadcastChannel === "function" ? new BroadcastChannel("rf-tickets") : null;
+  if (channel) channel.onmessage = function (e) {
+    var id = e.data && e.data.changed;
+    if (!id) return;
+    forget(id);
+    var shell = document.querySelector('#panel[open] [data-panel-ticket="' + CSS.escape(String(id)) + '"]');
+    if (!shell) return;
+    reloadSection(shell, "panel-context", "data-context-url");
+    reloadSection(shell, "panel-resources", "data-resources-url");
+  };
+
+  // A panel section asked for again: in its place, or in the place of the error it showed.
+  function reloadSection(shell, id, attr) {
+    var url = shell.getAttribute(attr);
+    var section = shell.querySelector("#" + id);
+    if (!section) {
+      var retry = Array.prototype.find.call(shell.querySelectorAll(".psa-error [hx-get]"), function (el) {
+        return el.getAttribute("hx-get") === url;
+      });
+      section = retry && retry.closest(".psa-error");
+    }
+    if (section && url) htmx.ajax("GET", url, { source: section, target: section, swap: "outerHTML" });
+  }
+
+  // A note added (or posted from the queue) while the notes section shows an error has no feed
+  // to go into: the section is loaded again instead, and shows it.
+  document.addEventListener("htmx:oobErrorNoTarget", function (e) {
+    if (!e.detail || e.detail.target !== "#notes-feed") return; // (htmx has taken the attribute off)
+    var shell = document.querySelector("#panel [data-panel-ticket]");
+    if (shell) reloadSection(shell, "panel-context", "data-context-url");
   });
 })();

@@ -50,7 +50,7 @@ def test_main_pages_work_under_the_csp_without_violations(page, e2e_demo, base_u
     # the New Ticket modal, both tabs
     page.click("[data-shortcut=n]")
     modal = page.locator("#modal")
-    expect(modal.locator("#tabpanel-full")).to_be_visible()
+    expect(modal.locator("#tabpanel-quick")).to_be_visible()  # Quick Create is first
     modal.locator("[data-tab=quick]").click()
     expect(modal.locator("#tabpanel-quick")).to_be_visible()
     modal.get_by_role("button", name="Close").click()

@@ -45,7 +45,7 @@ def test_n_on_the_dashboard_opens_the_new_ticket_modal(dashboard) -> None:
 
     modal = page.locator("#modal")
     expect(modal.locator("#modal-title")).to_have_text("New ConnectWise ticket")
-    expect(modal.locator("#tabpanel-full input[name=summary]")).to_be_focused()
+    expect(modal.locator("#tabpanel-quick textarea[name=prompt]")).to_be_focused()
     expect(modal.locator("input[name=summary]")).to_have_value("")  # "n" was not typed
     page.keyboard.press("Escape")
     expect(modal).to_be_hidden()

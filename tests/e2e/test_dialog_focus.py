@@ -170,7 +170,7 @@ def test_the_new_ticket_modal_traps_focus_and_returns_it_to_its_button(jordan_pa
     button = page.locator("[data-shortcut=n]")
     button.click()
     modal = page.locator("#modal")
-    expect(modal.locator("#tabpanel-full input[name=summary]")).to_be_focused()
+    expect(modal.locator("#tabpanel-quick textarea[name=prompt]")).to_be_focused()
 
     assert [p for p in walk(page, "modal", "Tab", 30) if p.startswith("behind")] == []
 
@@ -184,7 +184,7 @@ def test_n_with_nothing_focused_returns_focus_to_the_new_ticket_button(jordan_pa
     page.locator("main h1").click()  # focus on <main>, as after clicking the page
     page.keyboard.press("n")
     modal = page.locator("#modal")
-    expect(modal.locator("#tabpanel-full input[name=summary]")).to_be_focused()
+    expect(modal.locator("#tabpanel-quick textarea[name=prompt]")).to_be_focused()
 
     page.keyboard.press("Escape")
 
@@ -201,7 +201,7 @@ def test_n_from_a_row_returns_focus_to_that_row(jordan_page) -> None:
     expect(links.nth(1)).to_be_focused()
 
     page.keyboard.press("n")
-    expect(page.locator("#modal input[name=summary]")).to_be_focused()
+    expect(page.locator("#modal textarea[name=prompt]")).to_be_focused()
     page.get_by_role("button", name="Close").click()
 
     expect(page.locator("#modal")).to_be_hidden()

@@ -52,6 +52,7 @@ def test_esc_in_the_new_ticket_description_keeps_the_draft(jordan_page) -> None:
     page = jordan_page
     page.click("[data-shortcut=n]")
     modal = page.locator("#modal")
+    modal.locator("#tab-full").click()
     modal.locator("input[name=summary]").fill("Scanner on floor 2 jams")
     description = modal.locator("textarea[name=description]")
     description.fill("Every third page jams since the firmware update")

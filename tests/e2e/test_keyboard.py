@@ -57,7 +57,7 @@ def test_n_opens_new_ticket_and_esc_closes_it(jordan_page) -> None:
     modal = page.locator("#modal")
     expect(modal).to_be_visible()
     expect(modal.locator("#modal-title")).to_have_text("New ConnectWise ticket")
-    expect(modal.locator("#tabpanel-full input[name=summary]")).to_be_focused()
+    expect(modal.locator("#tabpanel-quick textarea[name=prompt]")).to_be_focused()
     expect(modal.locator("input[name=summary]")).to_have_value("")  # "n" was not typed
 
     page.keyboard.press("Escape")

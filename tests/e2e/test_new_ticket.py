@@ -41,6 +41,7 @@ def find_in_list(page, ticket_id: str, summary: str) -> None:
 
 
 def fill_full_form(modal, summary: str, company: str = "Northwind", board: str = "Service Desk"):
+    modal.locator("#tab-full").click()  # the modal opens on Quick Create
     modal.locator("input[name=summary]").fill(summary)
     modal.locator("#new-company-q").fill(company)
     # (focusing the box first lists every company; the typed text then narrows it)
@@ -98,7 +99,7 @@ def test_full_form_company_combobox_board_summary_create_and_find_it(jordan_page
     page = jordan_page
     expect(page.locator("#results .results-head")).to_have_text("Showing 1–25 of 174 tickets")
     modal = open_modal(page)
-    expect(modal.locator("#tabpanel-full")).to_be_visible()  # the default tab from the list
+    expect(modal.locator("#tabpanel-quick")).to_be_visible()  # the first tab, the default
     summary = f"Front desk printer jams on every page {uuid.uuid4().hex[:6]}"
     expect(modal.locator("#summary-count")).to_have_text("0")
 
@@ -119,6 +120,7 @@ def test_full_form_company_combobox_board_summary_create_and_find_it(jordan_page
 def test_full_form_server_validation_is_inline_and_keeps_the_draft(jordan_page, sim) -> None:
     page = jordan_page
     modal = open_modal(page)
+    modal.locator("#tab-full").click()
     modal.locator("input[name=summary]").fill("Missing its company and board")
 
     # the browser would stop an empty required field; the server must say it too

@@ -52,7 +52,8 @@ def test_choosing_a_board_in_the_new_ticket_modal_logs_no_htmx_error(jordan_page
     page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
     page.click("[data-shortcut=n]")
     modal = page.locator("#modal")
-    expect(modal.locator("input[name=summary]")).to_be_focused()  # opened and processed
+    expect(modal.locator("textarea[name=prompt]")).to_be_focused()  # opened and processed
+    modal.locator("#tab-full").click()
 
     modal.locator("select[name=board_id]").select_option(label="Network Operations")
     expect(modal.locator("#new-status")).to_be_enabled()

@@ -9,6 +9,7 @@ markup is the same semantic list item; `ticket_rows` renders a page of them in o
 
 from __future__ import annotations
 
+import contextlib
 import math
 import re
 import uuid
@@ -72,13 +73,50 @@ def _age(value: datetime | None, now: datetime) -> str:
     return "now"
 
 
-@register.filter
-def initials(assignee: PSAAssignee) -> str:
-    source = assignee.name or assignee.identifier
+def _initials_of(source: str) -> str:
     parts = [p for p in re.split(r"[\s._-]+", source) if p]
     if len(parts) >= 2:
         return (parts[0][0] + parts[-1][0]).upper()
     return source[:2].upper()
+
+
+@register.filter
+def initials(assignee: PSAAssignee, labels: dict[str, str] | None = None) -> str:
+    source = assignee.name or assignee.identifier
+    return (labels or {}).get(source) or _initials_of(source)
+
+
+def distinct_initials(names: Any) -> dict[str, str]:
+    """Each name's avatar letters, told apart where two people would share them: Jordan Smith
+    and Jamie Smithson are "JoS" and "JaS", not both "JS"."""
+    groups: dict[str, set[str]] = {}
+    for name in names:
+        if name:
+            groups.setdefault(_initials_of(name), set()).add(name)
+    labels: dict[str, str] = {}
+    for short, group in groups.items():
+        for name in group:
+            parts = [p for p in re.split(r"[\s._-]+", name) if p]
+            if len(group) == 1 or len(parts) < 2:
+                labels[name] = short
+            else:
+                labels[name] = parts[0][:2].capitalize() + parts[-1][0].upper()
+    return labels
+
+
+def _labels(context: Any, tickets: Any) -> dict[str, str]:
+    """Avatar letters for everyone the account's member list and these rows name."""
+    names = {a.name or a.identifier for t in tickets for a in t.assignees}
+    request = context.get("request")
+    if request is not None:
+        from psa.providers.base import PSAError
+        from psa.selectors import reference_data_get
+        from resolutionflow.tenancy import account_of
+
+        # Without the member list, the rows' own names still tell each other apart.
+        with contextlib.suppress(PSAError, AttributeError, LookupError):
+            names |= {m.name for m in reference_data_get(account=account_of(request)).members}
+    return distinct_initials(names)
 
 
 @register.filter
@@ -109,7 +147,14 @@ def _ticket_url(name: str, ticket_id: int) -> str:
     return f"{before}{ticket_id}{after}"
 
 
-def _row(ticket: PSATicket, list_url: str, *, oob: bool = False, now: datetime) -> str:
+def _row(
+    ticket: PSATicket,
+    list_url: str,
+    *,
+    oob: bool = False,
+    now: datetime,
+    labels: dict[str, str] | None = None,
+) -> str:
     tid = ticket.id
     sep = "&" if "?" in list_url else "?"
     href = escape(f"{list_url}{sep}ticket={tid}")
@@ -117,7 +162,7 @@ def _row(ticket: PSATicket, list_url: str, *, oob: bool = False, now: datetime) 
     if ticket.assignees:
         people = "".join(
             f'<span class="avatar" title="{escape(a.name or a.identifier)}">'
-            f"{escape(initials(a))}</span>"
+            f"{escape(initials(a, labels))}</span>"
             for a in ticket.assignees
         )
     else:
@@ -150,21 +195,35 @@ def _row(ticket: PSATicket, list_url: str, *, oob: bool = False, now: datetime) 
     )
 
 
-@register.simple_tag
-def ticket_rows(tickets: Any, query: Any) -> SafeString:
+def ticket_rows(tickets: Any, query: Any, labels: dict[str, str] | None = None) -> SafeString:
     """The list's rows. Each links to the list URL + `ticket=<id>` (the panel open over these
     filters) and loads the panel with htmx; the `<ul>` around them sets hx-target/hx-swap."""
     list_url = query.url(ticket=None)
     now = timezone.now()
-    return mark_safe("\n".join(_row(t, list_url, now=now) for t in tickets))  # noqa: S308
+    return mark_safe(  # noqa: S308
+        "\n".join(_row(t, list_url, now=now, labels=labels) for t in tickets)
+    )
 
 
-@register.simple_tag
-def ticket_row(ticket: PSATicket, query: Any, oob: bool = False) -> SafeString:
+def ticket_row(
+    ticket: PSATicket, query: Any, oob: bool = False, labels: dict[str, str] | None = None
+) -> SafeString:
     """One row, e.g. swapped out of band after a status change."""
     return mark_safe(  # noqa: S308
-        _row(ticket, query.url(ticket=None), oob=oob, now=timezone.now())
+        _row(ticket, query.url(ticket=None), oob=oob, now=timezone.now(), labels=labels)
     )
+
+
+# The template tags: the same, with avatar letters told apart across the account's members.
+@register.simple_tag(takes_context=True, name="ticket_rows")
+def ticket_rows_tag(context: Any, tickets: Any, query: Any) -> SafeString:
+    tickets = list(tickets)
+    return ticket_rows(tickets, query, labels=_labels(context, tickets))
+
+
+@register.simple_tag(takes_context=True, name="ticket_row")
+def ticket_row_tag(context: Any, ticket: PSATicket, query: Any, oob: bool = False) -> SafeString:
+    return ticket_row(ticket, query, oob, labels=_labels(context, [ticket]))
 
 
 @register.simple_tag

@@ -235,6 +235,8 @@ def test_status_update_reports_previous_and_new(jordan_api) -> None:
         "ticket_id": 1000,
         "previous_status": "Scheduled",
         "new_status": "Closed",
+        "confirmed": True,
+        "unconfirmed_because": "",
     }
     assert jordan_api.get(f"{BASE}/tickets/1000").json()["closed"] is True
 

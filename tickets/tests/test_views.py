@@ -170,9 +170,11 @@ def test_resource_add_and_remove(jordan) -> None:
     assert _trigger(removed)["toast"]["level"] == "success"
 
 
-def test_new_ticket_modal_defaults_to_full_form_and_prefills(jordan) -> None:
+def test_new_ticket_modal_opens_on_its_first_tab_and_prefills(jordan) -> None:
     html = jordan.get("/tickets/new/?company_id=250&board_id=2", headers=HX).content.decode()
-    assert re.search(r'id="tab-full"[^>]*aria-selected="true"', html)
+    assert re.search(r'id="tab-quick"[^>]*aria-selected="true"', html)  # Quick Create, first
+    full = jordan.get("/tickets/new/?tab=full", headers=HX).content.decode()
+    assert re.search(r'id="tab-full"[^>]*aria-selected="true"', full)
     assert 'value="Acme Corp"' in html
     assert re.search(r'<option value="2"\s+selected', html)
     quick = jordan.get("/tickets/new/?tab=quick&prompt=printer", headers=HX).content.decode()
