@@ -128,7 +128,8 @@ def test_the_new_ticket_company_box_closes_on_tab_and_keeps_typed_text(jordan_pa
     page = jordan_page
     page.click("[data-shortcut=n]")
     modal = page.locator("#modal")
-    expect(modal.locator("#ticket-form")).to_be_attached()
+    expect(modal).to_be_visible()
+    modal.get_by_role("tab", name="Full Form").click()  # the modal opens on Quick Create
     box = modal.locator("#new-company-q")
     box.fill("Harb")
     expect(modal.locator("#new-company-list .combobox-option", has_text=HARBORVIEW)).to_be_visible()
