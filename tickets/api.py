@@ -27,7 +27,7 @@ from resolutionflow.throttling import AiParseThrottle
 
 from . import selectors, services
 from . import serializers as out
-from .ai.limits import MAX_PROMPT_CHARS
+from .ai.limits import MAX_DESCRIPTION_CHARS, MAX_PROMPT_CHARS
 from .filters import parse_assigned
 from .outbox import ticket_notes_list
 from .services import MAX_ID, SUMMARY_MAX
@@ -209,7 +209,9 @@ class TicketCreateApi(AccountApi):
         board_id = _id_field()
         status_id = _id_field(required=False, allow_null=True)
         priority_id = _id_field(required=False, allow_null=True)
-        description = TextField(required=False, allow_blank=True, allow_null=True, max_length=10000)
+        description = TextField(
+            required=False, allow_blank=True, allow_null=True, max_length=MAX_DESCRIPTION_CHARS
+        )
         assigned_member_id = _id_field(required=False, allow_null=True)
         contact_id = _id_field(required=False, allow_null=True)
         configuration_ids = serializers.ListField(

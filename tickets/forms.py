@@ -8,6 +8,7 @@ from django import forms
 
 from psa.providers.base import PSAValidationError, ReferenceData
 
+from .ai.limits import MAX_DESCRIPTION_CHARS
 from .ai.types import ParseResult
 from .services import SUMMARY_MAX
 
@@ -84,7 +85,7 @@ class TicketDraftForm(forms.Form):
     board_id = forms.IntegerField(min_value=1, error_messages={"required": "Choose a board."})
     status_id = forms.IntegerField(min_value=1, required=False)
     priority_id = forms.IntegerField(min_value=1, required=False)
-    description = forms.CharField(required=False, max_length=10000)
+    description = forms.CharField(required=False, max_length=MAX_DESCRIPTION_CHARS)
     assigned_member_id = forms.IntegerField(min_value=1, required=False)
     # Resolved by Quick Create from the tenant; shown with their names, each can be unticked.
     contact_id = forms.IntegerField(min_value=1, required=False)
