@@ -94,6 +94,8 @@ def shoot(page: Page, base: str, out: Path, suffix: str) -> None:
     page.screenshot(path=str(out / f"ticket-panel-{suffix}.png"))
     page.keyboard.press("Escape")
     page.click("[data-shortcut=n]")
+    page.wait_for_selector("#modal[open] #quick-form")
+    page.click("[data-tab=full]")  # the modal opens on Quick Create
     page.wait_for_selector("#modal[open] #ticket-form")
     page.screenshot(path=str(out / f"new-ticket-full-{suffix}.png"))
     page.click("[data-tab=quick]")
