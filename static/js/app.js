@@ -1024,7 +1024,11 @@ document.addEventListener("htmx:configRequest", function (e) {
       });
       section = retry && retry.closest(".psa-error");
     }
-    if (section && url) htmx.ajax("GET", url, { source: section, target: section, swap: "outerHTML" });
+    if (!section || !url) return;
+    // A read still in flight predates the change: drop it, or htmx would queue this one behind it
+    // and lose it when that answer's outerHTML swap detaches the section.
+    htmx.trigger(section, "htmx:abort");
+    htmx.ajax("GET", url, { source: section, target: section, swap: "outerHTML" });
   }
 
   // A note added (or posted from the queue) while the notes section shows an error has no feed
