@@ -961,6 +961,9 @@ document.addEventListener("htmx:configRequest", function (e) {
     return link && link.getAttribute("data-ticket-id") ? link : null;
   }
 
+  // A row clicked before its wait is over is being opened: its panel loads the sections itself,
+  // and a prefetch started now would only read ConnectWise a second time.
+  document.addEventListener("click", function (e) { if (rowLink(e.target)) clearTimeout(timer); });
   document.addEventListener("focusin", function (e) { var link = rowLink(e.target); if (link) focusRow(link); });
   document.addEventListener("mouseover", function (e) { var link = rowLink(e.target); if (link) focusRow(link); });
 
