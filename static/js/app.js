@@ -585,9 +585,11 @@
     }
   });
 
-  // A company typed but not picked must not fire the list filter on its own.
+  // A company typed but not picked must not fire the list filter on its own. Nor must the search
+  // box's change on blur (Esc, Tab): its input already sent the same search, and the repeat would
+  // replace the rows under a j/k that has just focused one.
   document.addEventListener("change", function (e) {
-    if (e.target.matches("[data-combobox-input]")) e.stopPropagation();
+    if (e.target.matches("[data-combobox-input], #f-search")) e.stopPropagation();
   }, true);
 
   document.addEventListener("keydown", function (e) {

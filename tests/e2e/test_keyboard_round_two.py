@@ -23,6 +23,8 @@ def test_esc_leaves_the_search_box_and_j_moves_through_rows(jordan_page) -> None
     expect(search).to_have_value("back")
     expect(page).to_have_url(re.compile(r"[?&]search=back"))  # the search has landed
     expect(page.locator("#results")).not_to_have_attribute("aria-busy", "true")
+    sent_after_esc: list[str] = []
+    page.on("request", lambda request: sent_after_esc.append(request.url) if "/tickets/?" in request.url else None)
     page.keyboard.press("Escape")
     expect(search).not_to_be_focused()
     expect(search).to_have_value("back")  # the search is kept
@@ -30,6 +32,9 @@ def test_esc_leaves_the_search_box_and_j_moves_through_rows(jordan_page) -> None
     page.keyboard.press("j")
     expect(search).to_have_value("back")  # not typed into the box
     expect(page.locator("li.ticket-row a.ticket-link").first).to_be_focused()
+    # Leaving the box sends no second search: it would replace the row j has just focused.
+    page.evaluate("() => new Promise(requestAnimationFrame)")
+    assert sent_after_esc == []
 
 
 def test_two_tabs_and_enter_reach_the_first_row(jordan_page) -> None:
