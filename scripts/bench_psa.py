@@ -368,7 +368,7 @@ def describe_waves(waves: list[list[str]]) -> str:
 
 def bench_provider(sim: Simulator, report: Report) -> None:
     from psa.providers.base import TicketFilters
-    from psa.providers.connectwise.client import ConnectWiseConfig
+    from psa.providers.connectwise.config import ConnectWiseConfig
     from psa.providers.connectwise.provider import ConnectWiseProvider
 
     provider = ConnectWiseProvider(
