@@ -44,6 +44,7 @@ from psa.providers.connectwise.config import ConnectWiseConfig, config_problem
 from psa.providers.connectwise.errors import (
     error_for,
     json_body,
+    no_answer,
     parse_retry_after,
     rate_limited,
     redirected,
@@ -263,24 +264,10 @@ class ConnectWiseClient:
                     "and that the keys and clientId contain only plain ASCII characters.",
                     detail=str(exc),
                 ) from exc
-            except requests.Timeout as exc:
-                self._log(method, route, "timeout", started, attempt, logging.WARNING)
-                limit = timeout[0] if isinstance(exc, requests.ConnectTimeout) else timeout[1]
-                # A timeout cut by the request's deadline is a fraction: say it as a person would.
-                shown = f"{limit:.0f}" if limit >= 1.5 else f"{limit:.1f}"
-                failed = PSATimeout(
-                    f"ConnectWise did not answer within {shown} seconds. Try again in a moment.",
-                    detail=str(exc),
-                )
-                if not last and self._backoff(attempt):
-                    continue
-                raise failed from exc
             except requests.RequestException as exc:
-                self._log(method, route, "error", started, attempt, logging.WARNING)
-                failed = PSAUnavailable(
-                    f"ConnectWise did not answer: could not connect to {self.config.site_root}.",
-                    detail=str(exc),
-                )
+                outcome = "timeout" if isinstance(exc, requests.Timeout) else "error"
+                self._log(method, route, outcome, started, attempt, logging.WARNING)
+                failed = no_answer(exc, timeout=timeout, site_root=self.config.site_root)
                 if not last and self._backoff(attempt):
                     continue
                 raise failed from exc

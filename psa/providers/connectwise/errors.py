@@ -21,6 +21,8 @@ from psa.providers.base import (
     PSARateLimited,
     PSAResponseError,
     PSAServerError,
+    PSATimeout,
+    PSAUnavailable,
     PSAValidationError,
 )
 
@@ -54,6 +56,23 @@ def parse_retry_after(value: str | None) -> float | None:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def no_answer(
+    exc: requests.RequestException, *, timeout: tuple[float, float], site_root: str
+) -> PSAError:
+    """A call that got no HTTP answer: a timeout (connect or read) or no connection at all."""
+    if isinstance(exc, requests.Timeout):
+        limit = timeout[0] if isinstance(exc, requests.ConnectTimeout) else timeout[1]
+        # A timeout cut by the request's deadline is a fraction: say it as a person would.
+        shown = f"{limit:.0f}" if limit >= 1.5 else f"{limit:.1f}"
+        return PSATimeout(
+            f"ConnectWise did not answer within {shown} seconds. Try again in a moment.",
+            detail=str(exc),
+        )
+    return PSAUnavailable(
+        f"ConnectWise did not answer: could not connect to {site_root}.", detail=str(exc)
+    )
 
 
 def json_body(response: requests.Response, route: str) -> Any:
