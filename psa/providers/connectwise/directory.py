@@ -13,11 +13,10 @@ from psa.providers.base import (
     TenantMatches,
 )
 from psa.providers.connectwise import mapping
-from psa.providers.connectwise.client import MAX_PAGE_SIZE
 from psa.providers.connectwise.conditions import Condition, and_, contains, eq, in_, or_
 from psa.providers.connectwise.connection import ConnectWiseConnection
+from psa.providers.connectwise.paging import first_page
 from psa.providers.connectwise.parallel import run_parallel
-from psa.providers.connectwise.replies import rows_of
 from psa.providers.connectwise.ticket_query import search_names, search_text
 
 # What Quick Create needs of a contact / configuration it found by name (fields= keeps rows small).
@@ -37,17 +36,18 @@ class TenantDirectory(ConnectWiseConnection):
             eq("deletedFlag", False),
             or_(contains("name", text), contains("identifier", text)) if text else None,
         )
-        rows = self.client.get(
+        rows = first_page(
+            self.client,
             "/company/companies",
             {
                 "conditions": str(conditions),
                 "fields": "id,identifier,name",
                 "orderBy": "name asc",
-                "page": 1,
-                "pageSize": max(1, min(limit, MAX_PAGE_SIZE)),
             },
+            limit=limit,
+            what="companies",
         )
-        return [mapping.company_from_cw(row) for row in rows_of(rows, "companies")]
+        return [mapping.company_from_cw(row) for row in rows]
 
     def list_contacts(self, *, company_id: int) -> list[PSAContact]:
         rows = self.client.get_all(
@@ -70,17 +70,18 @@ class TenantDirectory(ConnectWiseConnection):
             )
         if not wanted:
             return []
-        rows = self.client.get(
+        rows = first_page(
+            self.client,
             "/company/contacts",
             {
                 "conditions": str(and_(eq("inactiveFlag", False), or_(*wanted))),
                 "fields": CONTACT_SEARCH_FIELDS,
                 "orderBy": "lastName asc, firstName asc, id asc",
-                "page": 1,
-                "pageSize": max(1, min(limit, MAX_PAGE_SIZE)),
             },
+            limit=limit,
+            what="contacts",
         )
-        return [mapping.contact_from_cw(row) for row in rows_of(rows, "contacts")]
+        return [mapping.contact_from_cw(row) for row in rows]
 
     def configurations_search(
         self, *, names: Sequence[str], limit: int = 50
@@ -88,7 +89,8 @@ class TenantDirectory(ConnectWiseConnection):
         wanted = search_names(names)
         if not wanted:
             return []
-        rows = self.client.get(
+        rows = first_page(
+            self.client,
             "/company/configurations",
             {
                 "conditions": str(
@@ -99,11 +101,11 @@ class TenantDirectory(ConnectWiseConnection):
                 ),
                 "fields": CONFIGURATION_SEARCH_FIELDS,
                 "orderBy": "name asc, id asc",
-                "page": 1,
-                "pageSize": max(1, min(limit, MAX_PAGE_SIZE)),
             },
+            limit=limit,
+            what="configurations",
         )
-        return [mapping.configuration_from_cw(row) for row in rows_of(rows, "configurations")]
+        return [mapping.configuration_from_cw(row) for row in rows]
 
     def tenant_search(
         self, *, contact_names: Sequence[str], configuration_names: Sequence[str]

@@ -24,6 +24,7 @@ from psa.providers.connectwise.client import MAX_PAGE_SIZE, Params
 from psa.providers.connectwise.conditions import and_, eq
 from psa.providers.connectwise.directory import TenantDirectory
 from psa.providers.connectwise.notes import TicketNotes
+from psa.providers.connectwise.paging import first_page
 from psa.providers.connectwise.parallel import run_parallel
 from psa.providers.connectwise.replies import nothing, rows_of
 from psa.providers.connectwise.ticket_query import TICKET_ORDER, TICKET_ORDERS, ticket_conditions
@@ -159,11 +160,9 @@ class TicketReads(TicketNotes, TenantDirectory):
             "conditions": str(and_(eq("company/id", company_id), eq("closedFlag", False))),
             "orderBy": TICKET_ORDER,
             "fields": mapping.TICKET_ROW_FIELDS,
-            "page": 1,
-            "pageSize": max(1, min(limit, MAX_PAGE_SIZE)),
         }
-        rows = self.client.get("/service/tickets", params)
-        return [mapping.ticket_from_cw(row) for row in rows_of(rows, "tickets")]
+        rows = first_page(self.client, "/service/tickets", params, limit=limit, what="tickets")
+        return [mapping.ticket_from_cw(row) for row in rows]
 
     def find_recent_tickets(
         self, *, company_id: int, board_id: int | None, since: datetime, limit: int = 200
