@@ -1,6 +1,6 @@
 """HTTP to ConnectWise Manage REST API 3.0 — and nothing else.
 
-One pooled `requests.Session` per client and one request funnel (`_request`) that every call goes
+One pooled `requests.Session` per client and one request funnel (`request`) that every call goes
 through: it authenticates, pins the API version, applies timeouts, retries what is safe to retry,
 logs, and turns every failure into a `PSAError` subclass. No `requests` exception escapes.
 
@@ -129,7 +129,7 @@ class ConnectWiseClient:
     # --- public calls ---------------------------------------------------------------------------
 
     def get(self, path: str, params: Params | None = None) -> Any:
-        return self._request("GET", path, params=params, idempotent=True).data
+        return self.request("GET", path, params=params, idempotent=True).data
 
     def get_all(
         self, path: str, params: Params | None = None, *, max_pages: int = 20
@@ -138,7 +138,7 @@ class ConnectWiseClient:
         base = {k: v for k, v in (params or {}).items() if k not in ("page", "pageSize")}
         items: list[dict[str, Any]] = []
         for page in range(1, max_pages + 1):
-            resp = self._request(
+            resp = self.request(
                 "GET",
                 path,
                 params={**base, "page": page, "pageSize": MAX_PAGE_SIZE},
@@ -166,7 +166,7 @@ class ConnectWiseClient:
     def count(self, path: str, conditions: str | None = None) -> int:
         """`GET {path}` (a `/count` route) -> the integer ConnectWise reports."""
         params = {"conditions": conditions} if conditions else None
-        data = self._request("GET", path, params=params, idempotent=True).data
+        data = self.request("GET", path, params=params, idempotent=True).data
         if not isinstance(data, dict) or not isinstance(data.get("count"), int):
             raise PSAResponseError(
                 "ConnectWise sent a count we could not read.", detail=repr(data)[:300]
@@ -175,14 +175,19 @@ class ConnectWiseClient:
 
     def post(self, path: str, json: Any, params: Params | None = None) -> Any:
         """Never retried: a repeated POST could create a duplicate."""
-        return self._request("POST", path, params=params, json=json, idempotent=False).data
+        return self.request("POST", path, params=params, json=json, idempotent=False).data
 
     def patch(self, path: str, json: Any, *, idempotent: bool = True) -> Any:
         """ConnectWise PATCH is a list of `replace` operations, which is safe to repeat."""
-        return self._request("PATCH", path, json=json, idempotent=idempotent).data
+        return self.request("PATCH", path, json=json, idempotent=idempotent).data
 
     def delete(self, path: str) -> None:
-        self._request("DELETE", path, idempotent=True)
+        self.request("DELETE", path, idempotent=True)
+
+    def close(self) -> None:
+        self.session.close()
+
+    # --- the funnel -----------------------------------------------------------------------------
 
     def request(
         self,
@@ -193,23 +198,8 @@ class ConnectWiseClient:
         json: Any = None,
         idempotent: bool,
     ) -> ConnectWiseResponse:
-        """The funnel itself, for callers that need the status or headers (e.g. `Link`)."""
-        return self._request(method, path, params=params, json=json, idempotent=idempotent)
-
-    def close(self) -> None:
-        self.session.close()
-
-    # --- the funnel -----------------------------------------------------------------------------
-
-    def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Params | None = None,
-        json: Any = None,
-        idempotent: bool,
-    ) -> ConnectWiseResponse:
+        """The funnel every call goes through; callers that need the status or headers (e.g.
+        `Link`) call it directly."""
         if self._config_problem:
             raise PSANotConfigured(
                 f"The ConnectWise connection settings cannot be used: {self._config_problem}"
