@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import json as jsonlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -68,10 +69,10 @@ def call_wsgi(app: Any, environ: dict[str, Any]) -> SimResponse:
 
 
 class InProcessClient:
-    """HTTP verbs over `request`, which each simulator's client defines."""
+    """HTTP verbs over `request(method, path, **options)`, which each simulator's client defines
+    with the options it takes (credentials, headers, query)."""
 
-    def request(self, method: str, path: str, **kwargs: Any) -> SimResponse:
-        raise NotImplementedError
+    request: Callable[..., SimResponse]
 
     def get(self, path: str, **kwargs: Any) -> SimResponse:
         return self.request("GET", path, **kwargs)
