@@ -13,7 +13,7 @@ from resolutionflow.tenancy import account_required
 
 from .models import PendingNote
 from .outbox import pending_note_dismiss, pending_notes_list
-from .services import MAX_ID
+from .limits import MAX_ID
 
 POLL_SECONDS = 10
 
