@@ -29,8 +29,8 @@ from . import selectors, services
 from . import serializers as out
 from .ai.limits import MAX_DESCRIPTION_CHARS, MAX_PROMPT_CHARS
 from .filters import parse_assigned
+from .limits import MAX_ID, SUMMARY_MAX
 from .outbox import ticket_notes_list
-from .services import MAX_ID, SUMMARY_MAX
 
 IDEMPOTENCY_KEY_MAX = 128
 API_ERRORS: dict[int, OpenApiResponse] = {

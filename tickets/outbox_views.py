@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from resolutionflow.tenancy import account_required
 
+from .limits import MAX_ID
 from .models import PendingNote
 from .outbox import pending_note_dismiss, pending_notes_list
-from .limits import MAX_ID
 
 POLL_SECONDS = 10
 

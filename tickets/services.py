@@ -34,6 +34,7 @@ from psa.security import account_connection_target
 from psa.selectors import member_for_user, provider_for_account, reference_data_get
 from resolutionflow.models import Account
 
+from .limits import MAX_ID, SUMMARY_MAX
 from .models import PendingNote, TicketAuditEntry, TicketCreateRequest
 from .outbox import LEASE, NoteSubmission, pending_note_deliver_now
 from .outbox import NOTE_TYPES as NOTE_TYPES  # the API validates note types against it
@@ -41,9 +42,6 @@ from .selectors import resources_flag_rf_users
 
 logger = logging.getLogger(__name__)
 
-SUMMARY_MAX = 100
-# ConnectWise record ids are 32-bit signed integers (and so is the audit log's ticket column).
-MAX_ID = 2**31 - 1
 
 
 @dataclass(frozen=True, slots=True)
