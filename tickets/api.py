@@ -30,7 +30,7 @@ from . import serializers as out
 from .ai.limits import MAX_DESCRIPTION_CHARS, MAX_PROMPT_CHARS
 from .filters import parse_assigned
 from .limits import MAX_ID, SUMMARY_MAX
-from .outbox import ticket_notes_list
+from .outbox_selectors import ticket_notes_list
 
 IDEMPOTENCY_KEY_MAX = 128
 API_ERRORS: dict[int, OpenApiResponse] = {

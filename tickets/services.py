@@ -5,7 +5,6 @@ it to the engineer's own member and leaves an audit entry whatever the outcome."
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -35,13 +34,12 @@ from psa.selectors import member_for_user, provider_for_account, reference_data_
 from resolutionflow.models import Account
 
 from .limits import MAX_ID, SUMMARY_MAX
-from .models import PendingNote, TicketAuditEntry, TicketCreateRequest
-from .outbox import LEASE, NoteSubmission, pending_note_deliver_now
+from .models import TicketAuditEntry, TicketCreateRequest
 from .outbox import NOTE_TYPES as NOTE_TYPES  # the API validates note types against it
+from .outbox import NoteSubmission, pending_note_submit
 from .selectors import resources_flag_rf_users
 
 logger = logging.getLogger(__name__)
-
 
 
 @dataclass(frozen=True, slots=True)
@@ -631,39 +629,12 @@ def ticket_note_add(
     if me is None:
         name = user.get_full_name() or user.get_username()
         text = f"{text}\n\n— via ResolutionFlow, {name}"
-    key = (client_key or uuid.uuid4().hex)[:128]
-    now = timezone.now()
-    fields = {
-        "ticket_id": ticket_id,
-        "member_id": me.id if me else None,
-        "member_identifier": me.identifier if me else "",
-        "author_name": me.name if me else "",
-        "text": text,
-        "note_type": note_type,
-    }
-    try:
-        with transaction.atomic():
-            # Stored already claimed (`posting`, with a lease): no worker takes it while the
-            # first attempt runs here.
-            note = PendingNote.objects.create(
-                account=account,
-                user=user,
-                client_key=key,
-                state=PendingNote.State.POSTING,
-                attempts=1,
-                next_attempt_at=now,
-                lease_expires_at=now + LEASE,
-                first_attempt_at=now,
-                **fields,
-            )
-    except IntegrityError:
-        note = PendingNote.objects.get(account=account, user=user, client_key=key)
-        if note.ticket_id != ticket_id or note.text != text or note.note_type != note_type:
-            raise PSAValidationError(
-                "This Idempotency-Key was already used for a different note. "
-                "Send a new key for each new note.",
-                fields={"Idempotency-Key": ["Already used for a different note."]},
-            ) from None
-        # The same request again: whatever the first one did stands; nothing is posted twice.
-        return NoteSubmission(outbox=note, note=note.as_posted_note())
-    return pending_note_deliver_now(account=account, note=note)
+    return pending_note_submit(
+        account=account,
+        user=user,
+        ticket_id=ticket_id,
+        text=text,
+        note_type=note_type,
+        member=me,
+        client_key=client_key,
+    )
