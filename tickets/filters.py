@@ -19,7 +19,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.urls import reverse
 
-from psa.providers.base import PSACompany, ReferenceData, TicketFilters
+from psa.providers.base import PSACompany, ReferenceData
 
 from .limits import MAX_ID, SEARCH_MAX
 
@@ -101,7 +101,7 @@ class TicketQuery:
     status: int | None = None
     priority: int | None = None
     company: int | None = None
-    assigned: str = "all"
+    assigned: str | int = "all"  # me, unassigned, all, or a member id
     closed: bool = False
     page: int = 1
     ticket: int | None = None
@@ -127,7 +127,7 @@ class TicketQuery:
             status=data.get("status"),
             priority=data.get("priority"),
             company=data.get("company"),
-            assigned="all" if parsed is None else str(parsed),
+            assigned="all" if parsed is None else parsed,
             closed=bool(data.get("closed")),
             page=data.get("page") or 1,
             ticket=data.get("ticket"),
@@ -153,18 +153,6 @@ class TicketQuery:
             status=status,
             company=company.id if company else None,
             company_name=company.name if company else "",
-        )
-
-    def filters(self) -> TicketFilters:
-        assigned: Any = parse_assigned(self.assigned)
-        return TicketFilters(
-            search=self.search,
-            board_id=self.board,
-            status_id=self.status,
-            priority_id=self.priority,
-            company_id=self.company,
-            assigned=assigned,
-            include_closed=self.closed,
         )
 
     def params(self, **overrides: Any) -> dict[str, str]:

@@ -40,6 +40,9 @@ class TicketListPage:
     error: PSAError | None = None
     notice: str = ""  # the search could not run as asked (nothing was asked of ConnectWise)
     moved: bool = False
+    # The account's member names, so the rows' avatar initials tell everyone apart without the
+    # row renderer reading the reference data again.
+    member_names: frozenset[str] = frozenset()
 
     @property
     def first(self) -> int:
@@ -115,5 +118,9 @@ def ticket_list_page_get(
         return TicketListPage(query=query, filter_bar=bar, error=exc)
     ticket_rows_remember(account=account, tickets=result.items)
     return TicketListPage(
-        query=query, filter_bar=bar, result=result, moved=query.page != asked_page
+        query=query,
+        filter_bar=bar,
+        result=result,
+        moved=query.page != asked_page,
+        member_names=frozenset(m.name for m in reference.members),
     )

@@ -51,6 +51,7 @@ from psa.selectors import provider_for_account
 from resolutionflow.models import Account
 
 from .models import PendingNote, TicketAuditEntry
+from .tasks import deliver_pending_note
 
 logger = logging.getLogger(__name__)
 
@@ -193,12 +194,8 @@ def _deliver_now(*, account: Account, note: PendingNote) -> NoteSubmission:
 def _enqueue(note: PendingNote) -> None:
     """With a broker, a task retries this note with backoff; the beat sweep is the safety net.
     Without one (eager Celery under `make run`), the `outbox_drain` loop delivers it."""
-    from resolutionflow.celery import app
-
-    if app.conf.task_always_eager:
+    if deliver_pending_note.app.conf.task_always_eager:
         return
-    from .tasks import deliver_pending_note
-
     pk, eta = note.pk, note.next_attempt_at
     transaction.on_commit(lambda: _send_task(deliver_pending_note, pk, eta))
 

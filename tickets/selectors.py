@@ -81,8 +81,17 @@ def ticket_page_search(
     page_size: int,
 ) -> PaginatedTicketResult:
     """The Tickets page's search: the provider and reference data it has already read."""
+    filters = TicketFilters(
+        search=query.search,
+        board_id=query.board,
+        status_id=query.status,
+        priority_id=query.priority,
+        company_id=query.company,
+        assigned=query.assigned,
+        include_closed=query.closed,
+    )
     result = _search(
-        provider=provider, filters=query.filters(), me=me, page=query.page, page_size=page_size
+        provider=provider, filters=filters, me=me, page=query.page, page_size=page_size
     )
     return replace(result, items=tuple(_named(result.items, reference)))
 

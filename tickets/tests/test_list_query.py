@@ -4,6 +4,10 @@ there, and the address htmx pushes is the canonical one (only the filters that a
 from __future__ import annotations
 
 import re
+import sys
+from collections import Counter
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,3 +115,35 @@ def test_no_me_option_while_my_mapping_needs_confirming(jordan, demo, cw_sim) ->
     PSAMemberMapping.objects.filter(user=demo.jordan).update(needs_confirming=True)
 
     assert '<option value="me"' not in jordan.get("/tickets/").content.decode()
+
+
+def _calls_during(request: Any) -> Counter[tuple[str, str]]:
+    """(module file, function) of every call the product makes while `request` runs."""
+    root = str(Path(__file__).resolve().parents[2]) + "/"
+    calls: Counter[tuple[str, str]] = Counter()
+
+    def tracer(frame: Any, event: str, arg: Any) -> None:
+        name = frame.f_code.co_filename
+        if event == "call" and name.startswith(root) and "/tests/" not in name:
+            calls[(name[len(root) :], frame.f_code.co_name)] += 1
+
+    sys.settrace(tracer)
+    try:
+        request()
+    finally:
+        sys.settrace(None)
+    return calls
+
+
+def test_one_list_request_parses_once_and_reads_the_reference_data_once(
+    jordan, demo, cw_sim
+) -> None:
+    company = reference_data_get(account=demo.bayside).companies[0]
+    url = f"/tickets/?board=2&company={company.id}"
+    jordan.get(url)  # warm, as on a running server
+
+    calls = _calls_during(lambda: jordan.get(url, headers=FROM_FILTERS))
+
+    assert calls[("tickets/filters.py", "parse")] == 1
+    assert calls[("psa/selectors.py", "reference_data_get")] == 1
+    assert calls[("tickets/views.py", "ticket_list")] == 1
