@@ -17,8 +17,9 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import replace_url, reswap, retarget, trigger_client_event
+from django_htmx.http import push_url, replace_url, reswap, retarget, trigger_client_event
 
 from psa.providers.base import (
     PSAError,
@@ -36,8 +37,9 @@ from resolutionflow.throttling import metered
 
 from . import selectors, services
 from .ai.eml import MAX_EML_BYTES, EmailFileError, eml_text
-from .filters import PAGE_SIZE, TicketQuery, closed_status_hint
+from .filters import PAGE_SIZE, TicketQuery
 from .forms import NOTE_TYPE_CHOICES, TicketDraftForm
+from .list_page import ticket_list_page_get
 from .outbox_views import outbox_context
 from .sla import sla_state
 
@@ -51,48 +53,45 @@ ORIGIN_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 @account_required
 def ticket_list(request: HttpRequest) -> HttpResponse:
     account = account_of(request)
-    asked = TicketQuery.from_params(request.GET)
     try:
-        page = selectors.ticket_list_page_get(
-            account=account, user=request.user, query=asked, page_size=PAGE_SIZE
+        page = ticket_list_page_get(
+            account=account, user=request.user, params=request.GET, page_size=PAGE_SIZE
         )
     except PSANotConfigured as exc:
         return render(
             request, "tickets/not_connected.html", {"active_nav": "tickets", "error": exc}
         )
-    except PSAError as exc:  # the reference data (filter bar) could not be loaded
-        query = TicketQuery.from_params(request.GET)
-        page = selectors.TicketListPage(query=query, filter_bar=[], error=exc)
+    query = page.query
     context: dict[str, Any] = {
         "active_nav": "tickets",
         "page_size": PAGE_SIZE,
-        "query": page.query,
+        "page": page,
+        "query": query,
         "filter_bar": page.filter_bar,
         "result": page.result,
         "error": page.error,
         "notice": page.notice,
-        "retry_url": request.get_full_path(),
         "first": page.first,
         "last": page.last,
         "has_next": page.has_next,
         "has_prev": page.has_prev,
-        "active_filters": page.active_filters,
     }
-    if page.result is not None and not page.result.items:
-        context["closed_hint"] = closed_status_hint(
-            reference=reference_data_get(account=account), query=page.query
-        )
-        context["include_closed_url"] = page.query.url(closed="true", page="", ticket=None)
-    moved = page.query.page != asked.page  # past the last page: the address says where we are
     if is_partial(request) and request.headers.get("HX-Target") == "results":
         # Only an htmx swap carries the status filter out of band; a full page has its own.
         response = render(request, "tickets/list.html#results", {**context, "partial": True})
-        return replace_url(response, page.query.url()) if moved else response
-    if moved:
-        return redirect(page.query.url())
-    if page.query.ticket:
+        # The address is the server's to say: only the filters that apply (a status another
+        # board dropped, empty fields and the company box's text are not in it).
+        patch_vary_headers(response, ["HX-Trigger"])
+        if page.moved:  # past the last page: the address says where we are
+            return replace_url(response, query.url())
+        if request.headers.get("HX-Trigger") == "filters":
+            return push_url(response, query.url())
+        return response
+    if page.moved:
+        return redirect(query.url())
+    if query.ticket:
         try:
-            ticket = selectors.ticket_row_get(account=account, ticket_id=page.query.ticket)
+            ticket = selectors.ticket_row_get(account=account, ticket_id=query.ticket)
             context["panel"] = _panel_context(request, ticket)
         except PSAError as exc:
             context["panel_error"] = exc
@@ -145,7 +144,7 @@ def _list_query_of(request: HttpRequest) -> TicketQuery:
             parts = urlsplit(address)
             if parts.path != reverse("tickets:list"):
                 break
-            return TicketQuery.from_params(QueryDict(parts.query))
+            return TicketQuery.parse(QueryDict(parts.query))
     return TicketQuery()
 
 
