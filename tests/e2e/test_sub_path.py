@@ -1,6 +1,6 @@
-"""Issue 10 item 4: app.js requests only URLs the server rendered (`{% url %}` / reverse), never
-paths it builds itself. Proven the way it matters: ResolutionFlow served under a sub-path, as
-behind a reverse proxy at /rf/, where a hand-built `/tickets/...` path is a 404."""
+"""Issue 10 item 4: the front end (static/js) requests only URLs the server rendered (`{% url %}`
+/ reverse), never paths it builds itself. Proven the way it matters: ResolutionFlow served under a
+sub-path, as behind a reverse proxy at /rf/, where a hand-built `/tickets/...` path is a 404."""
 
 from __future__ import annotations
 
