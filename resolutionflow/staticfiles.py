@@ -21,7 +21,8 @@ class HashedCompressedStaticFilesStorage(CompressedManifestStaticFilesStorage):
     # to hashed names too, or a module cached for a year would load a sibling that changed.
     # Django's own switch (support_js_module_import_aggregation) would rewrite every app's JS, and
     # django-htmx's extensions import "../htmx", which is no file: so only js/*.js, same rules.
-    patterns = ManifestStaticFilesStorage.patterns + (
+    patterns = (
+        *ManifestStaticFilesStorage.patterns,
         ("js/*.js", ManifestStaticFilesStorage._js_module_import_aggregation_patterns[1]),
     )
 
