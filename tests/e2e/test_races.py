@@ -14,6 +14,23 @@ pytestmark = pytest.mark.e2e
 SLOW_MS = 1500
 
 
+@pytest.fixture(autouse=True)
+def _abandoned_reads_finish(sim):
+    """A request the page called off runs on in the server; ConnectWise at full speed again and
+    every call it got answered, so that read does not run on into the next test."""
+    yield
+    sim.config(latency_ms=0)
+    wait_until(_all_answered(sim), what="ConnectWise to answer every call it got")
+
+
+def _all_answered(sim):
+    def check() -> bool:
+        stats = sim.stats()
+        return stats["total"] == sum(stats["statuses"].values())
+
+    return check
+
+
 def _panel_of(ticket_id: str):
     return lambda request: f"/tickets/{ticket_id}/panel/" in request.url
 
