@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -16,6 +16,8 @@ import pytest
 from assistant.actions import parse_actions
 from assistant.llm import SPIN_OFF_RULE, ChatContext, Turn, generate_reply
 from assistant.llm.anthropic_engine import AnthropicEngine, conversation
+from tickets.tests.ai.anthropic_fakes import FakeMessagesApi
+from tickets.tests.ai.anthropic_fakes import answering as shared_answering
 
 CONTEXT = ChatContext(
     linked_ticket_id=1180,
@@ -54,32 +56,8 @@ def text(value: str) -> dict[str, Any]:
     return {"type": "text", "text": value}
 
 
-class FakeMessagesApi:
-    """Records what the SDK sent; answers with `respond(body)`."""
-
-    def __init__(self, respond: Callable[[dict[str, Any]], httpx2.Response]) -> None:
-        self.respond = respond
-        self.requests: list[httpx2.Request] = []
-
-    def __call__(self, request: httpx2.Request) -> httpx2.Response:
-        self.requests.append(request)
-        return self.respond(json.loads(request.content))
-
-    @property
-    def body(self) -> dict[str, Any]:
-        return json.loads(self.requests[-1].content)
-
-    def engine(self, **kwargs: Any) -> AnthropicEngine:
-        kwargs.setdefault("model", "claude-test-model")
-        return AnthropicEngine(
-            api_key="sk-test-key",
-            http_client=httpx2.Client(transport=httpx2.MockTransport(self)),
-            **kwargs,
-        )
-
-
 def answering(payload: Any, status: int = 200) -> FakeMessagesApi:
-    return FakeMessagesApi(lambda body: httpx2.Response(status, json=payload))
+    return shared_answering(payload, status, engine_class=AnthropicEngine)
 
 
 # --- the happy path -------------------------------------------------------------------------------------
@@ -197,7 +175,9 @@ def test_odd_responses_fall_back(payload: Any, caplog) -> None:
 
 
 def test_a_body_that_is_not_json_falls_back(caplog) -> None:
-    api = FakeMessagesApi(lambda body: httpx2.Response(200, text="<html>gateway</html>"))
+    api = FakeMessagesApi(
+        lambda body: httpx2.Response(200, text="<html>gateway</html>"), engine_class=AnthropicEngine
+    )
     assert_fell_back(generate_reply(history=HISTORY, context=CONTEXT, engine=api.engine()), caplog)
 
 

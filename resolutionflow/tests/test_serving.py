@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
-from django.test import Client, override_settings
+from django.template.loader import render_to_string
+from django.test import Client, RequestFactory, override_settings
 
 from resolutionflow.management.commands.rundemo import GUNICORN_CONF, web_command
 
@@ -63,6 +65,34 @@ def test_pages_link_hashed_static_files_served_with_far_future_caching(collected
 
     brotli = client.get(url, HTTP_ACCEPT_ENCODING="br, gzip")
     assert brotli["Content-Encoding"] == "br"
+
+
+@pytest.mark.django_db
+def test_every_es_module_is_served_hashed_as_javascript_cached_for_a_year(collected: Path) -> None:
+    """The page loads one entry module; the modules it imports are named by relative imports,
+    which collectstatic must rewrite to hashed names too, or a module cached for a year would
+    load whatever version of its siblings the server has now."""
+    client = Client()
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    page = render_to_string("base.html", request=request)
+    entry = re.search(r'<script src="(/static/js/main\.[0-9a-f]{12}\.js)" type="module">', page)
+    assert entry, page[:600]
+    pending, seen = [entry.group(1)], set()
+    while pending:
+        url = pending.pop()
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response["Content-Type"].startswith("text/javascript"), url
+        assert "immutable" in response["Cache-Control"], url
+        body = b"".join(response.streaming_content).decode()
+        imports = re.findall(r"""(?:import|from)\s*["']\./([^"']+)["']""", body)
+        for name in imports:
+            assert re.fullmatch(r"[a-z-]+\.[0-9a-f]{12}\.js", name), f"{url} imports {name}"
+            pending += [f"/static/js/{name}"] if f"/static/js/{name}" not in seen else []
+    sources = {p.name for p in (collected / "js").glob("*.js") if p.name.count(".") == 1}
+    assert len(seen) == len(sources) == len(list(Path("static/js").glob("*.js")))
 
 
 @pytest.mark.django_db

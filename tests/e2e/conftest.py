@@ -8,7 +8,8 @@ every test in this directory is skipped with a message saying how to get it; the
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -141,6 +142,18 @@ class SimControl:
 
     def count(self, route: str) -> int:
         return int(self.stats()["routes"].get(route, 0))
+
+
+def wait_until(condition: Callable[[], bool], *, what: str, timeout: float = 10.0) -> None:
+    """Polls `condition` (state outside the page: the simulator's counters, the database) until it
+    holds; fails after `timeout`. A wait on a condition, never on a guessed time: for "nothing
+    happened", wait instead for the event that proves the moment has passed. Not while a
+    Playwright route must answer requests (time.sleep does not let it run)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+        time.sleep(0.05)
 
 
 class _Null:

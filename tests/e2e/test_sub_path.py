@@ -1,11 +1,10 @@
-"""Issue 10 item 4: app.js requests only URLs the server rendered (`{% url %}` / reverse), never
-paths it builds itself. Proven the way it matters: ResolutionFlow served under a sub-path, as
-behind a reverse proxy at /rf/, where a hand-built `/tickets/...` path is a 404."""
+"""Issue 10 item 4: the front end (static/js) requests only URLs the server rendered (`{% url %}`
+/ reverse), never paths it builds itself. Proven the way it matters: ResolutionFlow served under a
+sub-path, as behind a reverse proxy at /rf/, where a hand-built `/tickets/...` path is a 404."""
 
 from __future__ import annotations
 
 import re
-import time
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
@@ -51,38 +50,44 @@ def under_prefix(page, e2e_demo, base_url, settings):
     return page
 
 
-def _settle(page, sim, *, seconds: float = 1.5) -> int:
-    """The simulator's total once nothing more arrives for a while. (Waiting through the page,
-    not time.sleep: the "proxy" answers requests only while Playwright runs.)"""
-    last, deadline = sim.stats()["total"], time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        page.wait_for_timeout(300)
-        now = sim.stats()["total"]
-        if now != last:
-            last, deadline = now, time.monotonic() + seconds
-    return last
-
-
 def test_prefetch_under_a_sub_path_fetches_the_rows_own_urls(under_prefix, sim) -> None:
     page = under_prefix
     page.goto(f"{PREFIX}/tickets/")
     links = page.locator("li.ticket-row a.ticket-link")
     expect(links.first).to_be_visible()
     page.locator("main h1").click()
-    _settle(page, sim)
-    sim.reset_counters()
+    sim.reset_counters()  # the list's page has been answered: its ConnectWise calls are done
 
-    page.keyboard.press("j")
-    page.keyboard.press("j")
-    expect(links.nth(1)).to_be_focused()
-    before_open = _settle(page, sim)
+    # The second row's two sections, from the URLs it carries (under the prefix).
+    sections = [links.nth(1).get_attribute(a) for a in ("data-context-url", "data-resources-url")]
+    assert all(url and url.startswith(PREFIX + "/") for url in sections)
+    with (
+        page.expect_response(_to(sections[0])) as context,
+        page.expect_response(_to(sections[1])) as resources,
+    ):
+        page.keyboard.press("j")
+        page.keyboard.press("j")
+        expect(links.nth(1)).to_be_focused()
+    context.value.finished()
+    resources.value.finished()
+    # Answered through the "proxy", which hands an answer on only once the server has sent it
+    # whole: every ConnectWise call made for it is counted by now.
+    before_open = sim.stats()["total"]
     assert before_open > 0  # the focused row's sections were prefetched
 
+    sent_after: list[str] = []
+    page.on("request", lambda request: sent_after.append(urlsplit(request.url).path))
     page.keyboard.press("Enter")
     expect(page.locator("#notes-feed")).to_be_visible()
     expect(page.locator("#panel-resources[aria-busy=false]")).to_be_visible()
-    assert _settle(page, sim) == before_open  # opened from the prefetch: nothing fetched again
+    # Both sections are in: had either been fetched again, its request would have come first.
+    assert not set(sections) & set(sent_after)  # opened from the prefetch: nothing fetched again
+    assert sim.stats()["total"] == before_open
     assert page.stray_requests == []
+
+
+def _to(path: str):
+    return lambda response: urlsplit(response.url).path == path
 
 
 def test_shortcuts_under_a_sub_path_stay_inside_it(under_prefix) -> None:

@@ -50,10 +50,18 @@ def tool_use(data: Any, name: str = TOOL_NAME) -> dict[str, Any]:
 
 
 class FakeMessagesApi:
-    """Records what the SDK sent; answers with `respond(body)`."""
+    """Records what the SDK sent; answers with `respond(body)`. `engine()` builds the Anthropic
+    client under test on it: the ticket extractor unless `engine_class` says otherwise (the
+    assistant's tests pass their chat engine, so both apps test against this one fake)."""
 
-    def __init__(self, respond: Callable[[dict[str, Any]], httpx2.Response]) -> None:
+    def __init__(
+        self,
+        respond: Callable[[dict[str, Any]], httpx2.Response],
+        *,
+        engine_class: Callable[..., Any] = AnthropicExtractor,
+    ) -> None:
         self.respond = respond
+        self.engine_class = engine_class
         self.requests: list[httpx2.Request] = []
 
     def __call__(self, request: httpx2.Request) -> httpx2.Response:
@@ -64,14 +72,18 @@ class FakeMessagesApi:
     def body(self) -> dict[str, Any]:
         return json.loads(self.requests[-1].content)
 
-    def engine(self, **kwargs: Any) -> AnthropicExtractor:
+    def engine(self, **kwargs: Any) -> Any:
         client = httpx2.Client(transport=httpx2.MockTransport(self))
         kwargs.setdefault("model", "claude-test-model")
-        return AnthropicExtractor(api_key="sk-test-key", http_client=client, **kwargs)
+        return self.engine_class(api_key="sk-test-key", http_client=client, **kwargs)
 
 
-def answering(payload: dict[str, Any], status: int = 200) -> FakeMessagesApi:
-    return FakeMessagesApi(lambda body: httpx2.Response(status, json=payload))
+def answering(
+    payload: Any, status: int = 200, *, engine_class: Callable[..., Any] = AnthropicExtractor
+) -> FakeMessagesApi:
+    return FakeMessagesApi(
+        lambda body: httpx2.Response(status, json=payload), engine_class=engine_class
+    )
 
 
 def ids_in(reference: ReferenceData) -> dict[str, set[int]]:
