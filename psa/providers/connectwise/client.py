@@ -32,7 +32,7 @@ from urllib.parse import urlsplit
 import requests
 from requests.utils import parse_header_links
 
-from psa.providers import deadline
+from resolutionflow import deadline
 from psa.providers.base import (
     PSAAuthError,
     PSAError,

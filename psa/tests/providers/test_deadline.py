@@ -1,5 +1,5 @@
 """One deadline per request: every ConnectWise call on its behalf, retries and parallel calls
-included, stops when the request's budget is spent (psa/providers/deadline.py)."""
+included, stops when the request's budget is spent (resolutionflow/deadline.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 import requests
 import responses
 
-from psa.providers import deadline
+from resolutionflow import deadline
 from psa.providers.base import PSAUnavailable
 from psa.providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
 from psa.providers.connectwise.parallel import run_parallel
