@@ -149,6 +149,3 @@ class PSAMemberMapping(models.Model):
             f"remove {self.user.username}'s mapping first, or choose another member."
         )
 
-
-# The account activity log lives in its own module; imported here so Django registers the model.
-from .activity import ActivityEvent  # noqa: E402, F401

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from resolutionflow.htmx import is_htmx, toast
 from resolutionflow.tenancy import account_of, account_required, membership_of
 
-from .activity import ActivityEvent, activity_list, activity_record
+from resolutionflow.activity import ActivityEvent, activity_list, activity_record
 from .diagnostics import diagnostics_run
 from .forms import PSAConnectionForm, member_by_id, member_choices
 from .models import PSAConnection

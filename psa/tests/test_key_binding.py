@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from psa.activity import ActivityEvent
+from resolutionflow.activity import ActivityEvent
 from psa.models import PSAConnection
 from psa.tests.loopback import listening
 
