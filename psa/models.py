@@ -148,4 +148,3 @@ class PSAMemberMapping(models.Model):
             f"{member_label} is already mapped to {who}. One ConnectWise member is one person: "
             f"remove {self.user.username}'s mapping first, or choose another member."
         )
-

@@ -46,7 +46,11 @@ class ActivityEvent(models.Model):
 
     # Null for a failed sign-in under a name no account knows.
     account = models.ForeignKey(
-        "resolutionflow.Account", on_delete=models.CASCADE, null=True, blank=True, related_name="activity"
+        "resolutionflow.Account",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="activity",
     )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -32,7 +32,6 @@ from urllib.parse import urlsplit
 import requests
 from requests.utils import parse_header_links
 
-from resolutionflow import deadline
 from psa.providers.base import (
     PSAAuthError,
     PSAError,
@@ -48,6 +47,7 @@ from psa.providers.base import (
 )
 from psa.providers.connectwise.transport import CheckedAddressAdapter
 from psa.security import EgressRefused
+from resolutionflow import deadline
 
 logger = logging.getLogger("psa.connectwise")
 
