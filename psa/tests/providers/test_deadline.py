@@ -9,12 +9,12 @@ import pytest
 import requests
 import responses
 
-from resolutionflow import deadline
 from psa.providers.base import PSAUnavailable
 from psa.providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
 from psa.providers.connectwise.parallel import run_parallel
 from psa.tests.providers import cw_samples as cw
 from psa.tests.providers.cw_samples import API
+from resolutionflow import deadline
 
 
 @pytest.fixture
