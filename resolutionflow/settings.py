@@ -186,7 +186,7 @@ else:
     # 429 cooldown, reference data and prefetched panels are therefore the same on every worker.
     CACHES = {
         "default": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "resolutionflow.disk_cache.KeptOpenDiskCache",
             # pytest-xdist workers each clear their cache between tests: one directory each.
             "LOCATION": (os.environ.get("CACHE_DIR") or str(VAR_DIR / "cache"))
             + (
@@ -203,7 +203,11 @@ else:
         }
     }
 # `check --deploy` warns when more than one web worker runs on a cache that is not shared.
-SHARED_CACHE_BACKENDS = ("resolutionflow.cache.RedisWithLocalFallback", "diskcache.DjangoCache")
+SHARED_CACHE_BACKENDS = (
+    "resolutionflow.cache.RedisWithLocalFallback",
+    "resolutionflow.disk_cache.KeptOpenDiskCache",
+    "diskcache.DjangoCache",
+)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

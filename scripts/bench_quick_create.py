@@ -19,7 +19,7 @@ from pathlib import Path
 
 import requests
 
-from psa.providers.connectwise.client import ConnectWiseConfig
+from psa.providers.connectwise.config import ConnectWiseConfig
 from psa.providers.connectwise.provider import ConnectWiseProvider
 from psa.simulator.server import start_background
 from tickets.ai import parse_ticket_prompt

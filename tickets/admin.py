@@ -1,9 +1,9 @@
 from django.contrib import admin
-from django.utils import timezone
 
 from resolutionflow.admin_scoping import AccountScopedAdmin
 
 from .models import PendingNote, TicketAuditEntry
+from .outbox import pending_notes_retry_now
 
 
 @admin.register(TicketAuditEntry)
@@ -52,9 +52,5 @@ class PendingNoteAdmin(AccountScopedAdmin):
 
     @admin.action(description="Try the selected queued notes again now")
     def retry_now(self, request, queryset):  # type: ignore[no-untyped-def]
-        # Only queued ones: a refused note would be refused again, and a note being posted
-        # right now is its worker's (its lease decides).
-        count = queryset.filter(state=PendingNote.State.PENDING).update(
-            next_attempt_at=timezone.now()
-        )
+        count = pending_notes_retry_now(ids=queryset.values_list("pk", flat=True))
         self.message_user(request, f"{count} note(s) will be tried on the next drain pass.")

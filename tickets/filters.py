@@ -1,23 +1,27 @@
-"""The Tickets page's filter bar, described as data.
+"""The Tickets page's query: the URL's filters parsed once into one `TicketQuery`.
 
-FILTER_CONFIG drives both the template (which control to draw) and the query parsing, so adding
-or removing a filter is one entry here, not an edit in three places.
+`TicketQuery.parse` is the only reader of the list's URL. Given the account's reference data it
+also settles what depends on ConnectWise's data, once, on the server: a status that is not the
+chosen board's is dropped (statuses belong to a board; the status select and the pushed URL
+follow), and the company is an id whose name comes from the reference data (a name typed
+without picking resolves to its id only when exactly one company matches). What each control
+looks like is `tickets.filter_bar`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
 from django.urls import reverse
 
-from psa.providers.base import ReferenceData, TicketFilters
+from psa.providers.base import PSACompany, ReferenceData
 
-from .services import MAX_ID
+from .limits import MAX_ID, SEARCH_MAX
 
 PAGE_SIZE = 25
 ASSIGNED_WORDS = frozenset({"me", "unassigned", "all"})
@@ -37,100 +41,22 @@ def parse_assigned(value: str) -> str | int | None:
     return None
 
 
-@dataclass(frozen=True)
-class Option:
-    value: str
-    label: str
-    highlight: bool = False
-
-
-@dataclass(frozen=True)
-class OptionContext:
-    reference: ReferenceData
-    query: TicketQuery
-    mapped_member_ids: frozenset[int]
-    has_mapping: bool
-
-
-@dataclass(frozen=True)
-class FilterSpec:
-    key: str
-    label: str
-    type: Literal["text", "select", "toggle", "company"]
-    options: Callable[[OptionContext], list[Option]] | None = None
-    placeholder: str = ""
-    empty_label: str = "Any"
-    disabled_hint: Callable[[OptionContext], str] | None = None
-
-
-def _boards(ctx: OptionContext) -> list[Option]:
-    return [Option(str(b.id), b.name) for b in ctx.reference.boards if not b.inactive]
-
-
-def _statuses(ctx: OptionContext) -> list[Option]:
-    if ctx.query.board is None:
-        return []
-    statuses = sorted(ctx.reference.statuses_for(ctx.query.board), key=lambda s: s.sort_order)
-    return [Option(str(s.id), s.name + (" (closed)" if s.closed else "")) for s in statuses]
-
-
-def _status_hint(ctx: OptionContext) -> str:
-    return "Pick a board" if ctx.query.board is None else ""
-
-
-def _priorities(ctx: OptionContext) -> list[Option]:
-    return [
-        Option(str(p.id), p.name) for p in sorted(ctx.reference.priorities, key=lambda p: p.sort)
-    ]
-
-
-def _assigned(ctx: OptionContext) -> list[Option]:
-    options = [Option("", "Anyone")]  # the default stays out of the URL
-    if ctx.has_mapping:
-        options.append(Option("me", "Me"))
-    options.append(Option("unassigned", "Unassigned"))
-    members = sorted(
-        (m for m in ctx.reference.members if not m.inactive),
-        key=lambda m: (m.id not in ctx.mapped_member_ids, m.name.casefold()),
-    )
-    options += [Option(str(m.id), m.name, highlight=m.id in ctx.mapped_member_ids) for m in members]
-    return options
-
-
-FILTER_CONFIG: tuple[FilterSpec, ...] = (
-    FilterSpec("search", "Search", "text", placeholder="Summary or ticket #"),
-    FilterSpec("board", "Board", "select", options=_boards, empty_label="All boards"),
-    FilterSpec(
-        "status",
-        "Status",
-        "select",
-        options=_statuses,
-        empty_label="Any status",
-        disabled_hint=_status_hint,
-    ),
-    FilterSpec("priority", "Priority", "select", options=_priorities, empty_label="Any priority"),
-    FilterSpec("company", "Company", "company", placeholder="Any company"),
-    FilterSpec("assigned", "Assigned", "select", options=_assigned, empty_label=""),
-    FilterSpec("closed", "Include closed", "toggle"),
-)
-
-
 class TicketQueryForm(forms.Form):
     """Parses the URL. Anything malformed falls back to its default instead of failing the page."""
 
     search = forms.CharField(required=False, strip=True)  # its limits: `search_problem`
-    board = forms.IntegerField(required=False, min_value=1)
-    status = forms.IntegerField(required=False, min_value=1)
-    priority = forms.IntegerField(required=False, min_value=1)
-    company = forms.IntegerField(required=False, min_value=1)
+    board = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    status = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    priority = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    company = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    # The company box's text: only read to resolve a name typed without picking; never kept.
     company_q = forms.CharField(required=False, max_length=200, strip=True)
     assigned = forms.CharField(required=False, max_length=20)
     closed = forms.BooleanField(required=False)
     page = forms.IntegerField(required=False, min_value=1)
-    ticket = forms.IntegerField(required=False, min_value=1)
+    ticket = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
-SEARCH_MAX = 200  # the provider's cap (psa ... connectwise.provider.MAX_SEARCH_LENGTH)
 # Characters a ConnectWise condition cannot hold as themselves (a quote ends the literal and has
 # no documented escape; a backslash is taken as an escape): text made only of them finds nothing
 # particular, so the provider would match every ticket.
@@ -152,67 +78,81 @@ def search_problem(text: str) -> str:
     return ""
 
 
-def closed_status_hint(*, reference: ReferenceData, query: TicketQuery) -> str:
-    """What to say when the status asked for is a closed one while closed tickets are hidden
-    (ConnectWise then has nothing to list): "" otherwise."""
-    if query.status is None or query.board is None or query.closed:
-        return ""
-    status = next((s for s in reference.statuses_for(query.board) if s.id == query.status), None)
-    if status is None or not status.closed:
-        return ""
-    return (
-        f"Closed tickets are hidden, and “{status.name}” is a closed status: "
-        "tick Include closed to see its tickets."
-    )
+def companies_matching(
+    companies: tuple[PSACompany, ...] | list[PSACompany], text: str, *, limit: int
+) -> list[PSACompany]:
+    """Companies whose name or identifier contains `text` (all of them for empty text), by name."""
+    needle = text.strip().casefold()
+    found = [
+        c
+        for c in companies
+        if not needle or needle in c.name.casefold() or needle in c.identifier.casefold()
+    ]
+    return sorted(found, key=lambda c: c.name.casefold())[:limit]
 
 
 @dataclass(frozen=True)
 class TicketQuery:
+    """What the list shows. `company` is the company filter's one state (its id);
+    `company_name` is only its display name, looked up from the reference data."""
+
     search: str = ""
     board: int | None = None
     status: int | None = None
     priority: int | None = None
     company: int | None = None
-    assigned: str = "all"
+    assigned: str | int = "all"  # me, unassigned, all, or a member id
     closed: bool = False
     page: int = 1
     ticket: int | None = None
-    company_label: str = ""
+    company_name: str = ""
     search_problem: str = ""  # the search cannot run as typed: say this instead of searching
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def from_params(cls, params: Any) -> TicketQuery:
+    def parse(
+        cls, params: Mapping[str, Any], *, reference: ReferenceData | None = None
+    ) -> TicketQuery:
+        """The query a URL asks for. With `reference`, what ConnectWise's data decides is decided
+        here (see the module docstring); without it (the reference data could not be read, or
+        only the URL's filters are wanted) the ids stay as given."""
         form = TicketQueryForm(params)
         form.is_valid()
         data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
         parsed = parse_assigned(data.get("assigned") or "")
-        assigned = "all" if parsed is None else str(parsed)
         search = data.get("search") or ""
-        return cls(
+        query = cls(
             search=search,
             search_problem=search_problem(search),
             board=data.get("board"),
             status=data.get("status"),
             priority=data.get("priority"),
             company=data.get("company"),
-            assigned=assigned,
+            assigned="all" if parsed is None else parsed,
             closed=bool(data.get("closed")),
             page=data.get("page") or 1,
             ticket=data.get("ticket"),
-            company_label=data.get("company_q") or "",
         )
+        if reference is None:
+            return query
+        return query._checked(reference, typed_company=data.get("company_q") or "")
 
-    def filters(self) -> TicketFilters:
-        assigned: Any = parse_assigned(self.assigned)
-        return TicketFilters(
-            search=self.search,
-            board_id=self.board,
-            status_id=self.status,
-            priority_id=self.priority,
-            company_id=self.company,
-            assigned=assigned,
-            include_closed=self.closed,
+    def _checked(self, reference: ReferenceData, *, typed_company: str) -> TicketQuery:
+        status = self.status
+        if status is not None and (
+            self.board is None or all(s.id != status for s in reference.statuses_for(self.board))
+        ):
+            status = None  # statuses belong to a board: another board's (or none's) is dropped
+        company: PSACompany | None = None
+        if self.company:
+            company = next((c for c in reference.companies if c.id == self.company), None)
+        elif typed_company:
+            found = companies_matching(reference.companies, typed_company, limit=2)
+            company = found[0] if len(found) == 1 else None
+        return replace(
+            self,
+            status=status,
+            company=company.id if company else None,
+            company_name=company.name if company else "",
         )
 
     def params(self, **overrides: Any) -> dict[str, str]:
@@ -232,6 +172,8 @@ class TicketQuery:
         return {k: str(v) for k, v in values.items() if v not in (None, "", 0)}
 
     def url(self, **overrides: Any) -> str:
+        """The canonical address of this view: only the filters that are set (the one the list
+        response tells htmx to push)."""
         query = urlencode(self.params(**overrides))
         return f"{reverse('tickets:list')}{'?' + query if query else ''}"
 

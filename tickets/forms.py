@@ -10,7 +10,7 @@ from psa.providers.base import PSAValidationError, ReferenceData
 
 from .ai.limits import MAX_DESCRIPTION_CHARS
 from .ai.types import ParseResult
-from .services import SUMMARY_MAX
+from .limits import SUMMARY_MAX
 
 NOTE_TYPE_CHOICES = [
     ("discussion", "Discussion"),

@@ -1,8 +1,9 @@
 """The notes outbox: a note the engineer wrote is never lost and reaches ConnectWise exactly once.
 
-`tickets.services.ticket_note_add` (the one entry point for views and the API) stores every
-note as a `PendingNote` with a client key, already claimed, and `pending_note_deliver_now` tries
-it at once. When ConnectWise cannot take it now (down, timing out, 5xx, 429) the row stays
+`tickets.services.ticket_note_add` (the one entry point for views and the API) checks the note
+and hands it to `pending_note_submit`, which stores it as a `PendingNote` with a client key,
+already claimed, and tries it at once. This module owns the rows: it alone creates, claims and
+changes them (`tickets.outbox_selectors` reads them). When ConnectWise cannot take it now (down, timing out, 5xx, 429) the row stays
 `pending` and is delivered later by `pending_note_deliver` (called by the Celery task, the beat
 sweep, and the `outbox_drain` loop `make run` starts), with backoff. Exactly once rests on
 three things:
@@ -20,18 +21,21 @@ from __future__ import annotations
 
 import logging
 import random
+import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from psa.providers.base import (
     NoteType,
     PSAError,
+    PSAMember,
     PSANotConfigured,
     PSANote,
     PSANotFound,
@@ -47,6 +51,7 @@ from psa.selectors import provider_for_account
 from resolutionflow.models import Account
 
 from .models import PendingNote, TicketAuditEntry
+from .tasks import deliver_pending_note
 
 logger = logging.getLogger(__name__)
 
@@ -106,9 +111,58 @@ class NoteSubmission:
 # --- submitting ------------------------------------------------------------------------------------
 
 
-def pending_note_deliver_now(*, account: Account, note: PendingNote) -> NoteSubmission:
-    """The first attempt, while the engineer waits, at a note `ticket_note_add` just stored
-    claimed (`posting`): posted, or queued for later, or refused for good (re-raised; the row
+def pending_note_submit(
+    *,
+    account: Account,
+    user: Any,
+    ticket_id: int,
+    text: str,
+    note_type: NoteType,
+    member: PSAMember | None,
+    client_key: str | None = None,
+) -> NoteSubmission:
+    """Store a checked note for the outbox and try it at once; see the module docstring.
+
+    `member`: who writes it in ConnectWise (None: the text is already signed). The same
+    `client_key` never posts twice: a repeated key returns the first request's outcome; one
+    reused for a different note is refused."""
+    key = (client_key or uuid.uuid4().hex)[:128]
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            # Stored already claimed (`posting`, with a lease): no worker takes it while the
+            # first attempt runs here.
+            note = PendingNote.objects.create(
+                account=account,
+                user=user,
+                client_key=key,
+                ticket_id=ticket_id,
+                member_id=member.id if member else None,
+                member_identifier=member.identifier if member else "",
+                author_name=member.name if member else "",
+                text=text,
+                note_type=note_type,
+                state=PendingNote.State.POSTING,
+                attempts=1,
+                next_attempt_at=now,
+                lease_expires_at=now + LEASE,
+                first_attempt_at=now,
+            )
+    except IntegrityError:
+        note = PendingNote.objects.get(account=account, user=user, client_key=key)
+        if note.ticket_id != ticket_id or note.text != text or note.note_type != note_type:
+            raise PSAValidationError(
+                "This Idempotency-Key was already used for a different note. "
+                "Send a new key for each new note.",
+                fields={"Idempotency-Key": ["Already used for a different note."]},
+            ) from None
+        # The same request again: whatever the first one did stands; nothing is posted twice.
+        return NoteSubmission(outbox=note, note=note.as_posted_note())
+    return _deliver_now(account=account, note=note)
+
+
+def _deliver_now(*, account: Account, note: PendingNote) -> NoteSubmission:
+    """The first attempt, while the engineer waits, at a note just stored claimed (`posting`): posted, or queued for later, or refused for good (re-raised; the row
     goes, so the same client key is free for the corrected retry)."""
     if _waits_for_earlier(note):
         # Notes of one ticket reach ConnectWise in the order they were written: this one
@@ -140,12 +194,8 @@ def pending_note_deliver_now(*, account: Account, note: PendingNote) -> NoteSubm
 def _enqueue(note: PendingNote) -> None:
     """With a broker, a task retries this note with backoff; the beat sweep is the safety net.
     Without one (eager Celery under `make run`), the `outbox_drain` loop delivers it."""
-    from resolutionflow.celery import app
-
-    if app.conf.task_always_eager:
+    if deliver_pending_note.app.conf.task_always_eager:
         return
-    from .tasks import deliver_pending_note
-
     pk, eta = note.pk, note.next_attempt_at
     transaction.on_commit(lambda: _send_task(deliver_pending_note, pk, eta))
 
@@ -415,39 +465,15 @@ def _audit(
     )
 
 
-# --- reading -------------------------------------------------------------------------------------
+# --- retrying now, forgetting --------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class TicketNotes:
-    notes: list[PSANote]
-    pending: list[PendingNote]
-    # Why `notes` is empty when ConnectWise could not be read ("" otherwise).
-    unavailable: str = ""
-
-
-def ticket_notes_list(*, account: Account, user: Any, ticket_id: int) -> TicketNotes:
-    """The ticket's notes in ConnectWise plus the ones still in the outbox. Queued notes are
-    shown even while ConnectWise is down: that is when they matter."""
-    pending = pending_notes_list(account=account, ticket_id=ticket_id, user=user)
-    try:
-        notes = provider_for_account(account=account).list_ticket_notes(ticket_id=ticket_id)
-    except (PSAUnavailable, PSARateLimited, PSAResponseError) as exc:
-        if not pending:
-            raise
-        return TicketNotes(notes=[], pending=pending, unavailable=exc.message)
-    return TicketNotes(notes=notes, pending=pending)
-
-
-def pending_notes_list(*, account: Account, ticket_id: int, user: Any) -> list[PendingNote]:
-    """Notes of the ticket not in ConnectWise yet: everyone's queued ones, and the user's own
-    that ConnectWise refused or that were held when the connection changed (with the reason and
-    the text to copy)."""
-    return list(
-        PendingNote.objects.filter(account=account, ticket_id=ticket_id).filter(
-            Q(state__in=UNPOSTED)
-            | Q(state__in=[PendingNote.State.FAILED, PendingNote.State.HELD], user=user)
-        )
+def pending_notes_retry_now(*, ids: Iterable[int]) -> int:
+    """Make these queued notes due at once (the admin's "try again now"); returns how many.
+    Only queued ones: a refused note would be refused again, and a note being posted right now
+    is its worker's (its lease decides)."""
+    return PendingNote.objects.filter(pk__in=list(ids), state=PendingNote.State.PENDING).update(
+        next_attempt_at=timezone.now()
     )
 
 

@@ -11,9 +11,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from resolutionflow.tenancy import account_required
 
-from .models import PendingNote
-from .outbox import pending_note_dismiss, pending_notes_list
-from .services import MAX_ID
+from .limits import MAX_ID
+from .outbox import pending_note_dismiss
+from .outbox_selectors import pending_notes_list, pending_notes_posted
 
 POLL_SECONDS = 10
 
@@ -24,12 +24,7 @@ def outbox_context(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     account = request.membership.account  # type: ignore[attr-defined]
     rows = pending_notes_list(account=account, ticket_id=ticket_id, user=request.user)
     shown = _ids(request.GET.get("shown", ""))
-    just_posted = [
-        row.as_posted_note()
-        for row in PendingNote.objects.filter(
-            account=account, ticket_id=ticket_id, pk__in=shown, state=PendingNote.State.POSTED
-        )
-    ]
+    just_posted = pending_notes_posted(account=account, ticket_id=ticket_id, ids=shown)
     return {
         "ticket_id": ticket_id,
         "outbox": rows,

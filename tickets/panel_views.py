@@ -76,7 +76,7 @@ def _list_query_of(request: HttpRequest) -> TicketQuery:
             parts = urlsplit(address)
             if parts.path != reverse("tickets:list"):
                 break
-            return TicketQuery.from_params(QueryDict(parts.query))
+            return TicketQuery.parse(QueryDict(parts.query))
     return TicketQuery()
 
 

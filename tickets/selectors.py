@@ -1,15 +1,15 @@
-"""Reads of ConnectWise tickets and reference data, always through the account's own provider."""
+"""Reads of ConnectWise tickets and reference data, always through the account's own provider.
+
+"Me" is always `psa.selectors.member_for_user` (or `member_of_mapping` over mappings already
+read): a mapping that needs confirming is no one until an admin confirms it.
+"""
 
 from __future__ import annotations
 
-import threading
-import time
-import uuid
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -18,10 +18,9 @@ from psa.providers.base import (
     PaginatedTicketResult,
     PSABoard,
     PSACompany,
-    PSAError,
     PSAMember,
-    PSANotConfigured,
     PSAPriority,
+    PSAProvider,
     PSAResource,
     PSAStatus,
     PSATicket,
@@ -34,8 +33,6 @@ from psa.selectors import (
     cache_generation_get,
     mapped_member_ids,
     member_for_user,
-    member_mappings_list,
-    member_of_mapping,
     provider_for_account,
     reference_data_get,
 )
@@ -43,13 +40,10 @@ from resolutionflow.models import Account
 
 from .ai.parse import parse_ticket_prompt
 from .ai.types import ParseResult
-
-if TYPE_CHECKING:
-    from .filters import FilterSpec, Option, TicketQuery
+from .filters import TicketQuery, companies_matching
+from .row_cache import ticket_row_cached, ticket_rows_remember
 
 MAX_PAGE_SIZE = 100
-# How long a listed ticket's row is kept: the panel opens from it with no ConnectWise call.
-ROW_CACHE_TTL = 600
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,14 +62,38 @@ def ticket_search(
 ) -> PaginatedTicketResult:
     """One page of tickets, most urgent first, then newest, with the total count."""
     me = member_for_user(account=account, user=user) if filters.assigned == "me" else None
-    return _search(
-        account=account,
+    result = _search(
+        provider=provider_for_account(account=account),
         filters=filters,
         me=me,
         page=page,
         page_size=page_size,
-        reference=None,
     )
+    return replace(result, items=tuple(_with_assignee_names(account, result.items)))
+
+
+def ticket_page_search(
+    *,
+    provider: PSAProvider,
+    reference: ReferenceData,
+    query: TicketQuery,
+    me: PSAMember | None,
+    page_size: int,
+) -> PaginatedTicketResult:
+    """The Tickets page's search: the provider and reference data it has already read."""
+    filters = TicketFilters(
+        search=query.search,
+        board_id=query.board,
+        status_id=query.status,
+        priority_id=query.priority,
+        company_id=query.company,
+        assigned=query.assigned,
+        include_closed=query.closed,
+    )
+    result = _search(
+        provider=provider, filters=filters, me=me, page=query.page, page_size=page_size
+    )
+    return replace(result, items=tuple(_named(result.items, reference)))
 
 
 NOT_MAPPED = (
@@ -86,12 +104,11 @@ NOT_MAPPED = (
 
 def _search(
     *,
-    account: Account,
+    provider: PSAProvider,
     filters: TicketFilters,
     me: PSAMember | None,
     page: int,
     page_size: int,
-    reference: ReferenceData | None,
 ) -> PaginatedTicketResult:
     if filters.assigned == "me":
         if me is None:
@@ -100,211 +117,9 @@ def _search(
                 fields={"assigned": ["You have no ConnectWise member mapping."]},
             )
         filters = replace(filters, me_identifier=me.identifier)
-    provider = provider_for_account(account=account)
-    result = provider.search_tickets(
+    return provider.search_tickets(
         filters=filters, page=max(1, page), page_size=min(max(1, page_size), MAX_PAGE_SIZE)
     )
-    return replace(result, items=tuple(_with_assignee_names(account, result.items, reference)))
-
-
-# --- the Tickets page: everything one list request shows, in one call -------------------------------
-
-
-@dataclass(frozen=True)
-class FilterItem:
-    spec: FilterSpec
-    value: Any
-    options: list[Option]
-    hint: str
-
-
-@dataclass(frozen=True)
-class TicketListPage:
-    """The Tickets page's data. `error`: the search failed (the filter bar still renders and the
-    results say why, with a retry); `result` is then None."""
-
-    query: TicketQuery
-    filter_bar: list[FilterItem]
-    result: PaginatedTicketResult | None = None
-    error: PSAError | None = None
-    active_filters: tuple[str, ...] = ()
-    notice: str = ""  # the search could not run as asked (nothing was asked of ConnectWise)
-
-    @property
-    def first(self) -> int:
-        r = self.result
-        return (r.page - 1) * r.page_size + 1 if r and r.total else 0
-
-    @property
-    def last(self) -> int:
-        r = self.result
-        return min(r.page * r.page_size, r.total) if r else 0
-
-    @property
-    def has_next(self) -> bool:
-        r = self.result
-        return bool(r) and r.page * r.page_size < r.total  # type: ignore[union-attr]
-
-    @property
-    def has_prev(self) -> bool:
-        return bool(self.result) and self.result.page > 1  # type: ignore[union-attr]
-
-
-def ticket_list_page_get(
-    *, account: Account, user: Any, query: TicketQuery, page_size: int
-) -> TicketListPage:
-    """The filter bar, the matching page of tickets and what the filters say, for one request.
-
-    Everything comes from one read of the reference cache and one query for the account's
-    member mappings (which also says whether this user is mapped); ConnectWise is asked once,
-    for the page and its count in parallel. The listed rows are remembered for the panel.
-    Raises PSANotConfigured (no connection) and reference-data failures; a failed search is
-    returned as `error` so the page keeps its filters.
-    """
-    # Imported here: filters -> services -> selectors would otherwise be an import cycle.
-    from .filters import FILTER_CONFIG, OptionContext
-
-    reference = reference_data_get(account=account)
-    mappings = member_mappings_list(account=account)
-    me = member_of_mapping(next((m for m in mappings if m.user_id == user.pk), None))
-    query = _query_with_company(account, query, reference)
-    ctx = OptionContext(
-        reference=reference,
-        query=query,
-        mapped_member_ids=frozenset(m.member_id for m in mappings),
-        has_mapping=me is not None,
-    )
-    bar = [
-        FilterItem(
-            spec=spec,
-            value=getattr(query, spec.key),
-            options=spec.options(ctx) if spec.options else [],
-            hint=spec.disabled_hint(ctx) if spec.disabled_hint else "",
-        )
-        for spec in FILTER_CONFIG
-    ]
-    status_item = next(item for item in bar if item.spec.key == "status")
-    if query.status and not any(o.value == str(query.status) for o in status_item.options):
-        query = replace(query, status=None)  # a status from another board: drop it
-    if query.search_problem:
-        return TicketListPage(query=query, filter_bar=bar, notice=query.search_problem)
-    if query.assigned == "me" and me is None:
-        # Our own refusal, not ConnectWise's: said as such, with nothing to retry.
-        return TicketListPage(query=query, filter_bar=bar, notice=NOT_MAPPED)
-    try:
-        result = _search(
-            account=account,
-            filters=query.filters(),
-            me=me,
-            page=query.page,
-            page_size=page_size,
-            reference=reference,
-        )
-        last_page = max(1, -(-result.total // page_size))
-        if query.page > last_page:  # past the end (an old link, a shrunk list): the last page
-            query = replace(query, page=last_page)
-            result = _search(
-                account=account,
-                filters=query.filters(),
-                me=me,
-                page=last_page,
-                page_size=page_size,
-                reference=reference,
-            )
-    except PSANotConfigured:
-        raise
-    except PSAError as exc:
-        return TicketListPage(query=query, filter_bar=bar, error=exc)
-    ticket_rows_remember(account=account, tickets=result.items)
-    return TicketListPage(
-        query=query,
-        filter_bar=bar,
-        result=result,
-        active_filters=tuple(_active_filter_names(bar, query)),
-    )
-
-
-def _query_with_company(account: Account, query: TicketQuery, reference: ReferenceData) -> Any:
-    """Fill the company's display name, or resolve a typed name when JS did not pick an id."""
-    if query.company:
-        match = next((c for c in reference.companies if c.id == query.company), None)
-        return replace(
-            query, company_label=match.name if match else "", company=match.id if match else None
-        )
-    if query.company_label:
-        found = _companies_matching(reference.companies, query.company_label, limit=2)
-        if len(found) == 1:
-            return replace(query, company=found[0].id, company_label=found[0].name)
-    return replace(query, company_label="")
-
-
-def _active_filter_names(bar: list[FilterItem], query: TicketQuery) -> list[str]:
-    names = []
-    if query.search:
-        names.append(f"search “{query.search}”")
-    for item in bar:
-        spec, value = item.spec, item.value
-        if spec.type == "select" and value not in (None, "", "all"):
-            label = next((o.label for o in item.options if o.value == str(value)), str(value))
-            names.append(f"{spec.label.lower()} {label}")
-    if query.company:
-        names.append(f"company {query.company_label}")
-    if query.closed:
-        names.append("including closed")
-    return names
-
-
-# --- the row cache: the panel opens with the listed row's data and no ConnectWise call -----------
-#
-# Every list load used to pickle all 25 rows into the cache again. Now each process remembers
-# which row value it last stored (and until when that store is surely alive) and writes only
-# rows that changed, or that are past half their TTL. A per-process "alive" key tells when the
-# cache lost what we stored (cleared, evicted, Redis restarted): then everything is written
-# again. A row the cache lost anyway (culled) costs one ConnectWise fetch when its panel opens.
-
-_ROWS_ALIVE_KEY = f"tickets:rows:alive:{uuid.uuid4().hex}"
-_ROWS_MEMO_MAX = 5000
-_rows_memo: OrderedDict[str, tuple[PSATicket, float]] = OrderedDict()
-_rows_lock = threading.Lock()
-
-
-def _row_key(account: Account, ticket_id: int, generation: int) -> str:
-    # The account's cache generation moves when its connection points at another tenant.
-    return f"tickets:row:{account.pk}:{generation}:{ticket_id}"
-
-
-def ticket_rows_remember(*, account: Account, tickets: Sequence[PSATicket]) -> int:
-    """Cache the rows as listed, for the panel; returns how many were (re)written."""
-    now = time.monotonic()
-    if cache.get(_ROWS_ALIVE_KEY) is None:
-        with _rows_lock:
-            _rows_memo.clear()
-        cache.set(_ROWS_ALIVE_KEY, 1, timeout=ROW_CACHE_TTL)
-    generation = cache_generation_get(account=account)
-    changed: dict[str, PSATicket] = {}
-    with _rows_lock:
-        for ticket in tickets:
-            key = _row_key(account, ticket.id, generation)
-            stored = _rows_memo.get(key)
-            if stored is None or stored[1] < now or stored[0] != ticket:
-                changed[key] = ticket
-    if changed:
-        cache.set_many(changed, timeout=ROW_CACHE_TTL)
-        fresh_until = now + ROW_CACHE_TTL / 2
-        with _rows_lock:
-            for key, ticket in changed.items():
-                _rows_memo[key] = (ticket, fresh_until)
-                _rows_memo.move_to_end(key)
-            while len(_rows_memo) > _ROWS_MEMO_MAX:
-                _rows_memo.popitem(last=False)
-    return len(changed)
-
-
-def ticket_row_cached(*, account: Account, ticket_id: int) -> PSATicket | None:
-    """The ticket as last listed, or None; never calls ConnectWise."""
-    generation = cache_generation_get(account=account)
-    ticket = cache.get(_row_key(account, ticket_id, generation))
-    return ticket if isinstance(ticket, PSATicket) else None
 
 
 def ticket_row_get(*, account: Account, ticket_id: int) -> PSATicket:
@@ -331,11 +146,12 @@ def ticket_context_get(
     return replace(context, ticket=_with_assignee_names(account, [context.ticket])[0])
 
 
-def _with_assignee_names(
-    account: Account, tickets: Sequence[PSATicket], reference: ReferenceData | None = None
-) -> list[PSATicket]:
+def _with_assignee_names(account: Account, tickets: Sequence[PSATicket]) -> list[PSATicket]:
+    return _named(tickets, reference_data_get(account=account))
+
+
+def _named(tickets: Sequence[PSATicket], reference: ReferenceData) -> list[PSATicket]:
     """ConnectWise lists assignees by identifier only; names come from the cached member list."""
-    reference = reference or reference_data_get(account=account)
     names = {m.identifier.casefold(): m.name for m in reference.members}
 
     def named(ticket: PSATicket) -> PSATicket:
@@ -393,18 +209,7 @@ def members_list(*, account: Account, include_inactive: bool = False) -> list[Me
 
 def companies_search(*, account: Account, query: str = "", limit: int = 25) -> list[PSACompany]:
     """Companies whose name or identifier contains the query (all of them for an empty query)."""
-    return _companies_matching(reference_data_get(account=account).companies, query, limit=limit)
-
-
-def _companies_matching(
-    companies: Sequence[PSACompany], query: str, *, limit: int
-) -> list[PSACompany]:
-    needle = query.strip().casefold()
-    if needle:
-        companies = tuple(
-            c for c in companies if needle in c.name.casefold() or needle in c.identifier.casefold()
-        )
-    return sorted(companies, key=lambda c: c.name.casefold())[:limit]
+    return companies_matching(reference_data_get(account=account).companies, query, limit=limit)
 
 
 def my_queue(*, account: Account, user: Any, limit: int = 5) -> PaginatedTicketResult:

@@ -17,8 +17,9 @@ def deliver_pending_note(self: Any, pending_id: int) -> str:
     by another worker, ends, so the sweep and retries never multiply the tasks per note."""
     from .models import PendingNote
     from .outbox import pending_note_deliver
+    from .outbox_selectors import pending_note_attempts
 
-    before = PendingNote.objects.filter(pk=pending_id).values_list("attempts", flat=True).first()
+    before = pending_note_attempts(pending_id=pending_id)
     note = pending_note_deliver(pending_id=pending_id)
     if note is None:
         return "gone"

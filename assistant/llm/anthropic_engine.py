@@ -1,23 +1,18 @@
 """Claude through the official SDK's Messages API, with the session's history.
 
-The client, model and timeout come from the shared factory (`resolutionflow.ai`). Any failure
+The client, model and timeout come from the shared factory (`resolutionflow.ai`), held as every
+Claude-backed engine holds them (`tickets.ai.anthropic_caller`). Any failure
 (no key, HTTP error, timeout, an empty or odd response) raises an `AIError` (`EngineError` is one);
 `generate_reply` then answers with the offline engine and logs a warning.
 """
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any
 
-import anthropic
-
-from resolutionflow.ai import (
-    AIUsage,
-    anthropic_client,
-    create_message,
-    model_name,
-    timeout_seconds,
-)
+from resolutionflow.ai import AIUsage, create_message
+from tickets.ai.anthropic_caller import AnthropicCaller
 
 from .prompt import build_system_prompt
 from .types import ChatContext, EngineError, Turn
@@ -48,29 +43,14 @@ def conversation(history: list[Turn]) -> list[dict[str, str]]:
     return merged
 
 
-class AnthropicEngine:
+class AnthropicEngine(AnthropicCaller):
     name = "anthropic"
+    DEFAULT_MAX_TOKENS = 1500
 
-    def __init__(
-        self,
-        *,
-        client: anthropic.Anthropic | None = None,
-        api_key: str | None = None,
-        model: str | None = None,
-        timeout: float | None = None,
-        base_url: str | None = None,
-        http_client: Any = None,
-        max_tokens: int = 1500,
-    ) -> None:
-        self.model = model_name(model)
-        self.timeout = timeout_seconds(timeout)
-        self.max_tokens = max_tokens
-        self.usage = AIUsage()
-        if client is None:
-            client = anthropic_client(
-                api_key=api_key, base_url=base_url, timeout=self.timeout, http_client=http_client
-            )
-        self.client = client
+    @cached_property
+    def usage(self) -> AIUsage:
+        """Tokens and latency summed over this engine's replies."""
+        return AIUsage()
 
     def request(self, *, history: list[Turn], context: ChatContext) -> dict[str, Any]:
         """The keyword arguments for `messages.create` (exposed for tests)."""

@@ -8,7 +8,8 @@ import socket
 import pytest
 
 from psa.providers.base import PSAError, PSANotConfigured, PSAResponseError
-from psa.providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
+from psa.providers.connectwise.client import ConnectWiseClient
+from psa.providers.connectwise.config import ConnectWiseConfig
 from psa.security import validate_site_url
 from psa.tests.loopback import Seen, listening
 

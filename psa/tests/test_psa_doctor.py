@@ -95,19 +95,20 @@ def test_several_connected_accounts_need_a_choice(demo) -> None:
 
 
 def test_a_tenant_without_all_notes_is_told_what_that_costs(demo, cw_sim, monkeypatch) -> None:
-    from psa.simulator import app as sim_app
+    from psa.simulator import routes as sim_routes
+    from psa.simulator.errors import ApiError
 
     def refuse(request):
-        raise sim_app.ApiError(403, "Forbidden", "You do not have access to this resource.")
+        raise ApiError(403, "Forbidden", "You do not have access to this resource.")
 
     # A tenant whose API role may not read allNotes (the simulator runs in this process).
     routes = [
         dataclasses.replace(r, handler=refuse)
         if r.pattern == "/service/tickets/{id}/allNotes"
         else r
-        for r in sim_app.ROUTES
+        for r in sim_routes.ROUTES
     ]
-    monkeypatch.setattr(sim_app, "ROUTES", routes)
+    monkeypatch.setattr(sim_routes, "ROUTES", routes)
     code, output = _doctor("--account", "bayside")
     assert code == 1
     row = _rows(output)["GET /service/tickets/{id}/allNotes"]

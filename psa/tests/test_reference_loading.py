@@ -13,7 +13,8 @@ import requests
 from django.core.cache import cache
 
 from psa.providers.base import PSAError, PSAUnavailable, ReferenceData
-from psa.providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
+from psa.providers.connectwise.client import ConnectWiseClient
+from psa.providers.connectwise.config import ConnectWiseConfig
 from psa.providers.connectwise.provider import ConnectWiseProvider
 from psa.selectors import provider_for_account, reference_cache_key, reference_data_get
 from psa.simulator.app import SimulatorApp

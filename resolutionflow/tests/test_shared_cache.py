@@ -62,7 +62,7 @@ def test_the_embedded_default_cache_is_shared_between_processes() -> None:
     if settings.REDIS_URL:
         assert backend == "resolutionflow.cache.RedisWithLocalFallback"
     else:
-        assert backend == "diskcache.DjangoCache"
+        assert backend == "resolutionflow.disk_cache.KeptOpenDiskCache"
         cache.set("probe", 1)
         assert cache.incr("probe") == 2
 

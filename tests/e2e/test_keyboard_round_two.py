@@ -24,7 +24,10 @@ def test_esc_leaves_the_search_box_and_j_moves_through_rows(jordan_page) -> None
     expect(page).to_have_url(re.compile(r"[?&]search=back"))  # the search has landed
     expect(page.locator("#results")).not_to_have_attribute("aria-busy", "true")
     sent_after_esc: list[str] = []
-    page.on("request", lambda request: sent_after_esc.append(request.url) if "/tickets/?" in request.url else None)
+    page.on(
+        "request",
+        lambda request: sent_after_esc.append(request.url) if "/tickets/?" in request.url else None,
+    )
     page.keyboard.press("Escape")
     expect(search).not_to_be_focused()
     expect(search).to_have_value("back")  # the search is kept

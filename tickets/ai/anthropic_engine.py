@@ -22,19 +22,15 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import anthropic
-
 from psa.providers.base import PSAError, ReferenceData, TenantMatches
 from resolutionflow.ai import (
     AIResponseError,
     AIUsage,
-    anthropic_client,
     create_message,
-    model_name,
-    timeout_seconds,
 )
 
 from . import offline
+from .anthropic_caller import AnthropicCaller
 from .anthropic_prompt import (
     CONTEXT_RULE,
     EMAIL_RULE,
@@ -106,28 +102,10 @@ def _names_arg(data: dict[str, Any]) -> list[str]:
     return [" ".join(n.split())[:100] for n in names if n.strip()][:MAX_NAMES_PER_CALL]
 
 
-class AnthropicExtractor:
+class AnthropicExtractor(AnthropicCaller):
     """Extraction through the Messages API: lookups as tools, then one forced record call."""
 
-    def __init__(
-        self,
-        *,
-        client: anthropic.Anthropic | None = None,
-        api_key: str | None = None,
-        model: str | None = None,
-        timeout: float | None = None,
-        base_url: str | None = None,
-        http_client: Any = None,
-        max_tokens: int = 1024,
-    ) -> None:
-        self.model = model_name(model)
-        self.timeout = timeout_seconds(timeout)
-        self.max_tokens = max_tokens
-        if client is None:
-            client = anthropic_client(
-                api_key=api_key, base_url=base_url, timeout=self.timeout, http_client=http_client
-            )
-        self.client = client
+    DEFAULT_MAX_TOKENS = 1024
 
     @classmethod
     def from_settings(cls) -> AnthropicExtractor:

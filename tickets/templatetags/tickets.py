@@ -216,9 +216,18 @@ def ticket_row(
 
 # The template tags: the same, with avatar letters told apart across the account's members.
 @register.simple_tag(takes_context=True, name="ticket_rows")
-def ticket_rows_tag(context: Any, tickets: Any, query: Any) -> SafeString:
+def ticket_rows_tag(
+    context: Any, tickets: Any, query: Any, members: frozenset[str] | None = None
+) -> SafeString:
+    """`members`: the account's member names when the caller has them (the list page does)."""
     tickets = list(tickets)
-    return ticket_rows(tickets, query, labels=_labels(context, tickets))
+    if members is None:
+        labels = _labels(context, tickets)
+    else:
+        labels = distinct_initials(
+            members | {a.name or a.identifier for t in tickets for a in t.assignees}
+        )
+    return ticket_rows(tickets, query, labels=labels)
 
 
 @register.simple_tag(takes_context=True, name="ticket_row")

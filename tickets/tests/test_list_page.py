@@ -11,6 +11,7 @@ from django.core.cache import cache
 from psa.selectors import reference_data_get
 from tickets import selectors
 from tickets.filters import PAGE_SIZE, TicketQuery
+from tickets.list_page import ticket_list_page_get
 
 pytestmark = pytest.mark.django_db
 
@@ -25,23 +26,23 @@ def test_one_call_returns_filter_bar_results_and_counts(demo, cw_sim) -> None:
     reference_data_get(account=demo.bayside)  # warm, as on a running server
     before = _stats(cw_sim)["total"]
 
-    page = selectors.ticket_list_page_get(
+    page = ticket_list_page_get(
         account=demo.bayside,
         user=demo.jordan,
-        query=TicketQuery(board=2, assigned="me"),
+        params={"board": "2", "assigned": "me"},
         page_size=PAGE_SIZE,
     )
 
     assert _stats(cw_sim)["total"] - before == 2  # the page and its count, nothing else
     assert page.error is None and page.result is not None
-    assert [item.spec.key for item in page.filter_bar][:3] == ["search", "board", "status"]
-    assigned = next(item for item in page.filter_bar if item.spec.key == "assigned")
+    assert [item.spec.key for item in page.filter_bar.items][:3] == ["search", "board", "status"]
+    assigned = next(item for item in page.filter_bar.items if item.spec.key == "assigned")
     assert "me" in [o.value for o in assigned.options]  # jordan is mapped
     assert page.first == (1 if page.result.total else 0)
     assert page.last == min(PAGE_SIZE, page.result.total)
     assert page.has_prev is False
     assert page.has_next == (page.result.total > PAGE_SIZE)
-    assert any(name.startswith("assigned") for name in page.active_filters)
+    assert any(name.startswith("assigned") for name in page.filter_bar.active)
     for ticket in page.result.items:
         assert ticket.board_name == "Network Operations"
         assert "jsmith" in [a.identifier for a in ticket.assignees]
@@ -51,17 +52,15 @@ def test_one_call_returns_filter_bar_results_and_counts(demo, cw_sim) -> None:
 def test_queries_per_list_request_are_bounded(demo, cw_sim, django_assert_max_num_queries) -> None:
     reference_data_get(account=demo.bayside)
     with django_assert_max_num_queries(2):  # the member mappings + the active connection
-        selectors.ticket_list_page_get(
-            account=demo.bayside, user=demo.jordan, query=TicketQuery(), page_size=PAGE_SIZE
-        )
+        ticket_list_page_get(account=demo.bayside, user=demo.jordan, params={}, page_size=PAGE_SIZE)
 
 
 def test_unmapped_user_gets_no_me_option_and_a_notice_for_me(demo, cw_sim, sim_stats) -> None:
     before = sim_stats()["routes"].get("GET /service/tickets", 0)
-    page = selectors.ticket_list_page_get(
-        account=demo.bayside, user=demo.riley, query=TicketQuery(assigned="me"), page_size=25
+    page = ticket_list_page_get(
+        account=demo.bayside, user=demo.riley, params={"assigned": "me"}, page_size=25
     )
-    assigned = next(item for item in page.filter_bar if item.spec.key == "assigned")
+    assigned = next(item for item in page.filter_bar.items if item.spec.key == "assigned")
     assert "me" not in [o.value for o in assigned.options]
     assert page.result is None and page.error is None  # not a ConnectWise failure: no Retry
     assert "not mapped" in page.notice
@@ -69,29 +68,30 @@ def test_unmapped_user_gets_no_me_option_and_a_notice_for_me(demo, cw_sim, sim_s
 
 
 def test_status_from_another_board_is_dropped(demo, cw_sim) -> None:
-    page = selectors.ticket_list_page_get(
-        account=demo.bayside, user=demo.jordan, query=TicketQuery(board=2, status=100), page_size=25
+    page = ticket_list_page_get(
+        account=demo.bayside,
+        user=demo.jordan,
+        params={"board": "2", "status": "100"},
+        page_size=25,
     )
     assert page.query.status is None and page.result is not None
 
 
 def test_typed_company_name_resolves_to_its_id(demo, cw_sim) -> None:
     company = reference_data_get(account=demo.bayside).companies[0]
-    page = selectors.ticket_list_page_get(
+    page = ticket_list_page_get(
         account=demo.bayside,
         user=demo.jordan,
-        query=TicketQuery(company_label=company.name),
+        params={"company_q": company.name},
         page_size=25,
     )
-    assert page.query.company == company.id and page.query.company_label == company.name
+    assert page.query.company == company.id and page.query.company_name == company.name
     assert page.result is not None
     assert {t.company_id for t in page.result.items} <= {company.id}
 
 
 def test_rows_are_written_once_and_rewritten_only_when_changed(demo, cw_sim) -> None:
-    page = selectors.ticket_list_page_get(
-        account=demo.bayside, user=demo.jordan, query=TicketQuery(), page_size=25
-    )
+    page = ticket_list_page_get(account=demo.bayside, user=demo.jordan, params={}, page_size=25)
     rows = list(page.result.items)
     first = rows[0]
     assert selectors.ticket_row_cached(account=demo.bayside, ticket_id=first.id) == first
@@ -105,9 +105,7 @@ def test_rows_are_written_once_and_rewritten_only_when_changed(demo, cw_sim) -> 
 
 
 def test_rows_are_written_again_when_the_cache_lost_them(demo, cw_sim) -> None:
-    page = selectors.ticket_list_page_get(
-        account=demo.bayside, user=demo.jordan, query=TicketQuery(), page_size=25
-    )
+    page = ticket_list_page_get(account=demo.bayside, user=demo.jordan, params={}, page_size=25)
     rows = list(page.result.items)
     cache.clear()  # e.g. Redis restarted: the process must not trust what it stored before
 
@@ -116,9 +114,7 @@ def test_rows_are_written_again_when_the_cache_lost_them(demo, cw_sim) -> None:
 
 
 def test_panel_ticket_falls_back_to_connectwise_when_not_listed(demo, cw_sim) -> None:
-    page = selectors.ticket_list_page_get(
-        account=demo.bayside, user=demo.jordan, query=TicketQuery(), page_size=25
-    )
+    page = ticket_list_page_get(account=demo.bayside, user=demo.jordan, params={}, page_size=25)
     ticket_id = page.result.items[0].id
     cache.clear()
     before = _stats(cw_sim)["total"]

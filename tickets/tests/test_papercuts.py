@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from psa.providers.base import PSAStatus, ReferenceData
-from tickets.filters import TicketQuery, closed_status_hint
+from tickets.filter_bar import closed_status_hint
+from tickets.filters import TicketQuery
 from tickets.sla import overdue_text, sla_state
 
 HX = {"HX-Request": "true"}

@@ -38,7 +38,9 @@ def test_the_list_names_hx_target_with_and_without_it(jordan) -> None:
 
     assert "<html" not in fragment.content.decode() and "<html" in page.content.decode()
     for response in (fragment, page, plain):
-        assert {"hx-request", "hx-history-restore-request", "hx-target"} <= _vary(response)
+        assert {"hx-request", "hx-history-restore-request", "hx-target", "hx-trigger"} <= _vary(
+            response
+        )
     assert _vary(fragment) == _vary(page) == _vary(plain)
 
 

@@ -1,6 +1,6 @@
 """HTTP to ConnectWise Manage REST API 3.0 — and nothing else.
 
-One pooled `requests.Session` per client and one request funnel (`_request`) that every call goes
+One pooled `requests.Session` per client and one request funnel (`request`) that every call goes
 through: it authenticates, pins the API version, applies timeouts, retries what is safe to retry,
 logs, and turns every failure into a `PSAError` subclass. No `requests` exception escapes.
 
@@ -14,36 +14,39 @@ Facts about ConnectWise this module relies on:
 * Errors: `{"code", "message", "errors": [{"code", "message", "field"}]}`.
 * Paging: `page`/`pageSize` (max 1000) with a `Link` header (`rel="next"`), `/count` → `{"count": N}`.
 * 429 carries `Retry-After`.
+
+The settings live in `config`; what each failure becomes (and its wording) in `errors`.
 """
 
 from __future__ import annotations
 
-import email.utils
 import logging
 import random
 import re
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import requests
 from requests.utils import parse_header_links
 
 from psa.providers.base import (
-    PSAAuthError,
     PSAError,
     PSANotConfigured,
-    PSANotFound,
-    PSAPermissionError,
     PSARateLimited,
     PSAResponseError,
-    PSAServerError,
     PSATimeout,
     PSAUnavailable,
-    PSAValidationError,
+)
+from psa.providers.connectwise.config import ConnectWiseConfig, config_problem
+from psa.providers.connectwise.errors import (
+    error_for,
+    json_body,
+    no_answer,
+    parse_retry_after,
+    rate_limited,
+    redirected,
 )
 from psa.providers.connectwise.transport import CheckedAddressAdapter
 from psa.security import EgressRefused
@@ -60,20 +63,6 @@ POOL_SIZE = 10
 # Below this much time left in the request's budget a call is not worth starting.
 MIN_CALL_SECONDS = 0.05
 
-# ConnectWise field names (first path segment) -> the names our forms and API use.
-FIELD_NAMES = {
-    "company": "company_id",
-    "board": "board_id",
-    "status": "status_id",
-    "priority": "priority_id",
-    "contact": "contact_id",
-    "member": "member_id",
-    "summary": "summary",
-    "initialDescription": "description",
-    "objectId": "ticket_id",
-    "text": "text",
-}
-
 Params = Mapping[str, str | int | bool | None]
 Sleep = Callable[[float], None]
 
@@ -84,42 +73,6 @@ class Cooldown(Protocol):
     def remaining(self) -> float: ...
 
     def start(self, seconds: float) -> None: ...
-
-
-@dataclass(frozen=True, slots=True)
-class ConnectWiseConfig:
-    """How to reach one ConnectWise tenant. `site_url` may omit the scheme (https is assumed)."""
-
-    site_url: str
-    company_id: str
-    public_key: str
-    private_key: str = field(repr=False)
-    client_id: str
-    codebase: str = "v4_6_release/"
-    api_version: str = "2025.8"
-    connect_timeout: float = 5.0
-    read_timeout: float = 20.0
-    max_retries: int = 2
-    retry_after_cap: float = 10.0
-
-    @property
-    def site_root(self) -> str:
-        """`scheme://host[:port]` of the site, without a trailing slash."""
-        raw = self.site_url.strip()
-        if "://" not in raw:
-            raw = f"https://{raw}"
-        parts = urlsplit(raw)
-        return f"{parts.scheme}://{parts.netloc}"
-
-    @property
-    def codebase_path(self) -> str:
-        """The codebase as a path segment with one trailing slash (`v4_6_release/`)."""
-        cb = self.codebase.strip("/")
-        return f"{cb}/" if cb else ""
-
-    @property
-    def api_root(self) -> str:
-        return f"{self.site_root}/{self.codebase_path}apis/3.0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,23 +88,6 @@ _ID_SEGMENT = re.compile(r"/\d+(?=/|$)")
 def route_template(path: str) -> str:
     """`/service/tickets/123/notes` -> `/service/tickets/{id}/notes` (for logs and metrics)."""
     return _ID_SEGMENT.sub("/{id}", path)
-
-
-def _parse_retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 class ConnectWiseClient:
@@ -180,7 +116,7 @@ class ConnectWiseClient:
         adapter = CheckedAddressAdapter(pool_connections=2, pool_maxsize=POOL_SIZE, max_retries=0)
         self.session.mount("https://", adapter)
         self.session.mount("http://", adapter)
-        self._config_problem = _config_problem(config)
+        self._config_problem = config_problem(config)
         self.session.auth = (f"{config.company_id}+{config.public_key}", config.private_key)
         self.session.headers.update(
             {
@@ -193,7 +129,7 @@ class ConnectWiseClient:
     # --- public calls ---------------------------------------------------------------------------
 
     def get(self, path: str, params: Params | None = None) -> Any:
-        return self._request("GET", path, params=params, idempotent=True).data
+        return self.request("GET", path, params=params, idempotent=True).data
 
     def get_all(
         self, path: str, params: Params | None = None, *, max_pages: int = 20
@@ -202,7 +138,7 @@ class ConnectWiseClient:
         base = {k: v for k, v in (params or {}).items() if k not in ("page", "pageSize")}
         items: list[dict[str, Any]] = []
         for page in range(1, max_pages + 1):
-            resp = self._request(
+            resp = self.request(
                 "GET",
                 path,
                 params={**base, "page": page, "pageSize": MAX_PAGE_SIZE},
@@ -230,7 +166,7 @@ class ConnectWiseClient:
     def count(self, path: str, conditions: str | None = None) -> int:
         """`GET {path}` (a `/count` route) -> the integer ConnectWise reports."""
         params = {"conditions": conditions} if conditions else None
-        data = self._request("GET", path, params=params, idempotent=True).data
+        data = self.request("GET", path, params=params, idempotent=True).data
         if not isinstance(data, dict) or not isinstance(data.get("count"), int):
             raise PSAResponseError(
                 "ConnectWise sent a count we could not read.", detail=repr(data)[:300]
@@ -239,14 +175,19 @@ class ConnectWiseClient:
 
     def post(self, path: str, json: Any, params: Params | None = None) -> Any:
         """Never retried: a repeated POST could create a duplicate."""
-        return self._request("POST", path, params=params, json=json, idempotent=False).data
+        return self.request("POST", path, params=params, json=json, idempotent=False).data
 
     def patch(self, path: str, json: Any, *, idempotent: bool = True) -> Any:
         """ConnectWise PATCH is a list of `replace` operations, which is safe to repeat."""
-        return self._request("PATCH", path, json=json, idempotent=idempotent).data
+        return self.request("PATCH", path, json=json, idempotent=idempotent).data
 
     def delete(self, path: str) -> None:
-        self._request("DELETE", path, idempotent=True)
+        self.request("DELETE", path, idempotent=True)
+
+    def close(self) -> None:
+        self.session.close()
+
+    # --- the funnel -----------------------------------------------------------------------------
 
     def request(
         self,
@@ -257,23 +198,8 @@ class ConnectWiseClient:
         json: Any = None,
         idempotent: bool,
     ) -> ConnectWiseResponse:
-        """The funnel itself, for callers that need the status or headers (e.g. `Link`)."""
-        return self._request(method, path, params=params, json=json, idempotent=idempotent)
-
-    def close(self) -> None:
-        self.session.close()
-
-    # --- the funnel -----------------------------------------------------------------------------
-
-    def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        params: Params | None = None,
-        json: Any = None,
-        idempotent: bool,
-    ) -> ConnectWiseResponse:
+        """The funnel every call goes through; callers that need the status or headers (e.g.
+        `Link`) call it directly."""
         if self._config_problem:
             raise PSANotConfigured(
                 f"The ConnectWise connection settings cannot be used: {self._config_problem}"
@@ -328,24 +254,10 @@ class ConnectWiseClient:
                     "and that the keys and clientId contain only plain ASCII characters.",
                     detail=str(exc),
                 ) from exc
-            except requests.Timeout as exc:
-                self._log(method, route, "timeout", started, attempt, logging.WARNING)
-                limit = timeout[0] if isinstance(exc, requests.ConnectTimeout) else timeout[1]
-                # A timeout cut by the request's deadline is a fraction: say it as a person would.
-                shown = f"{limit:.0f}" if limit >= 1.5 else f"{limit:.1f}"
-                failed = PSATimeout(
-                    f"ConnectWise did not answer within {shown} seconds. Try again in a moment.",
-                    detail=str(exc),
-                )
-                if not last and self._backoff(attempt):
-                    continue
-                raise failed from exc
             except requests.RequestException as exc:
-                self._log(method, route, "error", started, attempt, logging.WARNING)
-                failed = PSAUnavailable(
-                    f"ConnectWise did not answer: could not connect to {self.config.site_root}.",
-                    detail=str(exc),
-                )
+                outcome = "timeout" if isinstance(exc, requests.Timeout) else "error"
+                self._log(method, route, outcome, started, attempt, logging.WARNING)
+                failed = no_answer(exc, timeout=timeout, site_root=self.config.site_root)
                 if not last and self._backoff(attempt):
                     continue
                 raise failed from exc
@@ -355,9 +267,9 @@ class ConnectWiseClient:
             self._log(method, route, status, started, attempt, level)
 
             if status == 429:
-                retry_after = _parse_retry_after(response.headers.get("Retry-After"))
+                retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 if not last and (retry_after is None or retry_after <= self.config.retry_after_cap):
-                    failed = self._rate_limited(response, retry_after)
+                    failed = rate_limited(response, retry_after)
                     if retry_after is None:
                         if self._backoff(attempt):
                             continue
@@ -366,16 +278,16 @@ class ConnectWiseClient:
                         continue
                 if self._cooldown is not None and retry_after:
                     self._cooldown.start(retry_after)
-                raise self._rate_limited(response, retry_after)
+                raise rate_limited(response, retry_after)
             if status in RETRY_STATUSES and method == "GET" and not last:
-                failed = self._error(response, method, route)
+                failed = error_for(response, method, route)
                 if self._backoff(attempt):
                     continue
             if 300 <= status < 400:
-                raise self._redirected(response)
+                raise redirected(response)
             if status >= 400:
-                raise self._error(response, method, route)
-            return ConnectWiseResponse(status, self._json(response, route), response.headers)
+                raise error_for(response, method, route)
+            return ConnectWiseResponse(status, json_body(response, route), response.headers)
 
         raise AssertionError("unreachable")  # pragma: no cover - the loop always returns or raises
 
@@ -435,147 +347,6 @@ class ConnectWiseClient:
                 "cw_attempt": attempt,
             },
         )
-
-    @staticmethod
-    def _json(response: requests.Response, route: str) -> Any:
-        if response.status_code == 204 or not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError as exc:
-            raise PSAResponseError(
-                f"ConnectWise sent a response we could not read (not JSON) for {route}.",
-                detail=response.text[:300],
-            ) from exc
-
-    def _rate_limited(self, response: requests.Response, retry_after: float | None) -> PSAError:
-        cw_message = _error_body(response)[0]
-        wait = f" Try again in {retry_after:.0f} seconds." if retry_after is not None else ""
-        return PSARateLimited(
-            f"ConnectWise is limiting how fast we can call it.{wait}",
-            retry_after=retry_after,
-            detail=cw_message,
-        )
-
-    def _redirected(self, response: requests.Response) -> PSAError:
-        """A redirect is an error; where it pointed stays in our logs (`detail`), never in a
-        message: whatever answered may not be ConnectWise, and its words (or an internal
-        address it names) must not travel back to the admin who typed the site."""
-        location = (response.headers.get("Location") or "").strip()
-        return PSAResponseError(
-            f"The site answered with a redirect (HTTP {response.status_code}); ResolutionFlow "
-            "never follows redirects. Check the site address of the connection.",
-            detail=f"HTTP {response.status_code} Location: {location[:500]}",
-        )
-
-    def _error(self, response: requests.Response, method: str, route: str) -> PSAError:
-        status = response.status_code
-        cw_message, errors = _error_body(response)
-        suffix = f" ConnectWise said: {cw_message}" if cw_message else ""
-        # For our logs only (PSAError.detail is never shown): what answered, when not ConnectWise.
-        detail = cw_message or (response.text or "").strip()[:200]
-        if status == 401:
-            return PSAAuthError(
-                "ConnectWise refused the API credentials. Check the company id, public key and "
-                "private key of the PSA connection." + suffix,
-                detail=detail,
-            )
-        if status == 403:
-            return PSAPermissionError(
-                "ConnectWise denied access. Either the API member's security role lacks permission "
-                "for this request, or the clientId header is missing or not registered." + suffix,
-                detail=detail,
-            )
-        if status == 404:
-            return PSANotFound(f"ConnectWise has no record at {route}." + suffix, detail=detail)
-        if status in (400, 409, 422):
-            fields = _field_errors(errors)
-            messages = "; ".join(
-                str(e.get("message")) for e in errors if isinstance(e, dict) and e.get("message")
-            )
-            text = messages or cw_message or f"HTTP {status}"
-            return PSAValidationError(
-                f"ConnectWise rejected the request: {text}", fields=fields, detail=detail
-            )
-        if status >= 500:
-            # It answered: an error on its side (a database timeout is a 500), not an outage.
-            return PSAServerError(
-                f"ConnectWise answered with an error (HTTP {status}). Try again in a moment."
-                + suffix,
-                detail=detail,
-            )
-        return PSAResponseError(
-            f"ConnectWise answered {method} {route} with an unexpected HTTP {status}." + suffix,
-            detail=detail,
-        )
-
-
-def _config_problem(config: ConnectWiseConfig) -> str:
-    """Why these settings can never work (checked before any call), or ""."""
-    parts = urlsplit(config.site_root)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return f"{config.site_url!r} is not a web address such as https://na.myconnectwise.net."
-    for label, value in (
-        ("company id", config.company_id),
-        ("public key", config.public_key),
-        ("private key", config.private_key),
-        ("clientId", config.client_id),
-    ):
-        if not value.isascii() or any(ch in value for ch in "\r\n"):
-            return f"the {label} contains characters ConnectWise cannot accept."
-    return ""
-
-
-def _error_body(response: requests.Response) -> tuple[str, list[Any]]:
-    """(message, errors) from a ConnectWise error body; tolerant of HTML and empty bodies.
-
-    Only ConnectWise's own JSON error is ever quoted: `{"code": "<Name>", "message": "…"}`
-    (plus `errors` for validation). A body of any other shape is not ConnectWise speaking (a
-    proxy's page, or whatever server the site address points at), and its text must never
-    travel into a message an admin sees.
-    """
-    try:
-        body = response.json()
-    except ValueError:
-        return "", []
-    if not _connectwise_shaped(body):
-        return "", []
-    errors = body.get("errors")
-    return (
-        " ".join(str(body["message"]).split())[:300],
-        errors if isinstance(errors, list) else [],
-    )
-
-
-_CW_CODE = re.compile(r"^[A-Za-z][A-Za-z0-9_.]{1,63}$")
-
-
-def _connectwise_shaped(body: Any) -> bool:
-    """ConnectWise errors carry a code that is an identifier (NotFound, InvalidObject,
-    Unauthorized …) and a string message; anything else is someone else's error body."""
-    return (
-        isinstance(body, dict)
-        and isinstance(body.get("code"), str)
-        and bool(_CW_CODE.match(body["code"]))
-        and isinstance(body.get("message"), str)
-        and bool(body["message"].strip())
-        and isinstance(body.get("errors", []), list)
-    )
-
-
-def _field_errors(errors: list[Any]) -> dict[str, list[str]]:
-    fields: dict[str, list[str]] = {}
-    for error in errors:
-        if not isinstance(error, dict):
-            continue
-        raw = error.get("field")
-        message = str(error.get("message") or error.get("code") or "Invalid value.")
-        if not raw:
-            continue
-        head = re.split(r"[/.]", str(raw), maxsplit=1)[0]
-        name = FIELD_NAMES.get(head, head)
-        fields.setdefault(name, []).append(message)
-    return fields
 
 
 def _require_list(data: Any, path: str) -> list[dict[str, Any]]:

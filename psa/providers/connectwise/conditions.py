@@ -6,7 +6,7 @@ parentheses, `contains`, `like`, `in (..)`, nested fields with `/`.
 
 Strings are patterns. ConnectWise documents that a literal `[` is written `[[]` and that `*` is
 a wildcard; `like`/`contains` become SQL Server `LIKE`, where `%` is any run, `_` any one
-character and `[...]` a set (the rules and their sources are in `psa/simulator/conditions.py`).
+character and `[...]` a set (the rules and their sources are in `psa/simulator/conditions/patterns.py`).
 So every user text goes through `escape()`, which turns it into a pattern matching exactly that
 text, using the one escape SQL Server `LIKE` has -- a one-character set:
 

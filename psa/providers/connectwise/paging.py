@@ -21,14 +21,22 @@ from urllib.parse import parse_qsl, urlsplit
 
 from requests.utils import parse_header_links
 
-from psa.providers.base import PSAResponseError
 from psa.providers.connectwise.client import MAX_PAGE_SIZE, ConnectWiseClient, Params
 from psa.providers.connectwise.parallel import run_parallel
+from psa.providers.connectwise.replies import rows_of
 
 logger = logging.getLogger(__name__)
 
 # 50,000 records of one kind is beyond any reference list we keep in memory; say so, stop there.
 MAX_PAGES = 50
+
+
+def first_page(
+    client: ConnectWiseClient, path: str, params: Params, *, limit: int, what: str
+) -> list[dict[str, Any]]:
+    """Up to `limit` records of a list endpoint in one call (a search shows a few, not all)."""
+    data = client.get(path, {**params, "page": 1, "pageSize": max(1, min(limit, MAX_PAGE_SIZE))})
+    return rows_of(data, what)
 
 
 @dataclass(frozen=True)
@@ -49,13 +57,7 @@ class Listing:
             params={**self.params, "page": number, "pageSize": MAX_PAGE_SIZE},
             idempotent=True,
         )
-        data = response.data
-        if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
-            raise PSAResponseError(
-                f"ConnectWise sent {self.path} in a shape we could not read.",
-                detail=repr(data)[:300],
-            )
-        return data, _last_page(response.headers.get("Link"))
+        return rows_of(response.data, self.path), _last_page(response.headers.get("Link"))
 
     def count(self, client: ConnectWiseClient) -> int:
         conditions = self.params.get("conditions")

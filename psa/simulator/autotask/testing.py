@@ -11,7 +11,14 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from psa.simulator.autotask.app import API_PREFIX, AutotaskApp
-from psa.simulator.testing import UNSET, SimResponse, body_of, call_wsgi, wsgi_environ
+from psa.simulator.wsgi_client import (
+    UNSET,
+    InProcessClient,
+    SimResponse,
+    body_of,
+    call_wsgi,
+    wsgi_environ,
+)
 
 DEMO_HEADERS = {
     "UserName": "rfdemo@lakesideit.example",
@@ -21,7 +28,7 @@ DEMO_HEADERS = {
 EVERYTHING = [{"op": "gte", "field": "id", "value": 0}]
 
 
-class AtClient:
+class AtClient(InProcessClient):
     def __init__(self, app: AutotaskApp | None = None, *, host: str = "atsim.test") -> None:
         self.app = app or AutotaskApp()
         self.host = host
@@ -64,18 +71,6 @@ class AtClient:
             else:
                 environ[key] = value
         return call_wsgi(self.app, environ)
-
-    def get(self, path: str, **kwargs: Any) -> SimResponse:
-        return self.request("GET", path, **kwargs)
-
-    def post(self, path: str, json: Any = UNSET, **kwargs: Any) -> SimResponse:
-        return self.request("POST", path, json=json, **kwargs)
-
-    def patch(self, path: str, json: Any = UNSET, **kwargs: Any) -> SimResponse:
-        return self.request("PATCH", path, json=json, **kwargs)
-
-    def delete(self, path: str, **kwargs: Any) -> SimResponse:
-        return self.request("DELETE", path, **kwargs)
 
     def query(self, entity: str, search: dict[str, Any], **kwargs: Any) -> SimResponse:
         return self.post(f"{entity}/query", search, **kwargs)

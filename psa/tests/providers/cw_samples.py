@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from psa.providers.base import PSAScheduleType, ReferenceData
-from psa.providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
+from psa.providers.connectwise.client import ConnectWiseClient
+from psa.providers.connectwise.config import ConnectWiseConfig
 from psa.providers.connectwise.provider import ConnectWiseProvider
 
 CONFIG = ConnectWiseConfig(

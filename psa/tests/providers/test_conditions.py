@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from psa.providers.base import PSAValidationError, TicketFilters
 from psa.providers.connectwise import conditions as c
-from psa.providers.connectwise.provider import (
+from psa.providers.connectwise.ticket_query import (
     MAX_SEARCH_LENGTH,
     search_text,
     ticket_conditions,

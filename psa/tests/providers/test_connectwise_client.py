@@ -33,7 +33,8 @@ from psa.providers.base import (
     TicketCreatePayload,
     TicketFilters,
 )
-from psa.providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig, route_template
+from psa.providers.connectwise.client import ConnectWiseClient, route_template
+from psa.providers.connectwise.config import ConnectWiseConfig
 from psa.providers.connectwise.provider import ConnectWiseProvider
 from psa.tests.providers import cw_samples as cw
 from psa.tests.providers.cw_samples import ACCEPT, API, AUTHORIZATION

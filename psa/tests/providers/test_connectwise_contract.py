@@ -20,7 +20,8 @@ from psa.providers.base import (
     TicketCreatePayload,
     TicketFilters,
 )
-from psa.providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
+from psa.providers.connectwise.client import ConnectWiseClient
+from psa.providers.connectwise.config import ConnectWiseConfig
 from psa.providers.connectwise.provider import ConnectWiseProvider
 from psa.simulator.server import RunningSimulator, start_background
 from psa.tests.in_flight import InFlight

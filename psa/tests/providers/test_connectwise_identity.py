@@ -9,7 +9,8 @@ import pytest
 import requests
 
 from psa.providers.base import PSANotFound, TicketCreatePayload
-from psa.providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
+from psa.providers.connectwise.client import ConnectWiseClient
+from psa.providers.connectwise.config import ConnectWiseConfig
 from psa.providers.connectwise.provider import ConnectWiseProvider
 
 

@@ -21,7 +21,7 @@ import os
 
 import pytest
 
-from psa.providers.connectwise.client import ConnectWiseConfig
+from psa.providers.connectwise.config import ConnectWiseConfig
 from psa.providers.connectwise.provider import ConnectWiseProvider
 from psa.tests.providers.contract import PSAProviderContract
 

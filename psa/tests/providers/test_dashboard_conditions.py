@@ -9,7 +9,7 @@ import pytest
 
 from psa.providers.base import PSAValidationError, TicketFilters
 from psa.providers.connectwise import conditions as c
-from psa.providers.connectwise.provider import ticket_conditions
+from psa.providers.connectwise.ticket_query import ticket_conditions
 from psa.simulator.conditions import And, Comparison, evaluate, parse
 
 SINCE = datetime(2026, 12, 1, 9, 30, 15, tzinfo=UTC)

@@ -10,7 +10,8 @@ import requests
 import responses
 
 from psa.providers.base import PSAUnavailable
-from psa.providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
+from psa.providers.connectwise.client import ConnectWiseClient
+from psa.providers.connectwise.config import ConnectWiseConfig
 from psa.providers.connectwise.parallel import run_parallel
 from psa.tests.providers import cw_samples as cw
 from psa.tests.providers.cw_samples import API

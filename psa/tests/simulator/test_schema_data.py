@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from psa.simulator.app import ROUTES, SimulatorApp
+from psa.simulator.app import SimulatorApp
+from psa.simulator.routes import ROUTES
 from psa.simulator.schema import SCHEMA_FILE, RouteSchema, schema_for
 from psa.simulator.store import TENANTS, TenantStore
 from psa.simulator.testing import SimClient

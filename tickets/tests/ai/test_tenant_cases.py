@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 import requests
 
-from psa.providers.connectwise.client import ConnectWiseConfig
+from psa.providers.connectwise.config import ConnectWiseConfig
 from psa.providers.connectwise.provider import ConnectWiseProvider
 from psa.tests.in_flight import InFlight
 from tickets.ai import ParseResult, parse_ticket_prompt
