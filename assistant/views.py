@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from psa.htmx_errors import psa_errors
 from psa.providers.base import PSAError, PSANotConfigured
 from resolutionflow.htmx import is_partial, toast
 from resolutionflow.tenancy import account_of, account_required
@@ -96,10 +97,22 @@ def session_list(request: HttpRequest) -> HttpResponse:
     return _sessions_page(request)
 
 
+def _ticket_typed(request: HttpRequest) -> str:
+    return request.POST.get("ticket_id", "").strip().lstrip("#").strip()
+
+
+def _sessions_page_refused(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """The new-session form again, with the ticket typed and why it could not be linked."""
+    return _sessions_page(
+        request, status=400, ticket_value=_ticket_typed(request), new_error=_link_error(exc)
+    )
+
+
 @require_POST
 @account_required
+@psa_errors(on_error=_sessions_page_refused, said_in_place=(PSAError,))
 def session_new(request: HttpRequest) -> HttpResponse:
-    raw = request.POST.get("ticket_id", "").strip().lstrip("#").strip()
+    raw = _ticket_typed(request)
     try:
         session = services.session_create(
             account=account_of(request),
@@ -107,8 +120,8 @@ def session_new(request: HttpRequest) -> HttpResponse:
             title=request.POST.get("title", ""),
             linked_ticket_id=raw or None,  # type: ignore[arg-type]
         )
-    except (AssistantError, PSAError) as exc:
-        return _sessions_page(request, status=400, ticket_value=raw, new_error=_link_error(exc))
+    except AssistantError as exc:
+        return _sessions_page_refused(request, exc)
     return redirect("assistant:chat", session_id=session.pk)
 
 
@@ -224,21 +237,26 @@ def message_retry(request: HttpRequest, session: ChatSession, message_id: int) -
     return render(request, "assistant/chat.html#polled", context)
 
 
+def _link_refused(request: HttpRequest, exc: Exception, session: ChatSession) -> HttpResponse:
+    """The header's link field again, with the ticket typed and why it could not be linked."""
+    context = _chat_context(session, link_value=_ticket_typed(request), link_error=_link_error(exc))
+    if not is_partial(request):
+        context["chat_messages"] = selectors.message_list(session=session)
+        return render(request, "assistant/chat.html", context, status=400)
+    return render(request, "assistant/chat.html#header", context)
+
+
 @require_POST
 @account_required
 @with_session
+@psa_errors(on_error=_link_refused, said_in_place=(PSAError,))
 def session_link(request: HttpRequest, session: ChatSession) -> HttpResponse:
     """Link a ConnectWise ticket (validated and cached), or unlink with `unlink=1`."""
-    raw = request.POST.get("ticket_id", "").strip().lstrip("#").strip()
-    ticket_id = None if request.POST.get("unlink") else raw
+    ticket_id = None if request.POST.get("unlink") else _ticket_typed(request)
     try:
         session = services.session_link_ticket(session=session, ticket_id=ticket_id)  # type: ignore[arg-type]
-    except (AssistantError, PSAError) as exc:
-        context = _chat_context(session, link_value=raw, link_error=_link_error(exc))
-        if not is_partial(request):
-            context["chat_messages"] = selectors.message_list(session=session)
-            return render(request, "assistant/chat.html", context, status=400)
-        return render(request, "assistant/chat.html#header", context)
+    except AssistantError as exc:
+        return _link_refused(request, exc, session)
     if not is_partial(request):
         return redirect("assistant:chat", session_id=session.pk)
     message = (

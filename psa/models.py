@@ -148,7 +148,3 @@ class PSAMemberMapping(models.Model):
             f"{member_label} is already mapped to {who}. One ConnectWise member is one person: "
             f"remove {self.user.username}'s mapping first, or choose another member."
         )
-
-
-# The account activity log lives in its own module; imported here so Django registers the model.
-from .activity import ActivityEvent  # noqa: E402, F401

@@ -25,6 +25,21 @@ def connection_get(*, account: Account) -> PSAConnection | None:
     return PSAConnection.objects.filter(account=account).first()
 
 
+def connection_health_list() -> list[dict[str, object]]:
+    """Every account's last ConnectWise check, for operators (`/healthz`, see
+    settings.HEALTHZ_REPORTS): from the database only, never a call to ConnectWise."""
+    return [
+        {
+            "account": c.account.slug,
+            "active": c.is_active,
+            "ok": c.healthy,
+            "last_checked_at": c.last_checked_at.isoformat() if c.last_checked_at else None,
+            "last_error": c.last_error,
+        }
+        for c in PSAConnection.objects.select_related("account").order_by("account__slug")
+    ]
+
+
 def provider_for_account(*, account: Account) -> PSAProvider:
     connection = PSAConnection.objects.filter(account=account, is_active=True).first()
     if connection is None:

@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
+from resolutionflow.activity import ActivityEvent, activity_list, activity_record
 from resolutionflow.htmx import is_htmx, toast
 from resolutionflow.tenancy import account_of, account_required, membership_of
 
-from .activity import ActivityEvent, activity_list, activity_record
 from .diagnostics import diagnostics_run
 from .forms import PSAConnectionForm, member_by_id, member_choices
+from .htmx_errors import psa_errors, read_or
 from .models import PSAConnection
-from .providers.base import PSAError
 from .selectors import connection_get, member_mapping_get, member_mappings_list
 from .services import (
     connection_save,
@@ -40,6 +40,18 @@ def _check_due(connection: PSAConnection | None) -> bool:
         return False
     checked = connection.last_checked_at
     return checked is None or timezone.now() - checked > HEALTH_FRESH_FOR
+
+
+def _record(request: HttpRequest, action: str, *, target: str, detail: str = "") -> None:
+    """One line in the account's activity log, by the signed-in user, from this request."""
+    activity_record(
+        account=account_of(request),
+        actor=request.user,
+        action=action,
+        target=target,
+        detail=detail,
+        request=request,
+    )
 
 
 def _require_manager(request: HttpRequest) -> None:
@@ -86,11 +98,19 @@ def _context(
         context["members_error"] = ""
         context["member_choices"] = []
         if connection is not None:
-            try:
-                context["member_choices"] = member_choices(account)
-            except PSAError as exc:
-                context["members_error"] = exc.message
+            # The page still works without the list: the mapping section says why it is empty.
+            context.update(
+                read_or(
+                    lambda: {"member_choices": member_choices(account)},
+                    otherwise=lambda exc: {"members_error": exc.message},
+                )
+            )
     return context
+
+
+def _back_to_integrations(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A change that needed ConnectWise and did not happen: back to the page, the toast says why."""
+    return redirect("psa:integrations")
 
 
 @require_GET
@@ -122,13 +142,11 @@ def connection_test_view(request: HttpRequest) -> HttpResponse:
     if connection is None:
         return redirect("psa:integrations")
     status = connection_test(connection=connection)
-    activity_record(
-        account=account,
-        actor=request.user,
-        action=ActivityEvent.Action.CONNECTION_TESTED,
+    _record(
+        request,
+        ActivityEvent.Action.CONNECTION_TESTED,
         target=connection.site,
         detail="ok" if status.ok else status.message[:500],
-        request=request,
     )
     response = render(request, "psa/integrations.html#health", _context(request))
     if not is_htmx(request):
@@ -151,26 +169,22 @@ def connection_save_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
     if not form.is_valid():
-        activity_record(
-            account=account,
-            actor=request.user,
-            action=ActivityEvent.Action.CONNECTION_REFUSED,
+        _record(
+            request,
+            ActivityEvent.Action.CONNECTION_REFUSED,
             target=str(form.data.get("site", ""))[:255],
             detail="; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())[:1000],
-            request=request,
         )
         return render(request, "psa/integrations.html", _context(request, form=form), status=400)
     changed = ", ".join(name for name in form.changed_data if name != "private_key")
     if form.key_typed:
         changed = f"{changed}, private key" if changed else "private key"
-    activity_record(
-        account=account,
-        actor=request.user,
-        action=ActivityEvent.Action.CONNECTION_SAVED,
+    _record(
+        request,
+        ActivityEvent.Action.CONNECTION_SAVED,
         target=saved.connection.site,
         detail=(f"was {before}; " if before and before != saved.connection.site else "")
         + (f"changed: {changed}" if changed else "no changes"),
-        request=request,
     )
     message = "ConnectWise connection saved."
     if saved.status is not None:
@@ -185,23 +199,19 @@ def connection_save_view(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @account_required
+@psa_errors(action="Mappings not confirmed", on_error=_back_to_integrations)
 def mappings_confirm_view(request: HttpRequest) -> HttpResponse:
     """Confirm mappings against the current ConnectWise (all of them, or one user's)."""
     _require_manager(request)
     account = account_of(request)
     raw = request.POST.get("user_id", "")
     user_ids = [int(raw)] if raw.isdigit() else None
-    try:
-        confirmed, unmatched = member_mappings_confirm(account=account, user_ids=user_ids)
-    except PSAError as exc:
-        return toast(request, redirect("psa:integrations"), exc.message, level="error")
-    activity_record(
-        account=account,
-        actor=request.user,
-        action=ActivityEvent.Action.MAPPINGS_CONFIRMED,
+    confirmed, unmatched = member_mappings_confirm(account=account, user_ids=user_ids)
+    _record(
+        request,
+        ActivityEvent.Action.MAPPINGS_CONFIRMED,
         target=", ".join(str(m.user) for m in confirmed)[:255],
         detail=f"{len(confirmed)} confirmed, {len(unmatched)} left to map by hand",
-        request=request,
     )
     message = f"Confirmed {len(confirmed)} mapping(s) against the current ConnectWise."
     if unmatched:
@@ -222,9 +232,15 @@ def mapping_set_view(request: HttpRequest, user_id: int) -> HttpResponse:
     account = account_of(request)
     user = get_object_or_404(get_user_model(), pk=user_id, membership__account=account)
     try:
-        member = member_by_id(account, int(request.POST.get("member_id", "")))
-    except (ValueError, PSAError):
-        member = None
+        member_id = int(request.POST.get("member_id", ""))
+    except ValueError:
+        member_id = None
+    # Unreadable, or ConnectWise cannot say who it is: either way, no member was chosen.
+    member = (
+        None
+        if member_id is None
+        else read_or(lambda: member_by_id(account, member_id), otherwise=lambda exc: None)
+    )
     if member is None:
         return toast(
             request, redirect("psa:integrations"), "Choose a ConnectWise member.", level="error"
@@ -236,13 +252,11 @@ def mapping_set_view(request: HttpRequest, user_id: int) -> HttpResponse:
         refused = (user.pk, member.id, " ".join(exc.messages))
         context = _context(request, mapping_error=refused)
         return render(request, "psa/integrations.html", context, status=400)
-    activity_record(
-        account=account,
-        actor=request.user,
-        action=ActivityEvent.Action.MAPPING_SET,
+    _record(
+        request,
+        ActivityEvent.Action.MAPPING_SET,
         target=str(user),
         detail=f"{member.name} ({member.identifier}, id {member.id})",
-        request=request,
     )
     return toast(
         request, redirect("psa:integrations"), f"{user} is now {member.name} in ConnectWise."
@@ -256,32 +270,22 @@ def mapping_delete_view(request: HttpRequest, user_id: int) -> HttpResponse:
     account = account_of(request)
     user = get_object_or_404(get_user_model(), pk=user_id, membership__account=account)
     member_mapping_delete(account=account, user=user)
-    activity_record(
-        account=account,
-        actor=request.user,
-        action=ActivityEvent.Action.MAPPING_DELETED,
-        target=str(user),
-        request=request,
-    )
+    _record(request, ActivityEvent.Action.MAPPING_DELETED, target=str(user))
     return toast(request, redirect("psa:integrations"), f"Removed {user}'s ConnectWise mapping.")
 
 
 @require_POST
 @account_required
+@psa_errors(action="Nothing matched", on_error=_back_to_integrations)
 def mappings_auto_match_view(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     account = account_of(request)
-    try:
-        created = member_mappings_auto_match(account=account)
-    except PSAError as exc:
-        return toast(request, redirect("psa:integrations"), exc.message, level="error")
-    activity_record(
-        account=account,
-        actor=request.user,
-        action=ActivityEvent.Action.MAPPINGS_MATCHED,
+    created = member_mappings_auto_match(account=account)
+    _record(
+        request,
+        ActivityEvent.Action.MAPPINGS_MATCHED,
         target=", ".join(str(m.user) for m in created)[:255],
         detail=f"{len(created)} matched by email",
-        request=request,
     )
     return toast(request, redirect("psa:integrations"), f"Matched {len(created)} user(s) by email.")
 

@@ -16,8 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from psa.activity import ActivityEvent, activity_record
-
+from .activity import ActivityEvent, activity_record
 from .models import Account, Membership
 
 ACTIONS = {

@@ -1,12 +1,13 @@
-"""The JSON API's one exception handler: every error is `{"error": {"code", "message", "fields"?}}`.
+"""The JSON API's error shape: every error is `{"error": {"code", "message", "fields"?}}`.
 
-Domain errors from the PSA boundary map to HTTP here and nowhere else, so no view decides on its
-own what a ConnectWise outage looks like to an API client.
+This handles what the foundation knows (DRF's and Django's own errors). Domain errors map to HTTP
+with their domain: the PSA boundary's in `psa.error_responses`, whose handler (the one DRF is set
+to use) answers PSA errors from its table and hands everything else to `exception_handler` here,
+so no view decides on its own what a ConnectWise outage looks like to an API client.
 """
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -16,25 +17,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from psa.providers import base as psa
 
-logger = logging.getLogger("resolutionflow.api")
-
-# (HTTP status, code). The message comes from the error itself: written for a person.
-PSA_STATUS: list[tuple[type[psa.PSAError], int]] = [
-    (psa.PSANotConfigured, status.HTTP_409_CONFLICT),
-    (psa.PSAValidationError, status.HTTP_400_BAD_REQUEST),
-    (psa.PSANotFound, status.HTTP_404_NOT_FOUND),
-    (psa.PSAAuthError, status.HTTP_502_BAD_GATEWAY),
-    (psa.PSAPermissionError, status.HTTP_502_BAD_GATEWAY),
-    (psa.PSARateLimited, status.HTTP_503_SERVICE_UNAVAILABLE),
-    (psa.PSAUnavailable, status.HTTP_503_SERVICE_UNAVAILABLE),
-    (psa.PSAChangeNotApplied, status.HTTP_502_BAD_GATEWAY),
-    (psa.PSAResponseError, status.HTTP_502_BAD_GATEWAY),
-]
-
-
-def _error(
+def error_response(
     code: str, message: str, http_status: int, fields: dict[str, list[str]] | None = None
 ) -> Response:
     body: dict[str, Any] = {"code": code, "message": message}
@@ -61,32 +45,14 @@ def _flatten(detail: Any, prefix: str = "") -> dict[str, list[str]]:
     return {prefix or "non_field_errors": [str(detail)]}
 
 
-def psa_error_response(exc: psa.PSAError) -> Response:
-    # An error raised above the provider may carry its own status (e.g. a create in progress).
-    http_status = getattr(exc, "http_status", None) or next(
-        (code for cls, code in PSA_STATUS if isinstance(exc, cls)), status.HTTP_502_BAD_GATEWAY
-    )
-    fields = exc.fields if isinstance(exc, psa.PSAValidationError) else None
-    response = _error(exc.code, exc.message, http_status, fields)
-    if isinstance(exc, psa.PSARateLimited):
-        response["Retry-After"] = str(max(1, round(exc.retry_after or 30)))
-    elif isinstance(exc, psa.PSAUnavailable):
-        response["Retry-After"] = "30"
-    return response
-
-
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    if isinstance(exc, psa.PSAError):
-        if not isinstance(exc, (psa.PSAValidationError, psa.PSANotFound, psa.PSANotConfigured)):
-            logger.warning(
-                "PSA error on %s: %s (%s)", context.get("request"), exc.message, exc.detail
-            )
-        return psa_error_response(exc)
     if isinstance(exc, DjangoValidationError):
         fields = (
             exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         )
-        return _error("invalid", "Some fields are not valid.", status.HTTP_400_BAD_REQUEST, fields)
+        return error_response(
+            "invalid", "Some fields are not valid.", status.HTTP_400_BAD_REQUEST, fields
+        )
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

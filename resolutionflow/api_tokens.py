@@ -16,8 +16,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.request import Request
 
-from psa.activity import ActivityEvent, activity_record
-
+from .activity import ActivityEvent, activity_record
 from .models import ApiToken, Membership
 from .tenancy import membership_for_user
 from .throttling import bad_token_check, bad_token_record

@@ -71,3 +71,7 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…) of {self.user}"
+
+
+# The activity log lives in its own module; imported here so Django registers the model.
+from .activity import ActivityEvent  # noqa: E402, F401

@@ -102,6 +102,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     # Static files before sessions/auth: a stylesheet never costs a session or user lookup.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so every header read after it (django-htmx's included) is named in Vary.
+    "resolutionflow.middleware.HtmxVaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -113,10 +115,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "resolutionflow.middleware.HtmxVaryMiddleware",
     "resolutionflow.middleware.LoginRequiredMiddleware",
     "resolutionflow.deadline.RequestDeadlineMiddleware",
-    "resolutionflow.htmx_errors.PSAErrorMiddleware",
+    "psa.htmx_errors.PSAErrorMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -372,7 +373,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "EXCEPTION_HANDLER": "resolutionflow.api_errors.exception_handler",
+    "EXCEPTION_HANDLER": "psa.error_responses.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     # Per signed-in user, per API token, per address for anonymous calls (bogus tokens included:
     # see resolutionflow.api_tokens.ApiTokenAuthentication). 429 + Retry-After past them.
@@ -456,6 +457,9 @@ CWSIM_URL = os.environ.get("CWSIM_URL", f"http://127.0.0.1:{os.environ.get('CWSI
 # /healthz details (each dependency, each tenant's last ConnectWise check) for monitoring that
 # sends this as X-Health-Token; strangers get only up/down. Empty: superusers only.
 HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
+# What /healthz adds for operators, by key: each a function returning a JSON-able list. The
+# foundation names no app; the apps' reports are wired here, in the project shell.
+HEALTHZ_REPORTS = {"connectwise": "psa.selectors.connection_health_list"}
 
 # --- AI -------------------------------------------------------------------------------------------
 ANTHROPIC_API_KEY = os.environ.get("ANTHROPIC_API_KEY", "")

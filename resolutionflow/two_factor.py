@@ -35,8 +35,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from psa.activity import ActivityEvent, activity_record
-
+from .activity import ActivityEvent, activity_record
 from .models import Membership
 from .tenancy import membership_for_user, request_membership
 

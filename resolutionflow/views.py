@@ -1,3 +1,6 @@
+"""The foundation's own views: the health check and the API's not-found answer. Pages that show
+an app's data (the dashboard is the tickets app's) live in that app."""
+
 from __future__ import annotations
 
 import hmac
@@ -8,30 +11,11 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import caches
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.utils.module_loading import import_string
 from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from .cache import RedisWithLocalFallback
-from .tenancy import account_of, account_required
-
-
-@account_required
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """Active sessions, then My Queue, then the dashboard section. Nothing here calls
-    ConnectWise: sessions show what they cached of their ticket, the widgets load themselves."""
-    from assistant.selectors import session_active_list
-    from tickets.widgets import DASHBOARD_SECTION, MY_QUEUE, queue_state
-
-    account = account_of(request)
-    context = {
-        "active_nav": "dashboard",
-        "sessions": session_active_list(account=account, user=request.user, limit=5),
-        "state": queue_state(account=account, user=request.user),
-        "queue": MY_QUEUE,
-        "section": DASHBOARD_SECTION,
-    }
-    return render(request, "dashboard.html", context)
 
 
 @login_not_required
@@ -52,7 +36,11 @@ def healthz(request: HttpRequest) -> HttpResponse:
     status = 200 if ok else 503
     if not _operator(request):
         return JsonResponse({"ok": ok}, status=status)
-    body = {"ok": ok, **checks, "connectwise": _connectwise() if checks["database"]["ok"] else []}
+    reports = {
+        name: import_string(path)() if checks["database"]["ok"] else []
+        for name, path in getattr(settings, "HEALTHZ_REPORTS", {}).items()
+    }
+    body = {"ok": ok, **checks, **reports}
     return JsonResponse(body, status=status)
 
 
@@ -98,21 +86,6 @@ def _broker() -> dict[str, object]:
     except Exception as exc:  # kombu raises the transport's own errors; all mean "down"
         return {"ok": False, "mode": "celery", "error": str(exc)[:200]}
     return {"ok": True, "mode": "celery"}
-
-
-def _connectwise() -> list[dict[str, object]]:
-    from psa.models import PSAConnection
-
-    return [
-        {
-            "account": c.account.slug,
-            "active": c.is_active,
-            "ok": c.healthy,
-            "last_checked_at": c.last_checked_at.isoformat() if c.last_checked_at else None,
-            "last_error": c.last_error,
-        }
-        for c in PSAConnection.objects.select_related("account").order_by("account__slug")
-    ]
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -41,6 +41,14 @@ _CLEARED_WITH = {
 }
 
 
+def int_or_none(value: Any) -> int | None:
+    """A posted id: a positive whole number, or None for anything else (blank, 0, not a number)."""
+    try:
+        return int(value) or None
+    except (TypeError, ValueError):
+        return None
+
+
 def _values(data: Any, name: str) -> list[Any]:
     """Every value posted for `name` (a QueryDict's getlist; a plain dict's list or value)."""
     if hasattr(data, "getlist"):

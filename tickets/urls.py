@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import outbox_views, views, widgets
+from . import create_views, options_views, outbox_views, panel_views, views, widgets
 
 app_name = "tickets"
 urlpatterns = [
@@ -8,22 +8,22 @@ urlpatterns = [
     path("queue/", widgets.my_queue, name="queue"),
     path("widgets/unassigned/", widgets.unassigned, name="widget-unassigned"),
     path("widgets/recent/", widgets.recent, name="widget-recent"),
-    path("new/", views.ticket_new, name="new"),
-    path("new/parse/", views.ticket_new_parse, name="new-parse"),
-    path("new/create/", views.ticket_new_create, name="new-create"),
-    path("options/statuses/", views.status_options, name="status-options"),
-    path("options/companies/", views.company_options, name="company-options"),
-    path("<int:ticket_id>/panel/", views.ticket_panel, name="panel"),
-    path("<int:ticket_id>/context/", views.ticket_context, name="context"),
-    path("<int:ticket_id>/resources/", views.ticket_resources, name="resources"),
-    path("<int:ticket_id>/resources/add/", views.ticket_resource_add, name="resource-add"),
+    path("new/", create_views.ticket_new, name="new"),
+    path("new/parse/", create_views.ticket_new_parse, name="new-parse"),
+    path("new/create/", create_views.ticket_new_create, name="new-create"),
+    path("options/statuses/", options_views.status_options, name="status-options"),
+    path("options/companies/", options_views.company_options, name="company-options"),
+    path("<int:ticket_id>/panel/", panel_views.ticket_panel, name="panel"),
+    path("<int:ticket_id>/context/", panel_views.ticket_context, name="context"),
+    path("<int:ticket_id>/resources/", panel_views.ticket_resources, name="resources"),
+    path("<int:ticket_id>/resources/add/", panel_views.ticket_resource_add, name="resource-add"),
     path(
         "<int:ticket_id>/resources/<int:member_id>/remove/",
-        views.ticket_resource_remove,
+        panel_views.ticket_resource_remove,
         name="resource-remove",
     ),
-    path("<int:ticket_id>/status/", views.ticket_status_set, name="status"),
-    path("<int:ticket_id>/notes/", views.ticket_note_add, name="note-add"),
+    path("<int:ticket_id>/status/", panel_views.ticket_status_set, name="status"),
+    path("<int:ticket_id>/notes/", panel_views.ticket_note_add, name="note-add"),
     path("<int:ticket_id>/notes/outbox/", outbox_views.notes_outbox, name="notes-outbox"),
     path(
         "<int:ticket_id>/notes/outbox/<int:pending_id>/dismiss/",

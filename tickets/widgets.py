@@ -11,7 +11,6 @@ widgets is never stale in one of them.
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,15 +20,13 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from psa.providers.base import PSAError
+from psa.error_responses import shape_of
+from psa.htmx_errors import read_or
 from psa.selectors import connection_get, member_for_user, reference_data_get
-from resolutionflow.htmx_errors import shape_of
 from resolutionflow.models import Account
 from resolutionflow.tenancy import account_of, account_required
 
 from . import selectors
-
-logger = logging.getLogger(__name__)
 
 QUEUE_SIZE = 5
 WIDGET_SIZE = 5
@@ -108,21 +105,22 @@ def _render(
     state = queue_state(account=account, user=request.user)
     context: dict[str, Any] = {"widget": widget, "state": state}
     if state == "load":
-        try:
+
+        def populated() -> dict[str, Any]:
             loaded = load(account, request.user)
-        except PSAError as exc:
-            # The dashboard must never nag: no toast, an honest muted line and a Retry.
-            logger.info("%s unavailable for %s: %s", widget.dom_id, request.user, exc.message)
-            # The same words as everywhere else (an outage, a 500, a rate limit, refused keys).
-            context.update(state="error", error=shape_of(exc))
-        else:
             selectors.ticket_rows_remember(account=account, tickets=loaded.items)
-            context.update(
-                state="populated" if loaded.items else "empty",
-                items=loaded.items,
-                links=loaded.links,
-                footer=loaded.footer,
-            )
+            return {
+                "state": "populated" if loaded.items else "empty",
+                "items": loaded.items,
+                "links": loaded.links,
+                "footer": loaded.footer,
+            }
+
+        # The dashboard must never nag: no toast, an honest muted line and a Retry, in the same
+        # words as everywhere else (an outage, a 500, a rate limit, refused keys).
+        context.update(
+            read_or(populated, otherwise=lambda exc: {"state": "error", "error": shape_of(exc)})
+        )
     return render(request, "tickets/widget.html", context)
 
 

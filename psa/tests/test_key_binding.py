@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from psa.activity import ActivityEvent
 from psa.models import PSAConnection
 from psa.tests.loopback import listening
+from resolutionflow.activity import ActivityEvent
 
 pytestmark = pytest.mark.django_db
 

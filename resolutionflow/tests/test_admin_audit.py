@@ -13,7 +13,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from psa.activity import ActivityEvent
+from resolutionflow.activity import ActivityEvent
 from resolutionflow.models import Membership
 from tickets.models import TicketAuditEntry
 

@@ -98,7 +98,7 @@ def test_the_command_prints_a_working_named_expiring_token(demo) -> None:
 def test_creating_and_revoking_a_token_goes_to_the_accounts_activity_log(
     jordan_client, demo
 ) -> None:
-    from psa.activity import ActivityEvent
+    from resolutionflow.activity import ActivityEvent
 
     jordan_client.post("/account/tokens/", {"name": "zapier", "expires_days": "30"})
     token = ApiToken.objects.get(user=demo.jordan, name="zapier")

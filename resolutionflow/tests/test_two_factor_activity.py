@@ -10,7 +10,7 @@ from django.test import Client
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from psa.activity import ActivityEvent
+from resolutionflow.activity import ActivityEvent
 
 PASSWORD = "resolutionflow"  # the demo users' password (DESIGN.md)
 ADDRESS = "203.0.113.44"

@@ -31,7 +31,6 @@ from typing import Any, Protocol
 import requests
 from requests.utils import parse_header_links
 
-from psa.providers import deadline
 from psa.providers.base import (
     PSAError,
     PSANotConfigured,
@@ -51,6 +50,7 @@ from psa.providers.connectwise.errors import (
 )
 from psa.providers.connectwise.transport import CheckedAddressAdapter
 from psa.security import EgressRefused
+from resolutionflow import deadline
 
 logger = logging.getLogger("psa.connectwise")
 

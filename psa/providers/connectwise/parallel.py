@@ -5,7 +5,7 @@ of them raised, it waits for the others to finish and re-raises the first failur
 order), so a caller sees the same error it would have seen running them one after another.
 
 Each call runs in a copy of the caller's context, so the request's deadline
-(`psa.providers.deadline`) travels with it into the pool thread.
+(`resolutionflow.deadline`) travels with it into the pool thread.
 
 Calls made from inside a pool worker run inline: a worker waiting on work queued behind it in the
 same bounded pool could otherwise deadlock.

@@ -1,5 +1,5 @@
 """One deadline per request: every ConnectWise call on its behalf, retries and parallel calls
-included, stops when the request's budget is spent (psa/providers/deadline.py)."""
+included, stops when the request's budget is spent (resolutionflow/deadline.py)."""
 
 from __future__ import annotations
 
@@ -9,13 +9,13 @@ import pytest
 import requests
 import responses
 
-from psa.providers import deadline
 from psa.providers.base import PSAUnavailable
 from psa.providers.connectwise.client import ConnectWiseClient
 from psa.providers.connectwise.config import ConnectWiseConfig
 from psa.providers.connectwise.parallel import run_parallel
 from psa.tests.providers import cw_samples as cw
 from psa.tests.providers.cw_samples import API
+from resolutionflow import deadline
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from django.http import HttpResponse
 from django.test import RequestFactory
 from django_htmx.middleware import HtmxDetails
 
+from psa.htmx_errors import PSAErrorMiddleware, psa_errors
 from psa.providers import base as psa
-from resolutionflow.htmx_errors import PSAErrorMiddleware, psa_errors
 
 HX = {"HTTP_HX_REQUEST": "true"}
 

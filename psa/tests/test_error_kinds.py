@@ -12,8 +12,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import RequestFactory
 from django_htmx.middleware import HtmxDetails
 
+from psa.htmx_errors import psa_errors
 from psa.providers import base as psa
-from resolutionflow.htmx_errors import psa_errors
 
 KINDS = [
     (

@@ -1,12 +1,12 @@
 """`{{ error|psa_shape }}` and friends: a PSA error's headline, kind and message in templates, from
-the same table the htmx error path uses, whichever view put the error in the context."""
+the one table (`psa.error_responses`), whichever view put the error in the context."""
 
 from __future__ import annotations
 
 from django import template
 
+from psa.error_responses import ErrorShape, answer_for, explain, shape_of
 from psa.providers.base import PSAError
-from resolutionflow.htmx_errors import ErrorShape, explain, retry_after_of, shape_of
 
 register = template.Library()
 
@@ -23,4 +23,5 @@ def psa_explain(error: object) -> str:
 
 @register.filter
 def psa_retry_after(error: object) -> int | None:
-    return retry_after_of(error) if isinstance(error, PSAError) else None
+    """The wait the engineer is told (a rate limit's): Retry stays disabled until then."""
+    return answer_for(error).wait if isinstance(error, PSAError) else None
