@@ -153,7 +153,10 @@ class AutotaskClient:
             json=None,
             headers={"Secret": None, "ApiIntegrationCode": None},  # discovery needs no secret
         )
+        if is_server_fault(answer):
+            raise error_for(answer, "GET", "/zoneInformation")
         if answer.status_code >= 500:
+            # Autotask answers an unknown user name with a refusal (HTTP 500 [C]).
             raise PSAAuthError(
                 "Autotask does not know this API user name (zone discovery found no zone). "
                 "Check the user name of the PSA connection.",
