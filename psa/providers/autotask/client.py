@@ -78,6 +78,11 @@ def endpoint_slot(integration_code: str, endpoint: str, limit: int) -> threading
         return slot
 
 
+def _web_address(url: str) -> bool:
+    parts = urlsplit(url)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
 def endpoint_of(url: str) -> str:
     """The entity a URL counts against (`.../v1.0/Tickets/query/next?..` -> `Tickets`)."""
     match = _ENDPOINT.search(urlsplit(url).path)
@@ -166,8 +171,7 @@ class AutotaskClient:
             raise error_for(answer, "GET", "/zoneInformation")
         data = json_body(answer, "/zoneInformation")
         url = data.get("url") if isinstance(data, dict) else None
-        parts = urlsplit(url) if isinstance(url, str) else None
-        if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+        if not isinstance(url, str) or not _web_address(url):
             raise PSAResponseError(
                 "Autotask's zone discovery answered without a usable REST address.",
                 detail=repr(data)[:300],
@@ -315,7 +319,8 @@ class AutotaskClient:
                 url,
                 params=clean or None,
                 json=json,
-                headers=dict(headers),
+                # None removes a session header for this call (discovery sends no secret).
+                headers=dict(headers),  # type: ignore[arg-type]
                 timeout=timeout,
                 allow_redirects=False,  # a redirect could carry the secret anywhere
             )

@@ -143,7 +143,9 @@ class AutotaskConnection(PSAProvider):
     def ticket_raw(self, ticket_id: int) -> dict[str, Any]:
         return self.item(entity="Tickets", record_id=ticket_id, what=f"ticket #{ticket_id}")
 
-    def rows(self, *, entity: str, filters: list[Any], what: str, **options: Any) -> list[dict[str, Any]]:
+    def rows(
+        self, *, entity: str, filters: list[Any], what: str, **options: Any
+    ) -> list[dict[str, Any]]:
         """One page of a query (up to 500): the neighbours of one ticket never need more."""
         return page_of(
             self.client.query(entity, query.search(filters=filters, **options)), what=what

@@ -14,12 +14,20 @@ from psa.providers.autotask import mapping, query
 from psa.providers.autotask.tickets import TicketReads
 from psa.providers.base import PSACompany, PSAConfiguration, PSAContact
 
-CONTACT_FIELDS = ("companyID", "firstName", "lastName", "emailAddress", "phone", "title", "isActive")
+CONTACT_FIELDS = (
+    "companyID",
+    "firstName",
+    "lastName",
+    "emailAddress",
+    "phone",
+    "title",
+    "isActive",
+)
 MAX_NAMES = 100  # each name is a condition (or two): stay far below the 500 per query
 
 
 class TenantDirectory(TicketReads):
-    def search_companies(self, *, query: str, limit: int = 25) -> list[PSACompany]:  # noqa: A002
+    def search_companies(self, *, query: str, limit: int = 25) -> list[PSACompany]:
         text = " ".join(query.split())
         limit = max(1, min(limit, 500))
         conditions = [_q.eq(field="isActive", value=True)]
@@ -45,7 +53,9 @@ class TenantDirectory(TicketReads):
             include_fields=CONTACT_FIELDS,
         )
         names = self.company_names([int(company_id)])
-        contacts = [mapping.contact_from(r, company_name=names.get(int(company_id), "")) for r in rows]
+        contacts = [
+            mapping.contact_from(r, company_name=names.get(int(company_id), "")) for r in rows
+        ]
         return sorted(contacts, key=lambda c: (c.name.lower(), c.id))
 
     def contacts_search(self, *, names: Sequence[str], limit: int = 50) -> list[PSAContact]:
@@ -76,7 +86,8 @@ class TenantDirectory(TicketReads):
         return [
             mapping.contact_from(r, company_name=names_of.get(c.company_id or 0, ""))
             for r, c in zip(rows, contacts, strict=True)
-            if c.name.lower() in wanted or (c.first_name.lower() in wanted and " " not in c.first_name)
+            if c.name.lower() in wanted
+            or (c.first_name.lower() in wanted and " " not in c.first_name)
         ]
 
     def configurations_search(

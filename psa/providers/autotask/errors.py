@@ -60,7 +60,9 @@ def json_body(response: requests.Response, route: str) -> Any:
         ) from exc
 
 
-def no_answer(exc: requests.RequestException, *, timeout: tuple[float, float], host: str) -> PSAError:
+def no_answer(
+    exc: requests.RequestException, *, timeout: tuple[float, float], host: str
+) -> PSAError:
     """A call that got no HTTP answer: a timeout (connect or read) or no connection at all."""
     if isinstance(exc, requests.Timeout):
         limit = timeout[0] if isinstance(exc, requests.ConnectTimeout) else timeout[1]

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from psa.providers.base import (
+    NoteType,
     PSAAssignee,
     PSABoard,
     PSACompany,
@@ -23,7 +24,6 @@ from psa.providers.base import (
     PSAPriority,
     PSAStatus,
     PSATicket,
-    NoteType,
 )
 
 # Status 5, Complete, is the system status that closes a ticket (README [C]); Autotask's status
@@ -114,7 +114,9 @@ def status_from(value: PicklistValue, *, board_id: int) -> PSAStatus:
 
 
 def priority_from(value: PicklistValue) -> PSAPriority:
-    return PSAPriority(id=value.value, name=value.label, sort=value.sort_order, default=value.default)
+    return PSAPriority(
+        id=value.value, name=value.label, sort=value.sort_order, default=value.default
+    )
 
 
 def member_from(raw: Mapping[str, Any]) -> PSAMember:

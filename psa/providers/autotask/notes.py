@@ -33,9 +33,7 @@ class TicketNotes(TenantDirectory):
             "title": TITLES[note_type][:TITLE_LENGTH],
             "description": body,
             "noteType": default_type,
-            "publish": mapping.PUBLISH_INTERNAL
-            if note_type == "internal"
-            else mapping.PUBLISH_ALL,
+            "publish": mapping.PUBLISH_INTERNAL if note_type == "internal" else mapping.PUBLISH_ALL,
         }
         self.ticket_raw(ticket_id)  # a missing ticket reads as not found, not a refused note
         answer = self.client.post(f"Tickets/{int(ticket_id)}/Notes", payload, impersonate=member_id)

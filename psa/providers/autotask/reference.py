@@ -18,7 +18,14 @@ from psa.providers.autotask import mapping, query
 from psa.providers.autotask.connection import AutotaskConnection
 from psa.providers.autotask.paging import scan
 from psa.providers.autotask.parallel import run_parallel
-from psa.providers.base import PSABoard, PSACompany, PSAMember, PSAPriority, PSAStatus, ReferenceData
+from psa.providers.base import (
+    PSABoard,
+    PSACompany,
+    PSAMember,
+    PSAPriority,
+    PSAStatus,
+    ReferenceData,
+)
 
 
 class ReferenceLists(AutotaskConnection):

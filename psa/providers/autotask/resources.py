@@ -41,7 +41,11 @@ class TicketResources(TicketNotes):
         if raw.get("assignedResourceID") is None:
             self.client.patch(
                 "Tickets",
-                {"id": int(ticket_id), "assignedResourceID": int(member_id), "assignedResourceRoleID": role},
+                {
+                    "id": int(ticket_id),
+                    "assignedResourceID": int(member_id),
+                    "assignedResourceRoleID": role,
+                },
             )
         elif int(member_id) not in self._assigned_ids(raw):
             self.client.post(
@@ -72,7 +76,10 @@ class TicketResources(TicketNotes):
 
     def _assigned_ids(self, raw: dict) -> set[int]:
         ticket_id = int(raw["id"])
-        return {int(raw["assignedResourceID"]), *self.secondaries_of([ticket_id]).get(ticket_id, ())}
+        return {
+            int(raw["assignedResourceID"]),
+            *self.secondaries_of([ticket_id]).get(ticket_id, ()),
+        }
 
     def _service_desk_role(self, member_id: int) -> int:
         rows = self.rows(

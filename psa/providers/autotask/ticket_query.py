@@ -41,7 +41,9 @@ def ticket_conditions(
     if filters.company_id is not None:
         out.append(query.eq(field="companyID", value=int(filters.company_id)))
     if filters.updated_since is not None:
-        out.append(query.cond(op="gte", field="lastActivityDate", value=query.utc(filters.updated_since)))
+        out.append(
+            query.cond(op="gte", field="lastActivityDate", value=query.utc(filters.updated_since))
+        )
     text = " ".join(filters.search.split())
     if text:
         out.append(_search(text))
@@ -75,7 +77,7 @@ def _assigned(
     if assigned == "unassigned":
         return nobody
     if isinstance(assigned, int) and not isinstance(assigned, bool):
-        who: int | None = assigned
+        who = assigned
     else:
         identifier = (filters.me_identifier or "").strip()
         if not identifier:
@@ -83,12 +85,13 @@ def _assigned(
                 "Showing my tickets needs my Autotask resource: map this engineer first.",
                 fields={"assigned": ["No Autotask resource is mapped to you."]},
             )
-        who = resource_id_of(identifier)
-        if who is None:
+        found = resource_id_of(identifier)
+        if found is None:
             raise PSAValidationError(
                 f"No Autotask resource has the user name {identifier!r}.",
                 fields={"assigned": [f"Unknown resource {identifier}."]},
             )
+        who = found
     mine = [query.eq(field="assignedResourceID", value=who)]
     secondary = secondary_tickets_of(who)
     if secondary:

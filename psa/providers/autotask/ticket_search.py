@@ -75,7 +75,9 @@ class TicketSearch(AutotaskConnection):
         total = len(keys.items)
         if not keys.complete:
             total = count(self.client, entity="Tickets", filters=conditions)
-            logger.warning("at ticket search: %d matches, sorted the first %d", total, len(keys.items))
+            logger.warning(
+                "at ticket search: %d matches, sorted the first %d", total, len(keys.items)
+            )
         ordered = sort_keys(keys.items, order=order, lists=lists)
         start = (page - 1) * page_size
         rows = ordered[start : start + page_size]
@@ -140,7 +142,9 @@ def sort_keys(
 ) -> list[dict[str, Any]]:
     if order == "updated":
         # ISO-8601 UTC strings sort as the moments they name; a missing date sorts last.
-        return sorted(rows, key=lambda r: (str(r.get("lastActivityDate") or ""), r["id"]), reverse=True)
+        return sorted(
+            rows, key=lambda r: (str(r.get("lastActivityDate") or ""), r["id"]), reverse=True
+        )
 
     def urgency(row: dict[str, Any]) -> tuple[int, int]:
         sort = lists.priority_sort(row.get("priority"))

@@ -75,7 +75,10 @@ class TicketReads(TicketSearch):
             ),
             self.resources,
         )
-        ci_ids = [raw.get("configurationItemID"), *(r.get("configurationItemID") for r in additional)]
+        ci_ids = [
+            raw.get("configurationItemID"),
+            *(r.get("configurationItemID") for r in additional),
+        ]
         wanted_cis = [int(i) for i in ci_ids if i is not None]
         problem = raw.get("problemTicketId")
         ticket, company, contact, configurations, parent = run_parallel(
@@ -129,8 +132,11 @@ class TicketReads(TicketSearch):
         raw = self._optional("Contacts", contact_id)
         if raw is None:
             return None
-        names = self.company_names([raw.get("companyID")])
-        return mapping.contact_from(raw, company_name=names.get(raw.get("companyID"), ""))
+        company = raw.get("companyID")
+        names = self.company_names([company])
+        return mapping.contact_from(
+            raw, company_name=names.get(int(company), "") if company is not None else ""
+        )
 
     def _configurations(self, ids: list[int]) -> list[Any]:
         if not ids:

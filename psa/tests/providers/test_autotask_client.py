@@ -84,7 +84,9 @@ def test_wrong_credentials_are_an_auth_error_after_one_rediscovery(at_sim):
     with pytest.raises(PSAAuthError) as caught:
         client.get("Tickets/7001")
     assert "user name, secret and API integration code" in caught.value.message
-    assert _routes(at_sim)["GET /zoneInformation"] == 2  # a 401 may be a moved zone: asked once more
+    assert (
+        _routes(at_sim)["GET /zoneInformation"] == 2
+    )  # a 401 may be a moved zone: asked once more
 
 
 def test_an_unknown_user_is_an_auth_error_from_discovery(at_sim):
@@ -117,7 +119,9 @@ def test_a_refused_value_is_a_validation_error_and_never_retried(at_sim):
 
 def test_a_server_fault_is_retried_for_reads_then_reported_as_an_outage(at_sim):
     client = _client(at_sim, max_retries=2)
-    client.api_root  # discovery first: the simulator injects faults into it too
+    assert client.api_root.endswith(
+        "/v1.0"
+    )  # discovery first: the simulator injects faults into it too
     _control(at_sim, "config", {"fail_rate": 1})
     with pytest.raises(PSAServerError):
         client.get("Tickets/7001")
@@ -126,7 +130,7 @@ def test_a_server_fault_is_retried_for_reads_then_reported_as_an_outage(at_sim):
 
 def test_a_write_that_failed_on_the_server_is_never_repeated(at_sim):
     client = _client(at_sim, max_retries=2)
-    client.api_root
+    assert client.api_root.endswith("/v1.0")
     _control(at_sim, "config", {"fail_rate": 1})
     with pytest.raises(PSAServerError):
         client.post("Tickets/7001/Notes", {"ticketID": 7001})
@@ -136,7 +140,7 @@ def test_a_write_that_failed_on_the_server_is_never_repeated(at_sim):
 def test_a_rate_limit_longer_than_the_cap_is_reported_with_retry_after_not_waited(at_sim):
     slept: list[float] = []
     client = AutotaskClient(_config(at_sim, max_retries=2), sleep=slept.append)
-    client.api_root
+    assert client.api_root.endswith("/v1.0")
     _control(at_sim, "config", {"rate_limit": 2})  # a minute's budget: discovery used one
     client.get("Tickets/7001")
     with pytest.raises(PSARateLimited) as caught:
@@ -164,7 +168,7 @@ def test_the_hourly_threshold_is_rate_limited(at_sim):
 
 def test_a_hung_call_times_out(at_sim):
     client = _client(at_sim, read_timeout=0.3, max_retries=0)
-    client.api_root
+    assert client.api_root.endswith("/v1.0")
     _control(at_sim, "config", {"hang_rate": 1, "hang_seconds": 1})
     with pytest.raises(PSATimeout):
         client.get("Tickets/7001")
@@ -175,7 +179,7 @@ def test_a_hung_call_times_out(at_sim):
 
 def test_cut_off_json_is_a_response_error(at_sim):
     client = _client(at_sim)
-    client.api_root
+    assert client.api_root.endswith("/v1.0")
     _control(at_sim, "config", {"bad_json_rate": 1})
     with pytest.raises(PSAResponseError):
         client.get("Tickets/7001")
@@ -183,7 +187,7 @@ def test_cut_off_json_is_a_response_error(at_sim):
 
 def test_a_spent_request_deadline_sends_nothing(at_sim):
     client = _client(at_sim)
-    client.api_root
+    assert client.api_root.endswith("/v1.0")
     with deadline.budget(0.01):
         threading.Event().wait(0.05)
         with pytest.raises(PSATimeout):
@@ -206,13 +210,13 @@ def test_never_more_than_three_calls_in_flight_per_endpoint(at_sim):
     # With latency every call holds its slot a while; the simulator refuses a fourth with 429.
     _control(at_sim, "config", {"latency_ms": 150})
     client = _client(at_sim, max_retries=0)
-    client.api_root
+    assert client.api_root.endswith("/v1.0")
     errors: list[Exception] = []
 
     def read(ticket_id: int) -> None:
         try:
             client.get(f"Tickets/{ticket_id}")
-        except Exception as exc:  # noqa: BLE001 - collected and asserted below
+        except Exception as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=read, args=(7001 + i,)) for i in range(8)]

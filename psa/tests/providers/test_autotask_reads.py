@@ -134,7 +134,9 @@ def test_directory_searches_match_names_exactly_ignoring_case(at_sim, provider):
     configs = provider.configurations_search(names=[item["referenceTitle"].lower()])
     assert [c.id for c in configs] == [item["id"]]
     company = tenant.get("Companies", contact["companyID"])
-    assert company["id"] in {c.id for c in provider.search_companies(query=company["companyName"][:5])}
+    assert company["id"] in {
+        c.id for c in provider.search_companies(query=company["companyName"][:5])
+    }
     contacts = provider.list_contacts(company_id=company["id"])
     assert contact["id"] in {c.id for c in contacts}
     assert {c.company_name for c in contacts} == {company["companyName"]}

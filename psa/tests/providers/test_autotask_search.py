@@ -39,8 +39,7 @@ def _tickets(sim: Any) -> list[dict[str, Any]]:
 
 def _urgency(sim: Any) -> dict[int, int]:
     return {
-        int(o["value"]): int(o["sortOrder"])
-        for o in sim.app.tenant.picklist("Tickets", "priority")
+        int(o["value"]): int(o["sortOrder"]) for o in sim.app.tenant.picklist("Tickets", "priority")
     }
 
 
@@ -94,15 +93,20 @@ def test_a_row_has_its_labels_and_names(at_sim, provider):
 def test_assignees_are_the_primary_then_the_secondaries(at_sim, provider):
     tenant = at_sim.app.tenant
     secondary = next(
-        s for s in tenant.records("TicketSecondaryResources")
+        s
+        for s in tenant.records("TicketSecondaryResources")
         if tenant.get("Tickets", s["ticketID"])["status"] != COMPLETE
     )
     ticket = provider.get_ticket(ticket_id=secondary["ticketID"])
     raw = tenant.get("Tickets", secondary["ticketID"])
-    expected = [raw["assignedResourceID"]] + sorted(
-        s["resourceID"] for s in tenant.records("TicketSecondaryResources")
-        if s["ticketID"] == raw["id"]
-    )
+    expected = [
+        raw["assignedResourceID"],
+        *sorted(
+            s["resourceID"]
+            for s in tenant.records("TicketSecondaryResources")
+            if s["ticketID"] == raw["id"]
+        ),
+    ]
     names = [tenant.get("Resources", i)["userName"] for i in expected]
     assert [a.identifier for a in ticket.assignees] == names
 
@@ -123,11 +127,15 @@ def test_a_list_page_costs_five_calls_in_two_waves_once_reference_data_is_known(
 def test_my_tickets_include_secondary_assignments(at_sim, provider):
     tenant = at_sim.app.tenant
     secondary = {
-        s["ticketID"] for s in tenant.records("TicketSecondaryResources") if s["resourceID"] == ABROOKS
+        s["ticketID"]
+        for s in tenant.records("TicketSecondaryResources")
+        if s["resourceID"] == ABROOKS
     }
     mine = [
-        r for r in _tickets(at_sim)
-        if r["status"] != COMPLETE and (r.get("assignedResourceID") == ABROOKS or r["id"] in secondary)
+        r
+        for r in _tickets(at_sim)
+        if r["status"] != COMPLETE
+        and (r.get("assignedResourceID") == ABROOKS or r["id"] in secondary)
     ]
     assert any(r["id"] in secondary for r in mine), "the demo data should exercise secondaries"
     filters = TicketFilters(assigned="me", me_identifier="abrooks")
@@ -140,13 +148,17 @@ def test_unassigned_and_me_or_unassigned(at_sim, provider):
     open_rows = [r for r in _tickets(at_sim) if r["status"] != COMPLETE]
     nobody = [r for r in open_rows if r.get("assignedResourceID") is None]
     assert nobody
-    assert _all_ids(provider, TicketFilters(assigned="unassigned")) == _expected_order(at_sim, nobody)
+    assert _all_ids(provider, TicketFilters(assigned="unassigned")) == _expected_order(
+        at_sim, nobody
+    )
     secondary = {
-        s["ticketID"] for s in at_sim.app.tenant.records("TicketSecondaryResources")
+        s["ticketID"]
+        for s in at_sim.app.tenant.records("TicketSecondaryResources")
         if s["resourceID"] == ABROOKS
     }
     both = [
-        r for r in open_rows
+        r
+        for r in open_rows
         if r.get("assignedResourceID") in (None, ABROOKS) or r["id"] in secondary
     ]
     filters = TicketFilters(assigned="me_or_unassigned", me_identifier="abrooks")
@@ -164,7 +176,10 @@ def test_an_unmapped_or_unknown_engineer_is_told_so(provider):
     ("filters", "keep"),
     [
         (TicketFilters(board_id=29682969), lambda r: r["queueID"] == 29682969),
-        (TicketFilters(board_ids=(29682969, 29683481)), lambda r: r["queueID"] in (29682969, 29683481)),
+        (
+            TicketFilters(board_ids=(29682969, 29683481)),
+            lambda r: r["queueID"] in (29682969, 29683481),
+        ),
         (TicketFilters(status_id=8), lambda r: r["status"] == 8),
         (TicketFilters(priority_id=4), lambda r: r["priority"] == 4),
         (TicketFilters(company_id=204), lambda r: r["companyID"] == 204),
@@ -188,10 +203,13 @@ def test_search_finds_a_ticket_by_its_number_and_by_its_id(at_sim, provider):
 
 def test_closed_tickets_only_when_asked_and_updated_since(at_sim, provider):
     everything = _tickets(at_sim)
-    assert provider.search_tickets(filters=TicketFilters(include_closed=True)).total == len(everything)
+    assert provider.search_tickets(filters=TicketFilters(include_closed=True)).total == len(
+        everything
+    )
     since = datetime(2026, 9, 1, tzinfo=UTC)
     recent = [
-        r for r in everything
+        r
+        for r in everything
         if r["status"] != COMPLETE and r["lastActivityDate"] >= "2026-09-01T00:00:00"
     ]
     assert _all_ids(provider, TicketFilters(updated_since=since)) == _expected_order(at_sim, recent)
@@ -217,7 +235,9 @@ def test_past_the_scan_bound_the_total_is_autotasks_count(at_sim, provider, monk
     # What was scanned (the first 500 by id) is in urgency order; past it pages are empty.
     scanned = sorted(everything, key=lambda r: r["id"])[:500]
     assert [t.id for t in result.items] == _expected_order(at_sim, scanned)[:25]
-    beyond = provider.search_tickets(filters=TicketFilters(include_closed=True), page=21, page_size=25)
+    beyond = provider.search_tickets(
+        filters=TicketFilters(include_closed=True), page=21, page_size=25
+    )
     assert beyond.items == () and beyond.total == len(everything)
 
 
