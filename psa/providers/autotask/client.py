@@ -47,10 +47,12 @@ from psa.providers.base import (
     PSAAuthError,
     PSAError,
     PSANotConfigured,
+    PSARateLimited,
     PSAResponseError,
     PSATimeout,
     PSAUnavailable,
 )
+from psa.providers.connectwise.client import Cooldown
 from psa.providers.connectwise.transport import CheckedAddressAdapter
 from psa.security import EgressRefused
 
@@ -113,8 +115,12 @@ class AutotaskClient:
         sleep: Sleep = time.sleep,
         jitter: Callable[[], float] = random.random,
         backoff_base: float = 0.5,
+        cooldown: Cooldown | None = None,
     ) -> None:
         self.config = config
+        # A 429's Retry-After shared by every node calling this tenant (psa.cooldown), so the
+        # tenant's one hourly budget is not spent rediscovering the limit node by node.
+        self._cooldown = cooldown
         self._sleep = sleep
         self._jitter = jitter
         self._backoff_base = backoff_base
@@ -140,6 +146,12 @@ class AutotaskClient:
         )
 
     # --- the zone ---------------------------------------------------------------------------
+
+    @property
+    def known_api_root(self) -> str:
+        """The REST base if already known ("" before discovery): never calls Autotask."""
+        with self._zone_lock:
+            return api_root_of(self._zone_url) if self._zone_url else ""
 
     @property
     def api_root(self) -> str:
@@ -232,6 +244,11 @@ class AutotaskClient:
             raise PSANotConfigured(
                 f"The Autotask connection settings cannot be used: {self._config_problem}"
             )
+        if self._cooldown is not None and (wait := self._cooldown.remaining()) > 0:
+            raise PSARateLimited(
+                f"Autotask asked us to slow down. Try again in {wait:.0f} seconds.",
+                retry_after=wait,
+            )
         absolute = path.startswith(("http://", "https://"))
         headers: dict[str, str | None] = {}
         if method != "GET":
@@ -275,6 +292,8 @@ class AutotaskClient:
                             continue
                     elif wait is None and self._backoff(attempt):
                         continue
+                if self._cooldown is not None and retry_after:
+                    self._cooldown.start(retry_after)
                 raise failed
             if idempotent and not last and is_server_fault(response):
                 failed = error_for(response, method, route)

@@ -37,8 +37,14 @@ class AutotaskProvider(TicketWrites, ReferenceLists):
         )
 
     def web_url(self, *, ticket_id: int) -> str:
-        """Autotask's ticket detail page lives on the zone's web host (`webservicesN` -> `wwN`)."""
-        parts = urlsplit(self.client.api_root)
+        """Autotask's ticket detail page lives on the zone's web host (`webservicesN` -> `wwN`).
+
+        Rendering a link must not cost a call: "" until the zone has been discovered.
+        """
+        root = self.client.known_api_root
+        if not root:
+            return ""
+        parts = urlsplit(root)
         host = parts.netloc.replace("webservices", "ww", 1)
         return (
             f"{parts.scheme}://{host}/Mvc/ServiceDesk/TicketDetail.mvc?workspace=False"

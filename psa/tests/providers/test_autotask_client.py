@@ -227,3 +227,31 @@ def test_never_more_than_three_calls_in_flight_per_endpoint(at_sim):
     assert errors == []
     assert _control(at_sim, "stats")["statuses"].get("429", 0) == 0
     assert _routes(at_sim)["GET /Tickets/{id}"] == 8
+
+
+def test_a_rate_limit_is_shared_so_other_nodes_do_not_call_at_all(at_sim):
+    from psa.cooldown import CacheCooldown
+
+    first = AutotaskClient(
+        _config(at_sim, max_retries=0), sleep=lambda _s: None, cooldown=CacheCooldown("at:t1")
+    )
+    assert first.api_root.endswith("/v1.0")
+    _control(at_sim, "config", {"rate_limit": 1})
+    with pytest.raises(PSARateLimited):
+        first.get("Tickets/7001")
+    calls = _control(at_sim, "stats")["total"]
+    other_node = AutotaskClient(
+        _config(at_sim, max_retries=0), sleep=lambda _s: None, cooldown=CacheCooldown("at:t1")
+    )
+    with pytest.raises(PSARateLimited) as caught:
+        other_node.get("Tickets/7001")
+    assert caught.value.retry_after and caught.value.retry_after > 10
+    assert _control(at_sim, "stats")["total"] == calls  # not even zone discovery
+
+
+def test_the_web_link_costs_no_call_before_the_zone_is_known(at_sim):
+    provider = AutotaskProvider(client=_client(at_sim))
+    assert provider.web_url(ticket_id=7001) == ""
+    assert _control(at_sim, "stats")["total"] == 0
+    provider.get_ticket(ticket_id=7001)
+    assert provider.web_url(ticket_id=7001).endswith("ticketId=7001")
