@@ -285,12 +285,13 @@ class AutotaskClient:
                 retry_after = parse_retry_after(response.headers.get("Retry-After"))
                 failed = rate_limited(response, retry_after)
                 if idempotent and not last:
-                    wait = retry_after if retry_after is not None else None
-                    if wait is not None and wait <= self.config.retry_after_cap:
-                        if self._may_wait(wait):
-                            self._sleep(wait)
+                    # A short Retry-After is waited out; none (Autotask's thread limit says
+                    # none) backs off; a long one is the caller's to honour.
+                    if retry_after is None:
+                        if self._backoff(attempt):
                             continue
-                    elif wait is None and self._backoff(attempt):
+                    elif retry_after <= self.config.retry_after_cap and self._may_wait(retry_after):
+                        self._sleep(retry_after)
                         continue
                 if self._cooldown is not None and retry_after:
                     self._cooldown.start(retry_after)
