@@ -44,7 +44,9 @@ logger = logging.getLogger(__name__)
 MAX_SCAN_PAGES = 4
 # An `in` counts each value as a condition (≤ 500 per query): leave room for the rest.
 MAX_SECONDARY_TICKETS = 400
-MAX_PAGE_SIZE = 100
+# The dashboard probes 1,000 rows at once (tickets.selectors.BOARDS_PROBE_SIZE); past 500 the
+# page's `id in` is split (one query per 500 ids).
+MAX_PAGE_SIZE = 1000
 KEY_FIELDS = ("priority", "lastActivityDate", "companyID", "contactID")
 _LAST = 1 << 30  # sorts after every picklist sortOrder
 
@@ -88,9 +90,15 @@ class TicketSearch(AutotaskConnection):
         """Full tickets for these key rows, in their order, with every label in one wave."""
         ids = [int(k["id"]) for k in keys]
         raw, companies, contacts, secondaries, resources = run_parallel(
-            lambda: self.rows(
-                entity="Tickets", filters=[query.in_(field="id", values=ids)], what="the tickets"
-            ),
+            lambda: [
+                row
+                for chunk in query.chunks(ids)
+                for row in self.rows(
+                    entity="Tickets",
+                    filters=[query.in_(field="id", values=chunk)],
+                    what="the tickets",
+                )
+            ],
             lambda: self.company_names(k.get("companyID") for k in keys),
             lambda: self.contact_names(k.get("contactID") for k in keys),
             lambda: self.secondaries_of(ids),

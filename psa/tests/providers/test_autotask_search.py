@@ -244,3 +244,12 @@ def test_past_the_scan_bound_the_total_is_autotasks_count(at_sim, provider, monk
 def test_a_page_past_the_end_is_empty_with_the_total(at_sim, provider):
     result = provider.search_tickets(filters=TicketFilters(priority_id=4), page=99)
     assert result.items == () and result.total > 0
+
+
+def test_a_page_larger_than_one_query_is_fetched_in_parts(at_sim, provider):
+    everything = _tickets(at_sim)
+    result = provider.search_tickets(
+        filters=TicketFilters(include_closed=True), page=1, page_size=1000
+    )
+    assert result.total == len(everything) > 500
+    assert [t.id for t in result.items] == _expected_order(at_sim, everything)
