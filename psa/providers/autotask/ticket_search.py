@@ -15,7 +15,7 @@ page and no count (README "The query language"). So a search is two waves:
    (`TicketSecondaryResources` by `ticketID in`). Four endpoints, one call each: within
    Autotask's 3-per-endpoint thread limit by construction.
 
-Call budget per list page (measured in tests/test_autotask_search.py against the simulator):
+Call budget per list page (measured in psa/tests/providers/test_autotask_search.py against the simulator):
 ``ceil(matches / 500)`` scan calls (1 for ≤ 500 matching tickets) + 3 or 4 page calls; "my
 tickets" adds one `TicketSecondaryResources` call before the scan; a cold connection adds the
 picklists (2) and the resources (1) once. A typical page: 5 calls in 2 waves.
@@ -135,14 +135,20 @@ class TicketSearch(AutotaskConnection):
         )
 
     def _secondary_tickets_of(self, resource_id: int) -> list[int]:
-        rows = self.rows(
+        """The tickets this resource is a secondary on: the newest 400 (an `in` has room for no
+        more beside the other conditions). Closed tickets cannot be told apart here (no status
+        on the link), and open ones are the recent ones, so the newest are kept."""
+        rows = scan(
+            self.client,
             entity="TicketSecondaryResources",
-            filters=[query.eq(field="resourceID", value=resource_id)],
+            search=query.search(
+                filters=[query.eq(field="resourceID", value=resource_id)],
+                include_fields=("ticketID",),
+            ),
             what="the secondary resources",
-            include_fields=("ticketID",),
-            max_records=MAX_SECONDARY_TICKETS,
-        )
-        return sorted({int(r["ticketID"]) for r in rows})
+            max_pages=MAX_SCAN_PAGES,
+        ).items
+        return sorted({int(r["ticketID"]) for r in rows})[-MAX_SECONDARY_TICKETS:]
 
 
 def sort_keys(
