@@ -125,6 +125,8 @@ class AutotaskClient:
         self._jitter = jitter
         self._backoff_base = backoff_base
         self._zone_lock = threading.Lock()
+        # Held through a discovery, so parallel first calls wait for one answer, not ask each.
+        self._discovery_lock = threading.Lock()
         self._zone_url = config.zone_url
         self.session = session or requests.Session()
         # Connections go only to addresses checked at connect time (SSRF, DNS rebinding), and
@@ -159,9 +161,18 @@ class AutotaskClient:
         with self._zone_lock:
             if self._zone_url:
                 return api_root_of(self._zone_url)
-        return api_root_of(self._discover())
+        return api_root_of(self._discover(stale=""))
 
-    def _discover(self) -> str:
+    def _discover(self, *, stale: str) -> str:
+        """Ask for the zone unless another thread already replaced the API root `stale` (""
+        when none was known) with another one meanwhile."""
+        with self._discovery_lock:
+            with self._zone_lock:
+                if self._zone_url and api_root_of(self._zone_url) != stale:
+                    return self._zone_url
+            return self._ask_zone()
+
+    def _ask_zone(self) -> str:
         root = self.config.discovery_root.rstrip("/")
         answer = self._send(
             "GET",
@@ -262,7 +273,8 @@ class AutotaskClient:
         while True:
             attempt += 1
             last = attempt >= attempts
-            url = path if absolute else f"{self.api_root}/{path.lstrip('/')}"
+            root = "" if absolute else self.api_root
+            url = path if absolute else f"{root}/{path.lstrip('/')}"
             route = route_template(url)
             try:
                 response = self._send(method, url, params=params, json=json, headers=headers)
@@ -278,7 +290,7 @@ class AutotaskClient:
             if status == 401 and not rediscovered and not absolute:
                 # The tenant may have moved zones: ask where it lives now, once.
                 rediscovered = True
-                self._discover()
+                self._discover(stale=root)
                 attempt -= 1
                 continue
             if status == 429:

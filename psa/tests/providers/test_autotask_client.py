@@ -255,3 +255,14 @@ def test_the_web_link_costs_no_call_before_the_zone_is_known(at_sim):
     assert _control(at_sim, "stats")["total"] == 0
     provider.get_ticket(ticket_id=7001)
     assert provider.web_url(ticket_id=7001).endswith("ticketId=7001")
+
+
+def test_parallel_first_calls_share_one_zone_discovery(at_sim):
+    client = _client(at_sim)
+    threads = [threading.Thread(target=client.get, args=(f"Tickets/{7001 + i}",)) for i in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    routes = _routes(at_sim)
+    assert routes["GET /zoneInformation"] == 1 and routes["GET /Tickets/{id}"] == 3
