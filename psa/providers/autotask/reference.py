@@ -3,8 +3,10 @@ members, companies.
 
 Boards, statuses and priorities are picklists of the Tickets entity (one
 `Tickets/entityInformation/fields` call gives all three, plus ticket types); resources and
-companies are queries. `reference_data` costs 4 calls in 2 waves for a tenant with ≤ 500
-resources and ≤ 500 companies: the two `entityInformation/fields` calls, Resources, Companies.
+companies are queries. `reference_data` costs 4 calls in one wave for a tenant with ≤ 500
+resources and ≤ 500 companies (the two `entityInformation/fields` calls, Resources, Companies;
+measured in psa/tests/providers/test_autotask_reads.py), and 1 (Companies) once the picklists
+and resources are known to the connection.
 
 Statuses do not fit the current interface: Autotask has one global list, while `PSAStatus` has
 a `board_id` and `ReferenceData.statuses_for(board_id)` filters by it. Until the interface says
