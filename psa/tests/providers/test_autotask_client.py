@@ -266,3 +266,28 @@ def test_parallel_first_calls_share_one_zone_discovery(at_sim):
         thread.join()
     routes = _routes(at_sim)
     assert routes["GET /zoneInformation"] == 1 and routes["GET /Tickets/{id}"] == 3
+
+
+def test_a_busy_endpoint_refusal_on_a_read_is_retried_after_a_backoff(at_sim):
+    # Another process holding the tenant's slots looks like this: the server allows one call at
+    # a time, this process would send two. The 429 carries no Retry-After; the read backs off
+    # (really sleeping, longer than the other call takes) and succeeds.
+    client = AutotaskClient(_config(at_sim, max_retries=2), backoff_base=0.4, jitter=lambda: 0.5)
+    assert client.api_root.endswith("/v1.0")
+    _control(at_sim, "config", {"concurrent_limit": 1, "latency_ms": 100})
+    errors: list[Exception] = []
+
+    def read(ticket_id: int) -> None:
+        try:
+            client.get(f"Tickets/{ticket_id}")
+        except Exception as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=read, args=(7001 + i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    stats = _control(at_sim, "stats")
+    assert stats["statuses"]["429"] >= 1  # it was refused, and yet both reads succeeded
