@@ -1,0 +1,101 @@
+"""`TicketFilters` -> Autotask filter conditions (and the sort keys a search needs).
+
+Assignment: Autotask has a primary resource on the ticket (`assignedResourceID`) and the others
+as `TicketSecondaryResources`. "Mine" means either, like ConnectWise's "my schedule entries", so
+it first reads the resource's secondary assignments (one call, `resourceID eq me`) and then asks
+for `assignedResourceID eq me OR id in [those tickets]`. "Unassigned" is no primary resource
+(`notExist`): Autotask needs a primary before it takes secondaries on a service-desk ticket.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from psa.providers.autotask import query
+from psa.providers.autotask.mapping import COMPLETE_STATUS
+from psa.providers.base import PSAValidationError, TicketFilters
+
+Condition = query.Condition
+# resource id -> ids of the open tickets it is a secondary resource on (at most 500)
+SecondaryLookup = Callable[[int], list[int]]
+ResourceLookup = Callable[[str], int | None]
+
+
+def ticket_conditions(
+    *,
+    filters: TicketFilters,
+    resource_id_of: ResourceLookup,
+    secondary_tickets_of: SecondaryLookup,
+) -> list[Condition]:
+    out: list[Condition] = []
+    if not filters.include_closed:
+        out.append(query.cond(op="noteq", field="status", value=COMPLETE_STATUS))
+    if filters.board_id is not None:
+        out.append(query.eq(field="queueID", value=int(filters.board_id)))
+    if filters.board_ids:
+        out.append(query.in_(field="queueID", values=filters.board_ids))
+    if filters.status_id is not None:
+        out.append(query.eq(field="status", value=int(filters.status_id)))
+    if filters.priority_id is not None:
+        out.append(query.eq(field="priority", value=int(filters.priority_id)))
+    if filters.company_id is not None:
+        out.append(query.eq(field="companyID", value=int(filters.company_id)))
+    if filters.updated_since is not None:
+        out.append(
+            query.cond(op="gte", field="lastActivityDate", value=query.utc(filters.updated_since))
+        )
+    text = " ".join(filters.search.split())
+    if text:
+        out.append(_search(text))
+    assigned = _assigned(filters, resource_id_of, secondary_tickets_of)
+    if assigned is not None:
+        out.append(assigned)
+    return out or [query.EVERYTHING]
+
+
+def _search(text: str) -> Condition:
+    """Title contains the text, or the ticket number is it ("T20260209.0001"), or the id is."""
+    options = [
+        query.cond(op="contains", field="title", value=text),
+        query.eq(field="ticketNumber", value=text),
+    ]
+    digits = text.lstrip("#")
+    if digits.isdigit() and len(digits) < 10:
+        options.append(query.eq(field="id", value=int(digits)))
+    return query.any_of(*options)
+
+
+def _assigned(
+    filters: TicketFilters,
+    resource_id_of: ResourceLookup,
+    secondary_tickets_of: SecondaryLookup,
+) -> Condition | None:
+    assigned = filters.assigned
+    if assigned == "all":
+        return None
+    nobody = query.cond(op="notExist", field="assignedResourceID")
+    if assigned == "unassigned":
+        return nobody
+    if isinstance(assigned, int) and not isinstance(assigned, bool):
+        who = assigned
+    else:
+        identifier = (filters.me_identifier or "").strip()
+        if not identifier:
+            raise PSAValidationError(
+                "Showing my tickets needs my Autotask resource: map this engineer first.",
+                fields={"assigned": ["No Autotask resource is mapped to you."]},
+            )
+        found = resource_id_of(identifier)
+        if found is None:
+            raise PSAValidationError(
+                f"No Autotask resource has the user name {identifier!r}.",
+                fields={"assigned": [f"Unknown resource {identifier}."]},
+            )
+        who = found
+    mine = [query.eq(field="assignedResourceID", value=who)]
+    secondary = secondary_tickets_of(who)
+    if secondary:
+        mine.append(query.in_(field="id", values=secondary))
+    if assigned == "me_or_unassigned":
+        mine.append(nobody)
+    return mine[0] if len(mine) == 1 else query.any_of(*mine)

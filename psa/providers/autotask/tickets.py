@@ -1,0 +1,203 @@
+"""Ticket reads: one ticket, its panel context, and the lookups ticket creation relies on.
+
+`get_ticket_context` is two waves: (1) the ticket, its notes, its additional configuration items
+and the incidents that name it as their problem, all keyed by the ticket id, in parallel; (2) what
+the ticket names — company, contact, configuration items, its problem ticket — in parallel.
+Labels come from the picklists and resources read once per connection.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from psa.providers.autotask import mapping, query
+from psa.providers.autotask.paging import scan
+from psa.providers.autotask.parallel import run_parallel
+from psa.providers.autotask.ticket_search import TicketSearch
+from psa.providers.base import (
+    PSACompany,
+    PSAContact,
+    PSANote,
+    PSANotFound,
+    PSARelatedTicket,
+    PSATicket,
+    PSATicketContext,
+)
+
+MAX_NOTE_PAGES = 4
+RELATED_FIELDS = ("title", "status")
+
+
+def _none() -> None:
+    return None
+
+
+class TicketReads(TicketSearch):
+    def get_ticket(self, *, ticket_id: int) -> PSATicket:
+        return self._ticket_from_raw(self.ticket_raw(ticket_id))
+
+    def _ticket_from_raw(self, raw: dict[str, Any]) -> PSATicket:
+        ticket_id = int(raw["id"])
+        companies, contacts, secondaries, resources = run_parallel(
+            lambda: self.company_names([raw.get("companyID")]),
+            lambda: self.contact_names([raw.get("contactID")]),
+            lambda: self.secondaries_of([ticket_id]),
+            self.resources,
+        )
+        labels = mapping.Labels(
+            picklists=self.picklists(),
+            resources=resources,
+            companies=companies,
+            contacts=contacts,
+            secondaries=secondaries,
+        )
+        return mapping.ticket_from(raw, labels=labels)
+
+    def get_ticket_context(
+        self, *, ticket_id: int, known: PSATicket | None = None
+    ) -> PSATicketContext:
+        # `known` is not needed: everything in wave 1 is keyed by the ticket id alone.
+        raw, notes, additional, incidents, _ = run_parallel(
+            lambda: self.ticket_raw(ticket_id),
+            lambda: self.notes_of(ticket_id),
+            lambda: self.rows(
+                entity="TicketAdditionalConfigurationItems",
+                filters=[query.eq(field="ticketID", value=ticket_id)],
+                what="the configuration items",
+                include_fields=("configurationItemID",),
+            ),
+            lambda: self.rows(
+                entity="Tickets",
+                filters=[query.eq(field="problemTicketId", value=ticket_id)],
+                what="the related tickets",
+                include_fields=RELATED_FIELDS,
+            ),
+            self.resources,
+        )
+        ci_ids = [
+            raw.get("configurationItemID"),
+            *(r.get("configurationItemID") for r in additional),
+        ]
+        wanted_cis = [int(i) for i in ci_ids if i is not None]
+        problem = raw.get("problemTicketId")
+        ticket, company, contact, configurations, parent = run_parallel(
+            lambda: self._ticket_from_raw(raw),
+            lambda: self._company(raw.get("companyID")),
+            lambda: self._contact(raw.get("contactID")),
+            lambda: self._configurations(wanted_cis),
+            lambda: self._optional_ticket(problem) if problem is not None else None,
+        )
+        related = [
+            self._related(row, relation="child")
+            for row in sorted(incidents, key=lambda r: -int(r["id"]))
+        ]
+        if parent is not None:
+            related.insert(0, self._related(parent, relation="parent"))
+        return PSATicketContext(
+            ticket=ticket,
+            company=company,
+            contact=contact,
+            configurations=tuple(configurations),
+            notes=tuple(notes),
+            related=tuple(related),
+        )
+
+    def notes_of(self, ticket_id: int) -> list[PSANote]:
+        """The ticket's notes, oldest first (Autotask's own order is by id, which agrees)."""
+        rows = scan(
+            self.client,
+            entity="TicketNotes",
+            search=query.search(filters=[query.eq(field="ticketID", value=ticket_id)]),
+            what="the notes",
+            max_pages=MAX_NOTE_PAGES,
+        ).items
+        resources = self.resources()
+        notes = [mapping.note_from(r, resources=resources) for r in rows]
+        return sorted(notes, key=lambda n: (n.created_at or datetime.min.astimezone(), n.id))
+
+    def list_ticket_notes(self, *, ticket_id: int) -> list[PSANote]:
+        self.ticket_raw(ticket_id)  # a missing ticket is PSANotFound, not an empty feed
+        return self.notes_of(ticket_id)
+
+    def _company(self, company_id: Any) -> PSACompany | None:
+        if company_id is None:
+            return None
+        raw = self._optional("Companies", company_id)
+        return mapping.company_from(raw) if raw else None
+
+    def _contact(self, contact_id: Any) -> PSAContact | None:
+        if contact_id is None:
+            return None
+        raw = self._optional("Contacts", contact_id)
+        if raw is None:
+            return None
+        company = raw.get("companyID")
+        names = self.company_names([company])
+        return mapping.contact_from(
+            raw, company_name=names.get(int(company), "") if company is not None else ""
+        )
+
+    def _configurations(self, ids: list[int]) -> list[Any]:
+        if not ids:
+            return []
+        rows = self.rows(
+            entity="ConfigurationItems",
+            filters=[query.in_(field="id", values=ids)],
+            what="the configuration items",
+        )
+        by_id = {int(r["id"]): mapping.configuration_from(r) for r in rows}
+        # The primary first, then the additional ones in the order they were added.
+        return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
+
+    def _optional(self, entity: str, record_id: Any) -> dict[str, Any] | None:
+        """A record the ticket names; gone (merged, deleted) is shown as absent, not an error."""
+        try:
+            return self.item(entity=entity, record_id=int(record_id), what=entity.lower())
+        except PSANotFound:
+            return None
+
+    def _optional_ticket(self, ticket_id: Any) -> dict[str, Any] | None:
+        return self._optional("Tickets", ticket_id)
+
+    def _related(self, row: dict[str, Any], *, relation: str) -> PSARelatedTicket:
+        lists = self.picklists()
+        return PSARelatedTicket(
+            id=int(row["id"]),
+            summary=str(row.get("title") or ""),
+            status_name=lists.label(lists.statuses, row.get("status")),
+            relation=relation,  # type: ignore[arg-type]
+            closed=row.get("status") == mapping.COMPLETE_STATUS,
+        )
+
+    def find_open_tickets(self, *, company_id: int, limit: int = 200) -> list[PSATicket]:
+        return self._tickets_where(
+            [
+                query.eq(field="companyID", value=int(company_id)),
+                query.cond(op="noteq", field="status", value=mapping.COMPLETE_STATUS),
+            ],
+            limit=limit,
+        )
+
+    def find_recent_tickets(
+        self, *, company_id: int, board_id: int | None, since: datetime, limit: int = 200
+    ) -> list[PSATicket]:
+        conditions = [
+            query.eq(field="companyID", value=int(company_id)),
+            query.cond(op="gte", field="createDate", value=query.utc(since)),
+        ]
+        if board_id is not None:
+            conditions.append(query.eq(field="queueID", value=int(board_id)))
+        return self._tickets_where(conditions, limit=limit)
+
+    def _tickets_where(self, conditions: list[Any], *, limit: int) -> list[PSATicket]:
+        """Newest first. Keys first (ids ascend, so the newest are on the last page), then the
+        newest `limit` tickets in full."""
+        keys = scan(
+            self.client,
+            entity="Tickets",
+            search=query.search(filters=conditions, include_fields=("companyID", "contactID")),
+            what="the tickets",
+        ).items
+        newest = sorted(keys, key=lambda k: -int(k["id"]))[: max(0, limit)]
+        return list(self.tickets_by_id(newest)) if newest else []
