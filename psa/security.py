@@ -2,7 +2,7 @@
 
 Two checks share one rule (`address_refusal`): saving a site (`validate_site_url`, so the admin
 hears at once), and every connection the ConnectWise client opens (`resolve_checked`, called by
-the transport in `psa.providers.connectwise.transport` at connect time, so a DNS answer that
+the transport in `psa.providers.transport` at connect time, so a DNS answer that
 changes after the save — DNS rebinding — still cannot reach an internal address).
 """
 

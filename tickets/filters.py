@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import urlencode
 
 from django import forms
@@ -24,10 +24,15 @@ from psa.providers.base import PSACompany, ReferenceData
 from .limits import MAX_ID, SEARCH_MAX
 
 PAGE_SIZE = 25
-ASSIGNED_WORDS = frozenset({"me", "unassigned", "all"})
+ASSIGNED_WORDS: dict[str, Literal["me", "unassigned", "all"]] = {
+    "me": "me",
+    "unassigned": "unassigned",
+    "all": "all",
+}
+Assigned = Literal["me", "unassigned", "all"] | int
 
 
-def parse_assigned(value: str) -> str | int | None:
+def parse_assigned(value: str) -> Assigned | None:
     """`me` / `unassigned` / `all` (blank means all) or a member id; None when it is neither.
 
     Plain ASCII digits in ConnectWise's 32-bit id range only: str.isdigit() also accepts "²",
@@ -35,7 +40,7 @@ def parse_assigned(value: str) -> str | int | None:
     """
     value = value.strip().lower() or "all"
     if value in ASSIGNED_WORDS:
-        return value
+        return ASSIGNED_WORDS[value]
     if re.fullmatch(r"[0-9]{1,10}", value) and 1 <= int(value) <= MAX_ID:
         return int(value)
     return None
@@ -101,7 +106,7 @@ class TicketQuery:
     status: int | None = None
     priority: int | None = None
     company: int | None = None
-    assigned: str | int = "all"  # me, unassigned, all, or a member id
+    assigned: Assigned = "all"  # me, unassigned, all, or a member id
     closed: bool = False
     page: int = 1
     ticket: int | None = None

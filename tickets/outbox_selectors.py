@@ -58,7 +58,7 @@ def pending_notes_posted(*, account: Account, ticket_id: int, ids: Iterable[int]
     rows = PendingNote.objects.filter(
         account=account, ticket_id=ticket_id, pk__in=list(ids), state=PendingNote.State.POSTED
     )
-    return [row.as_posted_note() for row in rows]
+    return [note for row in rows if (note := row.as_posted_note()) is not None]
 
 
 def pending_note_attempts(*, pending_id: int) -> int | None:

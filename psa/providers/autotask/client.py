@@ -2,7 +2,7 @@
 
 One pooled `requests.Session` per client and one request funnel (`request`) that every call goes
 through: it finds the tenant's zone, authenticates, applies timeouts cut to the request's
-deadline (`psa.providers.deadline`, the module on main when this was written), holds one of the
+deadline (`resolutionflow.deadline`), holds one of the
 three per-endpoint slots, retries what is safe to retry, logs, and turns every failure into a
 `PSAError` subclass (wording in `errors`). No `requests` exception escapes.
 
@@ -33,14 +33,12 @@ from urllib.parse import urlsplit
 
 import requests
 
-from psa.providers import deadline
 from psa.providers.autotask.config import AutotaskConfig, api_root_of, config_problem
 from psa.providers.autotask.errors import (
     error_for,
     is_server_fault,
     json_body,
     no_answer,
-    parse_retry_after,
     rate_limited,
 )
 from psa.providers.base import (
@@ -52,9 +50,10 @@ from psa.providers.base import (
     PSATimeout,
     PSAUnavailable,
 )
-from psa.providers.connectwise.client import Cooldown
-from psa.providers.connectwise.transport import CheckedAddressAdapter
+from psa.providers.retry import Cooldown, parse_retry_after
+from psa.providers.transport import CheckedAddressAdapter
 from psa.security import EgressRefused
+from resolutionflow import deadline
 
 logger = logging.getLogger("psa.autotask")
 

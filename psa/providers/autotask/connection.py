@@ -16,8 +16,8 @@ from psa.providers.autotask import mapping, query
 from psa.providers.autotask.client import AutotaskClient
 from psa.providers.autotask.config import AutotaskConfig
 from psa.providers.autotask.paging import first_page, page_of, scan
-from psa.providers.autotask.parallel import run_parallel
 from psa.providers.base import PSAMember, PSANotFound, PSAProvider, PSAResponseError, ReferenceData
+from psa.providers.parallel import run_parallel
 
 
 class AutotaskConnection(PSAProvider):

@@ -27,9 +27,9 @@ from psa.providers.base import (
     PSAUnavailable,
     PSAValidationError,
 )
-from psa.providers.connectwise.errors import parse_retry_after
+from psa.providers.retry import parse_retry_after
 
-__all__ = ["error_for", "json_body", "no_answer", "parse_retry_after", "rate_limited"]
+__all__ = ["error_for", "json_body", "no_answer", "rate_limited"]
 
 # Autotask's own wording for the refusals that are not about a value (README "Errors" [C]).
 _PERMISSION = "does not have the adequate permissions"

@@ -19,7 +19,6 @@ from __future__ import annotations
 from psa.providers.autotask import mapping, query
 from psa.providers.autotask.connection import AutotaskConnection
 from psa.providers.autotask.paging import scan
-from psa.providers.autotask.parallel import run_parallel
 from psa.providers.base import (
     PSABoard,
     PSACompany,
@@ -28,6 +27,7 @@ from psa.providers.base import (
     PSAStatus,
     ReferenceData,
 )
+from psa.providers.parallel import run_parallel
 
 
 class ReferenceLists(AutotaskConnection):

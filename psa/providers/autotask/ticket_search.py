@@ -35,9 +35,9 @@ from typing import Any
 from psa.providers.autotask import mapping, query
 from psa.providers.autotask.connection import AutotaskConnection
 from psa.providers.autotask.paging import count, scan
-from psa.providers.autotask.parallel import run_parallel
 from psa.providers.autotask.ticket_query import ticket_conditions
 from psa.providers.base import PaginatedTicketResult, PSATicket, TicketFilters, TicketOrder
+from psa.providers.parallel import run_parallel
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from psa.providers.autotask import mapping, query
 from psa.providers.autotask.paging import scan
-from psa.providers.autotask.parallel import run_parallel
 from psa.providers.autotask.ticket_search import TicketSearch
 from psa.providers.base import (
     PSACompany,
@@ -24,6 +23,7 @@ from psa.providers.base import (
     PSATicket,
     PSATicketContext,
 )
+from psa.providers.parallel import run_parallel
 
 MAX_NOTE_PAGES = 4
 RELATED_FIELDS = ("title", "status")

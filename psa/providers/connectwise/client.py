@@ -26,7 +26,7 @@ import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 import requests
 from requests.utils import parse_header_links
@@ -44,11 +44,11 @@ from psa.providers.connectwise.errors import (
     error_for,
     json_body,
     no_answer,
-    parse_retry_after,
     rate_limited,
     redirected,
 )
-from psa.providers.connectwise.transport import CheckedAddressAdapter
+from psa.providers.retry import Cooldown, parse_retry_after
+from psa.providers.transport import CheckedAddressAdapter
 from psa.security import EgressRefused
 from resolutionflow import deadline
 
@@ -65,14 +65,6 @@ MIN_CALL_SECONDS = 0.05
 
 Params = Mapping[str, str | int | bool | None]
 Sleep = Callable[[float], None]
-
-
-class Cooldown(Protocol):
-    """Shared memory of a tenant's 429s, so every web node backs off, not just the one that hit it."""
-
-    def remaining(self) -> float: ...
-
-    def start(self, seconds: float) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,8 +16,8 @@ from psa.providers.connectwise import mapping
 from psa.providers.connectwise.conditions import Condition, and_, contains, eq, in_, or_
 from psa.providers.connectwise.connection import ConnectWiseConnection
 from psa.providers.connectwise.paging import first_page
-from psa.providers.connectwise.parallel import run_parallel
 from psa.providers.connectwise.ticket_query import search_names, search_text
+from psa.providers.parallel import run_parallel
 
 # What Quick Create needs of a contact / configuration it found by name (fields= keeps rows small).
 # communicationItems: Quick Create matches a pasted email's sender against the contacts' addresses.

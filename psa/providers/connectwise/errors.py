@@ -6,9 +6,7 @@ else answered stays in `detail`, for our logs only.
 
 from __future__ import annotations
 
-import email.utils
 import re
-from datetime import UTC, datetime
 from typing import Any
 
 import requests
@@ -39,23 +37,6 @@ FIELD_NAMES = {
     "objectId": "ticket_id",
     "text": "text",
 }
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def no_answer(

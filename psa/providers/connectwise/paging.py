@@ -22,8 +22,8 @@ from urllib.parse import parse_qsl, urlsplit
 from requests.utils import parse_header_links
 
 from psa.providers.connectwise.client import MAX_PAGE_SIZE, ConnectWiseClient, Params
-from psa.providers.connectwise.parallel import run_parallel
 from psa.providers.connectwise.replies import rows_of
+from psa.providers.parallel import run_parallel
 
 logger = logging.getLogger(__name__)
 

@@ -16,11 +16,11 @@ from urllib.parse import urlsplit
 from psa.providers.base import HealthStatus, PSAError
 from psa.providers.connectwise.directory import TenantDirectory
 from psa.providers.connectwise.notes import TicketNotes
-from psa.providers.connectwise.parallel import run_parallel
 from psa.providers.connectwise.reference import ReferenceLists
 from psa.providers.connectwise.resources import TicketResources
 from psa.providers.connectwise.ticket_writes import TicketWrites
 from psa.providers.connectwise.tickets import TicketReads
+from psa.providers.parallel import run_parallel
 
 
 class ConnectWiseProvider(

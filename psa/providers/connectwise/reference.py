@@ -26,8 +26,8 @@ from psa.providers.connectwise.client import MAX_PAGE_SIZE
 from psa.providers.connectwise.conditions import eq
 from psa.providers.connectwise.connection import ConnectWiseConnection
 from psa.providers.connectwise.paging import Listing, fetch_all, fetch_lists
-from psa.providers.connectwise.parallel import run_parallel
 from psa.providers.connectwise.replies import not_found_as, rows_of
+from psa.providers.parallel import run_parallel
 
 SCHEDULE_TYPE_SERVICE = "S"  # the schedule type of a ticket assignment
 

@@ -7,8 +7,8 @@ from typing import Any
 from psa.providers.base import PSANotFound, PSAResource
 from psa.providers.connectwise import mapping
 from psa.providers.connectwise.conditions import and_, eq
-from psa.providers.connectwise.parallel import run_parallel
 from psa.providers.connectwise.reference import SCHEDULE_TYPE_SERVICE, ReferenceLists
+from psa.providers.parallel import run_parallel
 
 
 class TicketResources(ReferenceLists):

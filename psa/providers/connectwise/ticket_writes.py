@@ -10,10 +10,10 @@ from typing import Any
 
 from psa.providers.base import PSAChangeNotApplied, PSAError, PSATicket, TicketCreatePayload
 from psa.providers.connectwise import mapping
-from psa.providers.connectwise.parallel import run_parallel
 from psa.providers.connectwise.replies import not_found_as, ticket_not_found
 from psa.providers.connectwise.resources import TicketResources
 from psa.providers.connectwise.tickets import TicketReads
+from psa.providers.parallel import run_parallel
 
 
 class TicketWrites(TicketReads, TicketResources):

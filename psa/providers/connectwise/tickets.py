@@ -25,9 +25,9 @@ from psa.providers.connectwise.conditions import and_, eq
 from psa.providers.connectwise.directory import TenantDirectory
 from psa.providers.connectwise.notes import TicketNotes
 from psa.providers.connectwise.paging import first_page
-from psa.providers.connectwise.parallel import run_parallel
 from psa.providers.connectwise.replies import nothing, rows_of
 from psa.providers.connectwise.ticket_query import TICKET_ORDER, TICKET_ORDERS, ticket_conditions
+from psa.providers.parallel import run_parallel
 
 
 class TicketReads(TicketNotes, TenantDirectory):

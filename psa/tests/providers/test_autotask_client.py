@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 import requests
 
-from psa.providers import deadline
 from psa.providers.autotask.client import AutotaskClient
 from psa.providers.autotask.config import AutotaskConfig, config_problem
 from psa.providers.autotask.provider import AutotaskProvider
@@ -24,6 +23,7 @@ from psa.providers.base import (
     PSATimeout,
     PSAValidationError,
 )
+from resolutionflow import deadline
 
 
 def _config(sim: Any, **overrides: Any) -> AutotaskConfig:

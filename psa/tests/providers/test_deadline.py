@@ -12,7 +12,7 @@ import responses
 from psa.providers.base import PSAUnavailable
 from psa.providers.connectwise.client import ConnectWiseClient
 from psa.providers.connectwise.config import ConnectWiseConfig
-from psa.providers.connectwise.parallel import run_parallel
+from psa.providers.parallel import run_parallel
 from psa.tests.providers import cw_samples as cw
 from psa.tests.providers.cw_samples import API
 from resolutionflow import deadline

@@ -1,4 +1,4 @@
-"""A small, bounded, module-level thread pool for independent ConnectWise calls.
+"""A small, bounded, module-level thread pool for independent PSA calls (ConnectWise and Autotask).
 
 `run_parallel(f, g, h)` runs the callables concurrently and returns their results in order. If any
 of them raised, it waits for the others to finish and re-raises the first failure (in argument

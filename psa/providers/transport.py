@@ -1,4 +1,4 @@
-"""The socket layer under the ConnectWise client: every connection goes to an address just checked.
+"""The socket layer under every PSA client: each connection goes to an address just checked.
 
 `requests` resolves a host name inside urllib3 when it connects, long after any check made when
 the site was saved — so a site whose DNS answers a public address at save time and 127.0.0.1 (or
@@ -79,4 +79,4 @@ class CheckedAddressAdapter(HTTPAdapter):
 
     def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
         # Through a proxy the proxy would resolve the name, past our check: never use one.
-        raise EgressRefused("ConnectWise is reached directly, never through a proxy.")
+        raise EgressRefused("A PSA is reached directly, never through a proxy.")
