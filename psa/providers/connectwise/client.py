@@ -217,6 +217,7 @@ class ConnectWiseClient:
                 if failed is not None:
                     raise failed from None
                 raise
+            cut_short = timeout != (self.config.connect_timeout, self.config.read_timeout)
             started = time.monotonic()
             try:
                 # Redirects are never followed: a site that passed the address check could
@@ -249,6 +250,10 @@ class ConnectWiseClient:
             except requests.RequestException as exc:
                 outcome = "timeout" if isinstance(exc, requests.Timeout) else "error"
                 self._log(method, route, outcome, started, attempt, logging.WARNING)
+                if failed is not None and cut_short and isinstance(exc, requests.Timeout):
+                    # A retry that had only the rest of the budget ran out of it: what went
+                    # wrong is still what the attempt before it met (a 500), not our clock.
+                    raise failed from exc
                 failed = no_answer(exc, timeout=timeout, site_root=self.config.site_root)
                 if not last and self._backoff(attempt):
                     continue

@@ -89,6 +89,19 @@ def test_a_budget_spent_backing_off_reports_what_went_wrong(rsps) -> None:
     assert "HTTP 503" in info.value.message and "too slowly" not in info.value.message
 
 
+def test_a_retry_cut_short_by_the_budget_reports_what_went_wrong(rsps) -> None:
+    """On a loaded server the retry after a 503 gets only the rest of the budget and times out:
+    the engineer still reads the 503, not that ConnectWise answered too slowly."""
+    rsps.get(f"{API}/service/boards", status=503, json={"message": "busy"})
+    rsps.get(f"{API}/service/boards", body=requests.ReadTimeout("read timed out"))
+    client = _client([], max_retries=1)
+    with deadline.budget(2.0), pytest.raises(PSAUnavailable) as info:
+        client.get("/service/boards")
+    assert len(rsps.calls) == 2  # the retry was sent...
+    assert "HTTP 503" in info.value.message  # ...and its timeout is not what the page says
+    assert "did not answer" not in info.value.message
+
+
 def test_a_spent_budget_sends_nothing(rsps) -> None:
     client = _client([])
     with deadline.budget(0.01):
