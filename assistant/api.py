@@ -26,9 +26,9 @@ from rest_framework.response import Response
 
 from psa.providers.base import PSANotFound
 from resolutionflow.throttling import AiParseThrottle
-from tickets.api import AccountApi, ApiSchema, TextField
+from tickets.api_base import AccountApi, ApiSchema, TextField
+from tickets.limits import MAX_ID
 from tickets.serializers import ErrorSerializer
-from tickets.services import MAX_ID
 
 from . import selectors, services
 from . import serializers as out

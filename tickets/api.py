@@ -27,9 +27,9 @@ from .api_base import (
     idempotency_key_parameter,
     responses_with_errors,
 )
-from .api_base import ApiSchema as ApiSchema  # assistant/api.py imports the base from here
 from .filters import parse_assigned
 from .limits import MAX_ID, SEARCH_MAX, SUMMARY_MAX
+from .ticket_create import ticket_create
 
 
 def _assigned(value: str) -> str | int:
@@ -122,7 +122,7 @@ class TicketCreateApi(AccountApi):
     def post(self, request: Request) -> Response:
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        ticket = services.ticket_create(
+        ticket = ticket_create(
             account=self.account,
             user=request.user,
             payload=TicketCreatePayload(**data.validated_data),

@@ -23,9 +23,12 @@ from resolutionflow.htmx import toast
 from resolutionflow.tenancy import account_of, account_required
 from resolutionflow.throttling import metered
 
-from . import selectors, services
+from . import selectors
 from .ai.eml import MAX_EML_BYTES, EmailFileError, eml_text
 from .forms import TicketDraftForm, int_or_none
+from .limits import SUMMARY_MAX
+from .row_cache import ticket_rows_remember
+from .ticket_create import ticket_create
 
 ORIGIN_RE = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -50,7 +53,7 @@ def _draft_context(request: HttpRequest, form: TicketDraftForm, **extra: Any) ->
         "members": selectors.members_list(account=account),
         "me": member_for_user(account=account, user=request.user),
         "company_name": form.company_name(reference),
-        "summary_max": services.SUMMARY_MAX,
+        "summary_max": SUMMARY_MAX,
         "origin": _origin(request),
     }
     context.update(extra)
@@ -148,7 +151,7 @@ def ticket_new_create(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return render(request, "tickets/new_ticket.html#draft", _draft_context(request, form))
     data = form.cleaned_data
-    ticket = services.ticket_create(
+    ticket = ticket_create(
         account=account,
         user=request.user,
         payload=TicketCreatePayload(
@@ -164,7 +167,7 @@ def ticket_new_create(request: HttpRequest) -> HttpResponse:
         ),
         idempotency_key=data["idempotency_key"],
     )
-    selectors.ticket_rows_remember(account=account, tickets=[ticket])
+    ticket_rows_remember(account=account, tickets=[ticket])
     response = HttpResponse(status=204)
     trigger_client_event(response, "closeModal", True)
     trigger_client_event(

@@ -21,6 +21,7 @@ from .api_base import (
     idempotency_key_parameter,
     responses_with_errors,
 )
+from .outbox import NOTE_TYPES
 from .outbox_selectors import ticket_notes_list
 
 QUEUED_STATES = {"pending": "queued", "posting": "posting", "failed": "failed", "held": "held"}
@@ -56,7 +57,7 @@ class TicketNotesApi(AccountApi):
     @extend_schema_serializer(component_name="TicketNotePayload")
     class InputSerializer(serializers.Serializer):
         text = TextField(max_length=20000)
-        type = serializers.ChoiceField(choices=services.NOTE_TYPES, default="discussion")
+        type = serializers.ChoiceField(choices=NOTE_TYPES, default="discussion")
 
     @extend_schema(
         parameters=[TICKET_ID],

@@ -21,18 +21,9 @@ from psa.providers.base import (
 from psa.selectors import member_for_user, provider_for_account, reference_data_get
 from resolutionflow.models import Account
 
-from .limits import MAX_ID as MAX_ID  # assistant/api.py imports it from here
-from .limits import SUMMARY_MAX as SUMMARY_MAX  # the New Ticket view reads it from here
 from .models import TicketAuditEntry
-from .outbox import NOTE_TYPES as NOTE_TYPES  # the API validates note types against it
-from .outbox import NoteSubmission, pending_note_submit
+from .outbox import NOTE_TYPES, NoteSubmission, pending_note_submit
 from .selectors import resources_flag_rf_users
-
-# Ticket create is its own module; views, the API and the assistant call it from here.
-from .ticket_create import CREATE_LEASE as CREATE_LEASE
-from .ticket_create import CreateInProgress as CreateInProgress
-from .ticket_create import api_member_identifier as api_member_identifier
-from .ticket_create import ticket_create as ticket_create
 from .writes import audited, existing_ticket_id, field_error, member_of_reference
 
 logger = logging.getLogger(__name__)

@@ -10,6 +10,7 @@ from psa.selectors import member_for_user, reference_data_get
 from psa.services import connection_save, member_mappings_confirm
 from tickets import selectors as ticket_selectors
 from tickets import services as ticket_services
+from tickets.row_cache import ticket_row_cached, ticket_rows_remember
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_repointing_the_connection_forgets_the_old_tenant_and_flags_mappings(
 ) -> None:
     old_boards = {b.name for b in reference_data_get(account=demo.bayside).boards}
     row = ticket_selectors.ticket_get(account=demo.bayside, ticket_id=1000)
-    ticket_selectors.ticket_rows_remember(account=demo.bayside, tickets=[row])
+    ticket_rows_remember(account=demo.bayside, tickets=[row])
     client.force_login(demo.morgan)
 
     response = client.post("/account/integrations/connection/", _form(cw_sim, **NORTHSHORE))
@@ -60,7 +61,7 @@ def test_repointing_the_connection_forgets_the_old_tenant_and_flags_mappings(
     assert response.status_code == 302
     new_boards = {b.name for b in reference_data_get(account=demo.bayside).boards}
     assert new_boards != old_boards and "Projects & Network" in new_boards
-    assert ticket_selectors.ticket_row_cached(account=demo.bayside, ticket_id=1000) is None
+    assert ticket_row_cached(account=demo.bayside, ticket_id=1000) is None
     flags = dict(
         PSAMemberMapping.objects.filter(account=demo.bayside).values_list(
             "user__username", "needs_confirming"

@@ -48,7 +48,7 @@ import psa.simulator
 from psa.providers.connectwise.client import ConnectWiseClient
 from psa.selectors import reference_data_get
 from resolutionflow.api_tokens import api_token_create
-from tickets.services import MAX_ID
+from tickets.limits import MAX_ID
 
 pytestmark = pytest.mark.django_db
 

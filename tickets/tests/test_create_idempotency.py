@@ -15,8 +15,13 @@ from django.utils import timezone
 from psa.providers.base import PSAUnavailable, TicketCreatePayload
 from psa.registry import reset_provider_cache
 from psa.selectors import provider_for_account
-from tickets import services
 from tickets.models import TicketCreateRequest
+from tickets.ticket_create import (
+    CREATE_LEASE,
+    CreateInProgress,
+    api_member_identifier,
+    ticket_create,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +45,7 @@ def _tickets_named(demo: Any, summary: str) -> list[Any]:
 
 
 def _create(demo: Any, key: str, payload: TicketCreatePayload = PAYLOAD) -> Any:
-    return services.ticket_create(
+    return ticket_create(
         account=demo.bayside, user=demo.jordan, payload=payload, idempotency_key=key
     )
 
@@ -55,7 +60,7 @@ def test_a_double_click_while_the_first_is_in_flight_is_a_409_and_one_ticket(
     def clicked_again_meanwhile(*, payload: Any) -> Any:
         try:
             _create(demo, "double")
-        except services.CreateInProgress as exc:
+        except CreateInProgress as exc:
             second.append(exc)
         return real_create(payload=payload)
 
@@ -120,7 +125,7 @@ def test_a_retry_before_connectwise_could_have_finished_waits_instead_of_filing(
         _create(demo, "too-soon")
     monkeypatch.undo()
 
-    with pytest.raises(services.CreateInProgress, match=r"Try again in \d+ seconds"):
+    with pytest.raises(CreateInProgress, match=r"Try again in \d+ seconds"):
         _create(demo, "too-soon")
     assert _posts(sim_stats) == 0
     # Once ConnectWise would surely have finished and nothing was found, the key is free.
@@ -146,7 +151,7 @@ def test_a_worker_killed_mid_create_does_not_wedge_its_key(
         company_id=250,
         board_id=1,
         attempt_started_at=started,
-        settle_after=started + services.CREATE_LEASE,  # the dead worker's lease ran out
+        settle_after=started + CREATE_LEASE,  # the dead worker's lease ran out
     )
     before = _posts(sim_stats)
 
@@ -233,4 +238,4 @@ def test_the_api_member_is_remembered_beyond_the_process(demo) -> None:
     fresh = provider_for_account(account=demo.bayside)
 
     assert fresh.api_member_identifier == ""
-    assert services.api_member_identifier(account=demo.bayside, provider=fresh) == "rfapi"
+    assert api_member_identifier(account=demo.bayside, provider=fresh) == "rfapi"

@@ -12,6 +12,7 @@ from psa.selectors import reference_data_get
 from tickets import selectors
 from tickets.filters import PAGE_SIZE, TicketQuery
 from tickets.list_page import ticket_list_page_get
+from tickets.row_cache import ticket_row_cached, ticket_rows_remember
 
 pytestmark = pytest.mark.django_db
 
@@ -94,14 +95,14 @@ def test_rows_are_written_once_and_rewritten_only_when_changed(demo, cw_sim) -> 
     page = ticket_list_page_get(account=demo.bayside, user=demo.jordan, params={}, page_size=25)
     rows = list(page.result.items)
     first = rows[0]
-    assert selectors.ticket_row_cached(account=demo.bayside, ticket_id=first.id) == first
+    assert ticket_row_cached(account=demo.bayside, ticket_id=first.id) == first
 
     # The same rows again (the next list load): nothing is re-pickled.
-    assert selectors.ticket_rows_remember(account=demo.bayside, tickets=rows) == 0
+    assert ticket_rows_remember(account=demo.bayside, tickets=rows) == 0
     # One row changed in ConnectWise: only that one is written.
     changed = replace(first, status_name="Escalated")
-    assert selectors.ticket_rows_remember(account=demo.bayside, tickets=[changed, *rows[1:]]) == 1
-    assert selectors.ticket_row_cached(account=demo.bayside, ticket_id=first.id) == changed
+    assert ticket_rows_remember(account=demo.bayside, tickets=[changed, *rows[1:]]) == 1
+    assert ticket_row_cached(account=demo.bayside, ticket_id=first.id) == changed
 
 
 def test_rows_are_written_again_when_the_cache_lost_them(demo, cw_sim) -> None:
@@ -109,8 +110,8 @@ def test_rows_are_written_again_when_the_cache_lost_them(demo, cw_sim) -> None:
     rows = list(page.result.items)
     cache.clear()  # e.g. Redis restarted: the process must not trust what it stored before
 
-    assert selectors.ticket_rows_remember(account=demo.bayside, tickets=rows) == len(rows)
-    assert selectors.ticket_row_cached(account=demo.bayside, ticket_id=rows[0].id) == rows[0]
+    assert ticket_rows_remember(account=demo.bayside, tickets=rows) == len(rows)
+    assert ticket_row_cached(account=demo.bayside, ticket_id=rows[0].id) == rows[0]
 
 
 def test_panel_ticket_falls_back_to_connectwise_when_not_listed(demo, cw_sim) -> None:
@@ -121,7 +122,7 @@ def test_panel_ticket_falls_back_to_connectwise_when_not_listed(demo, cw_sim) ->
     ticket = selectors.ticket_row_get(account=demo.bayside, ticket_id=ticket_id)
     assert ticket.id == ticket_id
     assert _stats(cw_sim)["total"] - before >= 1
-    assert selectors.ticket_row_cached(account=demo.bayside, ticket_id=ticket_id) == ticket
+    assert ticket_row_cached(account=demo.bayside, ticket_id=ticket_id) == ticket
 
 
 def test_rows_escape_connectwise_text_and_link_to_the_panel_over_the_filters() -> None:

@@ -8,6 +8,7 @@ from psa.providers.base import PSAChangeNotApplied, PSAUnavailable, TicketCreate
 from psa.selectors import provider_for_account
 from tickets import services
 from tickets.models import TicketAuditEntry, TicketCreateRequest
+from tickets.ticket_create import CreateInProgress, ticket_create
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +24,11 @@ def test_a_create_whose_answer_was_lost_is_found_not_filed_twice(demo, sim_stats
         raise PSAUnavailable("ConnectWise did not answer in time.")
 
     monkeypatch.setattr(provider, "create_ticket", create_then_lose_the_answer)
-    ticket = services.ticket_create(
+    ticket = ticket_create(
         account=demo.bayside, user=demo.jordan, payload=PAYLOAD, idempotency_key="lost-1"
     )
     monkeypatch.undo()
-    again = services.ticket_create(
+    again = ticket_create(
         account=demo.bayside, user=demo.jordan, payload=PAYLOAD, idempotency_key="lost-1"
     )
 
@@ -43,14 +44,14 @@ def test_a_create_that_never_reached_connectwise_can_be_retried(demo, sim_stats,
 
     monkeypatch.setattr(provider, "create_ticket", unreachable)
     with pytest.raises(PSAUnavailable):
-        services.ticket_create(
+        ticket_create(
             account=demo.bayside, user=demo.jordan, payload=PAYLOAD, idempotency_key="retry-1"
         )
     monkeypatch.undo()
 
     # The key is kept until the retry has looked for the ticket (and found none) ...
     assert TicketCreateRequest.objects.get(key="retry-1").outcome_unknown
-    ticket = services.ticket_create(
+    ticket = ticket_create(
         account=demo.bayside, user=demo.jordan, payload=PAYLOAD, idempotency_key="retry-1"
     )
     # ... then it creates the ticket, once.
@@ -60,8 +61,8 @@ def test_a_create_that_never_reached_connectwise_can_be_retried(demo, sim_stats,
 
 def test_a_draft_being_created_is_not_sent_again(demo):
     TicketCreateRequest.objects.create(account=demo.bayside, user=demo.jordan, key="busy")
-    with pytest.raises(services.CreateInProgress):
-        services.ticket_create(
+    with pytest.raises(CreateInProgress):
+        ticket_create(
             account=demo.bayside, user=demo.jordan, payload=PAYLOAD, idempotency_key="busy"
         )
 
@@ -109,7 +110,7 @@ def test_a_lost_create_at_a_busy_company_is_found_newest_first(demo, sim_stats, 
         raise PSAUnavailable("ConnectWise did not answer in time.")  # ... the answer was lost
 
     monkeypatch.setattr(provider, "create_ticket", create_then_lose_the_answer)
-    ticket = services.ticket_create(
+    ticket = ticket_create(
         account=demo.bayside, user=demo.jordan, payload=payload, idempotency_key="busy-co"
     )
     monkeypatch.undo()
@@ -117,7 +118,7 @@ def test_a_lost_create_at_a_busy_company_is_found_newest_first(demo, sim_stats, 
     assert ticket.id == made[0]
     assert ticket.id not in {t.id for t in provider.find_open_tickets(company_id=271, limit=50)}
     assert sim_stats()["routes"]["POST /service/tickets"] == 56
-    again = services.ticket_create(
+    again = ticket_create(
         account=demo.bayside, user=demo.jordan, payload=payload, idempotency_key="busy-co"
     )
     assert again.id == ticket.id
