@@ -50,18 +50,15 @@ from psa.providers.base import (
     PSATimeout,
     PSAUnavailable,
 )
-from psa.providers.retry import Cooldown, parse_retry_after
+from psa.providers.retry import Cooldown, Pacing, Sleep, parse_retry_after
 from psa.providers.transport import CheckedAddressAdapter
 from psa.security import EgressRefused
-from resolutionflow import deadline
 
 logger = logging.getLogger("psa.autotask")
 
 POOL_SIZE = 10
 # Below this much time left in the request's budget a call is not worth starting.
-MIN_CALL_SECONDS = 0.05
 Params = Mapping[str, str | int | None]
-Sleep = Callable[[float], None]
 
 # Per (integration code, endpoint): the thread limit is the tenant's integration's, not one
 # client's, so every client of this process with the same code shares the slots.
@@ -120,9 +117,16 @@ class AutotaskClient:
         # A 429's Retry-After shared by every node calling this tenant (psa.cooldown), so the
         # tenant's one hourly budget is not spent rediscovering the limit node by node.
         self._cooldown = cooldown
-        self._sleep = sleep
-        self._jitter = jitter
-        self._backoff_base = backoff_base
+        self._pacing = Pacing(
+            psa_name="Autotask",
+            logger=logger,
+            connect_timeout=config.connect_timeout,
+            read_timeout=config.read_timeout,
+            retry_after_cap=config.retry_after_cap,
+            sleep=sleep,
+            jitter=jitter,
+            backoff_base=backoff_base,
+        )
         self._zone_lock = threading.Lock()
         # Held through a discovery, so parallel first calls wait for one answer, not ask each.
         self._discovery_lock = threading.Lock()
@@ -279,7 +283,7 @@ class AutotaskClient:
                 response = self._send(method, url, params=params, json=json, headers=headers)
             except (PSATimeout, PSAUnavailable) as exc:
                 failed = exc
-                if not last and self._backoff(attempt):
+                if not last and self._pacing.backoff(attempt):
                     continue
                 raise
             except PSAError:
@@ -299,17 +303,19 @@ class AutotaskClient:
                     # A short Retry-After is waited out; none (Autotask's thread limit says
                     # none) backs off; a long one is the caller's to honour.
                     if retry_after is None:
-                        if self._backoff(attempt):
+                        if self._pacing.backoff(attempt):
                             continue
-                    elif retry_after <= self.config.retry_after_cap and self._may_wait(retry_after):
-                        self._sleep(retry_after)
+                    elif retry_after <= self.config.retry_after_cap and self._pacing.may_wait(
+                        retry_after
+                    ):
+                        self._pacing.sleep(retry_after)
                         continue
                 if self._cooldown is not None and retry_after:
                     self._cooldown.start(retry_after)
                 raise failed
             if idempotent and not last and is_server_fault(response):
                 failed = error_for(response, method, route)
-                if self._backoff(attempt):
+                if self._pacing.backoff(attempt):
                     continue
                 raise failed
             if status >= 300:
@@ -327,7 +333,7 @@ class AutotaskClient:
         headers: Mapping[str, str | None],
     ) -> requests.Response:
         """One HTTP exchange inside an endpoint slot, with timeouts cut to the deadline."""
-        timeout = self._timeout(method, url)
+        timeout = self._pacing.timeout(method, route_template(url))
         endpoint = endpoint_of(url)
         slot = (
             endpoint_slot(
@@ -377,34 +383,6 @@ class AutotaskClient:
                 slot.release()
 
     # --- helpers ------------------------------------------------------------------------------
-
-    def _timeout(self, method: str, url: str) -> tuple[float, float]:
-        """(connect, read) timeouts, cut to what is left of the request's deadline."""
-        connect, read = self.config.connect_timeout, self.config.read_timeout
-        left = deadline.remaining()
-        if left is None:
-            return connect, read
-        if left < MIN_CALL_SECONDS:
-            logger.warning("at %s %s -> not sent: time budget spent", method, route_template(url))
-            raise PSATimeout(
-                "Autotask is answering too slowly: this page stopped waiting for it. "
-                "Try again in a moment.",
-                detail="request deadline reached",
-            )
-        return min(connect, left), min(read, left)
-
-    def _may_wait(self, seconds: float) -> bool:
-        left = deadline.remaining()
-        return left is None or seconds + MIN_CALL_SECONDS < left
-
-    def _backoff(self, attempt: int) -> bool:
-        """Exponential backoff with jitter; False (no sleep) when the deadline leaves no room."""
-        delay = self._backoff_base * (2 ** (attempt - 1)) * (0.5 + self._jitter())
-        delay = min(delay, self.config.retry_after_cap)
-        if not self._may_wait(delay):
-            return False
-        self._sleep(delay)
-        return True
 
     def _log(self, method: str, route: str, status: int, attempt: int) -> None:
         level = logging.INFO if status < 400 else logging.WARNING

@@ -36,7 +36,6 @@ from psa.providers.base import (
     PSANotConfigured,
     PSARateLimited,
     PSAResponseError,
-    PSATimeout,
     PSAUnavailable,
 )
 from psa.providers.connectwise.config import ConnectWiseConfig, config_problem
@@ -47,10 +46,9 @@ from psa.providers.connectwise.errors import (
     rate_limited,
     redirected,
 )
-from psa.providers.retry import Cooldown, parse_retry_after
+from psa.providers.retry import Cooldown, Pacing, Sleep, parse_retry_after
 from psa.providers.transport import CheckedAddressAdapter
 from psa.security import EgressRefused
-from resolutionflow import deadline
 
 logger = logging.getLogger("psa.connectwise")
 
@@ -61,10 +59,8 @@ MAX_PAGE_SIZE = 1000
 RETRY_STATUSES = frozenset({500, 502, 503, 504})
 POOL_SIZE = 10
 # Below this much time left in the request's budget a call is not worth starting.
-MIN_CALL_SECONDS = 0.05
 
 Params = Mapping[str, str | int | bool | None]
-Sleep = Callable[[float], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,9 +93,16 @@ class ConnectWiseClient:
     ) -> None:
         self.config = config
         self._cooldown = cooldown
-        self._sleep = sleep
-        self._jitter = jitter
-        self._backoff_base = backoff_base
+        self._pacing = Pacing(
+            psa_name="ConnectWise",
+            logger=logger,
+            connect_timeout=config.connect_timeout,
+            read_timeout=config.read_timeout,
+            retry_after_cap=config.retry_after_cap,
+            sleep=sleep,
+            jitter=jitter,
+            backoff_base=backoff_base,
+        )
         self.session = session or requests.Session()
         # Every connection goes to an address checked at connect time (SSRF, DNS rebinding), and
         # nothing from the environment steers it: no proxy (it would resolve past our check),
@@ -210,14 +213,14 @@ class ConnectWiseClient:
         for attempt in range(1, attempts + 1):
             last = attempt == attempts
             try:
-                timeout = self._timeout(method, route)
+                timeout = self._pacing.timeout(method, route)
             except PSAUnavailable:
                 # The budget ran out while backing off: the engineer should read what actually
                 # went wrong (a 500, a timeout), not that we stopped waiting.
                 if failed is not None:
                     raise failed from None
                 raise
-            cut_short = timeout != (self.config.connect_timeout, self.config.read_timeout)
+            cut_short = self._pacing.cut_short(timeout)
             started = time.monotonic()
             try:
                 # Redirects are never followed: a site that passed the address check could
@@ -255,7 +258,7 @@ class ConnectWiseClient:
                     # wrong is still what the attempt before it met (a 500), not our clock.
                     raise failed from exc
                 failed = no_answer(exc, timeout=timeout, site_root=self.config.site_root)
-                if not last and self._backoff(attempt):
+                if not last and self._pacing.backoff(attempt):
                     continue
                 raise failed from exc
 
@@ -268,17 +271,17 @@ class ConnectWiseClient:
                 if not last and (retry_after is None or retry_after <= self.config.retry_after_cap):
                     failed = rate_limited(response, retry_after)
                     if retry_after is None:
-                        if self._backoff(attempt):
+                        if self._pacing.backoff(attempt):
                             continue
-                    elif self._may_wait(retry_after):
-                        self._sleep(retry_after)
+                    elif self._pacing.may_wait(retry_after):
+                        self._pacing.sleep(retry_after)
                         continue
                 if self._cooldown is not None and retry_after:
                     self._cooldown.start(retry_after)
                 raise rate_limited(response, retry_after)
             if status in RETRY_STATUSES and method == "GET" and not last:
                 failed = error_for(response, method, route)
-                if self._backoff(attempt):
+                if self._pacing.backoff(attempt):
                     continue
             if 300 <= status < 400:
                 raise redirected(response)
@@ -289,40 +292,6 @@ class ConnectWiseClient:
         raise AssertionError("unreachable")  # pragma: no cover - the loop always returns or raises
 
     # --- helpers --------------------------------------------------------------------------------
-
-    def _timeout(self, method: str, route: str) -> tuple[float, float]:
-        """(connect, read) timeouts, cut to what is left of the request's deadline."""
-        connect, read = self.config.connect_timeout, self.config.read_timeout
-        left = deadline.remaining()
-        if left is None:
-            return connect, read
-        if left < MIN_CALL_SECONDS:
-            logger.warning(
-                "cw %s %s -> not sent: the request's time budget is spent", method, route
-            )
-            raise PSATimeout(
-                "ConnectWise is answering too slowly: this page stopped waiting for it. "
-                "Try again in a moment.",
-                detail="request deadline reached",
-            )
-        return min(connect, left), min(read, left)
-
-    def _may_wait(self, seconds: float) -> bool:
-        """Whether waiting `seconds` still leaves time for another attempt within the deadline."""
-        left = deadline.remaining()
-        return left is None or seconds + MIN_CALL_SECONDS < left
-
-    def _backoff(self, attempt: int) -> bool:
-        """Exponential backoff with jitter (x0.5-1.5), so retrying nodes do not call in step.
-
-        False (and no sleep) when the request's deadline leaves no room for another attempt.
-        """
-        delay = self._backoff_base * (2 ** (attempt - 1)) * (0.5 + self._jitter())
-        delay = min(delay, self.config.retry_after_cap)
-        if not self._may_wait(delay):
-            return False
-        self._sleep(delay)
-        return True
 
     def _log(
         self, method: str, route: str, status: int | str, started: float, attempt: int, level: int
