@@ -12,8 +12,15 @@ from django.core.cache import cache
 from resolutionflow.models import Account
 
 from .models import PSAConnection, PSAMemberMapping
-from .providers.base import PSAError, PSAMember, PSANotConfigured, PSAProvider, ReferenceData
-from .registry import provider_for_connection
+from .providers.base import (
+    PSACapabilities,
+    PSAError,
+    PSAMember,
+    PSANotConfigured,
+    PSAProvider,
+    ReferenceData,
+)
+from .registry import build_provider, provider_for_connection
 
 NOT_CONNECTED = (
     "This account has no active ConnectWise connection. An owner or admin can connect it "
@@ -45,6 +52,38 @@ def provider_for_account(*, account: Account) -> PSAProvider:
     if connection is None:
         raise PSANotConfigured(NOT_CONNECTED)
     return provider_for_connection(connection)
+
+
+# What each kind of provider declares, learned once per process from an unsaved connection of
+# that kind (building a provider makes no call; its capabilities are a class attribute).
+_KIND_CAPABILITIES: dict[str, PSACapabilities] = {}
+
+
+def _capabilities_of_kind(kind: str) -> PSACapabilities:
+    caps = _KIND_CAPABILITIES.get(kind)
+    if caps is None:
+        provider = build_provider(PSAConnection(provider=kind))
+        caps = _KIND_CAPABILITIES[kind] = provider.capabilities
+        provider.close()
+    return caps
+
+
+def capabilities_for_account(*, account: Account) -> PSACapabilities:
+    """What the account's PSA can do and what it calls things, without a call to it.
+
+    An account whose connection is switched off keeps its PSA's words; one with no connection
+    yet gets those of the PSA a new connection starts as (the integrations form's default), so
+    "Connect … to see tickets" names what the owner will be asked to connect.
+    """
+    connection = PSAConnection.objects.filter(account=account).first()
+    if connection is not None and connection.is_active:
+        return provider_for_connection(connection).capabilities
+    kind = connection.provider if connection is not None else _default_kind()
+    return _capabilities_of_kind(kind)
+
+
+def _default_kind() -> str:
+    return str(PSAConnection._meta.get_field("provider").get_default())
 
 
 def _generation_key(account_id: int) -> str:

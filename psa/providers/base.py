@@ -20,6 +20,8 @@ NoteKind = Literal["note", "time_entry"]
 AssignedFilter = Literal["me", "unassigned", "me_or_unassigned", "all"] | int
 # How a search is ordered: most urgent first (then newest), or most recently updated first.
 TicketOrder = Literal["urgency", "updated"]
+# Whether each board has its own statuses, or the PSA has one list for every board.
+StatusScope = Literal["board", "global"]
 
 
 # --- errors ---------------------------------------------------------------------------------------
@@ -355,7 +357,7 @@ class PSACapabilities:
     board_label: str  # what a board is called there: "Board", "Queue"
     # "board": each board has its own statuses (a status belongs to one board); "global": one
     # list for every board (PSAStatus.board_id then repeats the same statuses per board).
-    status_scope: Literal["board", "global"]
+    status_scope: StatusScope
     paging: Literal["numbered", "cursor"]
     server_sort: bool  # whether the PSA orders a search itself (else the provider sorts)
     assignee_needs_role: bool  # whether adding an assignee also needs a role (the provider picks)
