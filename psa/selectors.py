@@ -76,14 +76,17 @@ def capabilities_for_account(*, account: Account) -> PSACapabilities:
     "Connect … to see tickets" names what the owner will be asked to connect.
     """
     connection = PSAConnection.objects.filter(account=account).first()
-    if connection is not None and connection.is_active:
+    if connection is None:
+        return default_capabilities()
+    if connection.is_active:
         return provider_for_connection(connection).capabilities
-    kind = connection.provider if connection is not None else _default_kind()
-    return _capabilities_of_kind(kind)
+    return _capabilities_of_kind(connection.provider)
 
 
-def _default_kind() -> str:
-    return str(PSAConnection._meta.get_field("provider").get_default())
+def default_capabilities() -> PSACapabilities:
+    """The words of the PSA a new connection starts as: for a page with no account (a signed-out
+    error page) or an account with no connection yet."""
+    return _capabilities_of_kind(str(PSAConnection._meta.get_field("provider").get_default()))
 
 
 def _generation_key(account_id: int) -> str:

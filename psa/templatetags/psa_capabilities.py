@@ -2,7 +2,8 @@
 "Board" or "Queue" and the PSA's own name without knowing which PSA it is.
 
 A view that already holds them passes `psa_capabilities` in its context; otherwise they are
-read for the request's account once per request (a database read, never a PSA call).
+read for the request's account once per request (a database read, never a PSA call). With no
+account (a signed-out page) they are those of the PSA a new connection starts as.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Any
 from django import template
 
 from psa.providers.base import PSACapabilities
-from psa.selectors import capabilities_for_account
+from psa.selectors import capabilities_for_account, default_capabilities
 
 register = template.Library()
 
@@ -20,13 +21,13 @@ _REQUEST_ATTR = "_psa_capabilities"
 
 
 @register.simple_tag(takes_context=True)
-def psa_capabilities(context: Any) -> PSACapabilities | None:
+def psa_capabilities(context: Any) -> PSACapabilities:
     given = context.get("psa_capabilities")
     if isinstance(given, PSACapabilities):
         return given
     account = context.get("account")
     if account is None:
-        return None
+        return default_capabilities()
     request = context.get("request")
     cached = getattr(request, _REQUEST_ATTR, None) if request is not None else None
     if isinstance(cached, tuple) and cached[0] == account.pk:
