@@ -22,21 +22,32 @@ from django_htmx.http import trigger_client_event
 
 from psa.htmx_errors import inline_error, psa_errors, read_or
 from psa.providers.base import PSAError, PSAResource, PSATicket
-from psa.selectors import reference_data_get
+from psa.selectors import capabilities_for_account, reference_data_get
 from resolutionflow.htmx import toast
 from resolutionflow.tenancy import account_of, account_required
 
 from . import selectors, services
-from .filters import TicketQuery
+from .filters import TicketQuery, statuses_in_scope
 from .forms import NOTE_TYPE_CHOICES, int_or_none
 from .outbox_views import outbox_context
 from .sla import sla_state
 
 
+def note_types_offered(account: Any) -> list[tuple[str, str]]:
+    """The note types the composer offers: only those the account's PSA can store."""
+    kinds = capabilities_for_account(account=account).note_kinds
+    return [(value, label) for value, label in NOTE_TYPE_CHOICES if value in kinds]
+
+
 def panel_context(request: HttpRequest, ticket: PSATicket) -> dict[str, Any]:
     account = account_of(request)
     reference = reference_data_get(account=account)
-    statuses = sorted(reference.statuses_for(ticket.board_id or 0), key=lambda s: s.sort_order)
+    # The board's statuses, or the PSA's one list where statuses are not per board.
+    statuses = statuses_in_scope(
+        reference,
+        board=ticket.board_id,
+        status_scope=capabilities_for_account(account=account).status_scope,
+    )
 
     def provider_link() -> str:
         from psa.selectors import provider_for_account
@@ -48,7 +59,7 @@ def panel_context(request: HttpRequest, ticket: PSATicket) -> dict[str, Any]:
         "statuses": statuses,
         # No link is better than no panel: the link is a convenience.
         "cw_url": read_or(provider_link, otherwise=lambda exc: ""),
-        "note_types": NOTE_TYPE_CHOICES,
+        "note_types": note_types_offered(account),
         "sla": sla_state(
             text=ticket.sla_status,
             entered=ticket.date_entered,
@@ -305,7 +316,7 @@ def ticket_resource_remove(request: HttpRequest, ticket_id: int, member_id: int)
 def _note_draft(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     return {
         "ticket": {"id": ticket_id},
-        "note_types": NOTE_TYPE_CHOICES,
+        "note_types": note_types_offered(account_of(request)),
         "text": request.POST.get("text", ""),
         "note_type": request.POST.get("type", "discussion"),
         "client_key": request.POST.get("client_key", "").strip()[:128] or None,
@@ -317,7 +328,7 @@ def _composer_with_draft(request: HttpRequest, exc: PSAError, ticket_id: int) ->
     draft = _note_draft(request, ticket_id)
     context = {
         "ticket": draft["ticket"],
-        "note_types": NOTE_TYPE_CHOICES,
+        "note_types": note_types_offered(account_of(request)),
         "draft_text": draft["text"],
         "draft_type": draft["note_type"],
         "note_error": exc.message,
