@@ -23,7 +23,7 @@ from .providers.base import (
 from .registry import build_provider, provider_for_connection
 
 NOT_CONNECTED = (
-    "This account has no active ConnectWise connection. An owner or admin can connect it "
+    "This account has no active {psa} connection. An owner or admin can connect it "
     "under Account → Integrations (/account/integrations/)."
 )
 
@@ -50,12 +50,15 @@ def connection_health_list() -> list[dict[str, object]]:
 def provider_for_account(*, account: Account) -> PSAProvider:
     connection = PSAConnection.objects.filter(account=account, is_active=True).first()
     if connection is None:
-        raise PSANotConfigured(NOT_CONNECTED)
+        raise PSANotConfigured(
+            NOT_CONNECTED.format(psa=capabilities_for_account(account=account).name)
+        )
     return provider_for_connection(connection)
 
 
 # What each kind of provider declares, learned once per process from an unsaved connection of
-# that kind (building a provider makes no call; its capabilities are a class attribute).
+# that kind (building a provider makes no call; its capabilities are a class attribute). Only the
+# default kind is built this way: an existing connection's own provider answers for itself.
 _KIND_CAPABILITIES: dict[str, PSACapabilities] = {}
 
 
@@ -72,15 +75,14 @@ def capabilities_for_account(*, account: Account) -> PSACapabilities:
     """What the account's PSA can do and what it calls things, without a call to it.
 
     An account whose connection is switched off keeps its PSA's words; one with no connection
-    yet gets those of the PSA a new connection starts as (the integrations form's default), so
+    yet gets those of the PSA a new connection starts as (the model's default provider), so
     "Connect … to see tickets" names what the owner will be asked to connect.
     """
     connection = PSAConnection.objects.filter(account=account).first()
     if connection is None:
         return default_capabilities()
-    if connection.is_active:
-        return provider_for_connection(connection).capabilities
-    return _capabilities_of_kind(connection.provider)
+    # Switched off or not, the connection says which PSA it is (building one makes no call).
+    return provider_for_connection(connection).capabilities
 
 
 def default_capabilities() -> PSACapabilities:

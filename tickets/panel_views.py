@@ -33,6 +33,11 @@ from .outbox_views import outbox_context
 from .sla import sla_state
 
 
+def psa_name(request: HttpRequest) -> str:
+    """The account's PSA as a message names it ("ConnectWise", "Autotask")."""
+    return capabilities_for_account(account=account_of(request)).name
+
+
 def note_types_offered(account: Any) -> list[tuple[str, str]]:
     """The note types the composer offers: only those the account's PSA can store."""
     kinds = capabilities_for_account(account=account).note_kinds
@@ -210,7 +215,7 @@ def ticket_status_set(request: HttpRequest, ticket_id: int) -> HttpResponse:
     else:
         message = (
             f"#{ticket_id}: set to “{change.new_status}” (was {change.previous_status}). "
-            f"ConnectWise took the change but could not confirm it just now: "
+            f"{psa_name(request)} took the change but could not confirm it just now: "
             f"{change.unconfirmed_because.rstrip('.')}."
         )
         level = "warning"
@@ -353,7 +358,10 @@ def ticket_note_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
         note_type=draft["note_type"],
         client_key=draft["client_key"],
     )
-    context: dict[str, Any] = {"ticket": draft["ticket"], "note_types": NOTE_TYPE_CHOICES}
+    context: dict[str, Any] = {
+        "ticket": draft["ticket"],
+        "note_types": note_types_offered(account_of(request)),
+    }
     context.update(outbox_context(request, ticket_id), draft_type=draft["note_type"])
     if submission.note is None:
         response = render(request, "tickets/panel.html#composer", context)
@@ -361,8 +369,8 @@ def ticket_note_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
         return toast(
             request,
             response,
-            f"ConnectWise did not take the note yet, so it is queued: it will post to "
-            f"#{ticket_id} when ConnectWise answers.",
+            f"{psa_name(request)} did not take the note yet, so it is queued: it will post "
+            f"to #{ticket_id} when {psa_name(request)} answers.",
             level="warning",
         )
     context.update(new_note=submission.note)
