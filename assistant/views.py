@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from psa.htmx_errors import psa_errors
 from psa.providers.base import PSAError, PSANotConfigured
+from psa.selectors import capabilities_for_account
 from resolutionflow.htmx import is_partial, toast
 from resolutionflow.tenancy import account_of, account_required
 from resolutionflow.throttling import UsageLimited, usage_spend
@@ -41,9 +42,16 @@ def with_session(view: Any) -> Any:
     return wrapper
 
 
-def _link_error(exc: Exception) -> str:
+def _psa_name(request: HttpRequest) -> str:
+    return capabilities_for_account(account=account_of(request)).name
+
+
+def _link_error(exc: Exception, *, psa_name: str) -> str:
     if isinstance(exc, PSANotConfigured):
-        return "ConnectWise is not connected, so no ticket can be linked. Ask an admin to connect it under Integrations."
+        return (
+            f"{psa_name} is not connected, so no ticket can be linked. "
+            "Ask an admin to connect it under Integrations."
+        )
     if isinstance(exc, PSAError):
         return exc.message
     return str(getattr(exc, "message", exc))
@@ -104,7 +112,10 @@ def _ticket_typed(request: HttpRequest) -> str:
 def _sessions_page_refused(request: HttpRequest, exc: Exception) -> HttpResponse:
     """The new-session form again, with the ticket typed and why it could not be linked."""
     return _sessions_page(
-        request, status=400, ticket_value=_ticket_typed(request), new_error=_link_error(exc)
+        request,
+        status=400,
+        ticket_value=_ticket_typed(request),
+        new_error=_link_error(exc, psa_name=_psa_name(request)),
     )
 
 
@@ -239,7 +250,11 @@ def message_retry(request: HttpRequest, session: ChatSession, message_id: int) -
 
 def _link_refused(request: HttpRequest, exc: Exception, session: ChatSession) -> HttpResponse:
     """The header's link field again, with the ticket typed and why it could not be linked."""
-    context = _chat_context(session, link_value=_ticket_typed(request), link_error=_link_error(exc))
+    context = _chat_context(
+        session,
+        link_value=_ticket_typed(request),
+        link_error=_link_error(exc, psa_name=_psa_name(request)),
+    )
     if not is_partial(request):
         context["chat_messages"] = selectors.message_list(session=session)
         return render(request, "assistant/chat.html", context, status=400)

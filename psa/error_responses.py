@@ -7,13 +7,15 @@ API's exception handler (`exception_handler` below, set as DRF's) and the htmx e
 client and another to the browser (they had drifted: only the API sent `Retry-After`).
 
 The errors' own `code` and `message` (written for a person, in `psa.providers.base`) are the
-body; this table adds only what the boundary itself does not know.
+body; this table adds only what the boundary itself does not know. A headline names the PSA as
+"{psa}": whoever shows it fills in the account's PSA (`ErrorShape.named`, from its
+capabilities), so the table itself knows no vendor.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from rest_framework.response import Response
@@ -26,7 +28,7 @@ from .providers import base as psa
 logger = logging.getLogger("resolutionflow.api")
 
 RECONNECT_HINT = "An owner or admin can check the connection under Account → Integrations."
-# What an outage's Retry-After advises when ConnectWise gave no wait of its own.
+# What an outage's Retry-After advises when the PSA gave no wait of its own.
 OUTAGE_RETRY_AFTER = 30
 
 
@@ -39,28 +41,33 @@ class ErrorShape:
     # outage | timeout | server_error | rate_limited | auth | invalid | not_found |
     # not_configured | bad_answer | error
     kind: str
-    hint: str = ""  # what to do about it, after ConnectWise's own message
+    hint: str = ""  # what to do about it, after the PSA's own message
     # Whether asking again can help: a Retry is offered only then (refused credentials, a refused
     # value or a missing record stay so until someone changes something).
     retryable: bool = True
-    # Retry-After, in seconds, when the error does not carry ConnectWise's own wait.
+    # Retry-After, in seconds, when the error does not carry the PSA's own wait.
     retry_after: int | None = None
     # Whether the engineer is told to wait that long (a rate limit disables Retry until then);
     # an outage's Retry-After is advice to clients, not a wait anyone knows.
     wait_is_known: bool = False
+
+    def named(self, psa_name: str) -> ErrorShape:
+        """This row in the words of one PSA: its name where the headline says "{psa}"."""
+        headline = self.headline.format(psa=psa_name)
+        return replace(self, headline=headline[:1].upper() + headline[1:])
 
 
 # Most specific first (PSATimeout and PSAServerError before PSAUnavailable).
 TABLE: list[tuple[type[psa.PSAError], ErrorShape]] = [
     (
         psa.PSANotConfigured,
-        ErrorShape(409, "ConnectWise is not connected.", "not_configured", retryable=False),
+        ErrorShape(409, "{psa} is not connected.", "not_configured", retryable=False),
     ),
     (
         psa.PSARateLimited,
         ErrorShape(
             503,
-            "ConnectWise asked us to slow down.",
+            "{psa} asked us to slow down.",
             "rate_limited",
             retry_after=OUTAGE_RETRY_AFTER,
             wait_is_known=True,
@@ -68,50 +75,46 @@ TABLE: list[tuple[type[psa.PSAError], ErrorShape]] = [
     ),
     (
         psa.PSAAuthError,
-        ErrorShape(502, "ConnectWise refused our credentials.", "auth", RECONNECT_HINT, False),
+        ErrorShape(502, "{psa} refused our credentials.", "auth", RECONNECT_HINT, False),
     ),
     (
         psa.PSAPermissionError,
-        ErrorShape(502, "ConnectWise denied access.", "auth", RECONNECT_HINT, False),
+        ErrorShape(502, "{psa} denied access.", "auth", RECONNECT_HINT, False),
     ),
     (
         psa.PSAValidationError,
-        ErrorShape(400, "ConnectWise did not accept that.", "invalid", retryable=False),
+        ErrorShape(400, "{psa} did not accept that.", "invalid", retryable=False),
     ),
-    (psa.PSANotFound, ErrorShape(404, "Not found in ConnectWise.", "not_found", retryable=False)),
+    (psa.PSANotFound, ErrorShape(404, "Not found in {psa}.", "not_found", retryable=False)),
     (
         psa.PSATimeout,
-        ErrorShape(
-            503, "ConnectWise did not answer in time.", "timeout", retry_after=OUTAGE_RETRY_AFTER
-        ),
+        ErrorShape(503, "{psa} did not answer in time.", "timeout", retry_after=OUTAGE_RETRY_AFTER),
     ),
     # It answered: saying it "could not be reached" would send the engineer to check the network.
     (
         psa.PSAServerError,
         ErrorShape(
             503,
-            "ConnectWise had a problem on its side.",
+            "{psa} had a problem on its side.",
             "server_error",
             retry_after=OUTAGE_RETRY_AFTER,
         ),
     ),
     (
         psa.PSAUnavailable,
-        ErrorShape(
-            503, "ConnectWise could not be reached.", "outage", retry_after=OUTAGE_RETRY_AFTER
-        ),
+        ErrorShape(503, "{psa} could not be reached.", "outage", retry_after=OUTAGE_RETRY_AFTER),
     ),
     (
         psa.PSAResponseError,
-        ErrorShape(502, "ConnectWise sent an answer we could not read.", "bad_answer"),
+        ErrorShape(502, "{psa} sent an answer we could not read.", "bad_answer"),
     ),
     (
         psa.PSAChangeNotApplied,
-        ErrorShape(502, "ConnectWise did not apply the change.", "bad_answer"),
+        ErrorShape(502, "{psa} did not apply the change.", "bad_answer"),
     ),
 ]
 # Any other PSAError (one raised above the provider) says only what its message says.
-FALLBACK_SHAPE = ErrorShape(502, "ConnectWise could not do that.", "error")
+FALLBACK_SHAPE = ErrorShape(502, "{psa} could not do that.", "error")
 
 
 def shape_of(exc: psa.PSAError) -> ErrorShape:
@@ -151,7 +154,7 @@ def answer_for(exc: psa.PSAError) -> ErrorAnswer:
 
 
 def explain(exc: psa.PSAError) -> str:
-    """ConnectWise's message, with the fields it refused and what to do next."""
+    """The PSA's message, with the fields it refused and what to do next."""
     parts = [exc.message]
     if isinstance(exc, psa.PSAValidationError) and exc.fields:
         parts.extend(

@@ -12,11 +12,18 @@ from django.core.cache import cache
 from resolutionflow.models import Account
 
 from .models import PSAConnection, PSAMemberMapping
-from .providers.base import PSAError, PSAMember, PSANotConfigured, PSAProvider, ReferenceData
-from .registry import provider_for_connection
+from .providers.base import (
+    PSACapabilities,
+    PSAError,
+    PSAMember,
+    PSANotConfigured,
+    PSAProvider,
+    ReferenceData,
+)
+from .registry import build_provider, provider_for_connection
 
 NOT_CONNECTED = (
-    "This account has no active ConnectWise connection. An owner or admin can connect it "
+    "This account has no active {psa} connection. An owner or admin can connect it "
     "under Account → Integrations (/account/integrations/)."
 )
 
@@ -43,8 +50,45 @@ def connection_health_list() -> list[dict[str, object]]:
 def provider_for_account(*, account: Account) -> PSAProvider:
     connection = PSAConnection.objects.filter(account=account, is_active=True).first()
     if connection is None:
-        raise PSANotConfigured(NOT_CONNECTED)
+        raise PSANotConfigured(
+            NOT_CONNECTED.format(psa=capabilities_for_account(account=account).name)
+        )
     return provider_for_connection(connection)
+
+
+# What each kind of provider declares, learned once per process from an unsaved connection of
+# that kind (building a provider makes no call; its capabilities are a class attribute). Only the
+# default kind is built this way: an existing connection's own provider answers for itself.
+_KIND_CAPABILITIES: dict[str, PSACapabilities] = {}
+
+
+def _capabilities_of_kind(kind: str) -> PSACapabilities:
+    caps = _KIND_CAPABILITIES.get(kind)
+    if caps is None:
+        provider = build_provider(PSAConnection(provider=kind))
+        caps = _KIND_CAPABILITIES[kind] = provider.capabilities
+        provider.close()
+    return caps
+
+
+def capabilities_for_account(*, account: Account) -> PSACapabilities:
+    """What the account's PSA can do and what it calls things, without a call to it.
+
+    An account whose connection is switched off keeps its PSA's words; one with no connection
+    yet gets those of the PSA a new connection starts as (the model's default provider), so
+    "Connect … to see tickets" names what the owner will be asked to connect.
+    """
+    connection = PSAConnection.objects.filter(account=account).first()
+    if connection is None:
+        return default_capabilities()
+    # Switched off or not, the connection says which PSA it is (building one makes no call).
+    return provider_for_connection(connection).capabilities
+
+
+def default_capabilities() -> PSACapabilities:
+    """The words of the PSA a new connection starts as: for a page with no account (a signed-out
+    error page) or an account with no connection yet."""
+    return _capabilities_of_kind(str(PSAConnection._meta.get_field("provider").get_default()))
 
 
 def _generation_key(account_id: int) -> str:

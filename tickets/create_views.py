@@ -18,7 +18,7 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from psa.htmx_errors import psa_errors
 from psa.providers.base import PSAError, PSAValidationError, TicketCreatePayload
-from psa.selectors import member_for_user, reference_data_get
+from psa.selectors import capabilities_for_account, member_for_user, reference_data_get
 from resolutionflow.htmx import toast
 from resolutionflow.tenancy import account_of, account_required
 from resolutionflow.throttling import metered
@@ -175,4 +175,5 @@ def ticket_new_create(request: HttpRequest) -> HttpResponse:
         "ticketCreated",
         {"id": ticket.id, "summary": ticket.summary, "origin": _origin(request)},
     )
-    return toast(request, response, f"Ticket #{ticket.id} created in ConnectWise")
+    psa = capabilities_for_account(account=account).name
+    return toast(request, response, f"Ticket #{ticket.id} created in {psa}")

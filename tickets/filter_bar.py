@@ -11,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from psa.providers.base import ReferenceData
+from psa.providers.base import PSACapabilities, ReferenceData, StatusScope
 
-from .filters import TicketQuery
+from .filters import TicketQuery, statuses_in_scope
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,8 @@ class OptionContext:
     query: TicketQuery
     mapped_member_ids: frozenset[int]
     has_mapping: bool
+    board_label: str = "Board"  # what the PSA calls a board ("Queue")
+    status_scope: StatusScope = "board"
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ class FilterSpec:
     placeholder: str = ""
     empty_label: str = "Any"
     disabled_hint: Callable[[OptionContext], str] | None = None
+    # The PSA's own word for it, from its capabilities ("Board" -> "Queue"), when it has one.
+    label_for: Callable[[OptionContext], str] | None = None
+    empty_label_for: Callable[[OptionContext], str] | None = None
 
 
 def _boards(ctx: OptionContext) -> list[Option]:
@@ -47,14 +52,16 @@ def _boards(ctx: OptionContext) -> list[Option]:
 
 
 def _statuses(ctx: OptionContext) -> list[Option]:
-    if ctx.query.board is None:
-        return []
-    statuses = sorted(ctx.reference.statuses_for(ctx.query.board), key=lambda s: s.sort_order)
+    statuses = statuses_in_scope(
+        ctx.reference, board=ctx.query.board, status_scope=ctx.status_scope
+    )
     return [Option(str(s.id), s.name + (" (closed)" if s.closed else "")) for s in statuses]
 
 
 def _status_hint(ctx: OptionContext) -> str:
-    return "Pick a board" if ctx.query.board is None else ""
+    if ctx.status_scope == "board" and ctx.query.board is None:
+        return f"Pick a {ctx.board_label.lower()}"
+    return ""
 
 
 def _priorities(ctx: OptionContext) -> list[Option]:
@@ -78,7 +85,15 @@ def _assigned(ctx: OptionContext) -> list[Option]:
 
 FILTER_CONFIG: tuple[FilterSpec, ...] = (
     FilterSpec("search", "Search", "text", placeholder="Summary or ticket #"),
-    FilterSpec("board", "Board", "select", options=_boards, empty_label="All boards"),
+    FilterSpec(
+        "board",
+        "Board",
+        "select",
+        options=_boards,
+        empty_label="All boards",
+        label_for=lambda ctx: ctx.board_label,
+        empty_label_for=lambda ctx: f"All {ctx.board_label.lower()}s",
+    ),
     FilterSpec(
         "status",
         "Status",
@@ -100,6 +115,8 @@ class FilterItem:
     value: Any
     options: list[Option]
     hint: str
+    label: str = ""  # the spec's label in the PSA's words
+    empty_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -122,12 +139,15 @@ def filter_bar_build(
     query: TicketQuery,
     mapped_member_ids: frozenset[int],
     has_mapping: bool,
+    capabilities: PSACapabilities,
 ) -> FilterBar:
     ctx = OptionContext(
         reference=reference,
         query=query,
         mapped_member_ids=mapped_member_ids,
         has_mapping=has_mapping,
+        board_label=capabilities.board_label,
+        status_scope=capabilities.status_scope,
     )
     items = tuple(
         FilterItem(
@@ -135,13 +155,17 @@ def filter_bar_build(
             value=getattr(query, spec.key),
             options=spec.options(ctx) if spec.options else [],
             hint=spec.disabled_hint(ctx) if spec.disabled_hint else "",
+            label=spec.label_for(ctx) if spec.label_for else spec.label,
+            empty_label=spec.empty_label_for(ctx) if spec.empty_label_for else spec.empty_label,
         )
         for spec in FILTER_CONFIG
     )
     return FilterBar(
         items=items,
         active=tuple(_active_filter_names(items, query)),
-        closed_hint=closed_status_hint(reference=reference, query=query),
+        closed_hint=closed_status_hint(
+            reference=reference, query=query, status_scope=capabilities.status_scope
+        ),
     )
 
 
@@ -153,7 +177,7 @@ def _active_filter_names(items: tuple[FilterItem, ...], query: TicketQuery) -> l
         spec, value = item.spec, item.value
         if spec.type == "select" and value not in (None, "", "all"):
             label = next((o.label for o in item.options if o.value == str(value)), str(value))
-            names.append(f"{spec.label.lower()} {label}")
+            names.append(f"{item.label.lower()} {label}")
     if query.company:
         names.append(f"company {query.company_name}")
     if query.closed:
@@ -161,12 +185,15 @@ def _active_filter_names(items: tuple[FilterItem, ...], query: TicketQuery) -> l
     return names
 
 
-def closed_status_hint(*, reference: ReferenceData, query: TicketQuery) -> str:
+def closed_status_hint(
+    *, reference: ReferenceData, query: TicketQuery, status_scope: StatusScope = "board"
+) -> str:
     """What to say when the status asked for is a closed one while closed tickets are hidden
-    (ConnectWise then has nothing to list): "" otherwise."""
-    if query.status is None or query.board is None or query.closed:
+    (the PSA then has nothing to list): "" otherwise."""
+    if query.status is None or query.closed:
         return ""
-    status = next((s for s in reference.statuses_for(query.board) if s.id == query.status), None)
+    statuses = statuses_in_scope(reference, board=query.board, status_scope=status_scope)
+    status = next((s for s in statuses if s.id == query.status), None)
     if status is None or not status.closed:
         return ""
     return (

@@ -1,9 +1,10 @@
 """The Tickets page's query: the URL's filters parsed once into one `TicketQuery`.
 
 `TicketQuery.parse` is the only reader of the list's URL. Given the account's reference data it
-also settles what depends on ConnectWise's data, once, on the server: a status that is not the
-chosen board's is dropped (statuses belong to a board; the status select and the pushed URL
-follow), and the company is an id whose name comes from the reference data (a name typed
+also settles what depends on the PSA's data, once, on the server: a status that is not the
+chosen board's is dropped where statuses belong to a board (the PSA's `status_scope`; where
+there is one global list any of its statuses stands, board or not; the status select and the
+pushed URL follow), and the company is an id whose name comes from the reference data (a name typed
 without picking resolves to its id only when exactly one company matches). What each control
 looks like is `tickets.filter_bar`.
 """
@@ -19,7 +20,7 @@ from urllib.parse import urlencode
 from django import forms
 from django.urls import reverse
 
-from psa.providers.base import PSACompany, ReferenceData
+from psa.providers.base import PSACompany, PSAStatus, ReferenceData, StatusScope
 
 from .limits import MAX_ID, SEARCH_MAX
 
@@ -30,6 +31,22 @@ ASSIGNED_WORDS: dict[str, Literal["me", "unassigned", "all"]] = {
     "all": "all",
 }
 Assigned = Literal["me", "unassigned", "all"] | int
+
+
+def statuses_in_scope(
+    reference: ReferenceData, *, board: int | None, status_scope: StatusScope
+) -> tuple[PSAStatus, ...]:
+    """The statuses a list filtered by `board` can ask for, in the PSA's order: the board's own
+    where statuses belong to a board (none without a board); the one global list otherwise
+    (repeated per board in the reference data, so counted once)."""
+    if status_scope == "board":
+        found = reference.statuses_for(board) if board is not None else ()
+    else:
+        seen: dict[int, PSAStatus] = {}
+        for status in reference.statuses:
+            seen.setdefault(status.id, status)
+        found = tuple(seen.values())
+    return tuple(sorted(found, key=lambda s: s.sort_order))
 
 
 def parse_assigned(value: str) -> Assigned | None:
@@ -115,11 +132,15 @@ class TicketQuery:
 
     @classmethod
     def parse(
-        cls, params: Mapping[str, Any], *, reference: ReferenceData | None = None
+        cls,
+        params: Mapping[str, Any],
+        *,
+        reference: ReferenceData | None = None,
+        status_scope: StatusScope = "board",
     ) -> TicketQuery:
-        """The query a URL asks for. With `reference`, what ConnectWise's data decides is decided
-        here (see the module docstring); without it (the reference data could not be read, or
-        only the URL's filters are wanted) the ids stay as given."""
+        """The query a URL asks for. With `reference`, what the PSA's data decides is decided
+        here (see the module docstring; `status_scope` is the PSA's); without it (the reference
+        data could not be read, or only the URL's filters are wanted) the ids stay as given."""
         form = TicketQueryForm(params)
         form.is_valid()
         data = {k: v for k, v in form.cleaned_data.items() if k not in form.errors}
@@ -139,14 +160,17 @@ class TicketQuery:
         )
         if reference is None:
             return query
-        return query._checked(reference, typed_company=data.get("company_q") or "")
+        return query._checked(
+            reference, typed_company=data.get("company_q") or "", status_scope=status_scope
+        )
 
-    def _checked(self, reference: ReferenceData, *, typed_company: str) -> TicketQuery:
+    def _checked(
+        self, reference: ReferenceData, *, typed_company: str, status_scope: StatusScope
+    ) -> TicketQuery:
         status = self.status
-        if status is not None and (
-            self.board is None or all(s.id != status for s in reference.statuses_for(self.board))
-        ):
-            status = None  # statuses belong to a board: another board's (or none's) is dropped
+        allowed = statuses_in_scope(reference, board=self.board, status_scope=status_scope)
+        if status is not None and all(s.id != status for s in allowed):
+            status = None  # per-board statuses: another board's (or none's) is dropped
         company: PSACompany | None = None
         if self.company:
             company = next((c for c in reference.companies if c.id == self.company), None)

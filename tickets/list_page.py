@@ -1,8 +1,9 @@
 """The Tickets page: everything one list request shows, in one call.
 
 The request's walk (docs/architecture.md): the view hands the URL's parameters here; this reads
-the account's provider, reference data and member mappings (`psa.selectors`), parses the query
-once (`tickets.filters`), builds the filter bar (`tickets.filter_bar`), asks ConnectWise for the
+the account's provider (and its capabilities), reference data and member mappings
+(`psa.selectors`), parses the query
+once (`tickets.filters`), builds the filter bar (`tickets.filter_bar`), asks the PSA for the
 page (`tickets.selectors.ticket_page_search`), remembers the rows for the panel
 (`tickets.row_cache`) and returns; the view renders.
 """
@@ -13,7 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from psa.providers.base import PaginatedTicketResult, PSAError, PSANotConfigured
+from psa.providers.base import PaginatedTicketResult, PSACapabilities, PSAError, PSANotConfigured
 from psa.selectors import (
     member_mappings_list,
     member_of_mapping,
@@ -38,7 +39,9 @@ class TicketListPage:
     filter_bar: FilterBar
     result: PaginatedTicketResult | None = None
     error: PSAError | None = None
-    notice: str = ""  # the search could not run as asked (nothing was asked of ConnectWise)
+    notice: str = ""  # the search could not run as asked (nothing was asked of the PSA)
+    # What the account's PSA calls things and how its statuses are scoped (None: no provider).
+    capabilities: PSACapabilities | None = None
     moved: bool = False
     # The account's member names, so the rows' avatar initials tell everyone apart without the
     # row renderer reading the reference data again.
@@ -87,20 +90,24 @@ def ticket_list_page_get(
         raise
     except PSAError as exc:  # the reference data (filter bar) could not be loaded
         return TicketListPage(query=TicketQuery.parse(params), filter_bar=FilterBar(), error=exc)
+    caps = provider.capabilities
     mappings = member_mappings_list(account=account)
     me = member_of_mapping(next((m for m in mappings if m.user_id == user.pk), None))
-    query = TicketQuery.parse(params, reference=reference)
+    query = TicketQuery.parse(params, reference=reference, status_scope=caps.status_scope)
     bar = filter_bar_build(
         reference=reference,
         query=query,
         mapped_member_ids=frozenset(m.member_id for m in mappings),
         has_mapping=me is not None,
+        capabilities=caps,
     )
     if query.search_problem:
-        return TicketListPage(query=query, filter_bar=bar, notice=query.search_problem)
+        return TicketListPage(
+            query=query, filter_bar=bar, notice=query.search_problem, capabilities=caps
+        )
     if query.assigned == "me" and me is None:
-        # Our own refusal, not ConnectWise's: said as such, with nothing to retry.
-        return TicketListPage(query=query, filter_bar=bar, notice=NOT_MAPPED)
+        # Our own refusal, not the PSA's: said as such, with nothing to retry.
+        return TicketListPage(query=query, filter_bar=bar, notice=NOT_MAPPED, capabilities=caps)
     asked_page = query.page
     try:
         result = ticket_page_search(
@@ -115,7 +122,7 @@ def ticket_list_page_get(
     except PSANotConfigured:
         raise
     except PSAError as exc:
-        return TicketListPage(query=query, filter_bar=bar, error=exc)
+        return TicketListPage(query=query, filter_bar=bar, error=exc, capabilities=caps)
     ticket_rows_remember(account=account, tickets=result.items)
     return TicketListPage(
         query=query,
@@ -123,4 +130,5 @@ def ticket_list_page_get(
         result=result,
         moved=query.page != asked_page,
         member_names=frozenset(m.name for m in reference.members),
+        capabilities=caps,
     )

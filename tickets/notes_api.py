@@ -11,6 +11,8 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from psa.selectors import capabilities_for_account
+
 from . import serializers as out
 from . import services
 from .api_base import (
@@ -57,7 +59,18 @@ class TicketNotesApi(AccountApi):
     @extend_schema_serializer(component_name="TicketNotePayload")
     class InputSerializer(serializers.Serializer):
         text = TextField(max_length=20000)
-        type = serializers.ChoiceField(choices=NOTE_TYPES, default="discussion")
+        type = serializers.ChoiceField(
+            choices=NOTE_TYPES,
+            default="discussion",
+            help_text="One of the note types the account's PSA can store (Autotask has no "
+            "`resolution`); another is refused with a 400 on `type`.",
+        )
+
+        def __init__(self, *args: Any, note_kinds: tuple[str, ...] = NOTE_TYPES, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            kind = self.fields["type"]
+            assert isinstance(kind, serializers.ChoiceField)
+            kind.choices = [k for k in NOTE_TYPES if k in note_kinds]
 
     @extend_schema(
         parameters=[TICKET_ID],
@@ -84,7 +97,8 @@ class TicketNotesApi(AccountApi):
     def post(self, request: Request, ticket_id: int) -> Response:
         """Post a note as the engineer's ConnectWise member. When ConnectWise is down, slow or
         limiting requests, the note is kept and posted later, exactly once (202)."""
-        data = self.InputSerializer(data=request.data)
+        kinds = capabilities_for_account(account=self.account).note_kinds
+        data = self.InputSerializer(data=request.data, note_kinds=kinds)
         data.is_valid(raise_exception=True)
         submission = services.ticket_note_add(
             account=self.account,

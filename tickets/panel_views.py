@@ -22,21 +22,37 @@ from django_htmx.http import trigger_client_event
 
 from psa.htmx_errors import inline_error, psa_errors, read_or
 from psa.providers.base import PSAError, PSAResource, PSATicket
-from psa.selectors import reference_data_get
+from psa.selectors import capabilities_for_account, reference_data_get
 from resolutionflow.htmx import toast
 from resolutionflow.tenancy import account_of, account_required
 
 from . import selectors, services
-from .filters import TicketQuery
+from .filters import TicketQuery, statuses_in_scope
 from .forms import NOTE_TYPE_CHOICES, int_or_none
 from .outbox_views import outbox_context
 from .sla import sla_state
 
 
+def psa_name(request: HttpRequest) -> str:
+    """The account's PSA as a message names it ("ConnectWise", "Autotask")."""
+    return capabilities_for_account(account=account_of(request)).name
+
+
+def note_types_offered(account: Any) -> list[tuple[str, str]]:
+    """The note types the composer offers: only those the account's PSA can store."""
+    kinds = capabilities_for_account(account=account).note_kinds
+    return [(value, label) for value, label in NOTE_TYPE_CHOICES if value in kinds]
+
+
 def panel_context(request: HttpRequest, ticket: PSATicket) -> dict[str, Any]:
     account = account_of(request)
     reference = reference_data_get(account=account)
-    statuses = sorted(reference.statuses_for(ticket.board_id or 0), key=lambda s: s.sort_order)
+    # The board's statuses, or the PSA's one list where statuses are not per board.
+    statuses = statuses_in_scope(
+        reference,
+        board=ticket.board_id,
+        status_scope=capabilities_for_account(account=account).status_scope,
+    )
 
     def provider_link() -> str:
         from psa.selectors import provider_for_account
@@ -48,7 +64,7 @@ def panel_context(request: HttpRequest, ticket: PSATicket) -> dict[str, Any]:
         "statuses": statuses,
         # No link is better than no panel: the link is a convenience.
         "cw_url": read_or(provider_link, otherwise=lambda exc: ""),
-        "note_types": NOTE_TYPE_CHOICES,
+        "note_types": note_types_offered(account),
         "sla": sla_state(
             text=ticket.sla_status,
             entered=ticket.date_entered,
@@ -199,7 +215,7 @@ def ticket_status_set(request: HttpRequest, ticket_id: int) -> HttpResponse:
     else:
         message = (
             f"#{ticket_id}: set to “{change.new_status}” (was {change.previous_status}). "
-            f"ConnectWise took the change but could not confirm it just now: "
+            f"{psa_name(request)} took the change but could not confirm it just now: "
             f"{change.unconfirmed_because.rstrip('.')}."
         )
         level = "warning"
@@ -305,7 +321,7 @@ def ticket_resource_remove(request: HttpRequest, ticket_id: int, member_id: int)
 def _note_draft(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     return {
         "ticket": {"id": ticket_id},
-        "note_types": NOTE_TYPE_CHOICES,
+        "note_types": note_types_offered(account_of(request)),
         "text": request.POST.get("text", ""),
         "note_type": request.POST.get("type", "discussion"),
         "client_key": request.POST.get("client_key", "").strip()[:128] or None,
@@ -317,7 +333,7 @@ def _composer_with_draft(request: HttpRequest, exc: PSAError, ticket_id: int) ->
     draft = _note_draft(request, ticket_id)
     context = {
         "ticket": draft["ticket"],
-        "note_types": NOTE_TYPE_CHOICES,
+        "note_types": note_types_offered(account_of(request)),
         "draft_text": draft["text"],
         "draft_type": draft["note_type"],
         "note_error": exc.message,
@@ -342,7 +358,10 @@ def ticket_note_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
         note_type=draft["note_type"],
         client_key=draft["client_key"],
     )
-    context: dict[str, Any] = {"ticket": draft["ticket"], "note_types": NOTE_TYPE_CHOICES}
+    context: dict[str, Any] = {
+        "ticket": draft["ticket"],
+        "note_types": note_types_offered(account_of(request)),
+    }
     context.update(outbox_context(request, ticket_id), draft_type=draft["note_type"])
     if submission.note is None:
         response = render(request, "tickets/panel.html#composer", context)
@@ -350,8 +369,8 @@ def ticket_note_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
         return toast(
             request,
             response,
-            f"ConnectWise did not take the note yet, so it is queued: it will post to "
-            f"#{ticket_id} when ConnectWise answers.",
+            f"{psa_name(request)} did not take the note yet, so it is queued: it will post "
+            f"to #{ticket_id} when {psa_name(request)} answers.",
             level="warning",
         )
     context.update(new_note=submission.note)

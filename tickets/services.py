@@ -18,7 +18,12 @@ from psa.providers.base import (
     PSATicket,
     PSAUnavailable,
 )
-from psa.selectors import member_for_user, provider_for_account, reference_data_get
+from psa.selectors import (
+    capabilities_for_account,
+    member_for_user,
+    provider_for_account,
+    reference_data_get,
+)
 from resolutionflow.models import Account
 
 from .models import TicketAuditEntry
@@ -224,8 +229,10 @@ def ticket_note_add(
     text = text.strip()
     if not text:
         raise field_error("text", "Write something before adding the note.")
-    if note_type not in NOTE_TYPES:
-        raise field_error("type", "Choose discussion, internal or resolution.")
+    kinds = capabilities_for_account(account=account).note_kinds
+    if note_type not in NOTE_TYPES or note_type not in kinds:
+        # Only the kinds the account's PSA can store (Autotask has no resolution note).
+        raise field_error("type", f"Choose {', '.join(kinds[:-1])} or {kinds[-1]}.")
     me = member_for_user(account=account, user=user)
     if me is None:
         name = user.get_full_name() or user.get_username()

@@ -56,6 +56,8 @@ def ticket_list(request: HttpRequest) -> HttpResponse:
         "has_next": page.has_next,
         "has_prev": page.has_prev,
     }
+    if page.capabilities is not None:
+        context["psa_capabilities"] = page.capabilities
     if is_partial(request) and request.headers.get("HX-Target") == "results":
         # Only an htmx swap carries the status filter out of band; a full page has its own.
         response = render(request, "tickets/list.html#results", {**context, "partial": True})

@@ -22,7 +22,12 @@ from django.views.decorators.http import require_GET
 
 from psa.error_responses import shape_of
 from psa.htmx_errors import read_or
-from psa.selectors import connection_get, member_for_user, reference_data_get
+from psa.selectors import (
+    capabilities_for_account,
+    connection_get,
+    member_for_user,
+    reference_data_get,
+)
 from resolutionflow.models import Account
 from resolutionflow.tenancy import account_of, account_required
 
@@ -119,7 +124,13 @@ def _render(
         # The dashboard must never nag: no toast, an honest muted line and a Retry, in the same
         # words as everywhere else (an outage, a 500, a rate limit, refused keys).
         context.update(
-            read_or(populated, otherwise=lambda exc: {"state": "error", "error": shape_of(exc)})
+            read_or(
+                populated,
+                otherwise=lambda exc: {
+                    "state": "error",
+                    "error": shape_of(exc).named(capabilities_for_account(account=account).name),
+                },
+            )
         )
     return render(request, "tickets/widget.html", context)
 

@@ -20,6 +20,8 @@ NoteKind = Literal["note", "time_entry"]
 AssignedFilter = Literal["me", "unassigned", "me_or_unassigned", "all"] | int
 # How a search is ordered: most urgent first (then newest), or most recently updated first.
 TicketOrder = Literal["urgency", "updated"]
+# Whether each board has its own statuses, or the PSA has one list for every board.
+StatusScope = Literal["board", "global"]
 
 
 # --- errors ---------------------------------------------------------------------------------------
@@ -337,11 +339,50 @@ class HealthStatus:
     details: dict[str, str] = field(default_factory=dict)
 
 
+# --- what a PSA can do -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PSACapabilities:
+    """Where PSAs differ, said as data: everything above `psa/providers/` reads this instead of
+    asking which vendor it talks to. A class attribute of each provider: reading it costs no call.
+
+    `paging` is how the PSA itself pages ("numbered": pages with a total; "cursor": a next-page
+    link and no total). The product's list shows numbered pages with "Showing X–Y of Z" for both:
+    a cursor PSA's provider builds them (bounded scan, then the page's tickets by id).
+    """
+
+    name: str  # how the product names the PSA in a sentence: "ConnectWise", "Autotask"
+    product_name: str  # its full name, for headings and docs: "ConnectWise Manage"
+    board_label: str  # what a board is called there: "Board", "Queue"
+    # "board": each board has its own statuses (a status belongs to one board); "global": one
+    # list for every board (PSAStatus.board_id then repeats the same statuses per board).
+    status_scope: StatusScope
+    paging: Literal["numbered", "cursor"]
+    server_sort: bool  # whether the PSA orders a search itself (else the provider sorts)
+    assignee_needs_role: bool  # whether adding an assignee also needs a role (the provider picks)
+    note_kinds: tuple[NoteType, ...]  # the note types the PSA can store, in the order offered
+    member_label: str = "member"  # what a person in the PSA is called: "member", "resource"
+
+    @property
+    def board_label_plural(self) -> str:
+        return f"{self.board_label}s"
+
+    @property
+    def statuses_per_board(self) -> bool:
+        return self.status_scope == "board"
+
+
 # --- the provider -----------------------------------------------------------------------------------
 
 
 class PSAProvider(abc.ABC):
     """One tenant's PSA. Every method raises only PSAError subclasses."""
+
+    @property
+    @abc.abstractmethod
+    def capabilities(self) -> PSACapabilities:
+        """What this PSA can do and how the product names its parts (no call)."""
 
     @abc.abstractmethod
     def search_tickets(

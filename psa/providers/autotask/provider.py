@@ -13,11 +13,28 @@ from urllib.parse import urlsplit
 
 from psa.providers.autotask.reference import ReferenceLists
 from psa.providers.autotask.ticket_writes import TicketWrites
-from psa.providers.base import HealthStatus, PSAError
+from psa.providers.base import HealthStatus, PSACapabilities, PSAError
+
+# One global status picklist for every queue; cursor pages without a total or a sort (the
+# provider scans ids and sort keys, then reads the page by id); a resource is assigned with a
+# role; a note is all-users or internal only (no resolution flag).
+CAPABILITIES = PSACapabilities(
+    name="Autotask",
+    product_name="Autotask PSA",
+    board_label="Queue",
+    status_scope="global",
+    paging="cursor",
+    server_sort=False,
+    assignee_needs_role=True,
+    note_kinds=("discussion", "internal"),
+    member_label="resource",
+)
 
 
 class AutotaskProvider(TicketWrites, ReferenceLists):
     """One Autotask tenant. Build from an `AutotaskConfig`, or hand in an existing client."""
+
+    capabilities = CAPABILITIES
 
     def health_check(self) -> HealthStatus:
         """Zone discovery plus one cheap authenticated call; never raises."""

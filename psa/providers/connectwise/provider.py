@@ -13,7 +13,7 @@ from __future__ import annotations
 from urllib.parse import quote as urlquote
 from urllib.parse import urlsplit
 
-from psa.providers.base import HealthStatus, PSAError
+from psa.providers.base import HealthStatus, PSACapabilities, PSAError
 from psa.providers.connectwise.directory import TenantDirectory
 from psa.providers.connectwise.notes import TicketNotes
 from psa.providers.connectwise.reference import ReferenceLists
@@ -22,11 +22,28 @@ from psa.providers.connectwise.ticket_writes import TicketWrites
 from psa.providers.connectwise.tickets import TicketReads
 from psa.providers.parallel import run_parallel
 
+# Statuses belong to a service board; pages are numbered with a total (a parallel count);
+# `orderBy` sorts on the server; a member is assigned without a role; notes are discussion,
+# internal analysis or resolution flags on one note record.
+CAPABILITIES = PSACapabilities(
+    name="ConnectWise",
+    product_name="ConnectWise Manage",
+    board_label="Board",
+    status_scope="board",
+    paging="numbered",
+    server_sort=True,
+    assignee_needs_role=False,
+    note_kinds=("discussion", "internal", "resolution"),
+    member_label="member",
+)
+
 
 class ConnectWiseProvider(
     TicketWrites, TicketReads, TicketNotes, TenantDirectory, TicketResources, ReferenceLists
 ):
     """One ConnectWise tenant. Build from a `ConnectWiseConfig`, or hand in an existing client."""
+
+    capabilities = CAPABILITIES
 
     def health_check(self) -> HealthStatus:
         """A cheap authenticated call; never raises. `/system/info` adds the version if allowed."""
