@@ -71,6 +71,11 @@ class PSAConnection(models.Model):
     def is_autotask(self) -> bool:
         return self.provider == self.Provider.AUTOTASK
 
+    @property
+    def vendor_name(self) -> str:
+        """The PSA's short name for messages ("ConnectWise refused ...")."""
+        return "Autotask" if self.is_autotask else "ConnectWise"
+
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         try:

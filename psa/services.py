@@ -115,7 +115,7 @@ def connection_save(
     if status is not None:
         if not status.ok:
             raise ValidationError(
-                f"{connection.get_provider_display()} refused the connection: {status.message}"
+                f"{connection.vendor_name} refused the connection: {status.message}"
             )
         connection.last_checked_at = timezone.now()
         connection.last_error = ""

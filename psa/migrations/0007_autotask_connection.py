@@ -4,60 +4,73 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('psa', '0006_activityevent_to_resolutionflow'),
+        ("psa", "0006_activityevent_to_resolutionflow"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='psaconnection',
-            name='integration_code',
-            field=models.CharField(blank=True, max_length=100, verbose_name='API integration code'),
+            model_name="psaconnection",
+            name="integration_code",
+            field=models.CharField(blank=True, max_length=100, verbose_name="API integration code"),
         ),
         migrations.AddField(
-            model_name='psaconnection',
-            name='username',
-            field=models.CharField(blank=True, max_length=150, verbose_name='API user name'),
+            model_name="psaconnection",
+            name="username",
+            field=models.CharField(blank=True, max_length=150, verbose_name="API user name"),
         ),
         migrations.AddField(
-            model_name='psaconnection',
-            name='zone_override',
-            field=models.CharField(blank=True, help_text='Autotask private zones only, e.g. webservices5.autotask.net. Blank: discovered.', max_length=255, verbose_name='zone override'),
+            model_name="psaconnection",
+            name="zone_override",
+            field=models.CharField(
+                blank=True,
+                help_text="Autotask private zones only, e.g. webservices5.autotask.net. Blank: discovered.",
+                max_length=255,
+                verbose_name="zone override",
+            ),
         ),
         migrations.AlterField(
-            model_name='psaconnection',
-            name='client_id',
-            field=models.CharField(blank=True, help_text='Your clientId from the ConnectWise developer portal.', max_length=100, verbose_name='client id'),
+            model_name="psaconnection",
+            name="client_id",
+            field=models.CharField(
+                blank=True,
+                help_text="Your clientId from the ConnectWise developer portal.",
+                max_length=100,
+                verbose_name="client id",
+            ),
         ),
         migrations.AlterField(
-            model_name='psaconnection',
-            name='company_id',
-            field=models.CharField(blank=True, max_length=100, verbose_name='company id'),
+            model_name="psaconnection",
+            name="company_id",
+            field=models.CharField(blank=True, max_length=100, verbose_name="company id"),
         ),
         migrations.AlterField(
-            model_name='psaconnection',
-            name='provider',
-            field=models.CharField(choices=[('connectwise', 'ConnectWise Manage'), ('autotask', 'Autotask')], default='connectwise', max_length=32),
+            model_name="psaconnection",
+            name="provider",
+            field=models.CharField(
+                choices=[("connectwise", "ConnectWise Manage"), ("autotask", "Autotask")],
+                default="connectwise",
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='psaconnection',
-            name='public_key',
+            model_name="psaconnection",
+            name="public_key",
             field=models.CharField(blank=True, max_length=100),
         ),
         migrations.AlterField(
-            model_name='psamembermapping',
-            name='member_id',
-            field=models.PositiveIntegerField(verbose_name='PSA member id'),
+            model_name="psamembermapping",
+            name="member_id",
+            field=models.PositiveIntegerField(verbose_name="PSA member id"),
         ),
         migrations.AlterField(
-            model_name='psamembermapping',
-            name='member_identifier',
-            field=models.CharField(max_length=100, verbose_name='PSA identifier'),
+            model_name="psamembermapping",
+            name="member_identifier",
+            field=models.CharField(max_length=100, verbose_name="PSA identifier"),
         ),
         migrations.AlterField(
-            model_name='psamembermapping',
-            name='member_name',
-            field=models.CharField(blank=True, max_length=200, verbose_name='PSA name'),
+            model_name="psamembermapping",
+            name="member_name",
+            field=models.CharField(blank=True, max_length=200, verbose_name="PSA name"),
         ),
     ]
