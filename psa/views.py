@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from resolutionflow.activity import ActivityEvent, activity_list, activity_record
 from resolutionflow.htmx import is_htmx, toast
+from resolutionflow.models import Account
 from resolutionflow.tenancy import account_of, account_required, membership_of
 
 from .diagnostics import diagnostics_run
@@ -80,6 +81,9 @@ def _context(
         "check_due": can_manage and _check_due(connection),
     }
     context["psa_name"] = connection.get_provider_display() if connection else "your PSA"
+    # Short names for the page's sentences: what the PSA and its engineers are called there.
+    context["psa"] = connection.vendor_name if connection else "ConnectWise"
+    context["member_word"] = "resource" if connection and connection.is_autotask else "member"
     if can_manage:
         context["form"] = form or _connection_form(
             request, connection or PSAConnection(account=account)
@@ -131,6 +135,11 @@ def _vendor_swap(form: PSAConnectionForm) -> None:
             "hx-swap": "outerHTML",
         }
     )
+
+
+def _vendor_name(account: Account) -> str:
+    connection = connection_get(account=account)
+    return connection.vendor_name if connection else "PSA"
 
 
 def _back_to_integrations(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -240,7 +249,7 @@ def mappings_confirm_view(request: HttpRequest) -> HttpResponse:
         target=", ".join(str(m.user) for m in confirmed)[:255],
         detail=f"{len(confirmed)} confirmed, {len(unmatched)} left to map by hand",
     )
-    message = f"Confirmed {len(confirmed)} mapping(s) against the current ConnectWise."
+    message = f"Confirmed {len(confirmed)} mapping(s) against the current {_vendor_name(account)}."
     if unmatched:
         names = ", ".join(f"{m.user} ({m.member_identifier})" for m in unmatched)
         message += f" No matching member for {names}: choose their member by hand."
@@ -270,7 +279,10 @@ def mapping_set_view(request: HttpRequest, user_id: int) -> HttpResponse:
     )
     if member is None:
         return toast(
-            request, redirect("psa:integrations"), "Choose a ConnectWise member.", level="error"
+            request,
+            redirect("psa:integrations"),
+            f"Choose a {_vendor_name(account)} member.",
+            level="error",
         )
     try:
         member_mapping_set(account=account, user=user, member=member)
@@ -286,7 +298,9 @@ def mapping_set_view(request: HttpRequest, user_id: int) -> HttpResponse:
         detail=f"{member.name} ({member.identifier}, id {member.id})",
     )
     return toast(
-        request, redirect("psa:integrations"), f"{user} is now {member.name} in ConnectWise."
+        request,
+        redirect("psa:integrations"),
+        f"{user} is now {member.name} in {_vendor_name(account)}.",
     )
 
 
@@ -298,7 +312,9 @@ def mapping_delete_view(request: HttpRequest, user_id: int) -> HttpResponse:
     user = get_object_or_404(get_user_model(), pk=user_id, membership__account=account)
     member_mapping_delete(account=account, user=user)
     _record(request, ActivityEvent.Action.MAPPING_DELETED, target=str(user))
-    return toast(request, redirect("psa:integrations"), f"Removed {user}'s ConnectWise mapping.")
+    return toast(
+        request, redirect("psa:integrations"), f"Removed {user}'s {_vendor_name(account)} mapping."
+    )
 
 
 @require_POST

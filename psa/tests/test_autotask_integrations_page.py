@@ -35,7 +35,7 @@ def test_the_form_asks_for_what_autotask_needs(client, lakeside):
         assert f'name="{name}"' not in page
     assert "Secret" in page and "Autotask" in page
     # The member mapping lists Autotask resources (list_members through the reference data).
-    assert "abrooks" in page
+    assert "abrooks" in page and "Autotask resource" in page and "ConnectWise member" not in page
 
 
 def test_choosing_autotask_redraws_the_form_with_its_fields(client, demo):
