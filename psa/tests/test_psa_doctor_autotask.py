@@ -3,24 +3,14 @@ against the Autotask simulator, and wrong credentials name the call and the fix.
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
-from django.core.management import call_command
 
 from psa.models import PSAConnection
+from psa.tests.test_psa_doctor import _doctor  # the same command, read the same way
 
 pytestmark = pytest.mark.django_db
-
-
-def _doctor(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    try:
-        call_command("psa_doctor", *args, stdout=out)
-    except SystemExit as exc:
-        return int(exc.code or 0), out.getvalue()
-    return 0, out.getvalue()
 
 
 def test_every_check_passes_against_the_autotask_simulator(lakeside, at_sim) -> None:
