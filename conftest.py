@@ -119,6 +119,25 @@ def demo(db: Any, cw_sim: Any) -> Any:
     return DemoWorld.load()
 
 
+@pytest.fixture
+def lakeside(demo: Any, at_sim: Any) -> Any:
+    """The demo plus its Autotask MSP, Lakeside Managed IT (avery, blake), on the test Autotask
+    simulator; the `demo` fixture alone never seeds it, so ConnectWise tests see what they did."""
+    from django.core.management import call_command
+
+    from resolutionflow.models import Account
+
+    call_command(
+        "seed_demo",
+        cw_url=demo.bayside.psa_connection.site,
+        at_url=at_sim.root_url,
+        sessions=False,
+        stdout=_Null(),
+        stderr=_Null(),
+    )
+    return Account.objects.get(slug="lakeside")
+
+
 class _Null:
     def write(self, *_: Any) -> None:
         pass

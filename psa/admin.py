@@ -48,7 +48,7 @@ class PSAConnectionAdmin(AccountScopedAdmin):
         return super().changeform_view(request, object_id, form_url, extra_context)
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        fields = ["account", "provider", *PSAConnectionForm.Meta.fields]
+        fields = ["account", *PSAConnectionForm.Meta.fields]
         return [*fields, "last_checked_at", "last_error"] if obj else fields
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:

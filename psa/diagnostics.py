@@ -131,6 +131,7 @@ class _Run:
     provider: ConnectWiseProvider
     recorder: _StatusRecorder
     results: list[CheckResult] = field(default_factory=list)
+    fixes: dict[str, str] = field(default_factory=lambda: FIXES)  # the PSA's general advice
 
     def check(
         self,
@@ -158,7 +159,7 @@ class _Run:
                     status=failing[-1] if failing else (statuses[-1] if statuses else None),
                     duration_ms=_ms(started),
                     detail=exc.message,
-                    fix={**FIXES, **(fixes or {})}.get(exc.code, "").format(area=area),
+                    fix={**self.fixes, **(fixes or {})}.get(exc.code, "").format(area=area),
                 )
             )
             return False
@@ -197,6 +198,10 @@ def diagnostics_run(
     *, connection: PSAConnection, write_ticket_id: int | None = None
 ) -> DiagnosticsReport:
     """Every call shape the product sends, one check each, in the order the product needs them."""
+    if connection.is_autotask:
+        from .diagnostics_autotask import autotask_diagnostics_run  # it builds on this module
+
+        return autotask_diagnostics_run(connection=connection, write_ticket_id=write_ticket_id)
     provider = _diagnostic_provider(connection)
     run = _Run(provider=provider, recorder=_StatusRecorder(provider.client.session))
     try:

@@ -14,13 +14,34 @@ from .models import PSAConnection, PSAMemberMapping
 from .providers.base import HealthStatus, PSAError, PSAMember
 from .security import validate_site_url
 from .selectors import reference_data_get
-from .services import KEY_REENTRY, connection_check
+from .services import CREDENTIAL_FIELDS, connection_check, key_reentry_message
+
+# What each PSA asks for besides the vendor choice, the one secret and "active".
+VENDOR_FIELDS = {
+    PSAConnection.Provider.CONNECTWISE: (
+        "site",
+        "company_id",
+        "public_key",
+        "client_id",
+        "codebase",
+        "api_version",
+    ),
+    PSAConnection.Provider.AUTOTASK: ("site", "username", "integration_code", "zone_override"),
+}
+REQUIRED = {
+    PSAConnection.Provider.CONNECTWISE: ("site", "company_id", "public_key", "client_id"),
+    PSAConnection.Provider.AUTOTASK: ("site", "username", "integration_code"),
+}
+# Autotask's one public zone-discovery host (zones are found from the user name).
+AUTOTASK_DISCOVERY_HOST = "https://webservices.autotask.net"
 
 
 class PSAConnectionForm(forms.ModelForm):
-    """The private key is write-only: never rendered back, blank keeps the stored one.
+    """The private key (or Autotask Secret) is write-only: never rendered back, blank keeps the
+    stored one. Saving tests the credentials against the PSA first and shows its own message.
 
-    Saving tests the credentials against ConnectWise first and shows ConnectWise's own message.
+    The integrations page shows only the chosen PSA's fields (`for_vendor_only`); the admin,
+    which lays out every field itself, keeps them all.
     """
 
     private_key = forms.CharField(
@@ -33,6 +54,7 @@ class PSAConnectionForm(forms.ModelForm):
     class Meta:
         model = PSAConnection
         fields = [
+            "provider",
             "site",
             "company_id",
             "public_key",
@@ -40,20 +62,61 @@ class PSAConnectionForm(forms.ModelForm):
             "client_id",
             "codebase",
             "api_version",
+            "username",
+            "integration_code",
+            "zone_override",
             "is_active",
         ]
+        labels = {"provider": "PSA"}
 
-    # The live check's outcome when clean() made one, so saving need not ask ConnectWise twice.
+    # The live check's outcome when clean() made one, so saving need not ask the PSA twice.
     health: HealthStatus | None = None
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, for_vendor_only: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Forms posted without a PSA choice (older pages, scripts) keep the connection's PSA.
+        self.fields["provider"].required = False
+        self.vendor = self._chosen_vendor()
         if not (self.instance.pk and self.instance.private_key):
             self.fields["private_key"].required = True
             self.fields["private_key"].help_text = "Stored encrypted."
+        if self.vendor == PSAConnection.Provider.AUTOTASK:
+            self._as_autotask()
+        if for_vendor_only:
+            shown = {"provider", "private_key", "is_active", *VENDOR_FIELDS[self.vendor]}
+            for name in [n for n in self.fields if n not in shown]:
+                del self.fields[name]
+
+    def _chosen_vendor(self) -> str:
+        raw = self.data.get(self.add_prefix("provider")) if self.is_bound else None
+        raw = raw or self.initial.get("provider") or self.instance.provider
+        return raw if raw in VENDOR_FIELDS else PSAConnection.Provider.CONNECTWISE
+
+    def _as_autotask(self) -> None:
+        key = self.fields["private_key"]
+        key.label = "Secret"
+        if not key.required:
+            key.help_text = "Stored encrypted. Leave blank to keep the current secret."
+        self.fields["site"].label = "Zone discovery host"
+        self.fields[
+            "site"
+        ].help_text = (
+            "Where Autotask tells ResolutionFlow your zone; keep the default unless told otherwise."
+        )
+        if not self.instance.pk or not self.instance.is_autotask:
+            self.initial["site"] = AUTOTASK_DISCOVERY_HOST
+        self.fields["username"].help_text = "The API-only user's UserName (an email address)."
+        self.fields["integration_code"].help_text = "The API user's tracking identifier."
+
+    def clean_provider(self) -> str:
+        return self.cleaned_data.get("provider") or self.vendor
 
     def clean_site(self) -> str:
         return validate_site_url(self.cleaned_data["site"])
+
+    def clean_zone_override(self) -> str:
+        value = (self.cleaned_data.get("zone_override") or "").strip()
+        return validate_site_url(value) if value else ""
 
     def clean_private_key(self) -> str:
         value = self.cleaned_data.get("private_key") or ""
@@ -63,40 +126,52 @@ class PSAConnectionForm(forms.ModelForm):
     def key_typed(self) -> bool:
         return bool((self.data.get(self.add_prefix("private_key")) or "").strip())
 
+    def _identity(self, cleaned: dict[str, Any]) -> PSAConnection:
+        """The connection as typed, for what its key binds to."""
+        names = ("site", "company_id", "public_key", "username", "integration_code")
+        typed = {n: cleaned[n] if n in cleaned else getattr(self.instance, n) for n in names}
+        zone = cleaned.get("zone_override", self.instance.zone_override) or ""
+        return PSAConnection(provider=self.vendor, zone_override=zone, **typed)
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
+        for name in REQUIRED[self.vendor]:
+            if name in self.fields and name not in self.errors and not cleaned.get(name):
+                self.add_error(name, "This field is required.")
         if self.instance.pk and not self.key_typed and "site" in cleaned:
             # The stored key goes only where it was entered for: retyping it is the admin
             # saying "this key belongs to that site" (and someone without it cannot redirect it).
-            moved = [
+            typed = self._identity(cleaned)
+            moved = self.vendor != self.instance.provider or [
                 name
-                for name in ("site", "company_id", "public_key")
-                if str(cleaned.get(name) or "").strip() != str(getattr(self.instance, name)).strip()
+                for name in typed.key_identity_fields
+                if str(getattr(typed, name) or "").strip()
+                != str(getattr(self.instance, name)).strip()
             ]
             if moved:
-                self.add_error("private_key", KEY_REENTRY)
+                self.add_error("private_key", key_reentry_message(typed))
         if (self.key_typed or not self.instance.pk) and "site" in cleaned:
-            # A key typed now binds to the site, company and public key typed with it.
-            self.instance.private_key_for = PSAConnection(
-                site=cleaned["site"],
-                company_id=cleaned.get("company_id") or "",
-                public_key=cleaned.get("public_key") or "",
-            ).key_identity
+            # A key typed now binds to the tenant typed with it.
+            self.instance.private_key_for = self._identity(cleaned).key_identity
         if self.errors or not cleaned.get("is_active", True):
             return cleaned
-        # Only a change to what reaches ConnectWise needs a live check.
-        credential_fields = {"site", "company_id", "public_key", "private_key", "client_id"}
-        if self.instance.pk and not (credential_fields & set(self.changed_data)):
+        # Only a change to what reaches the PSA needs a live check.
+        if self.instance.pk and not (set(CREDENTIAL_FIELDS) & set(self.changed_data)):
             return cleaned
         candidate = PSAConnection(
-            provider=self.instance.provider,
             # PSAConnectionForm's own fields: the admin's subclass adds provider and account.
             **{name: cleaned[name] for name in PSAConnectionForm.Meta.fields if name in cleaned},
         )
+        for name in PSAConnectionForm.Meta.fields:
+            if name not in cleaned and name != "private_key":
+                setattr(candidate, name, getattr(self.instance, name))
+        candidate.provider = self.vendor
         candidate.private_key_for = self.instance.private_key_for
         status = connection_check(connection=candidate, shared=False)
         if not status.ok:
-            raise ValidationError(f"ConnectWise refused these settings: {status.message}")
+            raise ValidationError(
+                f"{candidate.vendor_name} refused these settings: {status.message}"
+            )
         self.health = status
         return cleaned
 

@@ -13,17 +13,20 @@ from .security import validate_site_url
 class PSAConnection(models.Model):
     class Provider(models.TextChoices):
         CONNECTWISE = "connectwise", "ConnectWise Manage"
+        AUTOTASK = "autotask", "Autotask"
 
     account = models.OneToOneField(Account, on_delete=models.CASCADE, related_name="psa_connection")
     provider = models.CharField(
         max_length=32, choices=Provider.choices, default=Provider.CONNECTWISE
     )
+    # ConnectWise: the site. Autotask: where zone discovery is asked (webservices.autotask.net).
     site = models.CharField(
         max_length=255,
         help_text="ConnectWise site host, e.g. na.myconnectwise.net (HTTPS is implied).",
     )
-    company_id = models.CharField("company id", max_length=100)
-    public_key = models.CharField(max_length=100)
+    company_id = models.CharField("company id", max_length=100, blank=True)
+    public_key = models.CharField(max_length=100, blank=True)
+    # ConnectWise's private key, or Autotask's Secret: the one secret, bound by `private_key_for`.
     private_key = EncryptedTextField()
     # What the private key was entered for ("site|company id|public key"): the stored key goes to
     # that site only. Changing any of them needs the key typed again, which rebinds it.
@@ -31,7 +34,18 @@ class PSAConnection(models.Model):
     client_id = models.CharField(
         "client id",
         max_length=100,
+        blank=True,
         help_text="Your clientId from the ConnectWise developer portal.",
+    )
+    # Autotask only: the API user, its integration (tracking) code, and a zone for private zones
+    # (blank: discovered from the user name). Engineers sign writes through their member mapping.
+    username = models.CharField("API user name", max_length=150, blank=True)
+    integration_code = models.CharField("API integration code", max_length=100, blank=True)
+    zone_override = models.CharField(
+        "zone override",
+        max_length=255,
+        blank=True,
+        help_text="Autotask private zones only, e.g. webservices5.autotask.net. Blank: discovered.",
     )
     codebase = models.CharField(max_length=50, default="v4_6_release/")
     api_version = models.CharField("API version", max_length=20, default="2025.8")
@@ -53,16 +67,45 @@ class PSAConnection(models.Model):
             self.private_key_for = self.key_identity
         super().save(*args, **kwargs)  # type: ignore[arg-type]
 
+    @property
+    def is_autotask(self) -> bool:
+        return self.provider == self.Provider.AUTOTASK
+
+    @property
+    def vendor_name(self) -> str:
+        """The PSA's short name for messages ("ConnectWise refused ...")."""
+        return "Autotask" if self.is_autotask else "ConnectWise"
+
     def clean(self) -> None:
+        errors: dict[str, list[str]] = {}
         try:
             self.site = validate_site_url(self.site)
         except ValidationError as exc:
-            raise ValidationError({"site": exc.messages}) from exc
+            errors["site"] = exc.messages
+        if self.zone_override:
+            # The zone receives the Secret like the site receives the key: the same egress rules.
+            try:
+                self.zone_override = validate_site_url(self.zone_override)
+            except ValidationError as exc:
+                errors["zone_override"] = exc.messages
+        if errors:
+            raise ValidationError(errors)
         if self.codebase and not self.codebase.endswith("/"):
             self.codebase += "/"
 
     @property
     def key_identity(self) -> str:
+        if self.is_autotask:
+            # The Secret goes where it was typed for: the discovery host, the zone, the user.
+            return "|".join(
+                (
+                    "autotask",
+                    self.site.strip().lower().rstrip("/"),
+                    self.zone_override.strip().lower().rstrip("/"),
+                    self.username.strip().lower(),
+                    self.integration_code.strip(),
+                )
+            )
         return "|".join(
             (
                 self.site.strip().lower().rstrip("/"),
@@ -70,6 +113,13 @@ class PSAConnection(models.Model):
                 self.public_key,
             )
         )
+
+    @property
+    def key_identity_fields(self) -> tuple[str, ...]:
+        """The fields whose change needs the secret typed again (it is bound to them)."""
+        if self.is_autotask:
+            return ("provider", "site", "zone_override", "username", "integration_code")
+        return ("site", "company_id", "public_key")
 
     @property
     def key_is_bound_here(self) -> bool:
@@ -92,9 +142,10 @@ class PSAMemberMapping(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="psa_member_mappings"
     )
-    member_id = models.PositiveIntegerField("ConnectWise member id")
-    member_identifier = models.CharField("ConnectWise identifier", max_length=100)
-    member_name = models.CharField("ConnectWise name", max_length=200, blank=True)
+    # ConnectWise member or Autotask resource (whose id signs the engineer's writes).
+    member_id = models.PositiveIntegerField("PSA member id")
+    member_identifier = models.CharField("PSA identifier", max_length=100)
+    member_name = models.CharField("PSA name", max_length=200, blank=True)
     match_method = models.CharField(
         max_length=16, choices=MatchMethod.choices, default=MatchMethod.MANUAL
     )

@@ -13,6 +13,9 @@ from django.conf import settings
 
 from .cooldown import CacheCooldown
 from .models import PSAConnection
+from .providers.autotask.client import AutotaskClient
+from .providers.autotask.config import AutotaskConfig
+from .providers.autotask.provider import AutotaskProvider
 from .providers.base import PSAProvider
 from .providers.connectwise.client import ConnectWiseClient, ConnectWiseConfig
 from .providers.connectwise.provider import ConnectWiseProvider
@@ -32,13 +35,41 @@ def _connectwise(connection: PSAConnection) -> PSAProvider:
         max_retries=settings.PSA_MAX_RETRIES,
         retry_after_cap=settings.PSA_RETRY_AFTER_CAP,
     )
+    return ConnectWiseProvider(client=ConnectWiseClient(config, cooldown=_cooldown(connection)))
+
+
+def _cooldown(connection: PSAConnection) -> CacheCooldown | None:
     # Unsaved connections (a credentials check) must not share or set a tenant's cooldown.
-    cooldown = CacheCooldown(f"psa:cooldown:{connection.pk}") if connection.pk else None
-    return ConnectWiseProvider(client=ConnectWiseClient(config, cooldown=cooldown))
+    return CacheCooldown(f"psa:cooldown:{connection.pk}") if connection.pk else None
+
+
+def autotask_zone_url(connection: PSAConnection) -> str:
+    """The REST base a zone override names (`https://webservices5.autotask.net` ->
+    `.../atservicesrest/`), or "" to discover the zone from the user name."""
+    zone = connection.zone_override.strip().rstrip("/")
+    return f"{zone}/atservicesrest/" if zone else ""
+
+
+def _autotask(connection: PSAConnection) -> PSAProvider:
+    # Every address it reaches (the discovery host, the zone it is told) is checked at connect
+    # time by the same transport as ConnectWise's (psa.providers.transport).
+    config = AutotaskConfig(
+        username=connection.username,
+        secret=connection.private_key,
+        integration_code=connection.integration_code,
+        zone_url=autotask_zone_url(connection),
+        discovery_root=connection.site.strip().rstrip("/"),
+        connect_timeout=settings.PSA_CONNECT_TIMEOUT,
+        read_timeout=settings.PSA_READ_TIMEOUT,
+        max_retries=settings.PSA_MAX_RETRIES,
+        retry_after_cap=settings.PSA_RETRY_AFTER_CAP,
+    )
+    return AutotaskProvider(client=AutotaskClient(config, cooldown=_cooldown(connection)))
 
 
 PROVIDERS: dict[str, Callable[[PSAConnection], PSAProvider]] = {
     PSAConnection.Provider.CONNECTWISE: _connectwise,
+    PSAConnection.Provider.AUTOTASK: _autotask,
 }
 
 _instances: dict[tuple[int, str], PSAProvider] = {}

@@ -22,6 +22,14 @@ KEY_REENTRY = (
     "Re-enter the private key: changing the site, company id or public key needs it, so a stored "
     "key is only ever sent to the site it was saved for."
 )
+SECRET_REENTRY = (
+    "Re-enter the Secret: changing the PSA, user name, integration code or zone needs it, so a "
+    "stored secret is only ever sent to the tenant it was saved for."
+)
+
+
+def key_reentry_message(connection: PSAConnection) -> str:
+    return SECRET_REENTRY if connection.is_autotask else KEY_REENTRY
 
 
 def connection_check(*, connection: PSAConnection, shared: bool = True) -> HealthStatus:
@@ -30,7 +38,9 @@ def connection_check(*, connection: PSAConnection, shared: bool = True) -> Healt
     A stored private key is sent only to the site, company and public key it was entered for.
     """
     if connection.private_key and not connection.key_is_bound_here:
-        return HealthStatus(ok=False, message=KEY_REENTRY, details={"code": "key_not_bound"})
+        return HealthStatus(
+            ok=False, message=key_reentry_message(connection), details={"code": "key_not_bound"}
+        )
     provider = provider_for_connection(connection) if shared else build_provider(connection)
     try:
         return provider.health_check()
@@ -55,11 +65,27 @@ class ConnectionSaved:
     tenant_changed: bool  # another site or company id: mappings now need confirming
 
 
-CREDENTIAL_FIELDS = ("site", "company_id", "public_key", "private_key", "client_id")
+CREDENTIAL_FIELDS = (
+    "provider",
+    "site",
+    "company_id",
+    "public_key",
+    "private_key",
+    "client_id",
+    "username",
+    "integration_code",
+    "zone_override",
+)
 
 
-def _tenant(connection: PSAConnection) -> tuple[str, str]:
-    return connection.site.strip().lower().rstrip("/"), connection.company_id.strip().lower()
+def _tenant(connection: PSAConnection) -> tuple[str, ...]:
+    # An Autotask tenant is its API user's (the zone is where it lives, not who it is).
+    return (
+        connection.provider,
+        connection.site.strip().lower().rstrip("/"),
+        connection.company_id.strip().lower(),
+        connection.username.strip().lower(),
+    )
 
 
 @transaction.atomic
@@ -79,7 +105,7 @@ def connection_save(
     if previous is None or previous.private_key != connection.private_key:
         connection.private_key_for = connection.key_identity  # a key given now binds to these
     elif not connection.key_is_bound_here:
-        raise ValidationError({"private_key": KEY_REENTRY})
+        raise ValidationError({"private_key": key_reentry_message(connection)})
     credentials_changed = previous is None or any(
         getattr(previous, name) != getattr(connection, name) for name in CREDENTIAL_FIELDS
     )
@@ -88,7 +114,9 @@ def connection_save(
         status = connection_check(connection=connection, shared=False)
     if status is not None:
         if not status.ok:
-            raise ValidationError(f"ConnectWise refused the connection: {status.message}")
+            raise ValidationError(
+                f"{connection.vendor_name} refused the connection: {status.message}"
+            )
         connection.last_checked_at = timezone.now()
         connection.last_error = ""
     connection.save()

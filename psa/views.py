@@ -8,12 +8,14 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_POST
 
 from resolutionflow.activity import ActivityEvent, activity_list, activity_record
 from resolutionflow.htmx import is_htmx, toast
+from resolutionflow.models import Account
 from resolutionflow.tenancy import account_of, account_required, membership_of
 
 from .diagnostics import diagnostics_run
@@ -78,9 +80,13 @@ def _context(
         # Only those who may run a test get one on opening the page (it sends the account's keys).
         "check_due": can_manage and _check_due(connection),
     }
+    context["psa_name"] = connection.get_provider_display() if connection else "your PSA"
+    # Short names for the page's sentences: what the PSA and its engineers are called there.
+    context["psa"] = connection.vendor_name if connection else "ConnectWise"
+    context["member_word"] = "resource" if connection and connection.is_autotask else "member"
     if can_manage:
-        context["form"] = form or PSAConnectionForm(
-            instance=connection or PSAConnection(account=account)
+        context["form"] = form or _connection_form(
+            request, connection or PSAConnection(account=account)
         )
         mappings = {m.user_id: m for m in member_mappings_list(account=account)}
         users = get_user_model().objects.filter(membership__account=account).order_by("username")
@@ -106,6 +112,34 @@ def _context(
                 )
             )
     return context
+
+
+def _connection_form(request: HttpRequest, instance: PSAConnection) -> PSAConnectionForm:
+    """The connection form for the PSA chosen (`?provider=`, when the choice changes)."""
+    chosen = request.GET.get("provider")
+    form = PSAConnectionForm(
+        instance=instance, initial={"provider": chosen} if chosen else None, for_vendor_only=True
+    )
+    _vendor_swap(form)
+    return form
+
+
+def _vendor_swap(form: PSAConnectionForm) -> None:
+    # Choosing another PSA redraws the form with that PSA's fields; without JS, posting the
+    # choice does the same (the redrawn form says what is missing).
+    form.fields["provider"].widget.attrs.update(
+        {
+            "hx-get": reverse("psa:integrations"),
+            "hx-select": "#connection-form",
+            "hx-target": "#connection-form",
+            "hx-swap": "outerHTML",
+        }
+    )
+
+
+def _vendor_name(account: Account) -> str:
+    connection = connection_get(account=account)
+    return connection.vendor_name if connection else "PSA"
 
 
 def _back_to_integrations(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -162,7 +196,8 @@ def connection_save_view(request: HttpRequest) -> HttpResponse:
     account = account_of(request)
     instance = connection_get(account=account) or PSAConnection(account=account)
     before = instance.site if instance.pk else ""
-    form = PSAConnectionForm(request.POST, instance=instance)
+    form = PSAConnectionForm(request.POST, instance=instance, for_vendor_only=True)
+    _vendor_swap(form)
     if form.is_valid():
         try:
             saved = connection_save(connection=form.instance, checked=form.health)
@@ -186,12 +221,13 @@ def connection_save_view(request: HttpRequest) -> HttpResponse:
         detail=(f"was {before}; " if before and before != saved.connection.site else "")
         + (f"changed: {changed}" if changed else "no changes"),
     )
-    message = "ConnectWise connection saved."
+    psa = saved.connection.vendor_name
+    message = f"{psa} connection saved."
     if saved.status is not None:
-        message = "ConnectWise connection saved and verified."
+        message = f"{psa} connection saved and verified."
     if saved.tenant_changed:
         message += (
-            " It now points at another ConnectWise: confirm the member mappings below; until then"
+            f" It now points at another {psa}: confirm the member mappings below; until then"
             " notes are signed with the engineer's name instead of posted as their member."
         )
     return toast(request, redirect("psa:integrations"), message)
@@ -213,7 +249,7 @@ def mappings_confirm_view(request: HttpRequest) -> HttpResponse:
         target=", ".join(str(m.user) for m in confirmed)[:255],
         detail=f"{len(confirmed)} confirmed, {len(unmatched)} left to map by hand",
     )
-    message = f"Confirmed {len(confirmed)} mapping(s) against the current ConnectWise."
+    message = f"Confirmed {len(confirmed)} mapping(s) against the current {_vendor_name(account)}."
     if unmatched:
         names = ", ".join(f"{m.user} ({m.member_identifier})" for m in unmatched)
         message += f" No matching member for {names}: choose their member by hand."
@@ -243,7 +279,10 @@ def mapping_set_view(request: HttpRequest, user_id: int) -> HttpResponse:
     )
     if member is None:
         return toast(
-            request, redirect("psa:integrations"), "Choose a ConnectWise member.", level="error"
+            request,
+            redirect("psa:integrations"),
+            f"Choose a {_vendor_name(account)} member.",
+            level="error",
         )
     try:
         member_mapping_set(account=account, user=user, member=member)
@@ -259,7 +298,9 @@ def mapping_set_view(request: HttpRequest, user_id: int) -> HttpResponse:
         detail=f"{member.name} ({member.identifier}, id {member.id})",
     )
     return toast(
-        request, redirect("psa:integrations"), f"{user} is now {member.name} in ConnectWise."
+        request,
+        redirect("psa:integrations"),
+        f"{user} is now {member.name} in {_vendor_name(account)}.",
     )
 
 
@@ -271,7 +312,9 @@ def mapping_delete_view(request: HttpRequest, user_id: int) -> HttpResponse:
     user = get_object_or_404(get_user_model(), pk=user_id, membership__account=account)
     member_mapping_delete(account=account, user=user)
     _record(request, ActivityEvent.Action.MAPPING_DELETED, target=str(user))
-    return toast(request, redirect("psa:integrations"), f"Removed {user}'s ConnectWise mapping.")
+    return toast(
+        request, redirect("psa:integrations"), f"Removed {user}'s {_vendor_name(account)} mapping."
+    )
 
 
 @require_POST

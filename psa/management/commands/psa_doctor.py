@@ -35,14 +35,17 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        connection = _connection(options.get("account"))
         if options["verbosity"] < 2:
             # The report is the output; the client's per-call log lines would interleave with it.
             logging.getLogger("psa.connectwise").setLevel(logging.ERROR)
-        connection = _connection(options.get("account"))
-        self.stdout.write(
-            f"ConnectWise {connection.site} (company {connection.company_id}) "
-            f"for account {connection.account.name}"
+            logging.getLogger("psa.autotask").setLevel(logging.ERROR)
+        who = (
+            f"Autotask user {connection.username} (discovery {connection.site})"
+            if connection.is_autotask
+            else f"ConnectWise {connection.site} (company {connection.company_id})"
         )
+        self.stdout.write(f"{who} for account {connection.account.name}")
         report = diagnostics_run(connection=connection, write_ticket_id=options.get("write_ticket"))
         self.stdout.write(format_report(report))
         if not report.ok:

@@ -117,11 +117,13 @@ class Command(BaseCommand):
             if not _wait_for_port("127.0.0.1", at_port, timeout=30):
                 raise CommandError(f"The Autotask simulator did not start on port {at_port}.")
             cw_url = f"http://127.0.0.1:{cw_port}"
-            call_command("seed_demo", cw_url=cw_url)
+            at_url = f"http://127.0.0.1:{at_port}"
+            call_command("seed_demo", cw_url=cw_url, at_url=at_url)
             self.stdout.write(
                 self.style.SUCCESS(f"\n  ResolutionFlow demo: http://{host}:{port}/\n")
                 + "  Sign in as jordan / resolutionflow (engineer, mapped to jsmith)\n"
                 + "  Also: morgan (admin), riley (no mapping), admin (superuser), casey (Northshore)\n"
+                + "  Autotask: avery (engineer, mapped to abrooks), blake (owner) at Lakeside\n"
                 + f"  ConnectWise simulator: {cw_url}/v4_6_release/apis/3.0/\n"
                 + f"  Autotask simulator: http://127.0.0.1:{at_port}/ATServicesRest/V1.0/"
                 + " (Lakeside Managed IT; credentials in the README)\n"

@@ -1,7 +1,9 @@
-"""Create the demo accounts, users, ConnectWise connections, member mappings and a
-ResolutionAssist session for jordan (idempotent).
+"""Create the demo accounts, users, PSA connections, member mappings and a ResolutionAssist
+session for jordan (idempotent).
 
-Running it twice changes nothing; `--cw-url` re-points the demo connections at another simulator.
+Running it twice changes nothing; `--cw-url` re-points the ConnectWise demo connections at another
+simulator. The Autotask MSP (Lakeside) is seeded only when `--at-url` names an Autotask simulator,
+so a ConnectWise-only run (and every test that seeds without it) sees the same two accounts.
 """
 
 from __future__ import annotations
@@ -48,6 +50,8 @@ class DemoSession:
 
 @dataclass(frozen=True)
 class DemoAccount:
+    """`private_key` is ConnectWise's private key or Autotask's Secret."""
+
     name: str
     slug: str
     company_id: str
@@ -55,6 +59,9 @@ class DemoAccount:
     private_key: str
     users: tuple[DemoUser, ...]
     sessions: tuple[DemoSession, ...] = ()
+    provider: str = PSAConnection.Provider.CONNECTWISE
+    username: str = ""
+    integration_code: str = ""
 
 
 DEMO = (
@@ -96,9 +103,25 @@ DEMO = (
     ),
 )
 
+# The Autotask simulator's demo API user (psa/simulator/autotask/store.py).
+LAKESIDE = DemoAccount(
+    name="Lakeside Managed IT",
+    slug="lakeside",
+    company_id="",
+    public_key="",
+    private_key="rfdemo-secret",
+    provider=PSAConnection.Provider.AUTOTASK,
+    username="rfdemo@lakesideit.example",
+    integration_code="RFDEMO",
+    users=(
+        DemoUser("avery", "Avery", "Brooks", "avery@lakesideit.example", "engineer", "abrooks"),
+        DemoUser("blake", "Blake", "Turner", "blake@lakesideit.example", "owner"),
+    ),
+)
+
 
 class Command(BaseCommand):
-    help = "Create the demo accounts, users, ConnectWise connections and member mappings."
+    help = "Create the demo accounts, users, PSA connections and member mappings."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument(
@@ -107,27 +130,37 @@ class Command(BaseCommand):
             help="ConnectWise site the demo connections use (default: the local simulator).",
         )
         parser.add_argument(
+            "--at-url",
+            default="",
+            help="Autotask zone discovery host for Lakeside Managed IT (the local Autotask "
+            "simulator, e.g. http://127.0.0.1:8766); without it Lakeside is not seeded.",
+        )
+        parser.add_argument(
             "--no-sessions",
             dest="sessions",
             action="store_false",
             help="Do not seed ResolutionAssist sessions (tests that start from none).",
         )
 
-    def handle(self, *args: Any, cw_url: str, sessions: bool = True, **options: Any) -> None:
-        for demo in DEMO:
-            account = self._account(demo, cw_url.rstrip("/"))
+    def handle(
+        self, *args: Any, cw_url: str, at_url: str = "", sessions: bool = True, **options: Any
+    ) -> None:
+        demos = [(demo, cw_url.rstrip("/")) for demo in DEMO]
+        if at_url:
+            demos.append((LAKESIDE, at_url.rstrip("/")))
+        for demo, url in demos:
+            account = self._account(demo, url)
             self._mappings(account, demo)
             if sessions:
                 self._sessions(account, demo)
+        users = ", ".join(u.username for demo, _ in demos for u in demo.users)
+        where = f"ConnectWise: {cw_url}" + (f"; Autotask: {at_url}" if at_url else "")
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Demo ready. Sign in as jordan, morgan, riley, admin or casey "
-                f"(password '{PASSWORD}'). ConnectWise: {cw_url}"
-            )
+            self.style.SUCCESS(f"Demo ready. Sign in as {users} (password '{PASSWORD}'). {where}")
         )
 
     @transaction.atomic
-    def _account(self, demo: DemoAccount, cw_url: str) -> Account:
+    def _account(self, demo: DemoAccount, url: str) -> Account:
         account, _ = Account.objects.get_or_create(slug=demo.slug, defaults={"name": demo.name})
         User = get_user_model()
         for spec in demo.users:
@@ -147,11 +180,14 @@ class Command(BaseCommand):
                 user=user, defaults={"account": account, "role": spec.role}
             )
         wanted = {
-            "site": cw_url,
+            "provider": demo.provider,
+            "site": url,
             "company_id": demo.company_id,
             "public_key": demo.public_key,
             "private_key": demo.private_key,
-            "client_id": "resolutionflow-demo",
+            "client_id": "" if demo.username else "resolutionflow-demo",
+            "username": demo.username,
+            "integration_code": demo.integration_code,
             "is_active": True,
         }
         connection = PSAConnection.objects.filter(account=account).first()
@@ -162,7 +198,7 @@ class Command(BaseCommand):
                 setattr(connection, field, value)
             connection.private_key_for = connection.key_identity  # the key is given with the site
             connection.save()
-            self.stdout.write(f"Re-pointed {account}'s connection at {cw_url}.")
+            self.stdout.write(f"Re-pointed {account}'s connection at {url}.")
         return account
 
     def _mappings(self, account: Account, demo: DemoAccount) -> None:
@@ -178,8 +214,8 @@ class Command(BaseCommand):
         except PSAError as exc:
             self.stderr.write(
                 self.style.WARNING(
-                    f"{account}: member mappings skipped, ConnectWise did not answer "
-                    f"({exc.message}). Start the simulator (python manage.py cwsim) and re-run."
+                    f"{account}: member mappings skipped, its PSA did not answer "
+                    f"({exc.message}). Start the simulators (make run starts both) and re-run."
                 )
             )
             return
