@@ -9,23 +9,16 @@ from typing import Any
 import pytest
 import requests
 
-from psa.providers.autotask.config import AutotaskConfig
 from psa.providers.autotask.provider import AutotaskProvider
 from psa.providers.base import PSANotFound
+from psa.tests.providers.at_samples import lakeside_provider
 
 COMPLETE = 5
 
 
 @pytest.fixture
 def provider(at_sim: Any) -> AutotaskProvider:
-    return AutotaskProvider(
-        AutotaskConfig(
-            username="rfdemo@lakesideit.example",
-            secret="rfdemo-secret",
-            integration_code="RFDEMO",
-            discovery_root=at_sim.root_url,
-        )
-    )
+    return lakeside_provider(at_sim)
 
 
 def _stats(sim: Any) -> dict[str, Any]:

@@ -13,9 +13,9 @@ import pytest
 import requests
 
 from psa.providers.autotask import ticket_search
-from psa.providers.autotask.config import AutotaskConfig
 from psa.providers.autotask.provider import AutotaskProvider
 from psa.providers.base import PSAValidationError, TicketFilters
+from psa.tests.providers.at_samples import lakeside_provider
 
 ABROOKS = 29682900
 COMPLETE = 5
@@ -23,14 +23,7 @@ COMPLETE = 5
 
 @pytest.fixture
 def provider(at_sim: Any) -> AutotaskProvider:
-    return AutotaskProvider(
-        AutotaskConfig(
-            username="rfdemo@lakesideit.example",
-            secret="rfdemo-secret",
-            integration_code="RFDEMO",
-            discovery_root=at_sim.root_url,
-        )
-    )
+    return lakeside_provider(at_sim)
 
 
 def _tickets(sim: Any) -> list[dict[str, Any]]:

@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 import requests
 
-from psa.providers.autotask.config import AutotaskConfig
 from psa.providers.autotask.provider import AutotaskProvider
 from psa.providers.base import PSANotFound, PSAValidationError, TicketCreatePayload
+from psa.tests.providers.at_samples import lakeside_provider
 
 ABROOKS = 29682900
 API_USER = 29682885
@@ -20,14 +20,7 @@ UNASSIGNED_OPEN = 7036
 
 @pytest.fixture
 def provider(at_sim: Any) -> AutotaskProvider:
-    return AutotaskProvider(
-        AutotaskConfig(
-            username="rfdemo@lakesideit.example",
-            secret="rfdemo-secret",
-            integration_code="RFDEMO",
-            discovery_root=at_sim.root_url,
-        )
-    )
+    return lakeside_provider(at_sim)
 
 
 def test_a_note_is_signed_by_the_engineer_through_impersonation(at_sim, provider):
