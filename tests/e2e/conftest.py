@@ -122,6 +122,42 @@ def jordan_page(page: Any, e2e_demo: Any, base_url: str) -> Any:
 
 
 @pytest.fixture
+def e2e_lakeside(e2e_demo: Any, at_sim: Any) -> Any:
+    """The demo plus Lakeside Managed IT (avery, blake) on the test Autotask simulator, committed
+    for the live server's thread."""
+    from django.core.management import call_command
+
+    from resolutionflow.models import Account
+
+    call_command(
+        "seed_demo",
+        cw_url=e2e_demo.bayside.psa_connection.site,
+        at_url=at_sim.root_url,
+        stdout=_Null(),
+        stderr=_Null(),
+    )
+    return Account.objects.get(slug="lakeside")
+
+
+@pytest.fixture
+def avery_page(page: Any, e2e_lakeside: Any, base_url: str) -> Any:
+    """Signed in as avery (Lakeside, mapped to Autotask resource abrooks), on the Tickets page."""
+    from django.contrib.auth import get_user_model
+    from playwright.sync_api import expect
+
+    sign_in_with_session(page, get_user_model().objects.get(username="avery"), base_url)
+    page.goto("/tickets/")
+    expect(page.locator("li.ticket-row").first).to_be_visible()
+    return page
+
+
+@pytest.fixture
+def at_control(at_sim: Any) -> Any:
+    """Control the test Autotask simulator: faults and request counters."""
+    return SimControl(at_sim.root_url)
+
+
+@pytest.fixture
 def sim(cw_sim: Any) -> Any:
     """Control the test simulator: faults and request counters."""
     return SimControl(cw_sim.root_url)
