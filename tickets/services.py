@@ -81,8 +81,9 @@ def ticket_status_update(
     provider = provider_for_account(account=account)
     current = provider.get_ticket(ticket_id=ticket_id)
     reference = reference_data_get(account=account, provider=provider)
-    target = next((s for s in reference.statuses if s.id == status_id), None)
-    if target is None or target.board_id != current.board_id:
+    # Where statuses are one global list, it is repeated under every board: look in this one's.
+    target = next((s for s in reference.statuses_for(current.board_id) if s.id == status_id), None)
+    if target is None:
         raise field_error(
             "status_id",
             f"That status is not one of the {current.board_name or 'ticket'} board's statuses.",

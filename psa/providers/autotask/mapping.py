@@ -217,9 +217,17 @@ def note_type_of(raw: Mapping[str, Any]) -> NoteType:
     return "internal" if raw.get("publish") == PUBLISH_INTERNAL else "discussion"
 
 
+# Autotask has no resolution note: one is posted for all users, titled so people can tell.
+NOTE_TITLES = {"discussion": "Note", "internal": "Internal note", "resolution": "Resolution"}
+# Titles that only repeat the kind the feed already shows, so reading a note drops them.
+KIND_TITLES = frozenset({NOTE_TITLES["discussion"], NOTE_TITLES["internal"]})
+
+
 def note_from(raw: Mapping[str, Any], *, resources: Mapping[int, PSAMember]) -> PSANote:
     author = resources.get(raw.get("creatorResourceID"))  # type: ignore[arg-type]
     title = str(raw.get("title") or "").strip()
+    if title in KIND_TITLES:
+        title = ""
     body = str(raw.get("description") or "")
     return PSANote(
         id=int(raw["id"]),
