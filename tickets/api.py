@@ -188,6 +188,11 @@ class TicketResourcesApi(AccountApi):
     @extend_schema_serializer(component_name="TicketResourcePayload")
     class InputSerializer(serializers.Serializer):
         member_id = id_field()
+        role_id = id_field(
+            required=False,
+            help_text="Where the PSA's assignments carry a role (`assignee_needs_role`): one of "
+            "the member's roles; left out, the member's default role. Elsewhere leave it out.",
+        )
 
     @extend_schema(
         parameters=[TICKET_ID],
@@ -210,6 +215,7 @@ class TicketResourcesApi(AccountApi):
             user=request.user,
             ticket_id=ticket_id,
             member_id=data.validated_data["member_id"],
+            role_id=data.validated_data.get("role_id"),
         )
         return Response(out.ResourceSerializer(resource).data, status=status.HTTP_201_CREATED)
 

@@ -12,6 +12,7 @@ from psa.selectors import reference_data_get
 from resolutionflow.tenancy import account_of, account_required
 
 from . import selectors
+from .forms import int_or_none
 
 
 @require_GET
@@ -36,6 +37,24 @@ def status_options(request: HttpRequest) -> HttpResponse:
             "selected": request.GET.get("selected", ""),
             "default_choice": request.GET.get("default") == "1",
         },
+    )
+
+
+@require_GET
+@account_required
+@psa_errors
+def role_options(request: HttpRequest) -> HttpResponse:
+    """The chosen member's roles, for PSAs whose assignments carry one (default selected)."""
+    member_id = int_or_none(request.GET.get("member_id"))
+    roles = (
+        selectors.assignee_roles_list(account=account_of(request), member_id=member_id)
+        if member_id
+        else []
+    )
+    return render(
+        request,
+        "tickets/options.html#roles",
+        {"roles": roles, "field_id": request.GET.get("field_id", "add-role")},
     )
 
 

@@ -123,7 +123,12 @@ def _resources_context(
         for option in selectors.members_list(account=account_of(request))
         if option.member.id not in assigned
     ]
-    return {"ticket_id": ticket_id, "resources": resources, "member_options": members}
+    return {
+        "ticket_id": ticket_id,
+        "resources": resources,
+        "member_options": members,
+        "role_field_id": f"add-role-{ticket_id}",
+    }
 
 
 @require_GET
@@ -296,6 +301,7 @@ def ticket_resource_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
         user=request.user,
         ticket_id=ticket_id,
         member_id=int_or_none(request.POST.get("member_id")) or 0,
+        role_id=int_or_none(request.POST.get("role_id")),
     )
     response = _resources_after_write(request, ticket_id)
     return toast(request, response, f"{added.member_name} assigned to #{ticket_id}.")

@@ -22,6 +22,7 @@ from psa.providers.base import (
     PSAPriority,
     PSAProvider,
     PSAResource,
+    PSARole,
     PSAStatus,
     PSATicket,
     PSATicketContext,
@@ -170,6 +171,14 @@ def _named(tickets: Sequence[PSATicket], reference: ReferenceData) -> list[PSATi
 def ticket_resources_list(*, account: Account, ticket_id: int) -> list[PSAResource]:
     resources = provider_for_account(account=account).list_resources(ticket_id=ticket_id)
     return resources_flag_rf_users(account=account, resources=resources)
+
+
+def assignee_roles_list(*, account: Account, member_id: int) -> list[PSARole]:
+    """The roles the member can be assigned in, default first (none where the PSA has no roles)."""
+    provider = provider_for_account(account=account)
+    if not provider.capabilities.assignee_needs_role:
+        return []
+    return provider.assignee_roles(member_id=member_id)
 
 
 def resources_flag_rf_users(*, account: Account, resources: list[PSAResource]) -> list[PSAResource]:

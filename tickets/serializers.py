@@ -66,6 +66,13 @@ class ResourceSerializer(serializers.Serializer):
     member_name = serializers.CharField()
     member_identifier = serializers.CharField()
     is_rf_user = serializers.BooleanField()
+    primary = serializers.BooleanField(
+        help_text="The ticket's primary assignee, where the PSA has one (false elsewhere)."
+    )
+    role = serializers.CharField(
+        allow_blank=True,
+        help_text="The role the member is assigned in, where the PSA's assignments carry one.",
+    )
 
 
 class TicketCreatedSerializer(serializers.Serializer):

@@ -150,8 +150,9 @@ def ticket_status_update(
 
 
 def ticket_resource_add(
-    *, account: Account, user: Any, ticket_id: int, member_id: int
+    *, account: Account, user: Any, ticket_id: int, member_id: int, role_id: int | None = None
 ) -> PSAResource:
+    """Assign the member; `role_id` where the PSA's assignments carry a role (None: the default)."""
     ticket_id = existing_ticket_id(ticket_id)
     provider = provider_for_account(account=account)
     member = member_of_reference(reference_data_get(account=account, provider=provider), member_id)
@@ -162,14 +163,14 @@ def ticket_resource_add(
     with audited(
         account=account, user=user, action=TicketAuditEntry.Action.RESOURCE_ADD, ticket_id=ticket_id
     ) as audit:
-        provider.add_resource(ticket_id=ticket_id, member_id=member_id)
+        provider.add_resource(ticket_id=ticket_id, member_id=member_id, role_id=role_id)
         current = provider.list_resources(ticket_id=ticket_id)
         added = next((r for r in current if r.member_id == member_id), None)
         if added is None:
             raise PSAChangeNotApplied(
                 f"ConnectWise did not keep {member.name} on ticket #{ticket_id}."
             )
-        audit.set(after={"member_id": member_id, "member": member.identifier})
+        audit.set(after={"member_id": member_id, "member": member.identifier, "role": added.role})
     return resources_flag_rf_users(account=account, resources=[added])[0]
 
 

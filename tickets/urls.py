@@ -13,6 +13,7 @@ urlpatterns = [
     path("new/create/", create_views.ticket_new_create, name="new-create"),
     path("options/statuses/", options_views.status_options, name="status-options"),
     path("options/companies/", options_views.company_options, name="company-options"),
+    path("options/roles/", options_views.role_options, name="role-options"),
     path("<int:ticket_id>/panel/", panel_views.ticket_panel, name="panel"),
     path("<int:ticket_id>/context/", panel_views.ticket_context, name="context"),
     path("<int:ticket_id>/resources/", panel_views.ticket_resources, name="resources"),

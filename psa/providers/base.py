@@ -309,12 +309,25 @@ class PSATicketContext:
 
 @dataclass(frozen=True, slots=True)
 class PSAResource:
-    """A member assigned to a ticket. `is_rf_user` is filled in by the service from member mappings."""
+    """A member assigned to a ticket. `is_rf_user` is filled in by the service from member mappings.
+    `primary` and `role` where the PSA has them (an Autotask ticket has one primary resource, and
+    every assignment carries a role); False and "" elsewhere."""
 
     member_id: int
     member_name: str
     member_identifier: str
     is_rf_user: bool = False
+    primary: bool = False
+    role: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class PSARole:
+    """A role a member may be assigned to a ticket in (see `PSACapabilities.assignee_needs_role`)."""
+
+    id: int
+    name: str
+    default: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -411,7 +424,15 @@ class PSAProvider(abc.ABC):
     def list_resources(self, *, ticket_id: int) -> list[PSAResource]: ...
 
     @abc.abstractmethod
-    def add_resource(self, *, ticket_id: int, member_id: int) -> PSAResource: ...
+    def add_resource(
+        self, *, ticket_id: int, member_id: int, role_id: int | None = None
+    ) -> PSAResource:
+        """Assign the member. `role_id`: one of `assignee_roles(member_id=...)`, or None for the
+        member's default role; a PSA without roles refuses one (`PSAValidationError`)."""
+
+    def assignee_roles(self, *, member_id: int) -> list[PSARole]:
+        """The roles the member can be assigned in, default first; empty where the PSA has none."""
+        return []
 
     @abc.abstractmethod
     def remove_resource(self, *, ticket_id: int, member_id: int) -> None: ...

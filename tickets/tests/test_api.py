@@ -170,6 +170,8 @@ def test_create_applies_defaults_and_returns_the_spec_shape(jordan_api, demo) ->
             "member_name": "Jordan Smith",
             "member_identifier": "jsmith",
             "is_rf_user": True,
+            "primary": False,
+            "role": "",
         }
     ]
     notes = jordan_api.get(f"{BASE}/tickets/{body['id']}/context").json()["notes"]
@@ -257,6 +259,8 @@ def test_resources_add_list_remove(jordan_api) -> None:
         "member_name": "Morgan Lee",
         "member_identifier": "mlee",
         "is_rf_user": True,
+        "primary": False,
+        "role": "",
     }
 
     listed = jordan_api.get(f"{BASE}/tickets/1000/resources").json()

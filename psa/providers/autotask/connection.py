@@ -35,6 +35,7 @@ class AutotaskConnection(PSAProvider):
         self._lock = threading.Lock()
         self._picklists: mapping.Picklists | None = None
         self._resources: dict[int, PSAMember] | None = None
+        self._role_names: dict[int, str] | None = None
         self._company_names: dict[int, str] = {}
         self._contact_names: dict[int, str] = {}
 
@@ -81,6 +82,22 @@ class AutotaskConnection(PSAProvider):
         found = {member.id: member for member in map(mapping.member_from, rows)}
         with self._lock:
             self._resources = found
+        return found
+
+    def role_names(self) -> dict[int, str]:
+        """Every role's name by id (assignments carry a role; Autotask has a few dozen)."""
+        with self._lock:
+            if self._role_names is not None:
+                return self._role_names
+        rows = scan(
+            self.client,
+            entity="Roles",
+            search=query.search(filters=[query.EVERYTHING], include_fields=("name",)),
+            what="the roles",
+        ).items
+        found = {int(row["id"]): str(row.get("name") or "") for row in rows}
+        with self._lock:
+            self._role_names = found
         return found
 
     def remember_reference(self, data: ReferenceData) -> None:

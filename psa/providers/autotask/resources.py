@@ -2,8 +2,8 @@
 
 Autotask requires a role with every assignment, and the resource+role pair must be one of the
 resource's active service-desk roles (`ResourceServiceDeskRoles`) [C]. The current interface
-passes only a member, so the role is chosen here: the resource's default service-desk role
-(`isDefault`), else its first active one. A ticket without a primary resource gets this one as
+lets the engineer choose one of them (`assignee_roles`); without a choice the resource's default
+service-desk role (`isDefault`), else its first active one, is used. A ticket without a primary resource gets this one as
 primary (`PATCH Tickets`), otherwise a `TicketSecondaryResources` child is added. Removing the
 primary clears `assignedResourceID` and its role together (Autotask refuses one without the
 other).
@@ -13,16 +13,30 @@ from __future__ import annotations
 
 from psa.providers.autotask import query
 from psa.providers.autotask.notes import TicketNotes
-from psa.providers.base import PSAResource, PSAValidationError
+from psa.providers.base import PSAResource, PSARole, PSAValidationError
+from psa.providers.parallel import run_parallel
 
 
 class TicketResources(TicketNotes):
     def list_resources(self, *, ticket_id: int) -> list[PSAResource]:
-        raw = self.ticket_raw(ticket_id)
-        secondaries = self.secondaries_of([ticket_id]).get(ticket_id, ())
+        raw, rows = run_parallel(
+            lambda: self.ticket_raw(ticket_id),
+            lambda: self.rows(
+                entity="TicketSecondaryResources",
+                filters=[query.eq(field="ticketID", value=int(ticket_id))],
+                what="the secondary resources",
+                include_fields=("ticketID", "resourceID", "roleID"),
+            ),
+        )
+        secondaries = {int(row["resourceID"]): row.get("roleID") for row in rows}
         resources = self.resources()
+        role_names = self.role_names()
+        primary = raw.get("assignedResourceID")
         out = []
-        for resource_id in (raw.get("assignedResourceID"), *secondaries):
+        for resource_id, role_id in (
+            (primary, raw.get("assignedResourceRoleID")),
+            *secondaries.items(),
+        ):
             if resource_id is None:
                 continue
             member = resources.get(int(resource_id))
@@ -31,13 +45,29 @@ class TicketResources(TicketNotes):
                     member_id=int(resource_id),
                     member_name=member.name if member else "",
                     member_identifier=member.identifier if member else str(resource_id),
+                    primary=resource_id == primary,
+                    role=role_names.get(int(role_id), "") if role_id is not None else "",
                 )
             )
         return out
 
-    def add_resource(self, *, ticket_id: int, member_id: int) -> PSAResource:
+    def assignee_roles(self, *, member_id: int) -> list[PSARole]:
+        rows = self._service_desk_roles(member_id)
+        names = self.role_names()
+        return [
+            PSARole(
+                id=int(row["roleID"]),
+                name=names.get(int(row["roleID"]), f"Role {row['roleID']}"),
+                default=bool(row.get("isDefault")),
+            )
+            for row in rows
+        ]
+
+    def add_resource(
+        self, *, ticket_id: int, member_id: int, role_id: int | None = None
+    ) -> PSAResource:
         raw = self.ticket_raw(ticket_id)
-        role = self._service_desk_role(member_id)
+        role = self._service_desk_role(member_id, chosen=role_id)
         if raw.get("assignedResourceID") is None:
             self.client.patch(
                 "Tickets",
@@ -81,7 +111,8 @@ class TicketResources(TicketNotes):
             *self.secondaries_of([ticket_id]).get(ticket_id, ()),
         }
 
-    def _service_desk_role(self, member_id: int) -> int:
+    def _service_desk_roles(self, member_id: int) -> list[dict]:
+        """The resource's active service-desk roles, default first."""
         rows = self.rows(
             entity="ResourceServiceDeskRoles",
             filters=[
@@ -91,11 +122,23 @@ class TicketResources(TicketNotes):
             what="the resource's roles",
             include_fields=("roleID", "isDefault"),
         )
+        return sorted(rows, key=lambda r: (not r.get("isDefault"), int(r["id"])))
+
+    def _service_desk_role(self, member_id: int, *, chosen: int | None = None) -> int:
+        rows = self._service_desk_roles(member_id)
         if not rows:
             raise PSAValidationError(
                 f"Autotask resource {member_id} has no service-desk role, so it cannot be "
                 "assigned to a ticket.",
                 fields={"member_id": ["This resource has no service-desk role in Autotask."]},
             )
-        chosen = sorted(rows, key=lambda r: (not r.get("isDefault"), int(r["id"])))[0]
-        return int(chosen["roleID"])
+        if chosen is None:
+            return int(rows[0]["roleID"])
+        if int(chosen) not in {int(r["roleID"]) for r in rows}:
+            names = self.role_names()
+            offered = ", ".join(names.get(int(r["roleID"]), str(r["roleID"])) for r in rows)
+            raise PSAValidationError(
+                f"That role is not one of this resource's service-desk roles ({offered}).",
+                fields={"role_id": [f"Choose one of: {offered}."]},
+            )
+        return int(chosen)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from psa.providers.base import PSANotFound, PSAResource
+from psa.providers.base import PSANotFound, PSAResource, PSAValidationError
 from psa.providers.connectwise import mapping
 from psa.providers.connectwise.conditions import and_, eq
 from psa.providers.connectwise.reference import SCHEDULE_TYPE_SERVICE, ReferenceLists
@@ -25,7 +25,14 @@ class TicketResources(ReferenceLists):
             resources.setdefault(resource.member_id, resource)
         return list(resources.values())
 
-    def add_resource(self, *, ticket_id: int, member_id: int) -> PSAResource:
+    def add_resource(
+        self, *, ticket_id: int, member_id: int, role_id: int | None = None
+    ) -> PSAResource:
+        if role_id is not None:
+            raise PSAValidationError(
+                "ConnectWise assignments have no role.",
+                fields={"role_id": ["ConnectWise assignments have no role: leave it out."]},
+            )
         _, existing = run_parallel(
             lambda: self._ticket_exists(ticket_id),
             lambda: self._open_entries(ticket_id, member_id=member_id),

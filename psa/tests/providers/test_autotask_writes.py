@@ -112,6 +112,41 @@ def test_assignees_primary_then_secondary_with_a_role_and_removed(at_sim, provid
     assert provider.list_resources(ticket_id=UNASSIGNED_OPEN) == []
 
 
+def test_an_assignee_takes_the_role_the_engineer_chose_and_shows_it(at_sim, provider):
+    roles = provider.assignee_roles(member_id=ABROOKS)
+    assert [(r.name, r.default) for r in roles][:2] == [
+        ("Tier 1 Technician", True),
+        ("Tier 2 Engineer", False),
+    ]
+    provider.add_resource(ticket_id=UNASSIGNED_OPEN, member_id=29682901)
+    tier_two = next(r for r in roles if r.name == "Tier 2 Engineer")
+    provider.add_resource(ticket_id=UNASSIGNED_OPEN, member_id=ABROOKS, role_id=tier_two.id)
+    secondary = next(
+        s
+        for s in at_sim.app.tenant.records("TicketSecondaryResources")
+        if s["ticketID"] == UNASSIGNED_OPEN and s["resourceID"] == ABROOKS
+    )
+    assert secondary["roleID"] == tier_two.id
+    shown = {
+        r.member_identifier: (r.primary, r.role)
+        for r in provider.list_resources(ticket_id=UNASSIGNED_OPEN)
+    }
+    assert shown["abrooks"] == (False, "Tier 2 Engineer")
+    assert shown[next(iter(set(shown) - {"abrooks"}))][0] is True
+
+
+def test_a_role_the_resource_does_not_hold_is_refused_naming_the_ones_it_does(at_sim, provider):
+    foreign = {r.id for r in provider.assignee_roles(member_id=29682901)} - {
+        r.id for r in provider.assignee_roles(member_id=ABROOKS)
+    }
+    with pytest.raises(PSAValidationError, match="Tier 1 Technician") as refused:
+        provider.add_resource(
+            ticket_id=UNASSIGNED_OPEN, member_id=ABROOKS, role_id=min(foreign or {1})
+        )
+    assert "role_id" in refused.value.fields
+    assert at_sim.app.tenant.get("Tickets", UNASSIGNED_OPEN)["assignedResourceID"] is None
+
+
 def test_a_resource_without_a_service_desk_role_cannot_be_assigned(at_sim, provider):
     with pytest.raises(PSAValidationError, match="service-desk role"):
         provider.add_resource(ticket_id=UNASSIGNED_OPEN, member_id=API_USER)
