@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from psa.providers.base import RELATION_LABELS
+
 
 class AssigneeSerializer(serializers.Serializer):
     identifier = serializers.CharField()
@@ -186,7 +188,15 @@ class RelatedTicketSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     summary = serializers.CharField()
     status_name = serializers.CharField()
-    relation = serializers.CharField()
+    relation = serializers.ChoiceField(
+        choices=list(RELATION_LABELS),
+        help_text="How it relates: linked (parent, child, merged_parent), or a neighbour where "
+        "the PSA links little (same_company: another open ticket of the company; "
+        "same_configuration: a ticket on the same configuration item).",
+    )
+    relation_label = serializers.CharField(
+        help_text="The relation in words, as the panel shows it."
+    )
     closed = serializers.BooleanField()
 
 

@@ -290,11 +290,27 @@ class TenantMatches:
 
 @dataclass(frozen=True, slots=True)
 class PSARelatedTicket:
+    """A ticket linked to another (parent, child, merged into), or its neighbour where the PSA has
+    few links: another open ticket of the same company, or one on the same configuration item."""
+
     id: int
     summary: str
     status_name: str
-    relation: Literal["parent", "child", "merged_parent"]
+    relation: Literal["parent", "child", "merged_parent", "same_company", "same_configuration"]
     closed: bool = False
+
+    @property
+    def relation_label(self) -> str:
+        return RELATION_LABELS[self.relation]
+
+
+RELATION_LABELS = {
+    "parent": "Parent",
+    "child": "Child",
+    "merged_parent": "Merged into",
+    "same_company": "Same company",
+    "same_configuration": "Same device",
+}
 
 
 @dataclass(frozen=True, slots=True)

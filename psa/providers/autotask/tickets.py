@@ -2,7 +2,11 @@
 
 `get_ticket_context` is two waves: (1) the ticket, its notes, its additional configuration items
 and the incidents that name it as their problem, all keyed by the ticket id, in parallel; (2) what
-the ticket names — company, contact, configuration items, its problem ticket — in parallel.
+the ticket names — company, contact, configuration items, its problem ticket — and its
+neighbours (open tickets of the same company, tickets on the same primary configuration item),
+in parallel. Autotask has no link between tickets but the problem ticket, so the neighbours are
+what an engineer would otherwise look up: each is one query of at most 500 rows, newest
+`MAX_NEIGHBOURS` kept (Autotask cannot sort; ids grow with time).
 Labels come from the picklists and resources read once per connection.
 """
 
@@ -27,6 +31,7 @@ from psa.providers.parallel import run_parallel
 
 MAX_NOTE_PAGES = 4
 RELATED_FIELDS = ("title", "status")
+MAX_NEIGHBOURS = 5
 
 
 def _none() -> None:
@@ -81,12 +86,25 @@ class TicketReads(TicketSearch):
         ]
         wanted_cis = [int(i) for i in ci_ids if i is not None]
         problem = raw.get("problemTicketId")
-        ticket, company, contact, configurations, parent = run_parallel(
+        company_id, device_id = raw.get("companyID"), raw.get("configurationItemID")
+        ticket, company, contact, configurations, parent, same_company, same_device = run_parallel(
             lambda: self._ticket_from_raw(raw),
-            lambda: self._company(raw.get("companyID")),
+            lambda: self._company(company_id),
             lambda: self._contact(raw.get("contactID")),
             lambda: self._configurations(wanted_cis),
             lambda: self._optional_ticket(problem) if problem is not None else None,
+            lambda: (
+                self._neighbours(
+                    ticket_id, query.eq(field="companyID", value=company_id), open_only=True
+                )
+                if company_id is not None
+                else []
+            ),
+            lambda: (
+                self._neighbours(ticket_id, query.eq(field="configurationItemID", value=device_id))
+                if device_id is not None
+                else []
+            ),
         )
         related = [
             self._related(row, relation="child")
@@ -94,6 +112,13 @@ class TicketReads(TicketSearch):
         ]
         if parent is not None:
             related.insert(0, self._related(parent, relation="parent"))
+        # A ticket shows once, under its closest relation.
+        listed = {r.id for r in related} | {ticket_id}
+        for relation, rows in (("same_configuration", same_device), ("same_company", same_company)):
+            for row in rows:
+                if int(row["id"]) not in listed:
+                    listed.add(int(row["id"]))
+                    related.append(self._related(row, relation=relation))
         return PSATicketContext(
             ticket=ticket,
             company=company,
@@ -159,6 +184,20 @@ class TicketReads(TicketSearch):
 
     def _optional_ticket(self, ticket_id: Any) -> dict[str, Any] | None:
         return self._optional("Tickets", ticket_id)
+
+    def _neighbours(
+        self, ticket_id: int, condition: Any, *, open_only: bool = False
+    ) -> list[dict[str, Any]]:
+        filters = [condition, query.cond(op="noteq", field="id", value=ticket_id)]
+        if open_only:
+            filters.append(query.cond(op="noteq", field="status", value=mapping.COMPLETE_STATUS))
+        rows = self.rows(
+            entity="Tickets",
+            filters=filters,
+            what="the related tickets",
+            include_fields=RELATED_FIELDS,
+        )
+        return sorted(rows, key=lambda r: -int(r["id"]))[:MAX_NEIGHBOURS]
 
     def _related(self, row: dict[str, Any], *, relation: str) -> PSARelatedTicket:
         lists = self.picklists()

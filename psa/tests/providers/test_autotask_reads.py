@@ -78,6 +78,42 @@ def test_the_panel_has_contact_notes_configurations_and_related(at_sim, provider
     assert [(r.id, r.relation) for r in incident.related][:1] == [(problem, "parent")]
 
 
+def test_related_adds_the_newest_neighbours_by_device_then_company_once_each(at_sim, provider):
+    tenant = at_sim.app.tenant
+    tickets = tenant.records("Tickets")
+    ticket = next(
+        t
+        for t in sorted(tickets, key=lambda t: t["id"])
+        if t.get("configurationItemID")
+        and sum(o.get("configurationItemID") == t["configurationItemID"] for o in tickets) > 1
+    )
+    tid, device, company = ticket["id"], ticket["configurationItemID"], ticket["companyID"]
+    same_device = sorted(
+        (o["id"] for o in tickets if o["configurationItemID"] == device and o["id"] != tid),
+        reverse=True,
+    )[:5]
+    open_same_company = sorted(
+        (
+            o["id"]
+            for o in tickets
+            if o["companyID"] == company and o["id"] != tid and o["status"] != 5
+        ),
+        reverse=True,
+    )[:5]
+
+    related = provider.get_ticket_context(ticket_id=tid).related
+
+    by_relation: dict[str, list[int]] = {}
+    for r in related:
+        by_relation.setdefault(r.relation, []).append(r.id)
+    assert by_relation["same_configuration"] == same_device
+    assert by_relation.get("same_company", []) == [
+        i for i in open_same_company if i not in set(same_device)
+    ]
+    assert len({r.id for r in related}) == len(related) and tid not in {r.id for r in related}
+    assert {r.relation_label for r in related} >= {"Same device"}
+
+
 def test_notes_carry_visibility_and_their_author(at_sim, provider):
     tenant = at_sim.app.tenant
     context = provider.get_ticket_context(ticket_id=7001)
