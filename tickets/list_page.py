@@ -55,12 +55,12 @@ class TicketListPage:
     @property
     def last(self) -> int:
         r = self.result
-        return min(r.page * r.page_size, r.total) if r else 0
+        return min(r.page * r.page_size, r.reachable) if r else 0
 
     @property
     def has_next(self) -> bool:
         r = self.result
-        return bool(r) and r.page * r.page_size < r.total  # type: ignore[union-attr]
+        return bool(r) and r.page * r.page_size < r.reachable  # type: ignore[union-attr]
 
     @property
     def has_prev(self) -> bool:
@@ -113,7 +113,7 @@ def ticket_list_page_get(
         result = ticket_page_search(
             provider=provider, reference=reference, query=query, me=me, page_size=page_size
         )
-        last_page = max(1, -(-result.total // page_size))
+        last_page = max(1, -(-result.reachable // page_size))
         if query.page > last_page:  # past the end (an old link, a shrunk list): the last page
             query = replace(query, page=last_page)
             result = ticket_page_search(

@@ -38,6 +38,12 @@ class TicketListResponseSerializer(serializers.Serializer):
     total = serializers.IntegerField()
     page = serializers.IntegerField()
     page_size = serializers.IntegerField()
+    ordered = serializers.IntegerField(
+        allow_null=True,
+        help_text="Where the PSA cannot sort and more tickets match than are sorted here: how "
+        "many of the newest matches the order covers (pages past them are empty). Null when "
+        "every match is in order.",
+    )
 
 
 class TicketInfoSerializer(serializers.Serializer):

@@ -227,10 +227,20 @@ class PSATicket:
 
 @dataclass(frozen=True, slots=True)
 class PaginatedTicketResult:
+    """One page of a search. `ordered`: how many of the `total` matches the order covers, where a
+    PSA that cannot sort had to bound what it sorted (the newest `ordered` matches); None when
+    every match is in order. Pages past `ordered` are empty."""
+
     items: tuple[PSATicket, ...]
     total: int
     page: int
     page_size: int
+    ordered: int | None = None
+
+    @property
+    def reachable(self) -> int:
+        """How many matches the pages can show."""
+        return self.total if self.ordered is None else min(self.ordered, self.total)
 
 
 @dataclass(frozen=True, slots=True)

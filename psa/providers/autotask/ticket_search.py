@@ -20,28 +20,35 @@ Call budget per list page (measured in psa/tests/providers/test_autotask_search.
 tickets" adds one `TicketSecondaryResources` call before the scan; a cold connection adds the
 picklists (2) and the resources (1) once. A typical page: 5 calls in 2 waves.
 
-Past the bound (more than 2,000 matches) the scan stops: the list shows the first 2,000 matches
-Autotask returns (the OLDEST ids), sorted, and `total` is Autotask's full `query/count` (one
-more call), so "Showing 1-25 of 3,412" stays true while pages beyond row 2,000 come back empty.
-A narrower filter (a queue, open tickets only, the default) keeps real tenants under the bound;
-the interface has no way yet to say "approximate" (see the report on issue 22).
+Past the first page (more than 500 matches) one `query/count` says how many there are. Up to
+`MAX_SCAN_PAGES` pages (2,000), the scan goes on. Beyond it, Autotask's ascending order would hand us the
+OLDEST matches, so the scan is narrowed to the newest instead: `createDate` windows, each
+costing one count, are widened or halved (at most `MAX_WINDOW_PROBES`) until one holds between a
+quarter of the bound and the bound, and only that window is scanned and sorted. The
+result says so (`ordered`: "sorted among the newest 1,640 of 3,412"), the total stays Autotask's
+full count, and pages past `ordered` are empty. A narrower filter (a queue, open tickets only,
+the default) keeps real tenants under the bound: ≤ 500 matches cost no count at all.
 """
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from psa.providers.autotask import mapping, query
 from psa.providers.autotask.connection import AutotaskConnection
-from psa.providers.autotask.paging import count, scan
+from psa.providers.autotask.paging import Scan, count, page_of, scan
 from psa.providers.autotask.ticket_query import ticket_conditions
 from psa.providers.base import PaginatedTicketResult, PSATicket, TicketFilters, TicketOrder
 from psa.providers.parallel import run_parallel
 
 logger = logging.getLogger(__name__)
 
-MAX_SCAN_PAGES = 4
+MAX_SCAN_PAGES = 4  # of PAGE_SIZE keys: up to 2,000 matches are sorted
+PAGE_SIZE = 500  # Autotask's most records per query page
+MAX_WINDOW_PROBES = 5
+FIRST_WINDOW_DAYS = 90
 # An `in` counts each value as a condition (≤ 500 per query): leave room for the rest.
 MAX_SECONDARY_TICKETS = 400
 # The dashboard probes 1,000 rows at once (tickets.selectors.BOARDS_PROBE_SIZE); past 500 the
@@ -67,24 +74,86 @@ class TicketSearch(AutotaskConnection):
             resource_id_of=self._resource_id_of,
             secondary_tickets_of=self._secondary_tickets_of,
         )
-        keys = scan(
-            self.client,
-            entity="Tickets",
-            search=query.search(filters=conditions, include_fields=KEY_FIELDS),
-            what="the tickets",
-            max_pages=MAX_SCAN_PAGES,
-        )
-        total = len(keys.items)
-        if not keys.complete:
-            total = count(self.client, entity="Tickets", filters=conditions)
-            logger.warning(
-                "at ticket search: %d matches, sorted the first %d", total, len(keys.items)
-            )
-        ordered = sort_keys(keys.items, order=order, lists=lists)
+        keys, total = self._keys(conditions)
+        ordered = sort_keys(keys, order=order, lists=lists)
         start = (page - 1) * page_size
         rows = ordered[start : start + page_size]
         items = self.tickets_by_id(rows) if rows else ()
-        return PaginatedTicketResult(items=items, total=total, page=page, page_size=page_size)
+        return PaginatedTicketResult(
+            items=items,
+            total=total,
+            page=page,
+            page_size=page_size,
+            ordered=len(keys) if len(keys) < total else None,
+        )
+
+    def _keys(self, conditions: list[Any]) -> tuple[list[dict[str, Any]], int]:
+        """The sort keys to order (all matches, or the newest window of them) and the total."""
+        first, nxt = page_of(
+            self.client.query(
+                "Tickets", query.search(filters=conditions, include_fields=KEY_FIELDS)
+            ),
+            what="the tickets",
+        )
+        if nxt is None:
+            return first, len(first)
+        total = count(self.client, entity="Tickets", filters=conditions)
+        bound = MAX_SCAN_PAGES * PAGE_SIZE
+        if total <= bound:
+            rest = self._scan(conditions, start=nxt)
+            return first + rest.items, max(total, len(first) + len(rest.items))
+        window = self._newest_window(conditions, bound=bound)
+        keys = scan(
+            self.client,
+            entity="Tickets",
+            search=query.search(filters=conditions + window, include_fields=KEY_FIELDS),
+            what="the tickets",
+            max_pages=MAX_SCAN_PAGES,
+        )
+        logger.info("at ticket search: %d matches, sorted the newest %d", total, len(keys.items))
+        return keys.items, total
+
+    def _scan(self, conditions: list[Any], *, start: str) -> Scan:
+        """The pages after the first, from its cursor."""
+        items: list[dict[str, Any]] = []
+        nxt: str | None = start
+        calls = 0
+        while nxt and calls < MAX_SCAN_PAGES - 1:
+            batch, nxt = page_of(self.client.get_url(nxt), what="the tickets")
+            items.extend(batch)
+            calls += 1
+        return Scan(items=items, complete=nxt is None, calls=calls)
+
+    def _newest_window(self, conditions: list[Any], *, bound: int) -> list[Any]:
+        """A `createDate` lower bound holding the newest matches: at most `bound` of them and,
+        where a few probes find it, at least a quarter as many. Widens by 4 until a window
+        overflows, then bisects; if even one day overflows, that day (its oldest `bound`)."""
+        now = datetime.now(UTC)
+
+        def window(days: int) -> list[Any]:
+            since = query.utc(now - timedelta(days=days))
+            return [query.cond(op="gte", field="createDate", value=since)]
+
+        fits: int | None = None  # the widest window known to hold at most `bound`
+        overflows: int | None = None  # the narrowest window known to hold more
+        days = FIRST_WINDOW_DAYS
+        for _ in range(MAX_WINDOW_PROBES):
+            matches = count(self.client, entity="Tickets", filters=conditions + window(days))
+            if matches > bound:
+                overflows = days
+            else:
+                fits = days
+                if matches >= bound // 4:
+                    break
+            if overflows is None:
+                days *= 4
+            elif fits is None:
+                days = max(days // 4, 1)
+            else:
+                days = (fits + overflows) // 2
+            if days in (fits, overflows):
+                break
+        return window(fits if fits is not None else overflows or 1)
 
     def tickets_by_id(self, keys: list[dict[str, Any]]) -> tuple[PSATicket, ...]:
         """Full tickets for these key rows, in their order, with every label in one wave."""

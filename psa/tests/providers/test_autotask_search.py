@@ -217,21 +217,39 @@ def test_most_recently_updated_first(at_sim, provider):
     assert _all_ids(provider, TicketFilters(), order="updated") == expected
 
 
-def test_past_the_scan_bound_the_total_is_autotasks_count(at_sim, provider, monkeypatch):
-    # 640 tickets with the closed ones: two pages of 500 keys; a bound of one page is passed.
+def test_past_the_scan_bound_the_newest_matches_are_sorted_and_said_so(
+    at_sim, provider, monkeypatch
+):
+    # 640 tickets with the closed ones; a bound of one page (500 keys) is passed.
     monkeypatch.setattr(ticket_search, "MAX_SCAN_PAGES", 1)
     everything = _tickets(at_sim)
     _zero_counters(at_sim)
     result = provider.search_tickets(filters=TicketFilters(include_closed=True), page_size=25)
+
     assert result.total == len(everything) > 500
-    assert _stats(at_sim)["routes"]["POST /Tickets/query/count"] == 1
-    # What was scanned (the first 500 by id) is in urgency order; past it pages are empty.
-    scanned = sorted(everything, key=lambda r: r["id"])[:500]
-    assert [t.id for t in result.items] == _expected_order(at_sim, scanned)[:25]
+    assert result.ordered is not None and 125 <= result.ordered <= 500
+    # The newest matches, by createDate, are the ones sorted (never Autotask's oldest ids) ...
+    newest = sorted(everything, key=lambda r: r["createDate"], reverse=True)
+    kept, left_out = newest[: result.ordered], newest[result.ordered :]
+    assert min(r["createDate"] for r in kept) > max(r["createDate"] for r in left_out)
+    assert [t.id for t in result.items] == _expected_order(at_sim, kept)[:25]
+    # ... at the cost of a few counts: the total, then at most 5 window probes.
+    routes = _stats(at_sim)["routes"]
+    assert 2 <= routes["POST /Tickets/query/count"] <= 1 + ticket_search.MAX_WINDOW_PROBES
+    # Past what was sorted, pages are empty and still carry the total.
     beyond = provider.search_tickets(
         filters=TicketFilters(include_closed=True), page=21, page_size=25
     )
     assert beyond.items == () and beyond.total == len(everything)
+
+
+def test_up_to_the_bound_every_match_is_sorted_and_no_window_is_probed(at_sim, provider):
+    everything = _tickets(at_sim)
+    _zero_counters(at_sim)
+    result = provider.search_tickets(filters=TicketFilters(include_closed=True), page_size=25)
+    assert result.total == len(everything) and result.ordered is None
+    assert [t.id for t in result.items] == _expected_order(at_sim, everything)[:25]
+    assert _stats(at_sim)["routes"]["POST /Tickets/query/count"] == 1
 
 
 def test_a_page_past_the_end_is_empty_with_the_total(at_sim, provider):
