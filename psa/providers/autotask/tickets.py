@@ -13,7 +13,7 @@ from typing import Any
 
 from psa.providers.autotask import mapping, query
 from psa.providers.autotask.paging import scan
-from psa.providers.autotask.ticket_search import TicketSearch
+from psa.providers.autotask.ticket_search import TicketSearch, entered
 from psa.providers.base import (
     PSACompany,
     PSAContact,
@@ -191,13 +191,14 @@ class TicketReads(TicketSearch):
         return self._tickets_where(conditions, limit=limit)
 
     def _tickets_where(self, conditions: list[Any], *, limit: int) -> list[PSATicket]:
-        """Newest first. Keys first (ids ascend, so the newest are on the last page), then the
-        newest `limit` tickets in full."""
+        """Newest first (entry date, then id). Keys first, then the newest `limit` in full."""
         keys = scan(
             self.client,
             entity="Tickets",
-            search=query.search(filters=conditions, include_fields=("companyID", "contactID")),
+            search=query.search(
+                filters=conditions, include_fields=("companyID", "contactID", "createDate")
+            ),
             what="the tickets",
         ).items
-        newest = sorted(keys, key=lambda k: -int(k["id"]))[: max(0, limit)]
+        newest = sorted(keys, key=lambda k: (-entered(k), -int(k["id"])))[: max(0, limit)]
         return list(self.tickets_by_id(newest)) if newest else []

@@ -617,15 +617,19 @@ class PSAProviderContract:
         dated = [t for t in every_ticket if t.date_entered and t.company_id is not None]
         if not dated:
             pytest.skip("no ticket with an entry date")
-        company_id = max(dated, key=lambda t: t.id).company_id
-        of_company = sorted(
-            (t for t in dated if t.company_id == company_id), key=lambda t: t.id, reverse=True
-        )
+
+        # Newest by entry date: a PSA's ids need not ascend with it (Autotask imports and
+        # workflow-created tickets can carry an older date than lower ids).
+        def newest(t: PSATicket) -> tuple[datetime, int]:
+            return (t.date_entered or datetime.min.replace(tzinfo=UTC), t.id)
+
+        company_id = max(dated, key=newest).company_id
+        of_company = sorted((t for t in dated if t.company_id == company_id), key=newest)[::-1]
         since = of_company[min(2, len(of_company) - 1)].date_entered
         found = provider.find_recent_tickets(company_id=company_id, board_id=None, since=since)
-        assert [t.id for t in found] == sorted((t.id for t in found), reverse=True)
+        assert [t.id for t in found] == [t.id for t in sorted(found, key=newest, reverse=True)]
         assert all(t.company_id == company_id and t.date_entered >= since for t in found)
-        assert of_company[0].id in {t.id for t in found}
+        assert {t.id for t in found} >= {t.id for t in of_company if t.date_entered >= since}
 
     # --- health --------------------------------------------------------------------------------
 
