@@ -108,7 +108,7 @@ class TenantDirectory(TicketReads):
             what="the configuration items",
             max_records=max(1, min(limit, 500)),
         )
-        found = [mapping.configuration_from(r) for r in rows]
+        found = self.configurations_from(rows)
         keep = set(wanted)
         return [c for c in found if c.name.lower() in keep or c.device_identifier.lower() in keep]
 

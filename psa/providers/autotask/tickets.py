@@ -141,12 +141,16 @@ class TicketReads(TicketSearch):
     def _configurations(self, ids: list[int]) -> list[Any]:
         if not ids:
             return []
-        rows = self.rows(
-            entity="ConfigurationItems",
-            filters=[query.in_(field="id", values=ids)],
-            what="the configuration items",
+        # The type labels (read once per connection) alongside the items themselves.
+        rows, _ = run_parallel(
+            lambda: self.rows(
+                entity="ConfigurationItems",
+                filters=[query.in_(field="id", values=ids)],
+                what="the configuration items",
+            ),
+            self.configuration_types,
         )
-        by_id = {int(r["id"]): mapping.configuration_from(r) for r in rows}
+        by_id = {c.id: c for c in self.configurations_from(rows)}
         # The primary first, then the additional ones in the order they were added.
         return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 

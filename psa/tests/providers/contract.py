@@ -65,6 +65,19 @@ def _all_pages(provider: PSAProvider, filters: TicketFilters) -> list[PSATicket]
         page += 1
 
 
+def _status_not_of(provider: PSAProvider, ref: ReferenceData, board_id: int) -> int:
+    """A status id the board cannot take: another board's status where each board has its own
+    (`status_scope` "board"); where one list serves every board ("global"), every board offers
+    the same statuses, and only an id outside the list is wrong."""
+    own = {s.id for s in ref.statuses_for(board_id)}
+    if provider.capabilities.status_scope == "board":
+        return next(s.id for s in ref.statuses if s.board_id != board_id and s.id not in own)
+    assert all({s.id for s in ref.statuses_for(b.id)} == own for b in ref.boards), (
+        "a global status list is the same for every board"
+    )
+    return max(s.id for s in ref.statuses) + 1000
+
+
 class PSAProviderContract:
     """Behaviour the services, views and assistant rely on, whatever the PSA."""
 
@@ -403,8 +416,8 @@ class PSAProviderContract:
         assert [r.member_id for r in writable.list_resources(ticket_id=created.id)] == [member.id]
 
     def test_create_rejects_invalid_references_per_field(self, writable, ref):
-        board, other = ref.boards[0], ref.boards[1]
-        foreign = ref.statuses_for(other.id)[0]
+        board = ref.boards[0]
+        wrong_status = _status_not_of(writable, ref, board.id)
         with pytest.raises(PSAValidationError) as info:
             writable.create_ticket(
                 payload=TicketCreatePayload(summary="x", company_id=MISSING_ID, board_id=board.id)
@@ -416,14 +429,15 @@ class PSAProviderContract:
                     summary="x",
                     company_id=ref.companies[0].id,
                     board_id=board.id,
-                    status_id=foreign.id,
+                    status_id=wrong_status,
                 )
             )
         assert "status_id" in info.value.fields
+        # Longer than any PSA takes (ConnectWise 100 characters, Autotask 255).
         with pytest.raises(PSAValidationError) as info:
             writable.create_ticket(
                 payload=TicketCreatePayload(
-                    summary="x" * 101, company_id=ref.companies[0].id, board_id=board.id
+                    summary="x" * 256, company_id=ref.companies[0].id, board_id=board.id
                 )
             )
         assert "summary" in info.value.fields
@@ -447,9 +461,11 @@ class PSAProviderContract:
 
     def test_status_from_another_board_is_a_status_id_error(self, writable, ref, open_tickets):
         ticket = open_tickets[0]
-        foreign = next(s for s in ref.statuses if s.board_id != ticket.board_id)
+        assert ticket.board_id is not None
         with pytest.raises(PSAValidationError) as info:
-            writable.update_status(ticket_id=ticket.id, status_id=foreign.id)
+            writable.update_status(
+                ticket_id=ticket.id, status_id=_status_not_of(writable, ref, ticket.board_id)
+            )
         assert info.value.fields.get("status_id")
         assert writable.get_ticket(ticket_id=ticket.id).status_id == ticket.status_id
 
