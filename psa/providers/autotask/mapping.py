@@ -233,6 +233,31 @@ def note_from(raw: Mapping[str, Any], *, resources: Mapping[int, PSAMember]) -> 
     )
 
 
+# The id of the note that shows a ticket's description: no TicketNotes record has id 0.
+DESCRIPTION_NOTE_ID = 0
+
+
+def description_note(
+    raw: Mapping[str, Any], *, resources: Mapping[int, PSAMember]
+) -> PSANote | None:
+    """The ticket's description as the first note of its feed, as ConnectWise shows its initial
+    description: in Autotask it is a field of the ticket, not a TicketNotes record, so without
+    this the panel would never show what the ticket is about."""
+    text = str(raw.get("description") or "")
+    if not text.strip():
+        return None
+    author = resources.get(raw.get("creatorResourceID"))  # type: ignore[arg-type]
+    return PSANote(
+        id=DESCRIPTION_NOTE_ID,
+        ticket_id=int(raw["id"]),
+        text=text,
+        type="discussion",
+        author_name=author.name if author else "",
+        author_identifier=author.identifier if author else "",
+        created_at=parse_date(raw.get("createDate")),
+    )
+
+
 def parse_date(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None

@@ -94,12 +94,13 @@ class TicketReads(TicketSearch):
         ]
         if parent is not None:
             related.insert(0, self._related(parent, relation="parent"))
+        description = mapping.description_note(raw, resources=self.resources())
         return PSATicketContext(
             ticket=ticket,
             company=company,
             contact=contact,
             configurations=tuple(configurations),
-            notes=tuple(notes),
+            notes=(description, *notes) if description else tuple(notes),
             related=tuple(related),
         )
 
@@ -117,6 +118,7 @@ class TicketReads(TicketSearch):
         return sorted(notes, key=lambda n: (n.created_at or datetime.min.astimezone(), n.id))
 
     def list_ticket_notes(self, *, ticket_id: int) -> list[PSANote]:
+        # The notes only: the description (first in the panel's feed) is not a note anyone added.
         self.ticket_raw(ticket_id)  # a missing ticket is PSANotFound, not an empty feed
         return self.notes_of(ticket_id)
 
