@@ -212,6 +212,22 @@ def ticket_from(raw: Mapping[str, Any], *, labels: Labels) -> PSATicket:
     )
 
 
+# The titles our notes are posted with (Autotask requires one). The first two say nothing the
+# note's visibility does not, so the feed leaves them out: the text reads back as written (the
+# outbox recognises a note it already posted by its text). "Resolution" stays: it is what marks
+# a resolution, which Autotask has no note kind for.
+NOTE_TITLES: dict[NoteType, str] = {
+    "discussion": "Note",
+    "internal": "Internal note",
+    "resolution": "Resolution",
+}
+_UNSHOWN_TITLES = {NOTE_TITLES["discussion"], NOTE_TITLES["internal"]}
+
+
+def _shown(title: str) -> bool:
+    return bool(title) and title not in _UNSHOWN_TITLES
+
+
 def note_type_of(raw: Mapping[str, Any]) -> NoteType:
     """`publish` is the only visibility Autotask has: 1 all users (a discussion), 2 internal."""
     return "internal" if raw.get("publish") == PUBLISH_INTERNAL else "discussion"
@@ -225,7 +241,7 @@ def note_from(raw: Mapping[str, Any], *, resources: Mapping[int, PSAMember]) -> 
         id=int(raw["id"]),
         ticket_id=int(raw["ticketID"]),
         # Autotask notes have a title and a body; our feed shows one text.
-        text=f"{title}\n\n{body}" if title and title not in body else body,
+        text=f"{title}\n\n{body}" if _shown(title) and title not in body else body,
         type=note_type_of(raw),
         author_name=author.name if author else "",
         author_identifier=author.identifier if author else "",

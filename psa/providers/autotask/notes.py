@@ -13,7 +13,7 @@ from psa.providers.autotask import mapping
 from psa.providers.autotask.directory import TenantDirectory
 from psa.providers.base import NoteType, PSANote, PSAResponseError, PSAValidationError
 
-TITLES = {"discussion": "Note", "internal": "Internal note", "resolution": "Resolution"}
+TITLES = mapping.NOTE_TITLES
 TITLE_LENGTH = 250
 
 
