@@ -18,6 +18,7 @@ from psa.providers.base import (
     PSARateLimited,
     PSAServerError,
     PSATimeout,
+    PSAValidationError,
     TicketCreatePayload,
     TicketFilters,
 )
@@ -98,6 +99,20 @@ def test_missing_client_id_is_a_permission_error_that_says_so(simulator):
         provider.list_boards()
     health = provider.health_check()
     assert health.ok is False and "clientId" in health.message
+
+
+def test_reference_data_names_the_service_schedule_type(provider):
+    schedule_type = provider.reference_data().schedule_type
+    assert schedule_type is not None and schedule_type.id
+    assert schedule_type.identifier.upper() == "S"
+
+
+def test_a_summary_over_100_characters_is_a_summary_error(provider):
+    with pytest.raises(PSAValidationError) as info:
+        provider.create_ticket(
+            payload=TicketCreatePayload(summary="x" * 101, company_id=250, board_id=1)
+        )
+    assert "summary" in info.value.fields
 
 
 def test_health_reports_the_server_version(provider):
