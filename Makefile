@@ -54,7 +54,7 @@ test: $(VENV)/.dev
 
 # The provider contract against a real tenant, read-only; needs CONNECTWISE_LIVE_* (see README).
 test-live: $(VENV)/.dev
-	$(PY) -m pytest -p no:cacheprovider -rs psa/tests/providers/test_connectwise_live.py
+	$(PY) -m pytest -p no:cacheprovider -rs psa/tests/providers/test_connectwise_live.py psa/tests/providers/test_autotask_live.py
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
