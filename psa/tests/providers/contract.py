@@ -193,8 +193,10 @@ class PSAProviderContract:
             provider.search_tickets(filters=TicketFilters(search=text, include_closed=True))
 
     def test_search_text_with_a_quote_still_finds_the_words(self, provider, every_ticket):
-        # No quote can be written inside a ConnectWise literal: a `"` stands for exactly one
-        # character at its place (see connectwise/conditions.py), here the space between words.
+        # A quote in the search box never costs the words around it. ConnectWise: no quote can
+        # be written inside a literal, so a `"` stands for exactly one character at its place
+        # (connectwise/conditions.py), here the space. Autotask: a `"` separates words, each of
+        # which the title must contain (autotask/ticket_query.py).
         target = next(t for t in every_ticket if len(t.summary.split()) >= 2)
         first, second = target.summary.split()[:2]
         found = _all_pages(provider, TicketFilters(search=f'{first}"{second}', include_closed=True))
@@ -308,8 +310,9 @@ class PSAProviderContract:
         else:
             pytest.skip("no open ticket with both notes and configurations among the first 60")
         assert all(c.id and c.name for c in ctx.configurations)
-        # ConnectWise lists a ticket's configurations as references; the details (every
-        # configuration has a type) come from /company/configurations.
+        # A ticket names its configurations by reference; the details (every configuration has
+        # a type) come from another read (ConnectWise's /company/configurations, Autotask's
+        # configurationItemType picklist).
         assert all(c.type_name for c in ctx.configurations)
         assert all(
             n.ticket_id == row.id
@@ -515,7 +518,8 @@ class PSAProviderContract:
         identifiers = [m.identifier for m in ref.members]
         assert len(identifiers) == len(set(identifiers)) and all(identifiers)
         assert all(m.name for m in ref.members)
-        # A ConnectWise member has no `name`: it is the first and last name joined.
+        # A member (ConnectWise) or resource (Autotask) has no `name`: it is the first and last
+        # name joined.
         named = [m for m in ref.members if m.first_name and m.last_name]
         assert named and all(m.name == f"{m.first_name} {m.last_name}" for m in named)
         assert ref.companies and tuple(provider.list_companies()) == ref.companies
@@ -523,6 +527,21 @@ class PSAProviderContract:
         # checked in test_connectwise_contract.py); a PSA without them has None.
         if ref.schedule_type is not None:
             assert ref.schedule_type.id and ref.schedule_type.identifier
+
+    def test_capabilities_agree_with_the_reference_data(self, provider, ref):
+        caps = provider.capabilities
+        assert caps.name and caps.product_name and caps.board_label and caps.member_label
+        assert caps.note_kinds and set(caps.note_kinds) <= {"discussion", "internal", "resolution"}
+        per_board = {b.id: {s.id for s in ref.statuses_for(b.id)} for b in ref.boards}
+        assert all(per_board.values())
+        if caps.status_scope == "global":
+            # One list, repeated under every board.
+            assert len({frozenset(ids) for ids in per_board.values()}) == 1
+        else:
+            # Each status belongs to one board.
+            assert sum(len(ids) for ids in per_board.values()) == len(
+                set().union(*per_board.values())
+            )
 
     def test_list_statuses_of_a_missing_board(self, provider):
         with pytest.raises(PSANotFound):
