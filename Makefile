@@ -52,9 +52,10 @@ test: $(VENV)/.dev
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests: failing on purpose."; exit 1; fi; \
 	  exit $$status
 
-# The provider contract against a real tenant, read-only; needs CONNECTWISE_LIVE_* (see README).
+# The provider contract against real tenants, read-only; needs CONNECTWISE_LIVE_* and/or
+# AUTOTASK_LIVE_* (see README). With neither set every module skips and pytest exits 5.
 test-live: $(VENV)/.dev
-	$(PY) -m pytest -p no:cacheprovider -rs psa/tests/providers/test_connectwise_live.py
+	$(PY) -m pytest -p no:cacheprovider -rs psa/tests/providers/test_connectwise_live.py psa/tests/providers/test_autotask_live.py
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

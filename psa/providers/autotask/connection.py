@@ -16,7 +16,14 @@ from psa.providers.autotask import mapping, query
 from psa.providers.autotask.client import AutotaskClient
 from psa.providers.autotask.config import AutotaskConfig
 from psa.providers.autotask.paging import first_page, page_of, scan
-from psa.providers.base import PSAMember, PSANotFound, PSAProvider, PSAResponseError, ReferenceData
+from psa.providers.base import (
+    PSAConfiguration,
+    PSAMember,
+    PSANotFound,
+    PSAProvider,
+    PSAResponseError,
+    ReferenceData,
+)
 from psa.providers.parallel import run_parallel
 
 
@@ -36,6 +43,7 @@ class AutotaskConnection(PSAProvider):
         self._picklists: mapping.Picklists | None = None
         self._resources: dict[int, PSAMember] | None = None
         self._role_names: dict[int, str] | None = None
+        self._configuration_types: dict[int, str] | None = None
         self._company_names: dict[int, str] = {}
         self._contact_names: dict[int, str] = {}
 
@@ -99,6 +107,25 @@ class AutotaskConnection(PSAProvider):
         with self._lock:
             self._role_names = found
         return found
+
+    def configuration_types(self) -> dict[int, str]:
+        """`configurationItemType` value -> label: a configuration item carries only the value.
+        Read once per connection, and only when a configuration item is shown."""
+        with self._lock:
+            if self._configuration_types is not None:
+                return self._configuration_types
+        fields = self.client.get("ConfigurationItems/entityInformation/fields")
+        types = {v.value: v.label for v in mapping.picklist_values(fields, "configurationItemType")}
+        with self._lock:
+            self._configuration_types = types
+        return types
+
+    def configurations_from(self, rows: list[dict[str, Any]]) -> list[PSAConfiguration]:
+        types = self.configuration_types() if rows else {}
+        return [
+            mapping.configuration_from(r, type_name=types.get(r.get("configurationItemType"), ""))
+            for r in rows
+        ]
 
     def remember_reference(self, data: ReferenceData) -> None:
         with self._lock:

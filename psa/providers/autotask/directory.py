@@ -32,7 +32,13 @@ class TenantDirectory(TicketReads):
         limit = max(1, min(limit, 500))
         conditions = [_q.eq(field="isActive", value=True)]
         if text:
-            conditions.append(_q.cond(op="contains", field="companyName", value=text))
+            # By name, or by the company number ("C1000") the product shows as its identifier.
+            conditions.append(
+                _q.any_of(
+                    _q.cond(op="contains", field="companyName", value=text),
+                    _q.eq(field="companyNumber", value=text),
+                )
+            )
         rows = self.rows(
             entity="Companies",
             filters=conditions,
@@ -108,7 +114,7 @@ class TenantDirectory(TicketReads):
             what="the configuration items",
             max_records=max(1, min(limit, 500)),
         )
-        found = [mapping.configuration_from(r) for r in rows]
+        found = self.configurations_from(rows)
         keep = set(wanted)
         return [c for c in found if c.name.lower() in keep or c.device_identifier.lower() in keep]
 

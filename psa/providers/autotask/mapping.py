@@ -212,32 +212,65 @@ def ticket_from(raw: Mapping[str, Any], *, labels: Labels) -> PSATicket:
     )
 
 
+# The titles our notes are posted with (Autotask requires one). The first two say nothing the
+# note's visibility does not, so the feed leaves them out: the text reads back as written (the
+# outbox recognises a note it already posted by its text). "Resolution" stays: it is what marks
+# a resolution, which Autotask has no note kind for.
+NOTE_TITLES: dict[NoteType, str] = {
+    "discussion": "Note",
+    "internal": "Internal note",
+    "resolution": "Resolution",
+}
+_UNSHOWN_TITLES = {NOTE_TITLES["discussion"], NOTE_TITLES["internal"]}
+
+
+def _shown(title: str) -> bool:
+    return bool(title) and title not in _UNSHOWN_TITLES
+
+
 def note_type_of(raw: Mapping[str, Any]) -> NoteType:
     """`publish` is the only visibility Autotask has: 1 all users (a discussion), 2 internal."""
     return "internal" if raw.get("publish") == PUBLISH_INTERNAL else "discussion"
 
 
-# Autotask has no resolution note: one is posted for all users, titled so people can tell.
-NOTE_TITLES = {"discussion": "Note", "internal": "Internal note", "resolution": "Resolution"}
-# Titles that only repeat the kind the feed already shows, so reading a note drops them.
-KIND_TITLES = frozenset({NOTE_TITLES["discussion"], NOTE_TITLES["internal"]})
-
-
 def note_from(raw: Mapping[str, Any], *, resources: Mapping[int, PSAMember]) -> PSANote:
     author = resources.get(raw.get("creatorResourceID"))  # type: ignore[arg-type]
     title = str(raw.get("title") or "").strip()
-    if title in KIND_TITLES:
-        title = ""
     body = str(raw.get("description") or "")
     return PSANote(
         id=int(raw["id"]),
         ticket_id=int(raw["ticketID"]),
         # Autotask notes have a title and a body; our feed shows one text.
-        text=f"{title}\n\n{body}" if title and title not in body else body,
+        text=f"{title}\n\n{body}" if _shown(title) and title not in body else body,
         type=note_type_of(raw),
         author_name=author.name if author else "",
         author_identifier=author.identifier if author else "",
         created_at=parse_date(raw.get("createDateTime")),
+    )
+
+
+# The id of the note that shows a ticket's description: no TicketNotes record has id 0.
+DESCRIPTION_NOTE_ID = 0
+
+
+def description_note(
+    raw: Mapping[str, Any], *, resources: Mapping[int, PSAMember]
+) -> PSANote | None:
+    """The ticket's description as the first note of its feed, as ConnectWise shows its initial
+    description: in Autotask it is a field of the ticket, not a TicketNotes record, so without
+    this the panel would never show what the ticket is about."""
+    text = str(raw.get("description") or "")
+    if not text.strip():
+        return None
+    author = resources.get(raw.get("creatorResourceID"))  # type: ignore[arg-type]
+    return PSANote(
+        id=DESCRIPTION_NOTE_ID,
+        ticket_id=int(raw["id"]),
+        text=text,
+        type="discussion",
+        author_name=author.name if author else "",
+        author_identifier=author.identifier if author else "",
+        created_at=parse_date(raw.get("createDate")),
     )
 
 

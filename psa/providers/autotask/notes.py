@@ -13,6 +13,7 @@ from psa.providers.autotask import mapping
 from psa.providers.autotask.directory import TenantDirectory
 from psa.providers.base import NoteType, PSANote, PSAResponseError, PSAValidationError
 
+TITLES = mapping.NOTE_TITLES
 TITLE_LENGTH = 250
 
 
@@ -29,7 +30,7 @@ class TicketNotes(TenantDirectory):
             default_type = next((v.value for v in lists.note_types if v.active), 1)
         payload = {
             "ticketID": int(ticket_id),
-            "title": mapping.NOTE_TITLES[note_type][:TITLE_LENGTH],
+            "title": TITLES[note_type][:TITLE_LENGTH],
             "description": body,
             "noteType": default_type,
             "publish": mapping.PUBLISH_INTERNAL if note_type == "internal" else mapping.PUBLISH_ALL,

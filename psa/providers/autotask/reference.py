@@ -23,6 +23,7 @@ from psa.providers.base import (
     PSABoard,
     PSACompany,
     PSAMember,
+    PSANotFound,
     PSAPriority,
     PSAStatus,
     ReferenceData,
@@ -35,7 +36,10 @@ class ReferenceLists(AutotaskConnection):
         return [mapping.board_from(v) for v in self.picklists().queues]
 
     def list_statuses(self, *, board_id: int) -> list[PSAStatus]:
-        return [mapping.status_from(v, board_id=board_id) for v in self.picklists().statuses]
+        lists = self.picklists()
+        if all(q.value != board_id for q in lists.queues):
+            raise PSANotFound(f"Autotask has no queue {board_id}.")
+        return [mapping.status_from(v, board_id=board_id) for v in lists.statuses]
 
     def list_all_statuses(self) -> list[PSAStatus]:
         lists = self.picklists()

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from psa.providers.autotask import query
 from psa.providers.autotask.notes import TicketNotes
-from psa.providers.base import PSAResource, PSARole, PSAValidationError
+from psa.providers.base import PSANotFound, PSAResource, PSARole, PSAValidationError
 from psa.providers.parallel import run_parallel
 
 
@@ -101,6 +101,12 @@ class TicketResources(TicketNotes):
             what="the secondary resources",
             include_fields=("ticketID", "resourceID"),
         )
+        if not rows:
+            # As ConnectWise: removing someone who is not on the ticket is not found, so a
+            # stale page (someone already removed them) is told so rather than silently "done".
+            raise PSANotFound(
+                f"Autotask resource {member_id} is not assigned to ticket #{ticket_id}."
+            )
         for row in rows:
             self.client.delete(f"Tickets/{int(ticket_id)}/SecondaryResources/{int(row['id'])}")
 

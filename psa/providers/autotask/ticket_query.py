@@ -54,11 +54,20 @@ def ticket_conditions(
 
 
 def _search(text: str) -> Condition:
-    """Title contains the text, or the ticket number is it ("T20260209.0001"), or the id is."""
-    options = [
-        query.cond(op="contains", field="title", value=text),
-        query.eq(field="ticketNumber", value=text),
-    ]
+    """Title contains the text, or the ticket number is it ("T20260209.0001"), or the id is.
+
+    A `"` separates words: people quote phrases (`"printer jam"`) and paste text with stray
+    quotes, and the search box behaves alike on every PSA (on ConnectWise a quote stands for one
+    character). The title must then contain each quoted-apart piece.
+    """
+    pieces = [p.strip() for p in text.split('"') if p.strip()]
+    if not pieces:
+        title = query.cond(op="contains", field="title", value=text)
+    elif len(pieces) == 1:
+        title = query.cond(op="contains", field="title", value=pieces[0])
+    else:
+        title = query.all_of(*(query.cond(op="contains", field="title", value=p) for p in pieces))
+    options = [title, query.eq(field="ticketNumber", value=text)]
     digits = text.lstrip("#")
     if digits.isdigit() and len(digits) < 10:
         options.append(query.eq(field="id", value=int(digits)))

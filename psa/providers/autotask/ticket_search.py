@@ -4,10 +4,11 @@ has neither a sort nor a total.
 Autotask's query answers in ascending `id` order, 500 at most per page, with a cursor to the next
 page and no count (README "The query language"). So a search is two waves:
 
-1. **Keys scan**: the filter, asking only `IncludeFields: [id, priority, lastActivityDate,
-   companyID, contactID]`, following `nextPageUrl`, at most `MAX_SCAN_PAGES` pages (2,000
+1. **Keys scan**: the filter, asking only `IncludeFields: [id, priority, createDate,
+   lastActivityDate, companyID, contactID]`, following `nextPageUrl`, at most `MAX_SCAN_PAGES` pages (2,000
    tickets). The sort happens here, on our side: priority picklist `sortOrder` ascending (lower is
-   more urgent; a priority missing from the picklist sorts last), then `id` descending (newest);
+   more urgent; a priority missing from the picklist sorts last), then `createDate` descending
+   (newest), then `id` descending;
    or, for `order="updated"`, `lastActivityDate` descending then `id` descending. The total is the
    number of keys.
 2. **The page**, in parallel: `Tickets` by `id in [page ids]` (full records), the page's unknown
@@ -54,7 +55,7 @@ MAX_SECONDARY_TICKETS = 400
 # The dashboard probes 1,000 rows at once (tickets.selectors.BOARDS_PROBE_SIZE); past 500 the
 # page's `id in` is split (one query per 500 ids).
 MAX_PAGE_SIZE = 1000
-KEY_FIELDS = ("priority", "lastActivityDate", "companyID", "contactID")
+KEY_FIELDS = ("priority", "createDate", "lastActivityDate", "companyID", "contactID")
 _LAST = 1 << 30  # sorts after every picklist sortOrder
 
 
@@ -229,8 +230,17 @@ def sort_keys(
             rows, key=lambda r: (str(r.get("lastActivityDate") or ""), r["id"]), reverse=True
         )
 
-    def urgency(row: dict[str, Any]) -> tuple[int, int]:
+    def urgency(row: dict[str, Any]) -> tuple[int, float, int]:
         sort = lists.priority_sort(row.get("priority"))
-        return (sort if sort is not None else _LAST, -int(row["id"]))
+        return (sort if sort is not None else _LAST, -entered(row), -int(row["id"]))
 
     return sorted(rows, key=urgency)
+
+
+def entered(row: dict[str, Any]) -> float:
+    """When the ticket was entered, as a number that sorts (a missing date sorts as the oldest).
+
+    Newest means `createDate`, not the highest id: a ticket imported or created by a workflow
+    can carry an entry date older than tickets with lower ids."""
+    moment = mapping.parse_date(row.get("createDate"))
+    return moment.timestamp() if moment else float("-inf")

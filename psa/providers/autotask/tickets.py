@@ -17,7 +17,7 @@ from typing import Any
 
 from psa.providers.autotask import mapping, query
 from psa.providers.autotask.paging import scan
-from psa.providers.autotask.ticket_search import TicketSearch
+from psa.providers.autotask.ticket_search import TicketSearch, entered
 from psa.providers.base import (
     PSACompany,
     PSAContact,
@@ -119,12 +119,13 @@ class TicketReads(TicketSearch):
                 if int(row["id"]) not in listed:
                     listed.add(int(row["id"]))
                     related.append(self._related(row, relation=relation))
+        description = mapping.description_note(raw, resources=self.resources())
         return PSATicketContext(
             ticket=ticket,
             company=company,
             contact=contact,
             configurations=tuple(configurations),
-            notes=tuple(notes),
+            notes=(description, *notes) if description else tuple(notes),
             related=tuple(related),
         )
 
@@ -142,6 +143,7 @@ class TicketReads(TicketSearch):
         return sorted(notes, key=lambda n: (n.created_at or datetime.min.astimezone(), n.id))
 
     def list_ticket_notes(self, *, ticket_id: int) -> list[PSANote]:
+        # The notes only: the description (first in the panel's feed) is not a note anyone added.
         self.ticket_raw(ticket_id)  # a missing ticket is PSANotFound, not an empty feed
         return self.notes_of(ticket_id)
 
@@ -166,12 +168,16 @@ class TicketReads(TicketSearch):
     def _configurations(self, ids: list[int]) -> list[Any]:
         if not ids:
             return []
-        rows = self.rows(
-            entity="ConfigurationItems",
-            filters=[query.in_(field="id", values=ids)],
-            what="the configuration items",
+        # The type labels (read once per connection) alongside the items themselves.
+        rows, _ = run_parallel(
+            lambda: self.rows(
+                entity="ConfigurationItems",
+                filters=[query.in_(field="id", values=ids)],
+                what="the configuration items",
+            ),
+            self.configuration_types,
         )
-        by_id = {int(r["id"]): mapping.configuration_from(r) for r in rows}
+        by_id = {c.id: c for c in self.configurations_from(rows)}
         # The primary first, then the additional ones in the order they were added.
         return [by_id[i] for i in dict.fromkeys(ids) if i in by_id]
 
@@ -230,13 +236,14 @@ class TicketReads(TicketSearch):
         return self._tickets_where(conditions, limit=limit)
 
     def _tickets_where(self, conditions: list[Any], *, limit: int) -> list[PSATicket]:
-        """Newest first. Keys first (ids ascend, so the newest are on the last page), then the
-        newest `limit` tickets in full."""
+        """Newest first (entry date, then id). Keys first, then the newest `limit` in full."""
         keys = scan(
             self.client,
             entity="Tickets",
-            search=query.search(filters=conditions, include_fields=("companyID", "contactID")),
+            search=query.search(
+                filters=conditions, include_fields=("companyID", "contactID", "createDate")
+            ),
             what="the tickets",
         ).items
-        newest = sorted(keys, key=lambda k: -int(k["id"]))[: max(0, limit)]
+        newest = sorted(keys, key=lambda k: (-entered(k), -int(k["id"])))[: max(0, limit)]
         return list(self.tickets_by_id(newest)) if newest else []

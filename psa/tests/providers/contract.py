@@ -65,6 +65,19 @@ def _all_pages(provider: PSAProvider, filters: TicketFilters) -> list[PSATicket]
         page += 1
 
 
+def _status_not_of(provider: PSAProvider, ref: ReferenceData, board_id: int) -> int:
+    """A status id the board cannot take: another board's status where each board has its own
+    (`status_scope` "board"); where one list serves every board ("global"), every board offers
+    the same statuses, and only an id outside the list is wrong."""
+    own = {s.id for s in ref.statuses_for(board_id)}
+    if provider.capabilities.status_scope == "board":
+        return next(s.id for s in ref.statuses if s.board_id != board_id and s.id not in own)
+    assert all({s.id for s in ref.statuses_for(b.id)} == own for b in ref.boards), (
+        "a global status list is the same for every board"
+    )
+    return max(s.id for s in ref.statuses) + 1000
+
+
 class PSAProviderContract:
     """Behaviour the services, views and assistant rely on, whatever the PSA."""
 
@@ -180,8 +193,10 @@ class PSAProviderContract:
             provider.search_tickets(filters=TicketFilters(search=text, include_closed=True))
 
     def test_search_text_with_a_quote_still_finds_the_words(self, provider, every_ticket):
-        # No quote can be written inside a ConnectWise literal: a `"` stands for exactly one
-        # character at its place (see connectwise/conditions.py), here the space between words.
+        # A quote in the search box never costs the words around it. ConnectWise: no quote can
+        # be written inside a literal, so a `"` stands for exactly one character at its place
+        # (connectwise/conditions.py), here the space. Autotask: a `"` separates words, each of
+        # which the title must contain (autotask/ticket_query.py).
         target = next(t for t in every_ticket if len(t.summary.split()) >= 2)
         first, second = target.summary.split()[:2]
         found = _all_pages(provider, TicketFilters(search=f'{first}"{second}', include_closed=True))
@@ -295,8 +310,9 @@ class PSAProviderContract:
         else:
             pytest.skip("no open ticket with both notes and configurations among the first 60")
         assert all(c.id and c.name for c in ctx.configurations)
-        # ConnectWise lists a ticket's configurations as references; the details (every
-        # configuration has a type) come from /company/configurations.
+        # A ticket names its configurations by reference; the details (every configuration has
+        # a type) come from another read (ConnectWise's /company/configurations, Autotask's
+        # configurationItemType picklist).
         assert all(c.type_name for c in ctx.configurations)
         assert all(
             n.ticket_id == row.id
@@ -403,8 +419,8 @@ class PSAProviderContract:
         assert [r.member_id for r in writable.list_resources(ticket_id=created.id)] == [member.id]
 
     def test_create_rejects_invalid_references_per_field(self, writable, ref):
-        board, other = ref.boards[0], ref.boards[1]
-        foreign = ref.statuses_for(other.id)[0]
+        board = ref.boards[0]
+        wrong_status = _status_not_of(writable, ref, board.id)
         with pytest.raises(PSAValidationError) as info:
             writable.create_ticket(
                 payload=TicketCreatePayload(summary="x", company_id=MISSING_ID, board_id=board.id)
@@ -416,14 +432,15 @@ class PSAProviderContract:
                     summary="x",
                     company_id=ref.companies[0].id,
                     board_id=board.id,
-                    status_id=foreign.id,
+                    status_id=wrong_status,
                 )
             )
         assert "status_id" in info.value.fields
+        # Longer than any PSA takes (ConnectWise 100 characters, Autotask 255).
         with pytest.raises(PSAValidationError) as info:
             writable.create_ticket(
                 payload=TicketCreatePayload(
-                    summary="x" * 101, company_id=ref.companies[0].id, board_id=board.id
+                    summary="x" * 256, company_id=ref.companies[0].id, board_id=board.id
                 )
             )
         assert "summary" in info.value.fields
@@ -447,9 +464,11 @@ class PSAProviderContract:
 
     def test_status_from_another_board_is_a_status_id_error(self, writable, ref, open_tickets):
         ticket = open_tickets[0]
-        foreign = next(s for s in ref.statuses if s.board_id != ticket.board_id)
+        assert ticket.board_id is not None
         with pytest.raises(PSAValidationError) as info:
-            writable.update_status(ticket_id=ticket.id, status_id=foreign.id)
+            writable.update_status(
+                ticket_id=ticket.id, status_id=_status_not_of(writable, ref, ticket.board_id)
+            )
         assert info.value.fields.get("status_id")
         assert writable.get_ticket(ticket_id=ticket.id).status_id == ticket.status_id
 
@@ -467,11 +486,18 @@ class PSAProviderContract:
         note = writable.add_note(
             ticket_id=ticket.id, text=text, note_type=note_type, member_id=member.id
         )
-        assert (note.ticket_id, note.text, note.type) == (ticket.id, text, note_type)
+        kinds = writable.capabilities.note_kinds
+        if note_type in kinds:
+            assert (note.ticket_id, note.text, note.type) == (ticket.id, text, note_type)
+        else:
+            # A kind the PSA cannot store (the services never offer it: capabilities.note_kinds)
+            # is still kept, as a note the whole team sees, with the text intact.
+            assert note.ticket_id == ticket.id and text in note.text
+            assert note.type in kinds and note.type != "internal"
         assert note.author_identifier == member.identifier
         assert note.author_name == member.name
         notes = writable.get_ticket_context(ticket_id=ticket.id).notes
-        assert notes[-1].id == note.id and notes[-1].type == note_type
+        assert notes[-1].id == note.id and notes[-1].type == note.type
 
     def test_add_note_to_a_missing_ticket(self, writable):
         with pytest.raises(PSANotFound):
@@ -492,12 +518,30 @@ class PSAProviderContract:
         identifiers = [m.identifier for m in ref.members]
         assert len(identifiers) == len(set(identifiers)) and all(identifiers)
         assert all(m.name for m in ref.members)
-        # A ConnectWise member has no `name`: it is the first and last name joined.
+        # A member (ConnectWise) or resource (Autotask) has no `name`: it is the first and last
+        # name joined.
         named = [m for m in ref.members if m.first_name and m.last_name]
         assert named and all(m.name == f"{m.first_name} {m.last_name}" for m in named)
         assert ref.companies and tuple(provider.list_companies()) == ref.companies
-        assert ref.schedule_type is not None and ref.schedule_type.id
-        assert ref.schedule_type.identifier.upper() == "S"
+        # Assignments made through schedule entries need their type (ConnectWise's "S",
+        # checked in test_connectwise_contract.py); a PSA without them has None.
+        if ref.schedule_type is not None:
+            assert ref.schedule_type.id and ref.schedule_type.identifier
+
+    def test_capabilities_agree_with_the_reference_data(self, provider, ref):
+        caps = provider.capabilities
+        assert caps.name and caps.product_name and caps.board_label and caps.member_label
+        assert caps.note_kinds and set(caps.note_kinds) <= {"discussion", "internal", "resolution"}
+        per_board = {b.id: {s.id for s in ref.statuses_for(b.id)} for b in ref.boards}
+        assert all(per_board.values())
+        if caps.status_scope == "global":
+            # One list, repeated under every board.
+            assert len({frozenset(ids) for ids in per_board.values()}) == 1
+        else:
+            # Each status belongs to one board.
+            assert sum(len(ids) for ids in per_board.values()) == len(
+                set().union(*per_board.values())
+            )
 
     def test_list_statuses_of_a_missing_board(self, provider):
         with pytest.raises(PSANotFound):
@@ -617,15 +661,19 @@ class PSAProviderContract:
         dated = [t for t in every_ticket if t.date_entered and t.company_id is not None]
         if not dated:
             pytest.skip("no ticket with an entry date")
-        company_id = max(dated, key=lambda t: t.id).company_id
-        of_company = sorted(
-            (t for t in dated if t.company_id == company_id), key=lambda t: t.id, reverse=True
-        )
+
+        # Newest by entry date: a PSA's ids need not ascend with it (Autotask imports and
+        # workflow-created tickets can carry an older date than lower ids).
+        def newest(t: PSATicket) -> tuple[datetime, int]:
+            return (t.date_entered or datetime.min.replace(tzinfo=UTC), t.id)
+
+        company_id = max(dated, key=newest).company_id
+        of_company = sorted((t for t in dated if t.company_id == company_id), key=newest)[::-1]
         since = of_company[min(2, len(of_company) - 1)].date_entered
         found = provider.find_recent_tickets(company_id=company_id, board_id=None, since=since)
-        assert [t.id for t in found] == sorted((t.id for t in found), reverse=True)
+        assert [t.id for t in found] == [t.id for t in sorted(found, key=newest, reverse=True)]
         assert all(t.company_id == company_id and t.date_entered >= since for t in found)
-        assert of_company[0].id in {t.id for t in found}
+        assert {t.id for t in found} >= {t.id for t in of_company if t.date_entered >= since}
 
     # --- health --------------------------------------------------------------------------------
 

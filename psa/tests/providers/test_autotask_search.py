@@ -38,7 +38,14 @@ def _urgency(sim: Any) -> dict[int, int]:
 
 def _expected_order(sim: Any, rows: list[dict[str, Any]]) -> list[int]:
     sort = _urgency(sim)
-    return [r["id"] for r in sorted(rows, key=lambda r: (sort[r["priority"]], -r["id"]))]
+
+    # Newest = latest createDate (as the contract's "most urgent, then newest" reads
+    # date_entered); Lakeside's ids do not ascend with it. The id breaks ties.
+    def newest_first(r: dict[str, Any]) -> tuple[int, float, int]:
+        entered = datetime.fromisoformat(r["createDate"].replace("Z", "+00:00")).timestamp()
+        return (sort[r["priority"]], -entered, -r["id"])
+
+    return [r["id"] for r in sorted(rows, key=newest_first)]
 
 
 def _stats(sim: Any) -> dict[str, Any]:

@@ -1,7 +1,8 @@
-"""The PSAProvider contract, run against ConnectWiseProvider talking HTTP to the simulator.
+"""ConnectWiseProvider on the simulator: what the shared contract (test_provider_contract.py,
+run against both providers) does not cover.
 
-Plus what only a real server shows: parallel page + count, the simulator's injected faults
-(rate limit, 500s, hangs) and the missing-clientId rule, seen through the provider.
+What only a real server shows: parallel page + count, the simulator's injected faults (rate
+limit, 500s, hangs), the missing-clientId rule, ConnectWise's wording and links.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from psa.providers.base import (
     PSARateLimited,
     PSAServerError,
     PSATimeout,
+    PSAValidationError,
     TicketCreatePayload,
     TicketFilters,
 )
@@ -25,7 +27,6 @@ from psa.providers.connectwise.config import ConnectWiseConfig
 from psa.providers.connectwise.provider import ConnectWiseProvider
 from psa.simulator.server import RunningSimulator, start_background
 from psa.tests.in_flight import InFlight
-from psa.tests.providers.contract import PSAProviderContract
 
 
 @pytest.fixture(scope="module")
@@ -77,43 +78,52 @@ def _route_count(sim: RunningSimulator, route: str) -> int:
     return int(stats["routes"].get(route, 0))
 
 
-class TestConnectWiseProviderContract(PSAProviderContract):
-    @pytest.fixture
-    def make_provider(self, simulator):
-        return lambda: ConnectWiseProvider(_config(simulator))
+@pytest.fixture
+def provider(simulator) -> Iterator[ConnectWiseProvider]:
+    p = ConnectWiseProvider(_config(simulator))
+    yield p
+    p.close()
 
-    @pytest.fixture
-    def bad_credentials_provider(self, simulator):
-        provider = ConnectWiseProvider(_config(simulator, private_key="not-the-key"))
-        yield provider
-        provider.close()
 
-    @pytest.fixture
-    def restore_data(self, simulator):
-        yield
-        _control(simulator, "reset", {"data": True})
+def test_bad_credentials_message_carries_connectwise_wording(simulator):
+    provider = ConnectWiseProvider(_config(simulator, private_key="not-the-key"))
+    health = provider.health_check()
+    assert "refused the API credentials" in health.message
+    assert health.details["code"] == "psa_auth_failed"
+    assert health.details["detail"]  # ConnectWise's own message
 
-    def test_bad_credentials_message_carries_connectwise_wording(self, bad_credentials_provider):
-        health = bad_credentials_provider.health_check()
-        assert "refused the API credentials" in health.message
-        assert health.details["code"] == "psa_auth_failed"
-        assert health.details["detail"]  # ConnectWise's own message
 
-    def test_missing_client_id_is_a_permission_error_that_says_so(self, simulator):
-        provider = ConnectWiseProvider(_config(simulator, client_id=""))
-        with pytest.raises(PSAPermissionError, match="clientId"):
-            provider.list_boards()
-        health = provider.health_check()
-        assert health.ok is False and "clientId" in health.message
+def test_missing_client_id_is_a_permission_error_that_says_so(simulator):
+    provider = ConnectWiseProvider(_config(simulator, client_id=""))
+    with pytest.raises(PSAPermissionError, match="clientId"):
+        provider.list_boards()
+    health = provider.health_check()
+    assert health.ok is False and "clientId" in health.message
 
-    def test_health_reports_the_server_version(self, provider):
-        assert provider.health_check().server_version.startswith("v")
 
-    def test_web_url_points_at_the_ticket_in_connectwise(self, provider, simulator):
-        assert provider.web_url(ticket_id=1042) == (
-            f"{simulator.root_url}/v4_6_release/services/system_io/Service/"
-            "fv_sr100_request.rails?service_recid=1042&companyName=baysideit"
+def test_reference_data_names_the_service_schedule_type(provider):
+    schedule_type = provider.reference_data().schedule_type
+    assert schedule_type is not None and schedule_type.id
+    assert schedule_type.identifier.upper() == "S"
+
+
+def test_a_summary_over_100_characters_is_a_summary_error(provider):
+    with pytest.raises(PSAValidationError) as info:
+        provider.create_ticket(
+            payload=TicketCreatePayload(summary="x" * 101, company_id=250, board_id=1)
         )
+    assert "summary" in info.value.fields
+
+
+def test_health_reports_the_server_version(provider):
+    assert provider.health_check().server_version.startswith("v")
+
+
+def test_web_url_points_at_the_ticket_in_connectwise(provider, simulator):
+    assert provider.web_url(ticket_id=1042) == (
+        f"{simulator.root_url}/v4_6_release/services/system_io/Service/"
+        "fv_sr100_request.rails?service_recid=1042&companyName=baysideit"
+    )
 
 
 # --- behaviour only a server with latency and faults can show ------------------------------------
