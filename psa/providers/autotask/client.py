@@ -15,6 +15,10 @@ Facts about Autotask this module relies on (README, /work/shared/autotask):
   on every call; `ImpersonationResourceId` attributes a write to that resource.
 * At most 3 requests in flight per endpoint per integration code (its "thread limit"): this
   process never sends a fourth (other processes are not counted: the server answers them 429).
+* 10,000 requests per hour per database, every integration and node together: each request sent
+  is counted in the tenant's shared `HourlyBudget` (`budget`), and once our count reaches the
+  threshold no more are sent this hour (Autotask would refuse them). Every `ThresholdInformation`
+  answer that passes through here resets the count to Autotask's own.
 * Queries are reads even when POSTed (`{Entity}/query` with the search as the body), so they are
   retried like GETs; creates and updates never are (one could have been applied).
 """
@@ -33,6 +37,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from psa.providers.autotask.budget import HourlyBudget, budget_of
 from psa.providers.autotask.config import AutotaskConfig, api_root_of, config_problem
 from psa.providers.autotask.errors import (
     error_for,
@@ -42,6 +47,7 @@ from psa.providers.autotask.errors import (
     rate_limited,
 )
 from psa.providers.base import (
+    CallBudget,
     PSAAuthError,
     PSAError,
     PSANotConfigured,
@@ -112,8 +118,12 @@ class AutotaskClient:
         jitter: Callable[[], float] = random.random,
         backoff_base: float = 0.5,
         cooldown: Cooldown | None = None,
+        budget: HourlyBudget | None = None,
     ) -> None:
         self.config = config
+        # The tenant's hourly request count, shared by every node (None: not counted, e.g. a
+        # credentials check of an unsaved connection).
+        self.budget = budget
         # A 429's Retry-After shared by every node calling this tenant (psa.cooldown), so the
         # tenant's one hourly budget is not spent rediscovering the limit node by node.
         self._cooldown = cooldown
@@ -242,6 +252,15 @@ class AutotaskClient:
     def close(self) -> None:
         self.session.close()
 
+    def call_budget(self, *, refresh: bool = False) -> CallBudget | None:
+        """The tenant's hour so far. `refresh` asks Autotask (`ThresholdInformation`, one request
+        of the budget) unless its count was read moments ago; may raise PSAError then."""
+        if refresh and (self.budget is None or not self.budget.synced()):
+            answer = budget_of(self.get("ThresholdInformation"))  # the funnel stores it
+            if answer is not None:
+                return answer
+        return self.budget.snapshot() if self.budget is not None else None
+
     # --- the funnel ---------------------------------------------------------------------------
 
     def request(
@@ -279,6 +298,14 @@ class AutotaskClient:
             root = "" if absolute else self.api_root
             url = path if absolute else f"{root}/{path.lstrip('/')}"
             route = route_template(url)
+            if self.budget is not None and not self.budget.take():
+                limit = self.budget.limit()
+                raise PSARateLimited(
+                    f"This hour's Autotask API budget ({limit:,} requests) is used up; "
+                    "Autotask would refuse more until the hour rolls on.",
+                    retry_after=self.budget.seconds_left_in_hour(),
+                    detail=f"{limit} requests this hour by our count",
+                )
             try:
                 response = self._send(method, url, params=params, json=json, headers=headers)
             except (PSATimeout, PSAUnavailable) as exc:
@@ -320,7 +347,10 @@ class AutotaskClient:
                 raise failed
             if status >= 300:
                 raise error_for(response, method, route)
-            return AutotaskResponse(status, json_body(response, route))
+            data = json_body(response, route)
+            if self.budget is not None and endpoint_of(url).lower() == "thresholdinformation":
+                self.budget.sync(data)  # Autotask's own count replaces ours
+            return AutotaskResponse(status, data)
         raise AssertionError(f"unreachable {failed}")  # pragma: no cover
 
     def _send(
