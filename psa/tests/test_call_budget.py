@@ -152,3 +152,42 @@ def test_a_connectwise_account_sees_no_budget_card(client, demo):
     client.force_login(demo.morgan)
     page = client.get("/account/integrations/").content.decode()
     assert 'id="call-budget"' not in page
+
+
+class _Clock:
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_the_last_hours_calls_fade_out_of_the_count_as_the_rolling_hour_moves_on():
+    clock = _Clock(1_000 * 3600 + 3599.0)  # 09:59:59
+    budget = HourlyBudget("psa:budget:fade", limit=100, clock=clock)
+    for _ in range(80):
+        assert budget.take()
+    clock.now += 1 + 900  # 10:15: a quarter of the hour gone, three quarters of 09:00 remain
+    assert budget.used() == 60
+    for _ in range(40):
+        assert budget.take()
+    assert not budget.take()  # 40 + 60 = 100: the 101st is refused and not counted
+    assert budget.used() == 100
+    clock.now += 2700  # 11:00: 09:00's calls are out of the rolling hour
+    assert budget.used() == 40  # (10:00's 40, whole)
+
+
+class _BrokenCache:
+    def __getattr__(self, name: str) -> Any:
+        def fail(*_a: Any, **_k: Any) -> Any:
+            raise ConnectionError("cache down")
+
+        return fail
+
+
+def test_a_budget_that_cannot_be_counted_never_stops_a_call(at_sim):
+    budget = HourlyBudget("psa:budget:broken", cache=_BrokenCache())  # type: ignore[arg-type]
+    client = AutotaskClient(_config(at_sim), sleep=lambda _s: None, budget=budget)
+    assert client.get("Tickets/7001")["item"]["id"] == 7001
+    assert client.call_budget(refresh=True).used == _sim_count(at_sim)  # Autotask's own
+    assert budget.snapshot().used == 0

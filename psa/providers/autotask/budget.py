@@ -6,8 +6,10 @@ counting only its own calls would see a fraction of the truth, so every call the
 counted once in the shared cache (Redis in production, the disk cache's SQLite shards otherwise:
 `add`/`incr` are atomic across processes there), keyed by tenant and clock hour.
 
-Our count is a floor, not the truth: other integrations of the database call too, and
-Autotask's window rolls where ours resets on the hour. Reading `ThresholdInformation`
+Autotask's window rolls; ours is two clock-hour buckets, the last hour's weighted by how much of
+it is still inside the rolling hour (a sliding-window estimate: at 10:15 the count is 10:00's
+bucket plus three quarters of 09:00's). It is a floor, not the truth: other integrations of the
+database call too. Reading `ThresholdInformation`
 (`call_budget(refresh=True)`, at most once per SYNC_SECONDS per tenant) replaces our count with
 Autotask's own. Nothing here ever raises: a budget that cannot be counted must not stop a call.
 """
@@ -51,8 +53,13 @@ class HourlyBudget:
         self._default_limit = limit
         self._clock = clock
 
-    def _bucket(self) -> str:
-        return f"{self.key}:h{int(self._clock() // 3600)}"
+    def _bucket(self, hours_ago: int = 0) -> str:
+        return f"{self.key}:h{int(self._clock() // 3600) - hours_ago}"
+
+    def _earlier(self) -> float:
+        """The last hour's calls still inside the rolling hour (estimated as spread evenly)."""
+        previous = int(self._cache.get(self._bucket(1)) or 0)
+        return previous * (self.seconds_left_in_hour() / 3600)
 
     def seconds_left_in_hour(self) -> float:
         return 3600 - self._clock() % 3600
@@ -63,9 +70,10 @@ class HourlyBudget:
         key = self._bucket()
         try:
             if self._cache.add(key, 1, timeout=_BUCKET_TTL):
-                return True
-            used = self._cache.incr(key)
-            if used > self.limit():
+                used = 1
+            else:
+                used = self._cache.incr(key)
+            if used + self._earlier() > self.limit():
                 self._cache.decr(key)  # refused, so not sent: not counted
                 return False
             return True
@@ -78,7 +86,7 @@ class HourlyBudget:
 
     def used(self) -> int:
         try:
-            return int(self._cache.get(self._bucket()) or 0)
+            return int(int(self._cache.get(self._bucket()) or 0) + self._earlier())
         except Exception:
             return 0
 
@@ -111,6 +119,7 @@ class HourlyBudget:
             return None
         try:
             self._cache.set(self._bucket(), budget.used, timeout=_BUCKET_TTL)
+            self._cache.delete(self._bucket(1))  # Autotask's count already includes it
             self._cache.set(f"{self.key}:limit", budget.limit, timeout=None)
             self._cache.set(f"{self.key}:synced", True, timeout=SYNC_SECONDS)
         except Exception:
