@@ -191,3 +191,78 @@ def test_a_budget_that_cannot_be_counted_never_stops_a_call(at_sim):
     assert client.get("Tickets/7001")["item"]["id"] == 7001
     assert client.call_budget(refresh=True).used == _sim_count(at_sim)  # Autotask's own
     assert budget.snapshot().used == 0
+
+
+# A second web node, as a real process: its own interpreter, Django, session and slots, sharing
+# only the cache directory (inherited) with this one.
+_OTHER_NODE = """
+import json, os, sys, threading
+import django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "resolutionflow.settings")
+django.setup()
+from psa.providers.autotask.client import AutotaskClient, SharedSlots
+from psa.providers.autotask.config import AutotaskConfig
+client = AutotaskClient(AutotaskConfig(username="rfdemo@lakesideit.example",
+    secret="rfdemo-secret", integration_code="RFDEMO", discovery_root=sys.argv[1],
+    max_retries=0), slots=SharedSlots())
+client.api_root
+print("ready", flush=True)
+sys.stdin.readline()
+errors = []
+def read(i):
+    try:
+        client.get(f"Tickets/{7001 + i % 4}")
+    except Exception as exc:
+        errors.append(repr(exc))
+threads = [threading.Thread(target=read, args=(i,)) for i in range(6)]
+[t.start() for t in threads]
+[t.join() for t in threads]
+print(json.dumps(errors), flush=True)
+"""
+
+
+def test_two_processes_share_the_three_slots_of_an_endpoint(at_sim):
+    import json
+    import subprocess
+    import sys
+
+    from psa.providers.autotask.client import SharedSlots
+
+    # Each call holds its slot 300 ms; the simulator refuses a fourth in flight with 429, and
+    # nothing retries it (max_retries=0): six calls per node can only all succeed if the two
+    # nodes never have more than three in flight together.
+    requests.post(f"{at_sim.root_url}/_sim/config", json={"latency_ms": 300}, timeout=10)
+    other = subprocess.Popen(
+        [sys.executable, "-c", _OTHER_NODE, at_sim.root_url],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert other.stdout is not None and other.stdin is not None
+        assert other.stdout.readline().strip() == "ready"
+        client = AutotaskClient(_config(at_sim), sleep=lambda _s: None, slots=SharedSlots())
+        assert client.api_root
+        errors: list[Exception] = []
+
+        def read(i: int) -> None:
+            try:
+                client.get(f"Tickets/{7001 + i % 4}")
+            except Exception as exc:
+                errors.append(exc)
+
+        threads = [threading.Thread(target=read, args=(i,)) for i in range(6)]
+        other.stdin.write("go\n")
+        other.stdin.flush()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        other_errors = json.loads(other.stdout.readline())
+    finally:
+        other.kill()
+        other.wait()
+    assert errors == [] and other_errors == []
+    assert "429" not in _statuses(at_sim)
+    routes = requests.get(f"{at_sim.root_url}/_sim/stats", timeout=10).json()["routes"]
+    assert routes["GET /Tickets/{id}"] == 12

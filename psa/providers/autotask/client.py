@@ -14,7 +14,8 @@ Facts about Autotask this module relies on (README, /work/shared/autotask):
 * Auth: headers `UserName`, `Secret`, `ApiIntegrationCode` and `Content-Type: application/json`
   on every call; `ImpersonationResourceId` attributes a write to that resource.
 * At most 3 requests in flight per endpoint per integration code (its "thread limit"): this
-  process never sends a fourth (other processes are not counted: the server answers them 429).
+  process never sends a fourth, and with `SharedSlots` (what the registry builds) no node does:
+  each call also holds one of three leased keys in the shared cache.
 * 10,000 requests per hour per database, every integration and node together: each request sent
   is counted in the tenant's shared `HourlyBudget` (`budget`), and once our count reaches the
   threshold no more are sent this hour (Autotask would refuse them). Every `ThresholdInformation`
@@ -26,16 +27,19 @@ Facts about Autotask this module relies on (README, /work/shared/autotask):
 from __future__ import annotations
 
 import logging
+import math
 import random
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from django.core.cache import BaseCache, caches
 
 from psa.providers.autotask.budget import HourlyBudget, budget_of
 from psa.providers.autotask.config import AutotaskConfig, api_root_of, config_problem
@@ -82,6 +86,48 @@ def endpoint_slot(integration_code: str, endpoint: str, limit: int) -> threading
         return slot
 
 
+class SharedSlots:
+    """The thread limit across processes: slot i of (integration code, endpoint) is a key in the
+    shared cache, taken with an atomic `add` and leased for longer than any call may take (a
+    process that dies holding one frees it when the lease ends). Polls while all are taken.
+
+    A cache that cannot be reached holds nothing back: this process's own limit still applies.
+    """
+
+    POLL_SECONDS = 0.02
+
+    def __init__(self, *, cache: BaseCache | None = None, prefix: str = "psa:at-slot") -> None:
+        self._cache = cache if cache is not None else caches["default"]
+        self.prefix = prefix
+
+    def acquire(
+        self, code: str, endpoint: str, limit: int, *, wait: float, lease: float
+    ) -> str | None:
+        """The key now held ("" if the cache is down), or None after `wait` seconds."""
+        token = uuid.uuid4().hex
+        give_up = time.monotonic() + wait
+        keys = [f"{self.prefix}:{code.upper()}:{endpoint.lower()}:{i}" for i in range(limit)]
+        while True:
+            for key in keys:
+                try:
+                    if self._cache.add(key, token, timeout=math.ceil(lease)):
+                        return key
+                except Exception:
+                    logger.warning("at shared slots unavailable", exc_info=True)
+                    return ""
+            if time.monotonic() >= give_up:
+                return None
+            time.sleep(self.POLL_SECONDS)  # another node's call ends within a round trip
+
+    def release(self, key: str) -> None:
+        if not key:
+            return
+        try:
+            self._cache.delete(key)
+        except Exception:
+            logger.warning("at shared slot %s not released (its lease will end)", key)
+
+
 def _web_address(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in ("http", "https") and bool(parts.hostname)
@@ -119,11 +165,14 @@ class AutotaskClient:
         backoff_base: float = 0.5,
         cooldown: Cooldown | None = None,
         budget: HourlyBudget | None = None,
+        slots: SharedSlots | None = None,
     ) -> None:
         self.config = config
         # The tenant's hourly request count, shared by every node (None: not counted, e.g. a
         # credentials check of an unsaved connection).
         self.budget = budget
+        # The per-endpoint thread limit shared with every other process (None: this one only).
+        self.shared_slots = slots
         # A 429's Retry-After shared by every node calling this tenant (psa.cooldown), so the
         # tenant's one hourly budget is not spent rediscovering the limit node by node.
         self._cooldown = cooldown
@@ -372,12 +421,30 @@ class AutotaskClient:
             if endpoint
             else None
         )
+        busy = PSATimeout(
+            "Autotask is busy with three of our calls to the same kind of record; this one "
+            "stopped waiting for a turn. Try again in a moment.",
+            detail=f"no free slot for {endpoint}",
+        )
+        waited = time.monotonic()
         if slot is not None and not slot.acquire(timeout=timeout[1]):
-            raise PSATimeout(
-                "Autotask is busy with three of our calls to the same kind of record; this one "
-                "stopped waiting for a turn. Try again in a moment.",
-                detail=f"no free slot for {endpoint}",
+            raise busy
+        shared: str | None = ""
+        if (
+            slot is not None
+            and self.shared_slots is not None
+            and endpoint.lower() != "zoneinformation"
+        ):
+            shared = self.shared_slots.acquire(
+                self.config.integration_code,
+                endpoint,
+                self.config.max_concurrent_per_endpoint,
+                wait=max(0.0, timeout[1] - (time.monotonic() - waited)),
+                lease=sum(timeout) + 5,
             )
+            if shared is None:
+                slot.release()
+                raise busy
         host = urlsplit(url).netloc
         try:
             clean = {k: v for k, v in (params or {}).items() if v is not None}
@@ -409,6 +476,8 @@ class AutotaskClient:
             logger.warning("at %s %s -> %s", method, route_template(url), type(exc).__name__)
             raise no_answer(exc, timeout=timeout, host=host) from exc
         finally:
+            if shared and self.shared_slots is not None:
+                self.shared_slots.release(shared)
             if slot is not None:
                 slot.release()
 
