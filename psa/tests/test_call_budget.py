@@ -266,3 +266,12 @@ def test_two_processes_share_the_three_slots_of_an_endpoint(at_sim):
     assert "429" not in _statuses(at_sim)
     routes = requests.get(f"{at_sim.root_url}/_sim/stats", timeout=10).json()["routes"]
     assert routes["GET /Tickets/{id}"] == 12
+
+
+def test_any_threshold_information_answer_syncs_the_count_even_the_health_check(at_sim):
+    node = _node(at_sim)
+    elsewhere = AutotaskClient(_config(at_sim), sleep=lambda _s: None)
+    elsewhere.get("Tickets/7001")  # not counted by us
+    assert node.health_check().ok  # reads ThresholdInformation through the same funnel
+    budget = node.call_budget()
+    assert budget.synced and budget.used == _sim_count(at_sim) == 2

@@ -56,10 +56,13 @@ class HourlyBudget:
     def _bucket(self, hours_ago: int = 0) -> str:
         return f"{self.key}:h{int(self._clock() // 3600) - hours_ago}"
 
-    def _earlier(self) -> float:
-        """The last hour's calls still inside the rolling hour (estimated as spread evenly)."""
-        previous = int(self._cache.get(self._bucket(1)) or 0)
-        return previous * (self.seconds_left_in_hour() / 3600)
+    def _earlier_and_limit(self) -> tuple[float, int]:
+        """The last hour's calls still inside the rolling hour (estimated as spread evenly), and
+        the threshold: one read."""
+        earlier, limit = self._bucket(1), f"{self.key}:limit"
+        known = self._cache.get_many([earlier, limit])
+        weight = self.seconds_left_in_hour() / 3600
+        return int(known.get(earlier) or 0) * weight, int(known.get(limit) or self._default_limit)
 
     def seconds_left_in_hour(self) -> float:
         return 3600 - self._clock() % 3600
@@ -69,16 +72,14 @@ class HourlyBudget:
         already spent by our count."""
         key = self._bucket()
         try:
-            if self._cache.add(key, 1, timeout=_BUCKET_TTL):
-                used = 1
-            else:
-                used = self._cache.incr(key)
-            if used + self._earlier() > self.limit():
+            try:
+                used = self._cache.incr(key)  # one write for every call but an hour's first
+            except ValueError:  # the hour's first call (or its key expired)
+                used = 1 if self._cache.add(key, 1, timeout=_BUCKET_TTL) else self._cache.incr(key)
+            earlier, limit = self._earlier_and_limit()
+            if used + earlier > limit:
                 self._cache.decr(key)  # refused, so not sent: not counted
                 return False
-            return True
-        except ValueError:  # the key expired between add and incr
-            self._cache.add(key, 1, timeout=_BUCKET_TTL)
             return True
         except Exception:  # a counter must never stop a call
             logger.warning("at budget: could not count a request for %s", self.key, exc_info=True)
@@ -86,7 +87,7 @@ class HourlyBudget:
 
     def used(self) -> int:
         try:
-            return int(int(self._cache.get(self._bucket()) or 0) + self._earlier())
+            return int(int(self._cache.get(self._bucket()) or 0) + self._earlier_and_limit()[0])
         except Exception:
             return 0
 
