@@ -275,3 +275,21 @@ def test_any_threshold_information_answer_syncs_the_count_even_the_health_check(
     assert node.health_check().ok  # reads ThresholdInformation through the same funnel
     budget = node.call_budget()
     assert budget.synced and budget.used == _sim_count(at_sim) == 2
+
+
+def test_an_overestimated_count_is_checked_with_autotask_before_a_call_is_refused(at_sim):
+    node = _node(at_sim)
+    budget = node.client.budget
+    # Our count says the hour is spent (say, a sync near an hour's end), and it is not recent.
+    budget.sync(
+        {
+            "currentTimeframeRequestCount": 10_000,
+            "externalRequestThreshold": 10_000,
+            "requestThresholdTimeframe": 60,
+        }
+    )
+    caches["default"].delete(f"{budget.key}:synced")
+    assert node.client.get("Tickets/7001")["item"]["id"] == 7001  # Autotask said 1 of 10,000
+    assert budget.used() == _sim_count(at_sim) == 2  # its count, then this call
+    routes = requests.get(f"{at_sim.root_url}/_sim/stats", timeout=10).json()["routes"]
+    assert routes["GET /ThresholdInformation"] == 1

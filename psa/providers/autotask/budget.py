@@ -67,9 +67,10 @@ class HourlyBudget:
     def seconds_left_in_hour(self) -> float:
         return 3600 - self._clock() % 3600
 
-    def take(self) -> bool:
+    def take(self, *, force: bool = False) -> bool:
         """Count one request about to be sent; False (nothing counted) when the hour's budget is
-        already spent by our count."""
+        already spent by our count, unless `force` (a read of Autotask's own count, which may
+        show ours is too high)."""
         key = self._bucket()
         try:
             try:
@@ -77,7 +78,7 @@ class HourlyBudget:
             except ValueError:  # the hour's first call (or its key expired)
                 used = 1 if self._cache.add(key, 1, timeout=_BUCKET_TTL) else self._cache.incr(key)
             earlier, limit = self._earlier_and_limit()
-            if used + earlier > limit:
+            if used + earlier > limit and not force:
                 self._cache.decr(key)  # refused, so not sent: not counted
                 return False
             return True

@@ -347,7 +347,7 @@ class AutotaskClient:
             root = "" if absolute else self.api_root
             url = path if absolute else f"{root}/{path.lstrip('/')}"
             route = route_template(url)
-            if self.budget is not None and not self.budget.take():
+            if self.budget is not None and not self._budget_allows(url):
                 limit = self.budget.limit()
                 raise PSARateLimited(
                     f"This hour's Autotask API budget ({limit:,} requests) is used up; "
@@ -401,6 +401,21 @@ class AutotaskClient:
                 self.budget.sync(data)  # Autotask's own count replaces ours
             return AutotaskResponse(status, data)
         raise AssertionError(f"unreachable {failed}")  # pragma: no cover
+
+    def _budget_allows(self, url: str) -> bool:
+        """Count this request; past our count of the threshold, ask Autotask's own count once
+        (unless read moments ago) before refusing: ours is an estimate, and a read of the real
+        one is always let through, so an overestimate cannot lock the tenant out."""
+        assert self.budget is not None
+        if self.budget.take(force=endpoint_of(url).lower() == "thresholdinformation"):
+            return True
+        if self.budget.synced():
+            return False
+        try:
+            self.get("ThresholdInformation")  # the funnel stores Autotask's count
+        except PSAError:
+            return False
+        return self.budget.take()
 
     def _send(
         self,
