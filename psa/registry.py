@@ -13,7 +13,8 @@ from django.conf import settings
 
 from .cooldown import CacheCooldown
 from .models import PSAConnection
-from .providers.autotask.client import AutotaskClient
+from .providers.autotask.budget import HourlyBudget
+from .providers.autotask.client import AutotaskClient, SharedSlots
 from .providers.autotask.config import AutotaskConfig
 from .providers.autotask.provider import AutotaskProvider
 from .providers.base import PSAProvider
@@ -64,7 +65,15 @@ def _autotask(connection: PSAConnection) -> PSAProvider:
         max_retries=settings.PSA_MAX_RETRIES,
         retry_after_cap=settings.PSA_RETRY_AFTER_CAP,
     )
-    return AutotaskProvider(client=AutotaskClient(config, cooldown=_cooldown(connection)))
+    # The hourly threshold is the tenant's: counted in the shared cache, like the cooldown, and
+    # only for a saved connection (a credentials check must not spend or reset its count).
+    saved = bool(connection.pk)
+    budget = HourlyBudget(f"psa:budget:{connection.pk}") if saved else None
+    # The three-calls-per-endpoint limit is the integration code's, on every node at once.
+    slots = SharedSlots() if saved else None
+    return AutotaskProvider(
+        client=AutotaskClient(config, cooldown=_cooldown(connection), budget=budget, slots=slots)
+    )
 
 
 PROVIDERS: dict[str, Callable[[PSAConnection], PSAProvider]] = {

@@ -7,6 +7,7 @@ urlpatterns = [
     path("integrations/", views.integrations, name="integrations"),
     path("integrations/test/", views.connection_test_view, name="connection-test"),
     path("integrations/status/", views.connection_status_view, name="connection-status"),
+    path("integrations/budget/", views.call_budget_view, name="call-budget"),
     path("integrations/diagnostics/", views.diagnostics_view, name="diagnostics"),
     path("integrations/connection/", views.connection_save_view, name="connection-save"),
     path("integrations/mappings/auto-match/", views.mappings_auto_match_view, name="auto-match"),

@@ -18,6 +18,7 @@ from resolutionflow.htmx import is_htmx, toast
 from resolutionflow.models import Account
 from resolutionflow.tenancy import account_of, account_required, membership_of
 
+from .budget import call_budget_get
 from .diagnostics import diagnostics_run
 from .forms import PSAConnectionForm, member_by_id, member_choices
 from .htmx_errors import psa_errors, read_or
@@ -79,6 +80,9 @@ def _context(
         "own_mapping": member_mapping_get(account=account, user=request.user),
         # Only those who may run a test get one on opening the page (it sends the account's keys).
         "check_due": can_manage and _check_due(connection),
+        # The PSA's hourly request budget by our shared count (no call; None: the PSA has none).
+        # The card then asks the PSA for its own count (`call_budget_view`).
+        "call_budget": call_budget_get(account=account),
     }
     context["psa_name"] = connection.get_provider_display() if connection else "your PSA"
     # Short names for the page's sentences: what the PSA and its engineers are called there.
@@ -151,6 +155,24 @@ def _back_to_integrations(request: HttpRequest, exc: Exception) -> HttpResponse:
 @account_required
 def integrations(request: HttpRequest) -> HttpResponse:
     return render(request, "psa/integrations.html", _context(request))
+
+
+@require_GET
+@account_required
+def call_budget_view(request: HttpRequest) -> HttpResponse:
+    """The API-budget card, with the PSA's own count of this hour (cached briefly by the
+    provider; our shared count if the PSA cannot say)."""
+    if not is_htmx(request):
+        return redirect("psa:integrations")
+    account = account_of(request)
+    context = {
+        "call_budget": call_budget_get(account=account, refresh=True),
+        "budget_refreshed": True,
+        "psa": connection_get(account=account).vendor_name
+        if connection_get(account=account)
+        else "",
+    }
+    return render(request, "psa/integrations.html#budget", context)
 
 
 @require_GET

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from psa.budget import prefetch_spares_budget
+
 from . import create_views, options_views, outbox_views, panel_views, views, widgets
 
 app_name = "tickets"
@@ -15,8 +17,16 @@ urlpatterns = [
     path("options/companies/", options_views.company_options, name="company-options"),
     path("options/roles/", options_views.role_options, name="role-options"),
     path("<int:ticket_id>/panel/", panel_views.ticket_panel, name="panel"),
-    path("<int:ticket_id>/context/", panel_views.ticket_context, name="context"),
-    path("<int:ticket_id>/resources/", panel_views.ticket_resources, name="resources"),
+    path(
+        "<int:ticket_id>/context/",
+        prefetch_spares_budget(panel_views.ticket_context),
+        name="context",
+    ),
+    path(
+        "<int:ticket_id>/resources/",
+        prefetch_spares_budget(panel_views.ticket_resources),
+        name="resources",
+    ),
     path("<int:ticket_id>/resources/add/", panel_views.ticket_resource_add, name="resource-add"),
     path(
         "<int:ticket_id>/resources/<int:member_id>/remove/",

@@ -4,7 +4,7 @@ Recently updated, yours.
 Every widget has the same states and one template (`tickets/widget.html`): hidden (no
 ConnectWise connection), prompt (no member mapping), load (the skeleton the dashboard renders
 without calling ConnectWise; it asks for the widget on load), populated, empty and error (with
-a Retry). Each costs at most one ConnectWise round trip, and re-reads itself when a ticket
+a Retry), and paused (the PSA's hourly request budget is nearly spent: psa.budget). Each costs at most one ConnectWise round trip, and re-reads itself when a ticket
 changes anywhere on the page (`ticketUpdated` / `ticketCreated`), so a ticket shown in two
 widgets is never stale in one of them.
 """
@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from psa.budget import low_priority_paused, paused_message
 from psa.error_responses import shape_of
 from psa.htmx_errors import read_or
 from psa.selectors import (
@@ -109,7 +110,11 @@ def _render(
     account = account_of(request)
     state = queue_state(account=account, user=request.user)
     context: dict[str, Any] = {"widget": widget, "state": state}
-    if state == "load":
+    if state == "load" and low_priority_paused(account=account):
+        # Near the PSA's hourly request cap the widgets stand down first (psa.budget), leaving
+        # the rest to the ticket list, the panel and writes. Calm, not an error: nothing failed.
+        context.update({"state": "paused", "paused": paused_message(account=account)})
+    elif state == "load":
 
         def populated() -> dict[str, Any]:
             loaded = load(account, request.user)

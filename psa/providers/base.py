@@ -378,6 +378,29 @@ class HealthStatus:
     details: dict[str, str] = field(default_factory=dict)
 
 
+@dataclass(frozen=True, slots=True)
+class CallBudget:
+    """A PSA's shared request budget for its current window (Autotask: requests per hour per
+    database, every integration and node counted together).
+
+    `synced` says `used` is the PSA's own count (read from it moments ago), not only ours: the
+    PSA also counts other integrations' calls, and its window rolls.
+    """
+
+    used: int
+    limit: int
+    window_minutes: int
+    synced: bool = False
+
+    @property
+    def fraction(self) -> float:
+        return self.used / self.limit if self.limit > 0 else 0.0
+
+    @property
+    def remaining(self) -> int:
+        return max(0, self.limit - self.used)
+
+
 # --- what a PSA can do -------------------------------------------------------------------------------
 
 
@@ -561,6 +584,14 @@ class PSAProvider(abc.ABC):
     def web_url(self, *, ticket_id: int) -> str:
         """A link that opens the ticket in the PSA's own UI ("" when the provider has none)."""
         return ""
+
+    def call_budget(self, *, refresh: bool = False) -> CallBudget | None:
+        """The PSA's shared request budget, or None when it has none worth counting.
+
+        Without `refresh` it never calls the PSA (our shared count, cheap enough for every
+        widget); with it the provider may ask the PSA for its own count (cached briefly).
+        """
+        return None
 
     def close(self) -> None:  # noqa: B027 - optional hook
         """Release pooled connections."""

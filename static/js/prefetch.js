@@ -6,6 +6,9 @@
 // is fetched at most once per PREFETCH_MAX_AGE_MS; older prefetched sections are dropped and
 // fetched again when the panel opens, never shown as fresh. Any change made through the panel
 // (status, note, assignees) drops that ticket's prefetched sections.
+// Prefetches say so ("Purpose: prefetch"): near the PSA's hourly request budget the server refuses
+// them (429, psa.budget) and prefetching pauses for its Retry-After, so the budget left goes to
+// what the engineer opens.
 var PREFETCH_DELAY_MS = 150;
 var PREFETCH_MAX_AGE_MS = 30000;
 // The panel section's id -> the row's data- attribute with that section's URL.
@@ -13,6 +16,7 @@ var SECTIONS = { "panel-context": "data-context-url", "panel-resources": "data-r
 var store = {}; // ticket id -> { at, controller, claimed, parts: { section id: Promise of its HTML } }
 var timer = null;
 var pending = null; // the ticket id the timer or the running fetch is for
+var pausedUntil = 0; // no prefetch before this time (the server asked us to spare the budget)
 
 function fresh(entry) { return entry && Date.now() - entry.at < PREFETCH_MAX_AGE_MS; }
 
@@ -25,14 +29,20 @@ function forget(id) {
 function start(link) {
   var id = link.getAttribute("data-ticket-id");
   if (fresh(store[id])) return; // at most one fetch per row while it is fresh
+  if (Date.now() < pausedUntil) return;
   var controller = new AbortController();
   var entry = { at: Date.now(), controller: controller, claimed: false, loading: true, parts: {} };
   Object.keys(SECTIONS).forEach(function (section) {
     var url = link.getAttribute(SECTIONS[section]);
     if (!url) return;
     entry.parts[section] = fetch(url, {
-      headers: { "HX-Request": "true" }, credentials: "same-origin", signal: controller.signal
+      headers: { "HX-Request": "true", "Purpose": "prefetch" }, credentials: "same-origin",
+      signal: controller.signal
     }).then(function (response) {
+      if (response.status === 429) {
+        var wait = parseInt(response.headers.get("Retry-After"), 10);
+        pausedUntil = Date.now() + (wait > 0 ? wait : 60) * 1000;
+      }
       if (!response.ok) throw new Error("HTTP " + response.status);
       return response.text();
     });

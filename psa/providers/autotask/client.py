@@ -14,7 +14,12 @@ Facts about Autotask this module relies on (README, /work/shared/autotask):
 * Auth: headers `UserName`, `Secret`, `ApiIntegrationCode` and `Content-Type: application/json`
   on every call; `ImpersonationResourceId` attributes a write to that resource.
 * At most 3 requests in flight per endpoint per integration code (its "thread limit"): this
-  process never sends a fourth (other processes are not counted: the server answers them 429).
+  process never sends a fourth, and with `SharedSlots` (what the registry builds) no node does:
+  each call also holds one of three leased keys in the shared cache.
+* 10,000 requests per hour per database, every integration and node together: each request sent
+  is counted in the tenant's shared `HourlyBudget` (`budget`), and once our count reaches the
+  threshold no more are sent this hour (Autotask would refuse them). Every `ThresholdInformation`
+  answer that passes through here resets the count to Autotask's own.
 * Queries are reads even when POSTed (`{Entity}/query` with the search as the body), so they are
   retried like GETs; creates and updates never are (one could have been applied).
 """
@@ -22,17 +27,21 @@ Facts about Autotask this module relies on (README, /work/shared/autotask):
 from __future__ import annotations
 
 import logging
+import math
 import random
 import re
 import threading
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
+from django.core.cache import BaseCache, caches
 
+from psa.providers.autotask.budget import HourlyBudget, budget_of
 from psa.providers.autotask.config import AutotaskConfig, api_root_of, config_problem
 from psa.providers.autotask.errors import (
     error_for,
@@ -42,6 +51,7 @@ from psa.providers.autotask.errors import (
     rate_limited,
 )
 from psa.providers.base import (
+    CallBudget,
     PSAAuthError,
     PSAError,
     PSANotConfigured,
@@ -74,6 +84,48 @@ def endpoint_slot(integration_code: str, endpoint: str, limit: int) -> threading
         if slot is None:
             slot = _slots[key] = threading.BoundedSemaphore(limit)
         return slot
+
+
+class SharedSlots:
+    """The thread limit across processes: slot i of (integration code, endpoint) is a key in the
+    shared cache, taken with an atomic `add` and leased for longer than any call may take (a
+    process that dies holding one frees it when the lease ends). Polls while all are taken.
+
+    A cache that cannot be reached holds nothing back: this process's own limit still applies.
+    """
+
+    POLL_SECONDS = 0.02
+
+    def __init__(self, *, cache: BaseCache | None = None, prefix: str = "psa:at-slot") -> None:
+        self._cache = cache if cache is not None else caches["default"]
+        self.prefix = prefix
+
+    def acquire(
+        self, code: str, endpoint: str, limit: int, *, wait: float, lease: float
+    ) -> str | None:
+        """The key now held ("" if the cache is down), or None after `wait` seconds."""
+        token = uuid.uuid4().hex
+        give_up = time.monotonic() + wait
+        keys = [f"{self.prefix}:{code.upper()}:{endpoint.lower()}:{i}" for i in range(limit)]
+        while True:
+            for key in keys:
+                try:
+                    if self._cache.add(key, token, timeout=math.ceil(lease)):
+                        return key
+                except Exception:
+                    logger.warning("at shared slots unavailable", exc_info=True)
+                    return ""
+            if time.monotonic() >= give_up:
+                return None
+            time.sleep(self.POLL_SECONDS)  # another node's call ends within a round trip
+
+    def release(self, key: str) -> None:
+        if not key:
+            return
+        try:
+            self._cache.delete(key)
+        except Exception:
+            logger.warning("at shared slot %s not released (its lease will end)", key)
 
 
 def _web_address(url: str) -> bool:
@@ -112,8 +164,15 @@ class AutotaskClient:
         jitter: Callable[[], float] = random.random,
         backoff_base: float = 0.5,
         cooldown: Cooldown | None = None,
+        budget: HourlyBudget | None = None,
+        slots: SharedSlots | None = None,
     ) -> None:
         self.config = config
+        # The tenant's hourly request count, shared by every node (None: not counted, e.g. a
+        # credentials check of an unsaved connection).
+        self.budget = budget
+        # The per-endpoint thread limit shared with every other process (None: this one only).
+        self.shared_slots = slots
         # A 429's Retry-After shared by every node calling this tenant (psa.cooldown), so the
         # tenant's one hourly budget is not spent rediscovering the limit node by node.
         self._cooldown = cooldown
@@ -242,6 +301,15 @@ class AutotaskClient:
     def close(self) -> None:
         self.session.close()
 
+    def call_budget(self, *, refresh: bool = False) -> CallBudget | None:
+        """The tenant's hour so far. `refresh` asks Autotask (`ThresholdInformation`, one request
+        of the budget) unless its count was read moments ago; may raise PSAError then."""
+        if refresh and (self.budget is None or not self.budget.synced()):
+            answer = budget_of(self.get("ThresholdInformation"))  # the funnel stores it
+            if answer is not None:
+                return answer
+        return self.budget.snapshot() if self.budget is not None else None
+
     # --- the funnel ---------------------------------------------------------------------------
 
     def request(
@@ -279,6 +347,14 @@ class AutotaskClient:
             root = "" if absolute else self.api_root
             url = path if absolute else f"{root}/{path.lstrip('/')}"
             route = route_template(url)
+            if self.budget is not None and not self._budget_allows(url):
+                limit = self.budget.limit()
+                raise PSARateLimited(
+                    f"This hour's Autotask API budget ({limit:,} requests) is used up; "
+                    "Autotask would refuse more until the hour rolls on.",
+                    retry_after=self.budget.seconds_left_in_hour(),
+                    detail=f"{limit} requests this hour by our count",
+                )
             try:
                 response = self._send(method, url, params=params, json=json, headers=headers)
             except (PSATimeout, PSAUnavailable) as exc:
@@ -320,8 +396,26 @@ class AutotaskClient:
                 raise failed
             if status >= 300:
                 raise error_for(response, method, route)
-            return AutotaskResponse(status, json_body(response, route))
+            data = json_body(response, route)
+            if self.budget is not None and endpoint_of(url).lower() == "thresholdinformation":
+                self.budget.sync(data)  # Autotask's own count replaces ours
+            return AutotaskResponse(status, data)
         raise AssertionError(f"unreachable {failed}")  # pragma: no cover
+
+    def _budget_allows(self, url: str) -> bool:
+        """Count this request; past our count of the threshold, ask Autotask's own count once
+        (unless read moments ago) before refusing: ours is an estimate, and a read of the real
+        one is always let through, so an overestimate cannot lock the tenant out."""
+        assert self.budget is not None
+        if self.budget.take(force=endpoint_of(url).lower() == "thresholdinformation"):
+            return True
+        if self.budget.synced():
+            return False
+        try:
+            self.get("ThresholdInformation")  # the funnel stores Autotask's count
+        except PSAError:
+            return False
+        return self.budget.take()
 
     def _send(
         self,
@@ -342,12 +436,30 @@ class AutotaskClient:
             if endpoint
             else None
         )
+        busy = PSATimeout(
+            "Autotask is busy with three of our calls to the same kind of record; this one "
+            "stopped waiting for a turn. Try again in a moment.",
+            detail=f"no free slot for {endpoint}",
+        )
+        waited = time.monotonic()
         if slot is not None and not slot.acquire(timeout=timeout[1]):
-            raise PSATimeout(
-                "Autotask is busy with three of our calls to the same kind of record; this one "
-                "stopped waiting for a turn. Try again in a moment.",
-                detail=f"no free slot for {endpoint}",
+            raise busy
+        shared: str | None = ""
+        if (
+            slot is not None
+            and self.shared_slots is not None
+            and endpoint.lower() != "zoneinformation"
+        ):
+            shared = self.shared_slots.acquire(
+                self.config.integration_code,
+                endpoint,
+                self.config.max_concurrent_per_endpoint,
+                wait=max(0.0, timeout[1] - (time.monotonic() - waited)),
+                lease=sum(timeout) + 5,
             )
+            if shared is None:
+                slot.release()
+                raise busy
         host = urlsplit(url).netloc
         try:
             clean = {k: v for k, v in (params or {}).items() if v is not None}
@@ -379,6 +491,8 @@ class AutotaskClient:
             logger.warning("at %s %s -> %s", method, route_template(url), type(exc).__name__)
             raise no_answer(exc, timeout=timeout, host=host) from exc
         finally:
+            if shared and self.shared_slots is not None:
+                self.shared_slots.release(shared)
             if slot is not None:
                 slot.release()
 

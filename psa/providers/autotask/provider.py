@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from psa.providers.autotask.reference import ReferenceLists
 from psa.providers.autotask.ticket_writes import TicketWrites
-from psa.providers.base import HealthStatus, PSACapabilities, PSAError
+from psa.providers.base import CallBudget, HealthStatus, PSACapabilities, PSAError
 
 # One global status picklist for every queue; cursor pages without a total or a sort (the
 # provider scans ids and sort keys, then reads the page by id); a resource is assigned with a
@@ -52,6 +52,10 @@ class AutotaskProvider(TicketWrites, ReferenceLists):
         return HealthStatus(
             ok=True, message=f"Connected to Autotask as {self.config.username}.", details=details
         )
+
+    def call_budget(self, *, refresh: bool = False) -> CallBudget | None:
+        """The tenant's 10,000-requests-an-hour threshold (`AutotaskClient.call_budget`)."""
+        return self.client.call_budget(refresh=refresh)
 
     def web_url(self, *, ticket_id: int) -> str:
         """Autotask's ticket detail page lives on the zone's web host (`webservicesN` -> `wwN`).
