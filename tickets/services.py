@@ -81,8 +81,12 @@ def ticket_status_update(
     provider = provider_for_account(account=account)
     current = provider.get_ticket(ticket_id=ticket_id)
     reference = reference_data_get(account=account, provider=provider)
-    # Where statuses are one global list, it is repeated under every board: look in this one's.
-    target = next((s for s in reference.statuses_for(current.board_id) if s.id == status_id), None)
+    # Where statuses are one global list, it is repeated under every board: look in this one's,
+    # or in the whole list for a ticket on no board (an Autotask ticket may have no queue).
+    offered = reference.statuses_for(current.board_id) if current.board_id is not None else ()
+    if not offered and not provider.capabilities.statuses_per_board:
+        offered = reference.statuses
+    target = next((s for s in offered if s.id == status_id), None)
     if target is None:
         raise field_error(
             "status_id",

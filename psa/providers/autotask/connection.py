@@ -123,7 +123,7 @@ class AutotaskConnection(PSAProvider):
     def configurations_from(self, rows: list[dict[str, Any]]) -> list[PSAConfiguration]:
         types = self.configuration_types() if rows else {}
         return [
-            mapping.configuration_from(r, type_name=types.get(r.get("configurationItemType"), ""))
+            mapping.configuration_from(r, type_name=_label(types, r.get("configurationItemType")))
             for r in rows
         ]
 
@@ -194,3 +194,7 @@ class AutotaskConnection(PSAProvider):
         return page_of(
             self.client.query(entity, query.search(filters=filters, **options)), what=what
         )[0]
+
+
+def _label(labels: dict[int, str], value: Any) -> str:
+    return labels.get(value, "") if isinstance(value, int) else ""
