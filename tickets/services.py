@@ -81,11 +81,20 @@ def ticket_status_update(
     provider = provider_for_account(account=account)
     current = provider.get_ticket(ticket_id=ticket_id)
     reference = reference_data_get(account=account, provider=provider)
-    target = next((s for s in reference.statuses if s.id == status_id), None)
-    if target is None or target.board_id != current.board_id:
+    psa = provider.capabilities
+    # Where statuses are global the reference data repeats each one per board: look for it on
+    # the ticket's own board either way, else the first copy (another board's) is refused.
+    target = next(
+        (s for s in reference.statuses if s.id == status_id and s.board_id == current.board_id),
+        None,
+    )
+    if target is None and not psa.statuses_per_board:
+        target = next((s for s in reference.statuses if s.id == status_id), None)
+    if target is None:
         raise field_error(
             "status_id",
-            f"That status is not one of the {current.board_name or 'ticket'} board's statuses.",
+            f"That status is not one of the {current.board_name or 'ticket'} "
+            f"{psa.board_label.lower()}'s statuses.",
         )
     if seen_status_id is not None and current.status_id not in (seen_status_id, status_id):
         raise StatusMovedOn(
