@@ -145,3 +145,12 @@ def test_open_and_recent_tickets_of_a_company_newest_first(at_sim, provider):
 def test_health_check_reports_the_hours_usage(provider):
     health = provider.health_check()
     assert health.ok and "/" in health.details["requests_this_hour"]
+
+
+def test_the_members_offered_are_people_not_our_own_api_user(at_sim, provider):
+    """The API user is an active resource with a user name, but nobody to assign or filter by
+    (and it has no service-desk role, so Autotask would refuse it on a ticket)."""
+    api_user = at_sim.app.tenant.api_resource_id
+    assert api_user in provider.resources()  # still names the notes it wrote
+    offered = {m.id for m in provider.list_members()}
+    assert api_user not in offered and 29682900 in offered
