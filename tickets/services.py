@@ -98,7 +98,7 @@ def ticket_status_update(
         )
     if seen_status_id is not None and current.status_id not in (seen_status_id, status_id):
         raise StatusMovedOn(
-            f"Ticket #{ticket_id} is now “{current.status_name}” in ConnectWise (someone "
+            f"Ticket #{ticket_id} is now “{current.status_name}” in {psa.name} (someone "
             f"changed it since you opened it). Set “{target.name}” anyway?",
             ticket=current,
             wanted=target.name,
