@@ -495,3 +495,81 @@ def test_change_status_from_the_global_list_persists_in_autotask(avery_page, at_
     page.reload()
     expect(page.locator(f"#ticket-row-{ticket_id} .t-status .badge")).to_have_text(new)
     expect(page.locator("#status-control select option:checked")).to_have_text(new)
+
+
+def test_a_page_past_the_end_shows_the_last_page(avery_page, at_sim) -> None:
+    page = avery_page
+    n = len(open_tickets(at_sim))
+    last = -(-n // 25)
+
+    page.goto("/tickets/?page=99")
+
+    expect(page.locator(".pager .muted")).to_have_text(f"Page {last} of {last}")
+    expect(head(page)).to_have_text(f"Showing {(last - 1) * 25 + 1}–{n} of {n} tickets")
+    expect(page).to_have_url(re.compile(rf"[?&]page={last}(&|$)"))
+
+
+def test_a_search_that_cannot_run_says_so_without_naming_another_psa(avery_page) -> None:
+    page = avery_page
+    page.fill("#f-search", '"')
+
+    notice = page.locator("#results [role=status]")
+    expect(notice).to_contain_text(re.compile("quotes and backslashes", re.I))
+    expect(notice).not_to_contain_text("ConnectWise")
+    expect(page.locator("#results li.ticket-row")).to_have_count(0)
+
+
+def test_back_closes_the_panel_and_forward_opens_it_again(avery_page) -> None:
+    page = avery_page
+    page.evaluate("window.samePage = true")  # gone if the page is reloaded
+    link = page.locator("li.ticket-row a.ticket-link").nth(2)
+    ticket_id = link.get_attribute("data-ticket-id")
+    link.click()
+    expect(page.locator("#panel .t-id-copy")).to_have_text(f"#{ticket_id}")
+
+    page.go_back()
+    expect(page.locator("#panel")).to_be_hidden()
+    expect(page).not_to_have_url(re.compile(r"ticket="))
+    expect(link).to_be_focused()
+
+    page.go_forward()
+    expect(page.locator("#panel .t-id-copy")).to_have_text(f"#{ticket_id}")
+    expect(page).to_have_url(re.compile(rf"[?&]ticket={ticket_id}(&|$)"))
+    assert page.evaluate("window.samePage === true")
+
+
+def test_a_status_change_from_a_stale_tab_asks_before_overwriting(
+    avery_page, at_sim, base_url
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from tests.e2e.conftest import sign_in_with_session
+
+    stale = avery_page
+    ticket_id = row_ids(stale)[0]
+    stale.locator(f"#ticket-row-{ticket_id} a.ticket-link").click()
+    select = stale.locator("#status-control select")
+    seen = select.locator("option:checked").inner_text().strip()
+
+    fresh = stale.context.new_page()  # a second tab changes the status meanwhile
+    sign_in_with_session(fresh, get_user_model().objects.get(username="avery"), base_url)
+    fresh.goto(f"/tickets/?ticket={ticket_id}")
+    meanwhile = "Escalate" if seen != "Escalate" else "Dispatched"
+    fresh.locator("#status-control select").select_option(label=meanwhile)
+    expect(fresh.locator("#toasts .toast").last).to_have_text(f"#{ticket_id}: {seen} → {meanwhile}")
+
+    wanted = "Waiting Vendor" if seen != "Waiting Vendor" else "Waiting Materials"
+    select.select_option(label=wanted)
+
+    notice = stale.locator("#status-control .status-notice")
+    expect(notice).to_contain_text(f"is now “{meanwhile}” in Autotask")
+    expect(select.locator("option:checked")).to_have_text(meanwhile)
+    assert picklist(at_sim, "status")[tenant(at_sim).get("Tickets", ticket_id)["status"]] == (
+        meanwhile
+    )
+
+    notice.get_by_role("button", name=f"Set “{wanted}”").click()
+    expect(stale.locator("#toasts .toast").last).to_have_text(
+        f"#{ticket_id}: {meanwhile} → {wanted}"
+    )
+    assert picklist(at_sim, "status")[tenant(at_sim).get("Tickets", ticket_id)["status"]] == wanted
