@@ -135,6 +135,7 @@ def test_page_forward_and_back_restores_the_previous_view(avery_page, at_sim) ->
     page.click("a[rel=next]")
     expect(page).to_have_url(re.compile(r"[?&]page=2(&|$)"))
     expect(head(page)).to_have_text(f"Showing 26–50 of {n} tickets")
+    expect(head(page)).to_be_focused()  # the new page is read from its top
     second_page = row_ids(page)
     assert len(second_page) == 25 and not set(first_page) & set(second_page)
 
@@ -385,7 +386,13 @@ def test_the_panel_shows_contact_notes_configurations_and_related(avery_page, at
     expect(related.locator("a", has_text=f"#{ticket['id']}")).to_be_visible()
 
 
-def test_avery_adds_an_internal_note_signed_by_abrooks(avery_page, at_sim) -> None:
+@pytest.mark.parametrize(
+    ("kind", "label", "publish"),
+    [("discussion", "Discussion", 1), ("internal", "Internal", 2)],
+)
+def test_avery_adds_a_note_signed_by_abrooks(
+    avery_page, at_sim, kind: str, label: str, publish: int
+) -> None:
     page = avery_page
     ticket_id = row_ids(page)[0]
     page.locator(f"#ticket-row-{ticket_id} a.ticket-link").click()
@@ -396,18 +403,16 @@ def test_avery_adds_an_internal_note_signed_by_abrooks(avery_page, at_sim) -> No
     text = f"Replaced the access point, watching it overnight ({uuid.uuid4().hex[:8]})"
 
     composer = page.locator("#composer")
-    # Autotask has two kinds of note: all users, or internal users only.
+    # Autotask has two kinds of note: all users, or internal users only (no resolution flag).
     expect(composer.locator("input[name=type]")).to_have_count(2)
-    composer.locator("input[name=type][value=internal]").check()
+    composer.locator(f"input[name=type][value={kind}]").check()
     composer.locator("textarea[name=text]").fill(text)
     composer.get_by_role("button", name="Add note").click()
 
-    expect(page.locator("#toasts .toast").last).to_have_text(
-        f"Internal note added to #{ticket_id}."
-    )
+    expect(page.locator("#toasts .toast").last).to_have_text(f"{label} note added to #{ticket_id}.")
     expect(feed).to_have_count(before + 1)
     added = feed.filter(has_text=text)
-    expect(added.locator(".badge")).to_have_text("Internal")
+    expect(added.locator(".badge")).to_have_text(label)
     expect(added.locator(".note-head")).to_contain_text("Avery Brooks")
 
     saved = [n for n in tenant(at_sim).records("TicketNotes") if text in n["description"]]
@@ -415,7 +420,7 @@ def test_avery_adds_an_internal_note_signed_by_abrooks(avery_page, at_sim) -> No
     assert (saved[0]["ticketID"], saved[0]["creatorResourceID"], saved[0]["publish"]) == (
         ticket_id,
         ABROOKS,
-        2,
+        publish,
     )
     page.reload()  # it is in Autotask, not only on the page
     expect(page.locator("#notes-feed li.note").filter(has_text=text)).to_have_count(1)
@@ -472,6 +477,18 @@ def test_assign_a_primary_then_a_secondary_resource_each_with_a_role(avery_page,
     wait_until(lambda: not secondaries(at_sim, ticket_id), what="the secondary removed")
     page.reload()
     expect(page.locator("#panel-resources .chip > span")).to_have_text(["Avery Brooks"])
+
+    # Removing the primary clears the resource and its role together (Autotask wants both).
+    page.get_by_role("button", name="Remove Avery Brooks").click()
+    expect(page.locator("#toasts .toast").last).to_have_text(
+        f"Removed Avery Brooks from #{ticket_id}."
+    )
+    expect(page.locator("#panel-resources .chip")).to_have_count(0)
+    saved = tenant(at_sim).get("Tickets", ticket_id)
+    assert (saved["assignedResourceID"], saved["assignedResourceRoleID"]) == (None, None)
+    page.reload()  # unassigned again: back in the Unassigned list this URL asks for
+    expect(page).to_have_url(re.compile(r"assigned=unassigned"))
+    expect(page.locator(f"#ticket-row-{ticket_id} .t-assignees")).to_have_text("—")
 
 
 def test_change_status_from_the_global_list_persists_in_autotask(avery_page, at_sim) -> None:
