@@ -94,7 +94,7 @@ def search_problem(text: str) -> str:
         )
     if text and all(ch in _UNSEARCHABLE or ch.isspace() for ch in text):
         return (
-            "Quotes and backslashes alone cannot be searched in ConnectWise. "
+            "Quotes and backslashes alone cannot be searched. "
             "Add a word from the summary or a ticket number."
         )
     return ""

@@ -81,20 +81,22 @@ def ticket_status_update(
     provider = provider_for_account(account=account)
     current = provider.get_ticket(ticket_id=ticket_id)
     reference = reference_data_get(account=account, provider=provider)
+    psa = provider.capabilities
     # Where statuses are one global list, it is repeated under every board: look in this one's,
     # or in the whole list for a ticket on no board (an Autotask ticket may have no queue).
     offered = reference.statuses_for(current.board_id) if current.board_id is not None else ()
-    if not offered and not provider.capabilities.statuses_per_board:
+    if not offered and not psa.statuses_per_board:
         offered = reference.statuses
     target = next((s for s in offered if s.id == status_id), None)
     if target is None:
         raise field_error(
             "status_id",
-            f"That status is not one of the {current.board_name or 'ticket'} board's statuses.",
+            f"That status is not one of the {current.board_name or 'ticket'} "
+            f"{psa.board_label.lower()}'s statuses.",
         )
     if seen_status_id is not None and current.status_id not in (seen_status_id, status_id):
         raise StatusMovedOn(
-            f"Ticket #{ticket_id} is now “{current.status_name}” in ConnectWise (someone "
+            f"Ticket #{ticket_id} is now “{current.status_name}” in {psa.name} (someone "
             f"changed it since you opened it). Set “{target.name}” anyway?",
             ticket=current,
             wanted=target.name,

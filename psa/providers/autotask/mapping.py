@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from psa.providers.base import (
@@ -209,7 +209,18 @@ def ticket_from(raw: Mapping[str, Any], *, labels: Labels) -> PSATicket:
         parent_ticket_id=int(problem) if problem is not None else None,
         type_name=lists.label(lists.ticket_types, raw.get("ticketType")),
         entered_by=creator.identifier if creator else "",
+        sla_status="" if status == COMPLETE_STATUS else due_text(raw.get("dueDateTime")),
     )
+
+
+def due_text(value: Any) -> str:
+    """The ticket's due time (`dueDateTime`, set by its SLA where one applies) in the words the
+    panel's SLA line reads (tickets.sla): "Due by Mon 12/07 01:48 PM UTC"; "" without one."""
+    due = parse_date(value)
+    if due is None:
+        return ""
+    due = due.astimezone(UTC) if due.tzinfo else due
+    return f"Due by {due:%a %m/%d %I:%M %p} UTC"
 
 
 # The titles our notes are posted with (Autotask requires one). The first two say nothing the

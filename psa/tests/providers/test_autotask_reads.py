@@ -4,6 +4,7 @@ feed, configuration items, related tickets) and the directory searches Quick Cre
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
@@ -186,3 +187,24 @@ def test_open_and_recent_tickets_of_a_company_newest_first(at_sim, provider):
 def test_health_check_reports_the_hours_usage(provider):
     health = provider.health_check()
     assert health.ok and "/" in health.details["requests_this_hour"]
+
+
+def test_the_members_offered_are_people_not_our_own_api_user(at_sim, provider):
+    """The API user is an active resource with a user name, but nobody to assign or filter by
+    (and it has no service-desk role, so Autotask would refuse it on a ticket)."""
+    api_user = at_sim.app.tenant.api_resource_id
+    assert api_user in provider.resources()  # still names the notes it wrote
+    offered = {m.id for m in provider.list_members()}
+    assert api_user not in offered and 29682900 in offered
+
+
+def test_an_open_tickets_due_time_is_its_sla_line_and_a_completed_one_has_none(at_sim, provider):
+    tickets = at_sim.app.tenant.records("Tickets")
+    raw = next(t for t in tickets if t["status"] != COMPLETE and t["dueDateTime"])
+    due = datetime.fromisoformat(raw["dueDateTime"].replace("Z", "+00:00"))
+    # The words the panel's SLA line reads (tickets.sla): step, "by", weekday, date, time, UTC.
+    assert provider.get_ticket(ticket_id=raw["id"]).sla_status == (
+        f"Due by {due:%a %m/%d %I:%M %p} UTC"
+    )
+    done = next(t for t in tickets if t["status"] == COMPLETE and t["dueDateTime"])
+    assert provider.get_ticket(ticket_id=done["id"]).sla_status == ""
