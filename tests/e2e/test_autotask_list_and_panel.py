@@ -112,7 +112,13 @@ def test_the_list_is_most_urgent_first_then_newest(avery_page, at_sim) -> None:
     priorities = tenant(at_sim).picklist("Tickets", "priority")
     rank = {int(p["value"]): p["sortOrder"] for p in priorities}
     by_id = {t["id"]: t for t in open_tickets(at_sim)}
-    expected = sorted(by_id, key=lambda i: (rank[by_id[i]["priority"]], -i))
+    # Newest by when the ticket was entered (ids and entry dates disagree in an imported tenant).
+    entered = {
+        i: datetime.fromisoformat(t["createDate"].replace("Z", "+00:00")) for i, t in by_id.items()
+    }
+    expected = sorted(
+        by_id, key=lambda i: (rank[by_id[i]["priority"]], -entered[i].timestamp(), -i)
+    )
 
     assert row_ids(page) == expected[:25]
     page.click("a[rel=next]")
@@ -352,7 +358,9 @@ def test_the_panel_shows_contact_notes_configurations_and_related(avery_page, at
 
     notes = [n for n in data.records("TicketNotes") if n["ticketID"] == ticket["id"]]
     feed = page.locator("#notes-feed li.note")
-    expect(feed).to_have_count(len(notes))
+    # The ticket's description opens the feed, as ConnectWise's initial description does.
+    expect(feed).to_have_count(len(notes) + 1)
+    expect(feed.first).to_contain_text(ticket["description"].strip()[:40])
     kinds = {1: "Discussion", 2: "Internal"}  # Autotask's publish: all users / internal only
     for note in notes:
         shown = feed.filter(has_text=note["description"].strip()[:40])
@@ -382,7 +390,8 @@ def test_the_panel_shows_contact_notes_configurations_and_related(avery_page, at
     expect(page).to_have_url(re.compile(rf"[?&]ticket={parent['id']}(&|$)"))
     children = [t for t in data.records("Tickets") if t["problemTicketId"] == parent["id"]]
     related = page.locator("#panel section", has=page.locator("h3", has_text="Related tickets"))
-    expect(related.locator("li a")).to_have_count(len(children))
+    as_child = related.locator("li", has=page.locator(".badge", has_text="Child"))
+    expect(as_child).to_have_count(len(children))
     expect(related.locator("a", has_text=f"#{ticket['id']}")).to_be_visible()
 
 
@@ -456,17 +465,27 @@ def test_assign_a_primary_then_a_secondary_resource_each_with_a_role(avery_page,
         roles[ABROOKS],
     )
 
-    # A second resource is a secondary one, also with a role.
-    other = 29682903  # Mateo Okafor
+    expect(chips.filter(has_text="Avery Brooks").locator(".chip-tag")).to_have_text("primary")
+
+    # A second resource is a secondary one, in the role avery picks from that resource's roles.
+    other = 29682903  # Mateo Okafor: Security Analyst (default) or Tier 1 Technician
     name = resource_name(at_sim, other)
     resources.locator("select[name=member_id]").select_option(str(other))
+    role = resources.locator("select[name=role_id]")
+    expect(role.locator("option")).to_have_text(["Security Analyst (default)", "Tier 1 Technician"])
+    expect(role).to_have_value(str(roles[other]))
+    role.select_option(label="Tier 1 Technician")
     resources.locator("button[type=submit]", has_text="Add").click()
     expect(page.locator("#toasts .toast").last).to_have_text(f"{name} assigned to #{ticket_id}.")
     expect(chips).to_have_count(2)
+    expect(chips.filter(has_text=name)).to_contain_text("· Tier 1 Technician")
     rows = [
         r for r in tenant(at_sim).records("TicketSecondaryResources") if r["ticketID"] == ticket_id
     ]
-    assert [(r["resourceID"], r["roleID"]) for r in rows] == [(other, roles[other])]
+    tier_one = next(
+        r["id"] for r in tenant(at_sim).records("Roles") if r["name"] == "Tier 1 Technician"
+    )
+    assert [(r["resourceID"], r["roleID"]) for r in rows] == [(other, tier_one)]
     avatars = page.locator(f"#ticket-row-{ticket_id} .t-assignees .avatar")
     expect(avatars).to_have_count(2)
     expect(resources.locator("select[name=member_id] option", has_text=name)).to_have_count(0)
@@ -476,7 +495,7 @@ def test_assign_a_primary_then_a_secondary_resource_each_with_a_role(avery_page,
     expect(chips).to_have_count(1)
     wait_until(lambda: not secondaries(at_sim, ticket_id), what="the secondary removed")
     page.reload()
-    expect(page.locator("#panel-resources .chip > span")).to_have_text(["Avery Brooks"])
+    expect(page.locator("#panel-resources .chip > span[title]")).to_have_text(["Avery Brooks"])
 
     # Removing the primary clears the resource and its role together (Autotask wants both).
     page.get_by_role("button", name="Remove Avery Brooks").click()
