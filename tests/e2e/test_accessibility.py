@@ -155,3 +155,37 @@ def test_the_two_factor_pages(a11y_context: Any, e2e_demo: Any) -> None:
     page.click("button[type=submit]")
     expect(page).to_have_url(re.compile(r"/accounts/two-factor/\?"))
     assert_accessible(page, "two-factor sign-in")
+
+
+def test_avery_on_autotask_dashboard_list_panel_and_blakes_integrations(
+    a11y_context: Any, e2e_lakeside: Any, base_url: str
+) -> None:
+    """Autotask's own parts: the Queue filter, the panel's role picker and the integrations
+    page's Autotask form and hourly-budget card."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects
+    page = a11y_context.new_page()
+    sign_in_with_session(page, users.get(username="avery"), base_url)
+    page.goto("/")
+    expect(page.locator("[aria-busy=true]")).to_have_count(0)
+    assert_accessible(page, "avery's dashboard")
+
+    page.goto("/tickets/?assigned=unassigned")
+    expect(page.locator("li.ticket-row").first).to_be_visible()
+    assert_accessible(page, "avery's list")
+    open_first_ticket(page)
+    resources = page.locator("#panel-resources")
+    expect(resources).to_have_attribute("aria-busy", "false")
+    resources.locator("select[name=member_id]").select_option(index=1)
+    expect(resources.locator("select[name=role_id] option").first).not_to_have_text(
+        "Their default role"
+    )
+    assert_accessible(page, "avery's panel with the role picker")
+
+    owner = a11y_context.new_page()
+    sign_in_with_session(owner, users.get(username="blake"), base_url)
+    owner.goto("/account/integrations/")
+    expect(owner.locator("#main")).to_be_visible()
+    expect(owner.locator("[aria-busy=true]")).to_have_count(0)
+    assert_accessible(owner, "blake's Autotask integrations")
