@@ -197,7 +197,9 @@ def explain_misses(report: Report) -> list[str]:
             idle = waves * rtt + cpu
             verdict = "structural" if idle > r.limit_ms else "load, not structure"
             line += f"; idle estimate {idle:.0f} ms vs limit {r.limit_ms:.0f} ms: {verdict}"
-        lines.append(f"{line}. {r.wave_detail or 'No calls.'}")
+        # An http row is not traced: its in-process twin made the same calls.
+        detail = r.wave_detail or (r.inproc.wave_detail if r.inproc else "")
+        lines.append(f"{line}. {detail or ('No calls.' if max(r.calls) == 0 else '')}".rstrip())
     return lines
 
 
