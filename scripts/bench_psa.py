@@ -1,4 +1,4 @@
-"""Benchmark of ConnectWise-bound work: provider calls, htmx partials in-process and over HTTP.
+"""Benchmark of PSA-bound work: provider calls, htmx partials in-process and over HTTP.
 
     python scripts/bench_psa.py [--latency-ms 100] [--runs 20] [--quick] [--out docs/benchmarks.md]
 
@@ -20,7 +20,13 @@ a throwaway seeded SQLite database. It measures one bare authenticated round tri
   and the dashboard (issue 14): the page (0 ConnectWise calls) and each of its three widgets
   (one round trip each).
 
-Every figure is the median (and p90) in ms, its ratio to the RTT, and the number of ConnectWise
+Autotask (issue 22) gets the same rows beside them: the Autotask simulator (`manage.py atsim`)
+runs with the same latency, Lakeside Managed IT is seeded with `seed_demo --at-url`, and avery
+(mapped to abrooks) is measured at provider level, in-process and over HTTP (list partial, panel
+shell, panel context and resources, API search, My Queue), each against Autotask's documented
+call budget and divided by the Autotask simulator's own round trip.
+
+Every figure is the median (and p90) in ms, its ratio to the RTT, and the number of PSA
 calls per run, read from the simulator's own counter (`/_sim/stats`), so "0 calls" is what the
 server saw, not what we believe the code does. A missed target is reported, not fatal: the exit
 status is non-zero only when something fails to run.
@@ -44,6 +50,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from bench_psa_measure import (  # noqa: E402
     API_SEARCH,
+    AT_API_SEARCH,
+    AT_INTEGRATION_CODE,
+    AT_ME_IDENTIFIER,
+    AT_QUEUE_ID,
+    AT_SECRET,
+    AT_USERNAME,
     BOARD_ID,
     CLIENT_ID,
     COMPANY,
@@ -56,6 +68,7 @@ from bench_psa_measure import (  # noqa: E402
     Result,
     Simulator,
     measure,
+    measure_at_rtt,
     measure_rtt,
 )
 from bench_psa_report import explain_misses, markdown, text_table  # noqa: E402
@@ -134,6 +147,86 @@ def bench_provider(sim: Simulator, report: Report) -> None:
     provider.close()
 
 
+def bench_autotask_provider(at_sim: Simulator, report: Report) -> None:
+    """Autotask's documented budgets, traced on Lakeside's provider: a list page is 5 calls in 2
+    waves (keys scan, then the page), a panel context 8 calls in 2 waves (ticket-keyed, then what
+    the ticket names); psa/providers/autotask/ticket_search.py and tickets.py."""
+    from psa.providers.autotask.client import route_template
+    from psa.providers.autotask.config import AutotaskConfig
+    from psa.providers.autotask.provider import AutotaskProvider
+    from psa.providers.base import TicketFilters
+
+    provider = AutotaskProvider(
+        AutotaskConfig(
+            username=AT_USERNAME,
+            secret=AT_SECRET,
+            integration_code=AT_INTEGRATION_CODE,
+            discovery_root=at_sim.root,
+        )
+    )
+    trace = CallTrace(provider.client, route=route_template)
+    runs = report.runs
+
+    def add(name: str, fn: Callable[[], Any], **kwargs: Any) -> Result:
+        result = measure(
+            at_sim, "provider", name, fn, runs=runs, trace=trace, psa="Autotask", **kwargs
+        )
+        report.results.append(result)
+        return result
+
+    mixes = {
+        "default (open, all)": TicketFilters(),
+        f"queue={AT_QUEUE_ID}": TicketFilters(board_id=AT_QUEUE_ID),
+        f"assigned=me ({AT_ME_IDENTIFIER})": TicketFilters(
+            assigned="me", me_identifier=AT_ME_IDENTIFIER
+        ),
+        'search "printer"': TicketFilters(search="printer"),
+    }
+    for label, filters in mixes.items():
+        # The warm-up run pays zone discovery and the once-per-connection picklists/resources.
+        result = add(
+            f"search_tickets {label}",
+            lambda f=filters: provider.search_tickets(filters=f, page=1, page_size=25),
+        )
+        # "my tickets" first reads the tickets I am a secondary resource on: one call, one wave.
+        mine = filters.assigned == "me"
+        _check_budget(result, calls=6 if mine else 5, waves=3 if mine else 2)
+
+    def forget_names() -> None:
+        # The connection keeps every company and contact name it has read; a page of tickets
+        # nobody has looked at yet pays the `Companies`/`Contacts` calls the budget counts.
+        with provider._lock:
+            provider._company_names.clear()
+            provider._contact_names.clear()
+
+    first = add(
+        f"search_tickets queue={AT_QUEUE_ID}, first view (names not yet read)",
+        lambda: provider.search_tickets(
+            filters=TicketFilters(board_id=AT_QUEUE_ID), page=1, page_size=25
+        ),
+        before_each=forget_names,
+    )
+    _check_budget(first, calls=5, waves=2)
+    page = provider.search_tickets(
+        filters=TicketFilters(board_id=AT_QUEUE_ID), page=1, page_size=25
+    )
+    if not page.items:
+        raise BenchError("the Autotask ticket search returned no tickets to open")
+    ticket_id = next((t for t in page.items if t.contact_id), page.items[0]).id
+    context = add(
+        f"get_ticket_context #{ticket_id}",
+        lambda: provider.get_ticket_context(ticket_id=ticket_id),
+    )
+    _check_budget(context, calls=8, waves=2)
+    provider.close()
+
+
+def _check_budget(result: Result, *, calls: int, waves: int) -> None:
+    """The documented Autotask budget: at most `calls` calls in at most `waves` waves."""
+    result.target = f"≤ {calls} calls in ≤ {waves} waves"
+    result.met = max(result.calls) <= calls and (not result.waves or max(result.waves) <= waves)
+
+
 # --- page level (issue 5) -------------------------------------------------------------------------
 
 
@@ -153,7 +246,7 @@ def setup_django(db_path: Path) -> None:
     django.setup()
 
 
-def bench_pages(sim: Simulator, report: Report) -> dict[str, Result]:
+def bench_pages(sim: Simulator, report: Report, at_url: str = "") -> dict[str, Result]:
     """The page rows through Django's test client; returned by kind for the HTTP rows to pair."""
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
@@ -165,7 +258,7 @@ def bench_pages(sim: Simulator, report: Report) -> dict[str, Result]:
 
     out = StringIO()
     call_command("migrate", interactive=False, verbosity=0, stdout=out)
-    call_command("seed_demo", cw_url=sim.root, stdout=out)
+    call_command("seed_demo", cw_url=sim.root, at_url=at_url, stdout=out)
     account = Account.objects.get(slug="bayside")
     rtt, runs = report.rtt.median, report.runs
     # The views get their provider from the registry, one pooled instance per connection and
@@ -278,6 +371,75 @@ def bench_pages(sim: Simulator, report: Report) -> dict[str, Result]:
     return by_kind
 
 
+def bench_autotask_pages(at_sim: Simulator, report: Report) -> dict[str, Result]:
+    """avery's views through Django's test client, traced on Lakeside's pooled provider: the
+    waves each view makes (the HTTP rows below can only count calls, not order them)."""
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from psa.providers.autotask.client import route_template
+    from psa.selectors import provider_for_account, reference_data_get
+    from resolutionflow.models import Account
+
+    account = Account.objects.get(slug="lakeside")
+    trace = CallTrace(provider_for_account(account=account).client, route=route_template)
+    reference_data_get(account=account)  # warm, as on a running server (and as for jordan)
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="avery"))
+    htmx = {"HTTP_HX_REQUEST": "true"}
+
+    def get(url: str, marker: str, **headers: str) -> str:
+        response = client.get(url, **headers)
+        body = response.content.decode()
+        if response.status_code != 200 or "psa-error" in body or marker not in body:
+            raise BenchError(f"GET {url} (avery) -> {response.status_code}: {body[:500]}")
+        return body
+
+    def add(kind: str, name: str, fn: Callable[[], Any], **kwargs: Any) -> Result:
+        result = measure(
+            at_sim, "page", name, fn, runs=report.runs, trace=trace, psa="Autotask", **kwargs
+        )
+        report.results.append(result)
+        by_kind[kind] = result
+        return result
+
+    by_kind: dict[str, Result] = {}
+    list_url = f"/tickets/?board={AT_QUEUE_ID}"
+
+    def list_partial() -> str:
+        return get(list_url, 'id="results"', HTTP_HX_TARGET="results", **htmx)
+
+    _check_budget(add("list", f"list partial {list_url}", list_partial), calls=5, waves=2)
+    ticket_id = _first_row_id(list_partial())
+    panel = add(
+        "panel",
+        f"panel shell /tickets/{ticket_id}/panel/ (after list)",
+        lambda: get(f"/tickets/{ticket_id}/panel/", 'id="panel-title"', **htmx),
+        before_each=list_partial,
+    )
+    panel.target = "0 PSA calls"
+    panel.met = max(panel.calls) == 0
+    api = add("api", f"API search {AT_API_SEARCH}", lambda: get(AT_API_SEARCH, '"items"'))
+    _check_budget(api, calls=5, waves=2)
+    url = f"/tickets/{ticket_id}/context/"
+    context = add("context", f"context partial {url}", lambda: get(url, 'id="notes-feed"', **htmx))
+    _check_budget(context, calls=8, waves=2)
+    url_r = f"/tickets/{ticket_id}/resources/"
+    resources = add(
+        "resources",
+        f"resources partial {url_r}",
+        lambda: get(url_r, 'id="panel-resources"', **htmx),
+    )
+    resources.target = "informational"
+    queue = add(
+        "queue",
+        "dashboard widget /tickets/queue/",
+        lambda: get("/tickets/queue/", 'id="my-queue"', **htmx),
+    )
+    _check_budget(queue, calls=6, waves=3)  # assigned=me: + the secondary-resource call
+    return by_kind
+
+
 # --- over HTTP: the real server (gunicorn, as `make run` serves) -----------------------------------
 
 
@@ -365,6 +527,75 @@ def bench_http(
     session.close()
 
 
+def bench_http_autotask(
+    at_sim: Simulator, stack: Stack, report: Report, inproc: dict[str, Result]
+) -> None:
+    """avery (Lakeside, Autotask) through the same gunicorn: the rows ConnectWise has above, with
+    the calls counted by the Autotask simulator and the ratios to its own round trip."""
+    session = sign_in(stack.base_url, "avery")
+    server = stack.pids().get("gunicorn", [])
+    htmx = {"HX-Request": "true"}
+
+    def get(path: str, marker: str, **headers: str) -> str:
+        response = session.get(f"{stack.base_url}{path}", headers=headers, timeout=30)
+        body = response.text
+        if response.status_code != 200 or "psa-error" in body or marker not in body:
+            raise BenchError(f"HTTP GET {path} (avery) -> {response.status_code}: {body[:500]}")
+        return body
+
+    def add(kind: str, name: str, fn: Callable[[], Any], **kwargs: Any) -> Result:
+        result = measure(
+            at_sim,
+            "http",
+            name,
+            fn,
+            runs=report.runs,
+            server_pids=server,
+            psa="Autotask",
+            **kwargs,
+        )
+        result.inproc = inproc.get(kind)
+        report.results.append(result)
+        return result
+
+    list_url = f"/tickets/?board={AT_QUEUE_ID}"
+
+    def list_partial() -> str:
+        return get(list_url, 'id="results"', **htmx, **{"HX-Target": "results"})
+
+    _check_budget(add("list", f"list partial {list_url}", list_partial), calls=5, waves=2)
+    ticket_id = _first_row_id(list_partial())
+    panel = add(
+        "panel",
+        f"panel shell /tickets/{ticket_id}/panel/ (after list)",
+        lambda: get(f"/tickets/{ticket_id}/panel/", 'id="panel-title"', **htmx),
+        before_each=list_partial,
+    )
+    panel.target = "0 PSA calls"
+    panel.met = max(panel.calls) == 0
+    api = add("api", f"API search {AT_API_SEARCH}", lambda: get(AT_API_SEARCH, '"items"'))
+    _check_budget(api, calls=5, waves=2)
+    url = f"/tickets/{ticket_id}/context/"
+    context = add("context", f"context partial {url}", lambda: get(url, 'id="notes-feed"', **htmx))
+    _check_budget(context, calls=8, waves=2)
+    url_r = f"/tickets/{ticket_id}/resources/"
+    resources = add(
+        "resources",
+        f"resources partial {url_r}",
+        lambda: get(url_r, 'id="panel-resources"', **htmx),
+    )
+    resources.target = "informational"
+
+    def my_queue() -> str:
+        body = get("/tickets/queue/", 'id="my-queue"', **htmx)
+        if ">Retry</button>" in body or 'aria-busy="true"' in body:
+            raise BenchError(f"avery's My Queue answered its error or loading state: {body[:500]}")
+        return body
+
+    _check_budget(add("queue", "dashboard widget /tickets/queue/", my_queue), calls=6, waves=3)
+    session.close()
+
+
 def _first_row_id(html: str) -> int:
     marker = 'data-ticket-id="'
     start = html.find(marker)
@@ -390,32 +621,41 @@ def main(argv: list[str] | None = None) -> int:
 
     tmp = Path(tempfile.mkdtemp(prefix="rf-bench-"))
     sim: Simulator | None = None
+    at_sim: Simulator | None = None
     stack: Stack | None = None
     load_start = os.getloadavg()[0]
     try:
         # gunicorn + the simulator as `make run` starts them; every figure uses this simulator.
-        stack = Stack.start(latency_ms=args.latency_ms)
-        assert stack.sim_root is not None
+        stack = Stack.start(latency_ms=args.latency_ms, autotask=True)
+        assert stack.sim_root is not None and stack.at_root is not None
         setup_django(tmp / "bench.sqlite3")
         sim = Simulator.attach(stack.sim_root, tmp / "cwsim.log")
         sim.wait_ready()
         sim.reset()
+        at_sim = Simulator.attach(stack.at_root, tmp / "atsim.log")
+        at_sim.wait_ready()
+        at_sim.reset()
         rtt = measure_rtt(sim, runs=max(runs, 10))
         report = Report(latency_ms=args.latency_ms, runs=runs, rtt=rtt)
+        report.at_rtt = measure_at_rtt(at_sim, runs=max(runs, 10))
         report.server = f"{stack.workers} workers × {stack.threads} threads"
         print(f"simulator at {sim.root}, latency {args.latency_ms:g} ms; RTT {rtt.median:.1f} ms")
+        print(f"Autotask simulator at {at_sim.root}; RTT {report.at_rtt.median:.1f} ms")
         print(f"server at {stack.base_url} ({report.server})")
         bench_provider(sim, report)
-        inproc = bench_pages(sim, report)
+        bench_autotask_provider(at_sim, report)
+        inproc = bench_pages(sim, report, at_url=stack.at_root)
+        at_inproc = bench_autotask_pages(at_sim, report)
         search = next(r for r in report.results if r.name == f"search_tickets board={BOARD_ID}")
         bench_http(sim, stack, report, inproc, search.median)
+        bench_http_autotask(at_sim, stack, report, at_inproc)
         report.load = (load_start, os.getloadavg()[0])
 
         print()
         print(text_table(report))
         for r in report.results:
             if r.wave_detail and max(r.waves) > 1:
-                print(f"- {r.name}: {r.wave_detail}")
+                print(f"- {r.psa} {r.level} {r.name}: {r.wave_detail}")
         for line in explain_misses(report):
             print(f"- MISSED {line}")
         print(f"- load average (1 min) at start / end: {report.load[0]:.2f} / {report.load[1]:.2f}")
@@ -431,10 +671,13 @@ def main(argv: list[str] | None = None) -> int:
         if stack is not None:
             print(f"gunicorn log (tail):\n{stack.log_tail('gunicorn')}", file=sys.stderr)
             print(f"cwsim log (tail):\n{stack.log_tail('cwsim')}", file=sys.stderr)
+            print(f"atsim log (tail):\n{stack.log_tail('atsim')}", file=sys.stderr)
         return 1
     finally:
         if sim is not None:
             sim.stop()
+        if at_sim is not None:
+            at_sim.stop()
         if stack is not None:
             stack.stop()
         shutil.rmtree(tmp, ignore_errors=True)

@@ -32,6 +32,15 @@ BOARD_ID = 2  # "Network Operations" in the baysideit tenant: the board the page
 API_SEARCH = f"/api/integrations/psa/tickets/search?board_id={BOARD_ID}"
 ME_IDENTIFIER = "jsmith"  # jordan's mapped ConnectWise member
 
+# The Autotask simulator's Lakeside Managed IT API user (seed_demo's LAKESIDE; not secrets).
+AT_API = "/ATServicesRest/V1.0"
+AT_USERNAME = "rfdemo@lakesideit.example"
+AT_SECRET = "rfdemo-secret"
+AT_INTEGRATION_CODE = "RFDEMO"
+AT_QUEUE_ID = 29682969  # "Level I Support" in Lakeside: the queue avery's list rows filter on
+AT_API_SEARCH = f"/api/integrations/psa/tickets/search?board_id={AT_QUEUE_ID}"
+AT_ME_IDENTIFIER = "abrooks"  # avery's mapped Autotask resource (29682900)
+
 
 class BenchError(RuntimeError):
     """Something did not run (the simulator, a request, a view): the only reason to exit non-zero."""
@@ -56,6 +65,7 @@ class Result:
     inproc: Result | None = None  # the same request through Django's test client, in-process
     cw_ms: float | None = None  # median of the ConnectWise work inside it (the provider's row)
     server_cpu_ms: list[float] = field(default_factory=list)  # gunicorn workers' CPU per run
+    psa: str = "ConnectWise"  # whose simulator counted the calls (and whose RTT it is divided by)
 
     @property
     def over(self) -> float | None:
@@ -78,6 +88,12 @@ class Result:
         if len(self.timings_ms) < 2:
             return self.timings_ms[0]
         return statistics.quantiles(self.timings_ms, n=10, method="inclusive")[-1]
+
+    @property
+    def p95(self) -> float:
+        if len(self.timings_ms) < 2:
+            return self.timings_ms[0]
+        return statistics.quantiles(self.timings_ms, n=20, method="inclusive")[-1]
 
     @property
     def calls_label(self) -> str:
@@ -105,9 +121,16 @@ class Report:
     results: list[Result] = field(default_factory=list)
     load: tuple[float, float] = (0.0, 0.0)  # 1-minute load average at start and end
     server: str = ""  # how the HTTP server was sized
+    at_rtt: Result | None = None  # the Autotask simulator's bare round trip, when benched
+
+    def rtt_for(self, result: Result) -> float:
+        """The round trip a row is divided by: its own PSA simulator's."""
+        if result.psa == "Autotask" and self.at_rtt is not None:
+            return self.at_rtt.median
+        return self.rtt.median
 
     def ratio(self, result: Result) -> float:
-        return result.median / self.rtt.median
+        return result.median / self.rtt_for(result)
 
 
 # --- the simulator --------------------------------------------------------------------------------
@@ -210,9 +233,10 @@ class CallTrace:
     are what costs round trips, however many calls run in parallel inside one.
     """
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, route: Callable[[str], str] | None = None) -> None:
         from psa.providers.connectwise.client import route_template
 
+        route_template = route or route_template
         self.calls: list[tuple[str, float, float]] = []
         self._lock = threading.Lock()
         funnel = client.request
@@ -257,6 +281,7 @@ def measure(
     before_each: Callable[[], Any] | None = None,
     trace: CallTrace | None = None,
     server_pids: list[int] | None = None,
+    psa: str = "ConnectWise",
 ) -> Result:
     """Time `fn` `runs` times; count the ConnectWise calls of each run from the simulator.
 
@@ -272,7 +297,7 @@ def measure(
         if before_each:
             before_each()
         fn()
-    result = Result(level, name)
+    result = Result(level, name, psa=psa)
     for _ in range(runs):
         if before_each:
             before_each()
@@ -316,6 +341,36 @@ def measure_rtt(sim: Simulator, runs: int) -> Result:
     try:
         return measure(
             sim, "baseline", "round trip: GET /service/priorities", call, runs=runs, warmup=2
+        )
+    finally:
+        session.close()
+
+
+def measure_at_rtt(sim: Simulator, runs: int) -> Result:
+    """Autotask's bare round trip: one authenticated GET (ThresholdInformation, the cheapest)."""
+    session = requests.Session()
+    session.headers.update(
+        {
+            "UserName": AT_USERNAME,
+            "Secret": AT_SECRET,
+            "ApiIntegrationCode": AT_INTEGRATION_CODE,
+            "Content-Type": "application/json",
+        }
+    )
+    url = f"{sim.root}{AT_API}/ThresholdInformation"
+
+    def call() -> None:
+        session.get(url, timeout=10).raise_for_status()
+
+    try:
+        return measure(
+            sim,
+            "baseline",
+            "round trip: GET ThresholdInformation",
+            call,
+            runs=runs,
+            warmup=2,
+            psa="Autotask",
         )
     finally:
         session.close()

@@ -1,7 +1,8 @@
 """The demo stack as `make run` serves it, on free loopback ports, for `make bench` and `make load`.
 
-`Stack` starts the ConnectWise simulator (fixed latency, no jitter) and gunicorn with the same
-config `make run` uses (resolutionflow/gunicorn.conf.py, hashed static files) against a throwaway
+`Stack` starts the ConnectWise simulator (fixed latency, no jitter), with `autotask=True` the
+Autotask simulator beside it (the same latency; `make run` starts both), and gunicorn with the
+same config `make run` uses (resolutionflow/gunicorn.conf.py, hashed static files) against a throwaway
 SQLite database seeded with `seed_demo`. Or `Stack.existing(url)` targets a server already running
 (`make run`), seeded by it. Everything listens on 127.0.0.1 only.
 """
@@ -81,6 +82,7 @@ def sign_in(base_url: str, username: str, password: str = PASSWORD) -> requests.
 class Stack:
     base_url: str
     sim_root: str | None = None
+    at_root: str | None = None  # the Autotask simulator (zone discovery host), if started
     workers: int = 0
     threads: int = 0
     processes: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
@@ -99,11 +101,18 @@ class Stack:
         workers: int | None = None,
         threads: int | None = None,
         env: dict[str, str] | None = None,
+        autotask: bool = False,
     ) -> Stack:
         tmp = Path(tempfile.mkdtemp(prefix="rf-stack-"))
         stack = cls(base_url="", tmp=tmp)
         try:
-            stack._start(latency_ms=latency_ms, workers=workers, threads=threads, env=env or {})
+            stack._start(
+                latency_ms=latency_ms,
+                workers=workers,
+                threads=threads,
+                env=env or {},
+                autotask=autotask,
+            )
         except BaseException:
             stack.stop()
             raise
@@ -135,29 +144,38 @@ class Stack:
         return process
 
     def _start(
-        self, *, latency_ms: float, workers: int | None, threads: int | None, env: dict[str, str]
+        self,
+        *,
+        latency_ms: float,
+        workers: int | None,
+        threads: int | None,
+        env: dict[str, str],
+        autotask: bool,
     ) -> None:
         manage = [sys.executable, "manage.py"]
         sim_port, web_port = free_port(), free_port()
         self.sim_root = f"http://127.0.0.1:{sim_port}"
         base_env = self._env(env)
+        latency = ["--latency-ms", f"{latency_ms:g}", "--jitter-ms", "0"]
         sim = self._spawn(
             "cwsim",
-            [
-                *manage,
-                "cwsim",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(sim_port),
-                "--latency-ms",
-                f"{latency_ms:g}",
-                "--jitter-ms",
-                "0",
-            ],
+            [*manage, "cwsim", "--host", "127.0.0.1", "--port", str(sim_port), *latency],
             base_env,
         )
-        for step in (["migrate", "--noinput", "-v0"], ["seed_demo", "--cw-url", self.sim_root]):
+        seed = ["seed_demo", "--cw-url", self.sim_root]
+        if autotask:
+            # Seeding Lakeside maps avery to abrooks through the simulator's resources, so it
+            # must answer before seed_demo runs.
+            at_port = free_port()
+            self.at_root = f"http://127.0.0.1:{at_port}"
+            at_sim = self._spawn(
+                "atsim",
+                [*manage, "atsim", "--host", "127.0.0.1", "--port", str(at_port), *latency],
+                base_env,
+            )
+            _wait_http(f"{self.at_root}/_sim/stats", process=at_sim, timeout=60)
+            seed += ["--at-url", self.at_root]
+        for step in (["migrate", "--noinput", "-v0"], seed):
             subprocess.run(
                 [*manage, *step], cwd=ROOT, env=base_env, check=True, capture_output=True
             )
