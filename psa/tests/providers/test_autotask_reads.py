@@ -90,18 +90,16 @@ def test_related_adds_the_newest_neighbours_by_device_then_company_once_each(at_
         and sum(o.get("configurationItemID") == t["configurationItemID"] for o in tickets) > 1
     )
     tid, device, company = ticket["id"], ticket["configurationItemID"], ticket["companyID"]
-    same_device = sorted(
-        (o["id"] for o in tickets if o["configurationItemID"] == device and o["id"] != tid),
-        reverse=True,
-    )[:5]
-    open_same_company = sorted(
-        (
-            o["id"]
-            for o in tickets
-            if o["companyID"] == company and o["id"] != tid and o["status"] != 5
-        ),
-        reverse=True,
-    )[:5]
+
+    def newest(rows: list[dict[str, Any]]) -> list[int]:
+        return [r["id"] for r in sorted(rows, key=lambda r: (r["createDate"], r["id"]))][::-1][:5]
+
+    same_device = newest(
+        [o for o in tickets if o["configurationItemID"] == device and o["id"] != tid]
+    )
+    open_same_company = newest(
+        [o for o in tickets if o["companyID"] == company and o["id"] != tid and o["status"] != 5]
+    )
 
     related = provider.get_ticket_context(ticket_id=tid).related
 
