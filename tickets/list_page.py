@@ -26,7 +26,7 @@ from resolutionflow.models import Account
 from .filter_bar import FilterBar, filter_bar_build
 from .filters import TicketQuery
 from .row_cache import ticket_rows_remember
-from .selectors import NOT_MAPPED, ticket_page_search
+from .selectors import not_mapped_message, ticket_page_search
 
 
 @dataclass(frozen=True)
@@ -107,7 +107,9 @@ def ticket_list_page_get(
         )
     if query.assigned == "me" and me is None:
         # Our own refusal, not the PSA's: said as such, with nothing to retry.
-        return TicketListPage(query=query, filter_bar=bar, notice=NOT_MAPPED, capabilities=caps)
+        return TicketListPage(
+            query=query, filter_bar=bar, notice=not_mapped_message(caps), capabilities=caps
+        )
     asked_page = query.page
     try:
         result = ticket_page_search(

@@ -112,7 +112,7 @@ class PendingNote(models.Model):
         PENDING = "pending", "Queued"
         POSTING = "posting", "Posting"
         POSTED = "posted", "Posted"
-        FAILED = "failed", "Refused by ConnectWise"
+        FAILED = "failed", "Refused by the PSA"
         # Accepted for a connection that has since been re-pointed (another site, company or
         # key): never posted anywhere; the writer sees the text to copy.
         HELD = "held", "Not posted: the connection changed"

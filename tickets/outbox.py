@@ -75,9 +75,9 @@ class ConnectionChanged(PSAValidationError):
 
     code = "connection_changed"
 
-    def __init__(self) -> None:
+    def __init__(self, *, psa_name: str) -> None:
         super().__init__(
-            "Not posted: the ConnectWise connection changed (another site, company or key) "
+            f"Not posted: the {psa_name} connection changed (another site, company or key) "
             "after this note was written, so it was not sent to the new one. Copy the text "
             "and add it again if it belongs there."
         )
@@ -184,7 +184,7 @@ def _deliver_now(*, account: Account, note: PendingNote) -> NoteSubmission:
         _audit(
             note,
             TicketAuditEntry.Outcome.FAILED,
-            f"{exc.message} Queued: it will post when ConnectWise answers.",
+            f"{exc.message} Queued: it will post when {provider.capabilities.name} answers.",
         )
         _enqueue(note)
         return NoteSubmission(outbox=note, note=None)
@@ -347,11 +347,11 @@ def _attempt(provider: PSAProvider, note: PendingNote) -> PSANote:
     """Settle a possibly-posted note first, then post. The row must be claimed (`posting`).
     Nothing is read or written when the connection now points at another tenant."""
     if note.connection_target != account_connection_target(note.account_id):
-        raise ConnectionChanged()
+        raise ConnectionChanged(psa_name=provider.capabilities.name)
     if note.outcome_unknown:
         found = _find_posted(provider, note)
         if found is not None:
-            return _mark_posted(note, found, adopted=True)
+            return _mark_posted(note, found, adopted=True, psa_name=provider.capabilities.name)
     try:
         posted = provider.add_note(
             ticket_id=note.ticket_id,
@@ -362,7 +362,7 @@ def _attempt(provider: PSAProvider, note: PendingNote) -> PSANote:
     except OUTCOME_UNKNOWN:
         note.outcome_unknown = True
         raise
-    return _mark_posted(note, posted, adopted=False)
+    return _mark_posted(note, posted, adopted=False, psa_name=provider.capabilities.name)
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -395,7 +395,7 @@ def _find_posted(provider: PSAProvider, note: PendingNote) -> PSANote | None:
     return None
 
 
-def _mark_posted(note: PendingNote, posted: PSANote, *, adopted: bool) -> PSANote:
+def _mark_posted(note: PendingNote, posted: PSANote, *, adopted: bool, psa_name: str) -> PSANote:
     now = timezone.now()
     _finish(
         note,
@@ -410,7 +410,7 @@ def _mark_posted(note: PendingNote, posted: PSANote, *, adopted: bool) -> PSANot
     _audit(
         note,
         TicketAuditEntry.Outcome.SUCCESS,
-        "Found in ConnectWise after a lost answer; not posted again." if adopted else "",
+        f"Found in {psa_name} after a lost answer; not posted again." if adopted else "",
         after={"note_id": posted.id, "type": note.note_type, "attempts": note.attempts},
     )
     _release_followers(note)

@@ -77,7 +77,7 @@ def ticket_status_update(
 
     Reported by what happened to the write: confirmed (read back as asked); taken but not
     confirmed (the read-back failed: `confirmed=False`); refused or ignored (raises)."""
-    ticket_id = existing_ticket_id(ticket_id)
+    ticket_id = existing_ticket_id(ticket_id, account=account)
     provider = provider_for_account(account=account)
     current = provider.get_ticket(ticket_id=ticket_id)
     reference = reference_data_get(account=account, provider=provider)
@@ -89,7 +89,8 @@ def ticket_status_update(
         )
     if seen_status_id is not None and current.status_id not in (seen_status_id, status_id):
         raise StatusMovedOn(
-            f"Ticket #{ticket_id} is now “{current.status_name}” in ConnectWise (someone "
+            f"Ticket #{ticket_id} is now “{current.status_name}” in {provider.capabilities.name} "
+            "(someone "
             f"changed it since you opened it). Set “{target.name}” anyway?",
             ticket=current,
             wanted=target.name,
@@ -133,7 +134,7 @@ def ticket_status_update(
             )
         if updated.status_id != status_id:
             raise PSAChangeNotApplied(
-                f"ConnectWise accepted the change but ticket #{ticket_id} is still "
+                f"{provider.capabilities.name} accepted the change but ticket #{ticket_id} is still "
                 f"“{updated.status_name}”. A workflow rule may block “{target.name}”."
             )
         audit.set(after={"status_id": updated.status_id, "status": updated.status_name})
@@ -151,13 +152,17 @@ def ticket_status_update(
 def ticket_resource_add(
     *, account: Account, user: Any, ticket_id: int, member_id: int
 ) -> PSAResource:
-    ticket_id = existing_ticket_id(ticket_id)
+    ticket_id = existing_ticket_id(ticket_id, account=account)
     provider = provider_for_account(account=account)
     member = member_of_reference(reference_data_get(account=account, provider=provider), member_id)
+    caps = provider.capabilities
     if member is None:
-        raise field_error("member_id", f"Member {member_id} does not exist in ConnectWise.")
+        raise field_error(
+            "member_id",
+            f"{caps.member_label.capitalize()} {member_id} does not exist in {caps.name}.",
+        )
     if member.inactive:
-        raise field_error("member_id", f"{member.name} is inactive in ConnectWise.")
+        raise field_error("member_id", f"{member.name} is inactive in {caps.name}.")
     with audited(
         account=account, user=user, action=TicketAuditEntry.Action.RESOURCE_ADD, ticket_id=ticket_id
     ) as audit:
@@ -166,18 +171,18 @@ def ticket_resource_add(
         added = next((r for r in current if r.member_id == member_id), None)
         if added is None:
             raise PSAChangeNotApplied(
-                f"ConnectWise did not keep {member.name} on ticket #{ticket_id}."
+                f"{caps.name} did not keep {member.name} on ticket #{ticket_id}."
             )
         audit.set(after={"member_id": member_id, "member": member.identifier})
     return resources_flag_rf_users(account=account, resources=[added])[0]
 
 
 def ticket_resource_remove(*, account: Account, user: Any, ticket_id: int, member_id: int) -> None:
-    ticket_id = existing_ticket_id(ticket_id)
+    ticket_id = existing_ticket_id(ticket_id, account=account)
     provider = provider_for_account(account=account)
     # Named, never numbered: an engineer knows "Anika Patel", not "member 21".
     member = member_of_reference(reference_data_get(account=account, provider=provider), member_id)
-    who = member.name if member else "That member"
+    who = member.name if member else f"That {provider.capabilities.member_label}"
     with audited(
         account=account,
         user=user,
@@ -202,7 +207,7 @@ def ticket_resource_remove(*, account: Account, user: Any, ticket_id: int, membe
             ) from exc
         if any(r.member_id == member_id for r in provider.list_resources(ticket_id=ticket_id)):
             raise PSAChangeNotApplied(
-                f"ConnectWise still lists {who} on ticket #{ticket_id}. "
+                f"{provider.capabilities.name} still lists {who} on ticket #{ticket_id}. "
                 "A workflow rule may keep them on it."
             )
 
@@ -225,7 +230,7 @@ def ticket_note_add(
     The same `client_key` never posts twice: a repeated key returns the first request's
     outcome. Raises the PSAError when ConnectWise refuses the note for good (400/403/404): the
     caller shows it and keeps the draft."""
-    ticket_id = existing_ticket_id(ticket_id)
+    ticket_id = existing_ticket_id(ticket_id, account=account)
     text = text.strip()
     if not text:
         raise field_error("text", "Write something before adding the note.")
