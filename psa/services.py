@@ -33,7 +33,7 @@ def key_reentry_message(connection: PSAConnection) -> str:
 
 
 def connection_check(*, connection: PSAConnection, shared: bool = True) -> HealthStatus:
-    """Ask ConnectWise whether these credentials work. Never raises for a PSA failure.
+    """Ask the PSA whether these credentials work. Never raises for a PSA failure.
 
     A stored private key is sent only to the site, company and public key it was entered for.
     """
@@ -61,7 +61,7 @@ def connection_test(*, connection: PSAConnection) -> HealthStatus:
 @dataclass(frozen=True, slots=True)
 class ConnectionSaved:
     connection: PSAConnection
-    status: HealthStatus | None  # None when nothing that reaches ConnectWise changed
+    status: HealthStatus | None  # None when nothing that reaches the PSA changed
     tenant_changed: bool  # another site or company id: mappings now need confirming
 
 
@@ -94,9 +94,9 @@ def connection_save(
 ) -> ConnectionSaved:
     """Save connection settings; the one way they change (integrations page, admin).
 
-    Credentials are saved only after ConnectWise accepted them (`checked`: a check the caller
+    Credentials are saved only after the PSA accepted them (`checked`: a check the caller
     already made of exactly these settings); raises ValidationError otherwise. Everything cached
-    from the account's ConnectWise is forgotten once the change commits. When the site or company
+    from the account's PSA is forgotten once the change commits. When the site or company
     id changes, every member mapping names a member of the old tenant: each is marked as needing
     confirmation, and until an admin confirms it notes are signed instead of attributed.
     """
@@ -136,7 +136,7 @@ def connection_save(
 def member_mappings_confirm(
     *, account: Account, user_ids: Iterable[int] | None = None
 ) -> tuple[list[PSAMemberMapping], list[PSAMemberMapping]]:
-    """Confirm mappings that need it against the account's current ConnectWise.
+    """Confirm mappings that need it against the account's current PSA.
 
     A mapping is confirmed when the current tenant has an active member with the same identifier
     (identifiers are people's logins; ids differ between tenants): it takes that member's id and
@@ -185,7 +185,7 @@ def member_mappings_confirm(
     return confirmed, unmatched
 
 
-# Parked ids (+ the mapping's pk) sit above any ConnectWise member id seen in practice.
+# Parked ids (+ the mapping's pk) sit above any PSA member id seen in practice.
 _PARKED_ID = 1_000_000_000
 
 
@@ -198,7 +198,7 @@ def member_mapping_set(
 ) -> PSAMemberMapping:
     """Map `user` to `member`, replacing the user's previous mapping.
 
-    Chosen against the account's current ConnectWise, so the mapping is confirmed.
+    Chosen against the account's current PSA, so the mapping is confirmed.
     """
     mapping = PSAMemberMapping.objects.filter(
         account=account, user=user

@@ -78,7 +78,7 @@ def ticket_list_page_get(
 
     Everything comes from one read of the reference cache and one query for the account's
     member mappings (which also says whether this user is mapped, as `member_of_mapping` does
-    everywhere: a mapping that needs confirming is no one yet); ConnectWise is asked once, for
+    everywhere: a mapping that needs confirming is no one yet); the PSA is asked once, for
     the page and its count in parallel. The listed rows are remembered for the panel.
     Raises PSANotConfigured (no connection); a failed search or reference read is returned as
     `error` so the page keeps its filters.

@@ -34,7 +34,7 @@ from .sla import sla_state
 
 
 def psa_name(request: HttpRequest) -> str:
-    """The account's PSA as a message names it ("ConnectWise", "Autotask")."""
+    """The account's PSA as a message names it (its capabilities' `name`)."""
     return capabilities_for_account(account=account_of(request)).name
 
 

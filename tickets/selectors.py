@@ -264,6 +264,7 @@ def ticket_prompt_parse(
             contact_names=contacts, configuration_names=devices
         ),
         context_company_id=context_company_id,
+        psa=provider.capabilities,
     )
 
 
