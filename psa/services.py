@@ -18,19 +18,6 @@ from .providers.base import HealthStatus, PSAMember
 from .registry import build_provider, provider_for_connection
 from .selectors import psa_caches_invalidate, reference_data_get
 
-KEY_REENTRY = (
-    "Re-enter the private key: changing the site, company id or public key needs it, so a stored "
-    "key is only ever sent to the site it was saved for."
-)
-SECRET_REENTRY = (
-    "Re-enter the Secret: changing the PSA, user name, integration code or zone needs it, so a "
-    "stored secret is only ever sent to the tenant it was saved for."
-)
-
-
-def key_reentry_message(connection: PSAConnection) -> str:
-    return SECRET_REENTRY if connection.is_autotask else KEY_REENTRY
-
 
 def connection_check(*, connection: PSAConnection, shared: bool = True) -> HealthStatus:
     """Ask the PSA whether these credentials work. Never raises for a PSA failure.
@@ -39,7 +26,7 @@ def connection_check(*, connection: PSAConnection, shared: bool = True) -> Healt
     """
     if connection.private_key and not connection.key_is_bound_here:
         return HealthStatus(
-            ok=False, message=key_reentry_message(connection), details={"code": "key_not_bound"}
+            ok=False, message=connection.key_reentry_message, details={"code": "key_not_bound"}
         )
     provider = provider_for_connection(connection) if shared else build_provider(connection)
     try:
@@ -79,7 +66,7 @@ CREDENTIAL_FIELDS = (
 
 
 def _tenant(connection: PSAConnection) -> tuple[str, ...]:
-    # An Autotask tenant is its API user's (the zone is where it lives, not who it is).
+    # A tenant without a company id is its API user's (the zone is where it lives, not who it is).
     return (
         connection.provider,
         connection.site.strip().lower().rstrip("/"),
@@ -105,7 +92,7 @@ def connection_save(
     if previous is None or previous.private_key != connection.private_key:
         connection.private_key_for = connection.key_identity  # a key given now binds to these
     elif not connection.key_is_bound_here:
-        raise ValidationError({"private_key": key_reentry_message(connection)})
+        raise ValidationError({"private_key": connection.key_reentry_message})
     credentials_changed = previous is None or any(
         getattr(previous, name) != getattr(connection, name) for name in CREDENTIAL_FIELDS
     )
