@@ -157,7 +157,7 @@ def validate_site_url(value: str) -> str:
     if not host:
         raise ValidationError("Enter the PSA site's host name (the field's help shows one).")
     if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
-        raise ValidationError("Enter only the site's host name, without a path or credentials.")
+        raise ValidationError("Enter only the site host, without a path or credentials.")
     if is_insecure_host(host):
         if parts.scheme not in ("http", "https"):
             raise ValidationError("The site must use http or https.")
