@@ -35,7 +35,7 @@ from . import serializers as out
 from .models import ChatMessage, ChatSession, SuggestedAction
 from .services import MESSAGE_MAX, AssistantError, ReplyPending, SessionClosed
 
-# Our own rows' ids (BigAutoField), unlike ConnectWise's 32-bit ones.
+# Our own rows' ids (BigAutoField), unlike the PSA's 32-bit ones.
 MAX_DB_ID = 2**63 - 1
 PATH_IDS = {"session_id": "Session", "message_id": "Message", "action_id": "Action"}
 
@@ -44,12 +44,12 @@ ERRORS = {
     401: "Not signed in: send `Authorization: Token <key>`.",
     403: "Signed in, but not a member of an account.",
     404: "Not one of your sessions, messages or actions.",
-    409: "No usable ConnectWise connection to link the ticket with.",
+    409: "No usable PSA connection to link the ticket with.",
     429: "Too many requests: try again after `Retry-After`.",
-    502: "ConnectWise refused the PSA credentials or sent something unreadable.",
-    503: "ConnectWise did not answer or is limiting requests (see `Retry-After`).",
+    502: "The PSA refused its credentials or sent something unreadable.",
+    503: "The PSA did not answer or is limiting requests (see `Retry-After`).",
 }
-# Reading and writing our own rows never asks ConnectWise; linking a ticket does.
+# Reading and writing our own rows never asks the PSA; linking a ticket does.
 LOCAL = (401, 403, 429)
 LINKING = (400, 401, 403, 409, 429, 502, 503)
 
@@ -75,7 +75,7 @@ ACTION_ID = _path_id("action_id", "A suggested action of one of your sessions.")
 
 
 def _ticket_id(**kwargs: Any) -> serializers.IntegerField:
-    """A ConnectWise ticket number (32-bit, as everywhere in the API)."""
+    """A PSA ticket number (32-bit, as everywhere in the API)."""
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
 
 
@@ -99,8 +99,8 @@ def _api_error(exc: Exception) -> Exception:
 
 @contextmanager
 def _ticket_to_link() -> Iterator[None]:
-    """A ticket to link that ConnectWise does not have is a bad `ticket_id` in the body (400),
-    not a missing session (404). ConnectWise being down or unconfigured keeps its own status."""
+    """A ticket to link that the PSA does not have is a bad `ticket_id` in the body (400),
+    not a missing session (404). The PSA being down or unconfigured keeps its own status."""
     try:
         yield
     except PSANotFound as exc:
@@ -179,7 +179,7 @@ class SessionsApi(AssistantApi):
         ticket_id = _ticket_id(
             required=False,
             allow_null=True,
-            help_text="A ConnectWise ticket to link: its summary, company and board are cached "
+            help_text="A PSA ticket to link: its summary, company and board are cached "
             "on the session and given to ResolutionAssist.",
         )
 
@@ -209,7 +209,7 @@ class SessionsApi(AssistantApi):
         responses=_responses(
             {201: out.SessionSerializer},
             LINKING,
-            e400="Invalid input, or no such ticket in ConnectWise (`fields.ticket_id`).",
+            e400="Invalid input, or no such ticket in the PSA (`fields.ticket_id`).",
         ),
     )
     def post(self, request: Request) -> Response:
@@ -233,7 +233,7 @@ class SessionDetailApi(AssistantApi):
         ticket_id = _ticket_id(
             required=False,
             allow_null=True,
-            help_text="Link this ConnectWise ticket instead; `null` unlinks.",
+            help_text="Link this PSA ticket instead; `null` unlinks.",
         )
         closed = serializers.BooleanField(
             required=False,
@@ -259,7 +259,7 @@ class SessionDetailApi(AssistantApi):
         responses=_responses(
             {200: out.SessionSerializer},
             (404, *LINKING),
-            e400="Invalid input, no such ticket in ConnectWise (`fields.ticket_id`), or "
+            e400="Invalid input, no such ticket in the PSA (`fields.ticket_id`), or "
             "`closed: false` for a closed session (`fields.closed`).",
         ),
     )

@@ -9,10 +9,10 @@ from resolutionflow.models import Account
 
 
 class ChatSession(models.Model):
-    """One troubleshooting conversation, optionally about one ConnectWise ticket.
+    """One troubleshooting conversation, optionally about one PSA ticket.
 
     The linked ticket's company, board and summary are cached when it is linked, so the page and
-    the New Ticket pre-fill never wait for ConnectWise.
+    the New Ticket pre-fill never wait for the PSA.
     """
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="chat_sessions")

@@ -32,7 +32,7 @@ def session_list(
 def session_active_list(*, account: Account, user: Any, limit: int = 5) -> list[ChatSession]:
     """The user's open sessions, most recent activity first (a message, a reply or a link moves a
     session's `updated_at`), each with `last_message_at` (None before the first message).
-    Reads only what the session cached about its ticket: no ConnectWise call."""
+    Reads only what the session cached about its ticket: no PSA call."""
     sessions = ChatSession.objects.filter(account=account, user=user, closed_at__isnull=True)
     return list(
         sessions.annotate(last_message_at=Max("messages__created_at")).order_by(

@@ -20,7 +20,7 @@ MESSAGE_STATUSES = {
 
 @extend_schema_serializer(component_name="AssistantLinkedTicket")
 class LinkedTicketSerializer(serializers.Serializer):
-    """What the session cached about its ConnectWise ticket when it was linked."""
+    """What the session cached about its PSA ticket when it was linked."""
 
     id = serializers.IntegerField(source="linked_ticket_id")
     summary = serializers.CharField(source="linked_summary")

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from psa.providers.base import PSATicket
+from psa.selectors import capabilities_for_account
 from resolutionflow.models import Account
 from tickets import selectors as ticket_selectors
 
@@ -52,7 +53,7 @@ class ReplyPending(AssistantError):
 
 
 def _linked_ticket(*, account: Account, ticket_id: Any) -> PSATicket:
-    """The ConnectWise ticket to link; PSAError (not found, unreachable) goes to the caller."""
+    """The PSA ticket to link; PSAError (not found, unreachable) goes to the caller."""
     try:
         ticket_id = int(ticket_id)
     except (TypeError, ValueError):
@@ -74,7 +75,7 @@ def _apply_link(session: ChatSession, ticket: PSATicket | None) -> None:
 def session_create(
     *, account: Account, user: Any, title: str = "", linked_ticket_id: int | None = None
 ) -> ChatSession:
-    """A new session; with `linked_ticket_id`, the ticket must exist in the account's ConnectWise
+    """A new session; with `linked_ticket_id`, the ticket must exist in the account's PSA
     (its company, board and summary are cached on the session)."""
     session = ChatSession(account=account, user=user, title=" ".join(title.split())[:200])
     if linked_ticket_id is not None:
@@ -126,20 +127,20 @@ def _refuse_link_if_closed(session: ChatSession) -> None:
 
 
 def session_link_ticket(*, session: ChatSession, ticket_id: int | None) -> ChatSession:
-    """Link the session to a ConnectWise ticket (validated and cached), or unlink with None.
+    """Link the session to a PSA ticket (validated and cached), or unlink with None.
 
     The session keeps the title it shows: only a session still called "New session" is named
     after the ticket it is linked to. A title that came from a linked ticket is kept from then
     on, so unlinking (or linking another ticket) never renames the session.
     """
     _refuse_link_if_closed(session)
-    # ConnectWise first, outside any lock: it may take seconds.
+    # The PSA first, outside any lock: it may take seconds.
     ticket = (
         None if ticket_id is None else _linked_ticket(account=session.account, ticket_id=ticket_id)
     )
     with transaction.atomic():
         # Applied to the row as it is now: a message may have titled it or a close landed while
-        # ConnectWise answered, and saving the copy read before would undo them.
+        # The PSA answered, and saving the copy read before would undo them.
         locked = ChatSession.objects.select_for_update().get(pk=session.pk)
         _refuse_link_if_closed(locked)
         if not locked.title and locked.linked_ticket_id:
@@ -289,6 +290,7 @@ def _context(session: ChatSession) -> ChatContext:
         linked_summary=session.linked_summary,
         company_name=session.linked_company_name,
         board_name=session.linked_board_name,
+        psa_name=capabilities_for_account(account=session.account).name,
     )
 
 

@@ -266,7 +266,7 @@ def _link_refused(request: HttpRequest, exc: Exception, session: ChatSession) ->
 @with_session
 @psa_errors(on_error=_link_refused, said_in_place=(PSAError,))
 def session_link(request: HttpRequest, session: ChatSession) -> HttpResponse:
-    """Link a ConnectWise ticket (validated and cached), or unlink with `unlink=1`."""
+    """Link a PSA ticket (validated and cached), or unlink with `unlink=1`."""
     ticket_id = None if request.POST.get("unlink") else _ticket_typed(request)
     try:
         session = services.session_link_ticket(session=session, ticket_id=ticket_id)  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from resolutionflow.admin_scoping import AccountScopedAdmin, admin_account
 from .forms import MemberMappingForm, PSAConnectionForm
 from .models import PSAConnection, PSAMemberMapping
 from .providers.base import PSAError
+from .selectors import capabilities_for_account
 from .services import (
     connection_save,
     connection_test,
@@ -59,11 +60,11 @@ class PSAConnectionAdmin(AccountScopedAdmin):
         """Through the one save path: caches forgotten, mappings flagged on a tenant change."""
         saved = connection_save(connection=obj, checked=getattr(form, "health", None))
         if saved.tenant_changed:
+            psa = capabilities_for_account(account=obj.account).name
             self.message_user(
                 request,
-                f"{obj.account}: the connection now points at another ConnectWise; member "
-                "mappings need confirming (Member mappings → Confirm against the current "
-                "ConnectWise).",
+                f"{obj.account}: the connection now points at another {psa} tenant; member "
+                "mappings need confirming (Member mappings → Confirm against the current PSA).",
                 messages.WARNING,
             )
 
@@ -117,14 +118,14 @@ class PSAMemberMappingAdmin(AccountScopedAdmin):
             return form
 
         class AccountForm(form):  # type: ignore[valid-type,misc]
-            # Only their account's people and ConnectWise members are offered (and looked up).
+            # Only their account's people and PSA members are offered (and looked up).
             def __init__(self, *args: Any, **form_kwargs: Any) -> None:
                 form_kwargs.setdefault("account", account)
                 super().__init__(*args, **form_kwargs)
 
         return AccountForm
 
-    @admin.action(description="Confirm against the current ConnectWise (match by identifier)")
+    @admin.action(description="Confirm against the current PSA (match by identifier)")
     def confirm_against_current_tenant(self, request: HttpRequest, queryset: Any) -> None:
         by_account: dict[Any, list[int]] = {}
         for mapping in queryset.select_related("account"):

@@ -1,7 +1,7 @@
 """A tenant's PSA request budget, read without knowing which PSA it is (`PSAProvider.call_budget`).
 
-Some PSAs cap requests per window for the whole tenant (Autotask: 10,000 an hour, every node and
-integration together). Near the cap the work an engineer did not ask for gives way first: above
+Some PSAs cap requests per window for the whole tenant (10,000 an hour on one of ours, every
+node and integration together). Near the cap the work an engineer did not ask for gives way first: above
 HIGH_WATER of the budget, list-page prefetch and dashboard widgets pause, so ticket lists, the
 panel and writes keep the rest until the cap itself (where the provider refuses, as the PSA
 would).

@@ -1,9 +1,9 @@
 """A tenant's rate-limit cooldown kept in the Django cache (Redis in production).
 
-When ConnectWise answers 429 with Retry-After, every web node and worker stops calling that
+When the PSA answers 429 with Retry-After, every web node and worker stops calling that
 tenant until the time is up, instead of each discovering the limit on its own.
 
-It is read before every ConnectWise call, so it must never raise: with Redis unreachable the
+It is read before every PSA call, so it must never raise: with Redis unreachable the
 cache backend (`resolutionflow.cache.RedisWithLocalFallback`) keeps it in this process's memory,
 which still protects the tenant from this node while the nodes cannot share it.
 """

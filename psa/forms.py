@@ -11,10 +11,10 @@ from django.core.exceptions import ValidationError
 from resolutionflow.models import Account
 
 from .models import PSAConnection, PSAMemberMapping
-from .providers.base import HealthStatus, PSAError, PSAMember
+from .providers.base import HealthStatus, PSACapabilities, PSAError, PSAMember
 from .security import validate_site_url
-from .selectors import reference_data_get
-from .services import CREDENTIAL_FIELDS, connection_check, key_reentry_message
+from .selectors import capabilities_for_account, reference_data_get
+from .services import CREDENTIAL_FIELDS, connection_check
 
 # What each PSA asks for besides the vendor choice, the one secret and "active".
 VENDOR_FIELDS = {
@@ -149,7 +149,7 @@ class PSAConnectionForm(forms.ModelForm):
                 != str(getattr(self.instance, name)).strip()
             ]
             if moved:
-                self.add_error("private_key", key_reentry_message(typed))
+                self.add_error("private_key", typed.key_reentry_message)
         if (self.key_typed or not self.instance.pk) and "site" in cleaned:
             # A key typed now binds to the tenant typed with it.
             self.instance.private_key_for = self._identity(cleaned).key_identity
@@ -184,14 +184,28 @@ def member_choices(account: Account) -> list[tuple[str, str]]:
     ]
 
 
+# The words for a form that may list several accounts' PSAs at once.
+_ANY_PSA = PSACapabilities(
+    name="PSA",
+    product_name="PSA",
+    board_label="Board",
+    status_scope="board",
+    paging="numbered",
+    server_sort=True,
+    assignee_needs_role=False,
+    note_kinds=("discussion", "internal", "resolution"),
+)
+
+
 def member_by_id(account: Account, member_id: int) -> PSAMember | None:
     return next((m for m in reference_data_get(account=account).members if m.id == member_id), None)
 
 
 class MemberMappingForm(forms.ModelForm):
-    """Pick the ConnectWise member from the account's live member list, never typed by hand."""
+    """Pick the PSA member from the account's live member list, never typed by hand. With one
+    account (an account admin) the words are its PSA's ("Autotask resource")."""
 
-    member = forms.ChoiceField(label="ConnectWise member")
+    member = forms.ChoiceField(label="PSA member")
 
     class Meta:
         model = PSAMemberMapping
@@ -216,7 +230,9 @@ class MemberMappingForm(forms.ModelForm):
                 self.member_errors.append(f"{acct}: {exc.message}")
                 continue
             groups.append((acct.name, [(f"{acct.pk}:{v}", label) for v, label in choices]))
-        self.fields["member"].choices = [("", "Choose a member…"), *groups]
+        words = self._words(self.account)
+        self.fields["member"].label = f"{words.name} {words.member_label}"
+        self.fields["member"].choices = [("", f"Choose a {words.member_label}…"), *groups]
         if self.member_errors:
             self.fields["member"].help_text = "Members could not be loaded for " + "; ".join(
                 self.member_errors
@@ -224,21 +240,31 @@ class MemberMappingForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["member"].initial = f"{self.instance.account_id}:{self.instance.member_id}"
 
+    @staticmethod
+    def _words(account: Account | None) -> PSACapabilities:
+        # Several accounts (a superuser) may use different PSAs: then the neutral words.
+        return capabilities_for_account(account=account) if account else _ANY_PSA
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         raw = cleaned.get("member") or ""
         account = cleaned.get("account") or self.account
+        words = self._words(account)
         try:
             account_pk, member_pk = (int(part) for part in raw.split(":", 1))
         except ValueError:
-            raise ValidationError({"member": "Choose a ConnectWise member."}) from None
+            raise ValidationError(
+                {"member": f"Choose a {words.name} {words.member_label}."}
+            ) from None
         if account is None or account_pk != account.pk:
             raise ValidationError(
-                {"member": "That member belongs to another account's ConnectWise."}
+                {"member": f"That {words.member_label} belongs to another account's PSA."}
             )
         member = member_by_id(account, member_pk)
         if member is None:
-            raise ValidationError({"member": "That member no longer exists in ConnectWise."})
+            raise ValidationError(
+                {"member": f"That {words.member_label} no longer exists in {words.name}."}
+            )
         user = cleaned.get("user") or (self.instance.user if self.instance.user_id else None)
         holder = PSAMemberMapping.member_holder(
             account_id=account.pk, member_id=member.id, user_id=user.pk if user else None

@@ -2,12 +2,12 @@
 (`psa.error_responses`), answered as a page, a fragment or a toast.
 
 Every `PSAError` a page, fragment or form post meets ends here, so no view decides on its own
-what a ConnectWise outage looks like and none answers 500 for one:
+what a PSA outage looks like and none answers 500 for one:
 
 * a read (GET) renders its place as an inline message with a Retry button (the wait for a
   rate limit, a reconnect hint for refused credentials, an Integrations link when not connected);
 * a write (POST) answers a toast saying what did not happen and why, and - unless the view
-  supplies a fragment that puts its control back the way ConnectWise really has it - tells htmx
+  supplies a fragment that puts its control back the way the PSA really has it - tells htmx
   not to swap anything, so whatever the engineer typed stays where it was.
 
 Views wrap themselves with `@psa_errors(...)` and keep only their happy path; what differs per
@@ -83,7 +83,7 @@ def write_error(
     said_in_place: bool = False,
 ) -> HttpResponse:
     """A write that did not happen: a toast with the reason, and either `fragment` (the control
-    put back as ConnectWise has it) or nothing swapped at all, so typed text stays put.
+    put back as the PSA has it) or nothing swapped at all, so typed text stays put.
     `said_in_place`: the fragment itself says why (a form's field errors), so no toast."""
     answer = answer_for(exc)
     if fragment is not None:
@@ -129,11 +129,11 @@ def psa_errors(
     """Turn the `PSAError` family raised by `view` into the right fragment or toast.
 
     `action` says what did not happen ("Status not changed"); `on_error` renders what to answer
-    instead for a write - the control as ConnectWise really has it (a status that failed to
+    instead for a write - the control as the PSA really has it (a status that failed to
     change reverts in place), or the form again with the reason - and a PSA failure inside it
     falls back to the default answer. `said_in_place`: errors that `on_error`'s answer explains
     itself (field errors next to their fields), so no toast repeats them. `not_configured_page`:
-    (template, context) of the page a read answers when ConnectWise is not connected at all.
+    (template, context) of the page a read answers when the PSA is not connected at all.
     """
 
     def decorate(func: View) -> View:

@@ -76,6 +76,13 @@ class PSAConnection(models.Model):
         """The PSA's short name for messages ("ConnectWise refused ...")."""
         return "Autotask" if self.is_autotask else "ConnectWise"
 
+    @property
+    def tenant_description(self) -> str:
+        """Which tenant this connection reaches, in that PSA's own terms (for an operator)."""
+        if self.is_autotask:
+            return f"Autotask user {self.username} (discovery {self.site})"
+        return f"ConnectWise {self.site} (company {self.company_id})"
+
     def clean(self) -> None:
         errors: dict[str, list[str]] = {}
         try:
@@ -122,6 +129,19 @@ class PSAConnection(models.Model):
         return ("site", "company_id", "public_key")
 
     @property
+    def key_reentry_message(self) -> str:
+        """Why the secret must be typed again when `key_identity_fields` changed."""
+        if self.is_autotask:
+            return (
+                "Re-enter the Secret: changing the PSA, user name, integration code or zone "
+                "needs it, so a stored secret is only ever sent to the tenant it was saved for."
+            )
+        return (
+            "Re-enter the private key: changing the site, company id or public key needs it, so "
+            "a stored key is only ever sent to the site it was saved for."
+        )
+
+    @property
     def key_is_bound_here(self) -> bool:
         """Whether the stored private key was entered for this very site, company and public key."""
         return self.private_key_for == self.key_identity
@@ -132,7 +152,7 @@ class PSAConnection(models.Model):
 
 
 class PSAMemberMapping(models.Model):
-    """Which ConnectWise member a ResolutionFlow user is, within one account."""
+    """Which PSA member (or resource) a ResolutionFlow user is, within one account."""
 
     class MatchMethod(models.TextChoices):
         MANUAL = "manual", "Chosen by hand"
@@ -142,14 +162,14 @@ class PSAMemberMapping(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="psa_member_mappings"
     )
-    # ConnectWise member or Autotask resource (whose id signs the engineer's writes).
+    # The PSA's member or resource (whose id signs the engineer's writes).
     member_id = models.PositiveIntegerField("PSA member id")
     member_identifier = models.CharField("PSA identifier", max_length=100)
     member_name = models.CharField("PSA name", max_length=200, blank=True)
     match_method = models.CharField(
         max_length=16, choices=MatchMethod.choices, default=MatchMethod.MANUAL
     )
-    # Set when the connection is pointed at another ConnectWise site or company: the member
+    # Set when the connection is pointed at another PSA tenant (site, company, user): the member
     # named here belongs to the old tenant until an admin confirms it against the new one.
     needs_confirming = models.BooleanField(
         default=False,
@@ -180,7 +200,7 @@ class PSAMemberMapping(models.Model):
     def member_holder(
         cls, *, account_id: int | None, member_id: int | None, user_id: int | None
     ) -> PSAMemberMapping | None:
-        """Another user's mapping to this ConnectWise member in this account, if any: one member
+        """Another user's mapping to this PSA member in this account, if any: one member
         is one person (the `psa_mapping_one_per_member` constraint)."""
         if account_id is None or member_id is None:
             return None
@@ -193,9 +213,13 @@ class PSAMemberMapping(models.Model):
 
     def taken_message(self, member_label: str) -> str:
         """Why `member_label` cannot be mapped again, naming who has it (this mapping)."""
+        from .selectors import capabilities_for_account  # selectors reads these models
+
+        psa = capabilities_for_account(account=self.account)
         full_name = self.user.get_full_name()
         who = f"{self.user.username} ({full_name})" if full_name else self.user.username
         return (
-            f"{member_label} is already mapped to {who}. One ConnectWise member is one person: "
-            f"remove {self.user.username}'s mapping first, or choose another member."
+            f"{member_label} is already mapped to {who}. One {psa.name} {psa.member_label} is "
+            f"one person: remove {self.user.username}'s mapping first, or choose another "
+            f"{psa.member_label}."
         )

@@ -81,6 +81,9 @@ PROVIDERS: dict[str, Callable[[PSAConnection], PSAProvider]] = {
     PSAConnection.Provider.AUTOTASK: _autotask,
 }
 
+# The loggers of the providers' HTTP clients (one line per call), for a command to quieten.
+CLIENT_LOGGERS = ("psa.connectwise", "psa.autotask")
+
 _instances: dict[tuple[int, str], PSAProvider] = {}
 _lock = threading.Lock()
 

@@ -1,7 +1,7 @@
 """Guarding the one place where a user-supplied URL becomes a server-side request (SSRF).
 
 Two checks share one rule (`address_refusal`): saving a site (`validate_site_url`, so the admin
-hears at once), and every connection the ConnectWise client opens (`resolve_checked`, called by
+hears at once), and every connection a PSA client opens (`resolve_checked`, called by
 the transport in `psa.providers.transport` at connect time, so a DNS answer that
 changes after the save — DNS rebinding — still cannot reach an internal address).
 """
@@ -37,7 +37,7 @@ _V4_COMPATIBLE = ipaddress.ip_network("::/96")
 
 
 class EgressRefused(ValueError):
-    """A connection to ConnectWise was refused before any byte was sent.
+    """A connection to the PSA was refused before any byte was sent.
 
     A ValueError, not an OSError, so urllib3 neither retries it nor wraps it as a network failure:
     it reaches the client's funnel as itself.
@@ -131,13 +131,13 @@ def resolve_checked(host: str, port: int) -> list[AddrInfo]:
         if reason:
             raise EgressRefused(
                 f"{host} points at {reason} ({ip}); ResolutionFlow only connects to public "
-                "ConnectWise sites."
+                "PSA sites."
             )
     return infos  # type: ignore[return-value]
 
 
 def normalize_site_url(value: str) -> str:
-    """`na.myconnectwise.net` -> `https://na.myconnectwise.net`; keeps an explicit scheme and port."""
+    """`psa.example.com` -> `https://psa.example.com`; keeps an explicit scheme and port."""
     value = value.strip().rstrip("/")
     if "://" not in value:
         value = f"https://{value}"
@@ -155,16 +155,14 @@ def validate_site_url(value: str) -> str:
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
     if not host:
-        raise ValidationError("Enter the ConnectWise site, e.g. na.myconnectwise.net.")
+        raise ValidationError("Enter the PSA site's host name (the field's help shows one).")
     if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
-        raise ValidationError(
-            "Enter only the site host (e.g. na.myconnectwise.net), without a path or credentials."
-        )
+        raise ValidationError("Enter only the site host, without a path or credentials.")
     if is_insecure_host(host):
         if parts.scheme not in ("http", "https"):
             raise ValidationError("The site must use http or https.")
     elif parts.scheme != "https":
-        raise ValidationError("ConnectWise sites must use HTTPS.")
+        raise ValidationError("PSA sites must use HTTPS.")
     try:
         resolve_checked(host, parts.port or (443 if parts.scheme == "https" else 80))
     except EgressRefused as exc:
@@ -176,7 +174,7 @@ def validate_site_url(value: str) -> str:
 
 
 def connection_target(connection: Any) -> str:
-    """Which ConnectWise tenant a connection writes to (site, company id, public key), as a short
+    """Which PSA tenant a connection writes to (`key_identity`: site, company, user...), as a short
     digest. Queued work records it when accepted and is never sent once it changes: a connection
     re-pointed at another tenant must not receive the first tenant's notes or tickets."""
     if connection is None:

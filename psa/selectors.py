@@ -33,8 +33,8 @@ def connection_get(*, account: Account) -> PSAConnection | None:
 
 
 def connection_health_list() -> list[dict[str, object]]:
-    """Every account's last ConnectWise check, for operators (`/healthz`, see
-    settings.HEALTHZ_REPORTS): from the database only, never a call to ConnectWise."""
+    """Every account's last PSA check, for operators (`/healthz`, see
+    settings.HEALTHZ_REPORTS): from the database only, never a call to the PSA."""
     return [
         {
             "account": c.account.slug,
@@ -96,14 +96,14 @@ def _generation_key(account_id: int) -> str:
 
 
 def cache_generation_get(*, account: Account) -> int:
-    """A number in the key of everything cached from the account's ConnectWise (reference data,
+    """A number in the key of everything cached from the account's PSA (reference data,
     list rows): bumping it forgets all of it at once on every node, e.g. when the connection
     is pointed at another site."""
     return int(cache.get(_generation_key(account.pk)) or 0)
 
 
 def psa_caches_invalidate(*, account: Account) -> None:
-    """Forget every cached ConnectWise answer for the account: reference data and list rows
+    """Forget every cached PSA answer for the account: reference data and list rows
     (through the generation) and this process's pooled provider for its connection."""
     from .registry import provider_forget
 
@@ -165,7 +165,7 @@ def reference_data_get(*, account: Account, provider: PSAProvider | None = None)
 
     A cold cache is filled by one caller at a time, on every node: the first takes a short lock
     (`cache.add`, atomic on locmem and Redis) and loads; the others wait for its result instead
-    of asking ConnectWise the same five questions (no stampede). A copy older than
+    of asking the PSA the same five questions (no stampede). A copy older than
     `PSA_REFERENCE_TTL` is still served while one caller queues a refresh for the workers.
     Data from the shared cache is handed to the provider too, so a worker or web node that did
     not fetch it itself need not look the schedule type up again before an assignment.
@@ -200,7 +200,7 @@ def _reference_load_once(*, account: Account, provider: PSAProvider | None) -> R
                 return data
             except PSAError as error:
                 # The callers waiting on this load get the same answer, instead of each taking
-                # a turn at a ConnectWise that just failed (one timeout after another).
+                # a turn at a PSA that just failed (one timeout after another).
                 cache.set(failed, error, timeout=REFERENCE_FAILURE_SECONDS)
                 raise
             finally:
@@ -252,9 +252,9 @@ def mapped_member_ids(*, account: Account) -> set[int]:
 
 
 def member_for_user(*, account: Account, user: Any) -> PSAMember | None:
-    """The engineer's ConnectWise member, as a normalized member (None when not mapped).
+    """The engineer's PSA member, as a normalized member (None when not mapped).
 
-    A mapping that needs confirming (the connection now points at another ConnectWise) names a
+    A mapping that needs confirming (the connection now points at another PSA tenant) names a
     member of the old tenant: nothing is done as that member until an admin confirms it, so
     notes are signed with the engineer's name instead of attributed.
     """

@@ -18,28 +18,15 @@ from .providers.base import HealthStatus, PSAMember
 from .registry import build_provider, provider_for_connection
 from .selectors import psa_caches_invalidate, reference_data_get
 
-KEY_REENTRY = (
-    "Re-enter the private key: changing the site, company id or public key needs it, so a stored "
-    "key is only ever sent to the site it was saved for."
-)
-SECRET_REENTRY = (
-    "Re-enter the Secret: changing the PSA, user name, integration code or zone needs it, so a "
-    "stored secret is only ever sent to the tenant it was saved for."
-)
-
-
-def key_reentry_message(connection: PSAConnection) -> str:
-    return SECRET_REENTRY if connection.is_autotask else KEY_REENTRY
-
 
 def connection_check(*, connection: PSAConnection, shared: bool = True) -> HealthStatus:
-    """Ask ConnectWise whether these credentials work. Never raises for a PSA failure.
+    """Ask the PSA whether these credentials work. Never raises for a PSA failure.
 
     A stored private key is sent only to the site, company and public key it was entered for.
     """
     if connection.private_key and not connection.key_is_bound_here:
         return HealthStatus(
-            ok=False, message=key_reentry_message(connection), details={"code": "key_not_bound"}
+            ok=False, message=connection.key_reentry_message, details={"code": "key_not_bound"}
         )
     provider = provider_for_connection(connection) if shared else build_provider(connection)
     try:
@@ -61,7 +48,7 @@ def connection_test(*, connection: PSAConnection) -> HealthStatus:
 @dataclass(frozen=True, slots=True)
 class ConnectionSaved:
     connection: PSAConnection
-    status: HealthStatus | None  # None when nothing that reaches ConnectWise changed
+    status: HealthStatus | None  # None when nothing that reaches the PSA changed
     tenant_changed: bool  # another site or company id: mappings now need confirming
 
 
@@ -79,7 +66,7 @@ CREDENTIAL_FIELDS = (
 
 
 def _tenant(connection: PSAConnection) -> tuple[str, ...]:
-    # An Autotask tenant is its API user's (the zone is where it lives, not who it is).
+    # A tenant without a company id is its API user's (the zone is where it lives, not who it is).
     return (
         connection.provider,
         connection.site.strip().lower().rstrip("/"),
@@ -94,9 +81,9 @@ def connection_save(
 ) -> ConnectionSaved:
     """Save connection settings; the one way they change (integrations page, admin).
 
-    Credentials are saved only after ConnectWise accepted them (`checked`: a check the caller
+    Credentials are saved only after the PSA accepted them (`checked`: a check the caller
     already made of exactly these settings); raises ValidationError otherwise. Everything cached
-    from the account's ConnectWise is forgotten once the change commits. When the site or company
+    from the account's PSA is forgotten once the change commits. When the site or company
     id changes, every member mapping names a member of the old tenant: each is marked as needing
     confirmation, and until an admin confirms it notes are signed instead of attributed.
     """
@@ -105,7 +92,7 @@ def connection_save(
     if previous is None or previous.private_key != connection.private_key:
         connection.private_key_for = connection.key_identity  # a key given now binds to these
     elif not connection.key_is_bound_here:
-        raise ValidationError({"private_key": key_reentry_message(connection)})
+        raise ValidationError({"private_key": connection.key_reentry_message})
     credentials_changed = previous is None or any(
         getattr(previous, name) != getattr(connection, name) for name in CREDENTIAL_FIELDS
     )
@@ -136,7 +123,7 @@ def connection_save(
 def member_mappings_confirm(
     *, account: Account, user_ids: Iterable[int] | None = None
 ) -> tuple[list[PSAMemberMapping], list[PSAMemberMapping]]:
-    """Confirm mappings that need it against the account's current ConnectWise.
+    """Confirm mappings that need it against the account's current PSA.
 
     A mapping is confirmed when the current tenant has an active member with the same identifier
     (identifiers are people's logins; ids differ between tenants): it takes that member's id and
@@ -185,7 +172,7 @@ def member_mappings_confirm(
     return confirmed, unmatched
 
 
-# Parked ids (+ the mapping's pk) sit above any ConnectWise member id seen in practice.
+# Parked ids (+ the mapping's pk) sit above any PSA member id seen in practice.
 _PARKED_ID = 1_000_000_000
 
 
@@ -198,7 +185,7 @@ def member_mapping_set(
 ) -> PSAMemberMapping:
     """Map `user` to `member`, replacing the user's previous mapping.
 
-    Chosen against the account's current ConnectWise, so the mapping is confirmed.
+    Chosen against the account's current PSA, so the mapping is confirmed.
     """
     mapping = PSAMemberMapping.objects.filter(
         account=account, user=user

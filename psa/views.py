@@ -23,7 +23,12 @@ from .diagnostics import diagnostics_run
 from .forms import PSAConnectionForm, member_by_id, member_choices
 from .htmx_errors import psa_errors, read_or
 from .models import PSAConnection
-from .selectors import connection_get, member_mapping_get, member_mappings_list
+from .selectors import (
+    capabilities_for_account,
+    connection_get,
+    member_mapping_get,
+    member_mappings_list,
+)
 from .services import (
     connection_save,
     connection_test,
@@ -86,8 +91,9 @@ def _context(
     }
     context["psa_name"] = connection.get_provider_display() if connection else "your PSA"
     # Short names for the page's sentences: what the PSA and its engineers are called there.
-    context["psa"] = connection.vendor_name if connection else "ConnectWise"
-    context["member_word"] = "resource" if connection and connection.is_autotask else "member"
+    caps = capabilities_for_account(account=account)
+    context["psa"] = caps.name
+    context["member_word"] = caps.member_label
     if can_manage:
         context["form"] = form or _connection_form(
             request, connection or PSAConnection(account=account)
@@ -142,12 +148,13 @@ def _vendor_swap(form: PSAConnectionForm) -> None:
 
 
 def _vendor_name(account: Account) -> str:
-    connection = connection_get(account=account)
-    return connection.vendor_name if connection else "PSA"
+    if connection_get(account=account) is None:
+        return "PSA"
+    return capabilities_for_account(account=account).name
 
 
 def _back_to_integrations(request: HttpRequest, exc: Exception) -> HttpResponse:
-    """A change that needed ConnectWise and did not happen: back to the page, the toast says why."""
+    """A change that needed the PSA and did not happen: back to the page, the toast says why."""
     return redirect("psa:integrations")
 
 
@@ -243,7 +250,7 @@ def connection_save_view(request: HttpRequest) -> HttpResponse:
         detail=(f"was {before}; " if before and before != saved.connection.site else "")
         + (f"changed: {changed}" if changed else "no changes"),
     )
-    psa = saved.connection.vendor_name
+    psa = capabilities_for_account(account=saved.connection.account).name
     message = f"{psa} connection saved."
     if saved.status is not None:
         message = f"{psa} connection saved and verified."
@@ -259,7 +266,7 @@ def connection_save_view(request: HttpRequest) -> HttpResponse:
 @account_required
 @psa_errors(action="Mappings not confirmed", on_error=_back_to_integrations)
 def mappings_confirm_view(request: HttpRequest) -> HttpResponse:
-    """Confirm mappings against the current ConnectWise (all of them, or one user's)."""
+    """Confirm mappings against the current PSA tenant (all of them, or one user's)."""
     _require_manager(request)
     account = account_of(request)
     raw = request.POST.get("user_id", "")
@@ -293,7 +300,7 @@ def mapping_set_view(request: HttpRequest, user_id: int) -> HttpResponse:
         member_id = int(request.POST.get("member_id", ""))
     except ValueError:
         member_id = None
-    # Unreadable, or ConnectWise cannot say who it is: either way, no member was chosen.
+    # Unreadable, or the PSA cannot say who it is: either way, no member was chosen.
     member = (
         None
         if member_id is None
@@ -303,7 +310,8 @@ def mapping_set_view(request: HttpRequest, user_id: int) -> HttpResponse:
         return toast(
             request,
             redirect("psa:integrations"),
-            f"Choose a {_vendor_name(account)} member.",
+            f"Choose a {_vendor_name(account)} "
+            f"{capabilities_for_account(account=account).member_label}.",
             level="error",
         )
     try:
@@ -358,7 +366,7 @@ def mappings_auto_match_view(request: HttpRequest) -> HttpResponse:
 @require_POST
 @account_required
 def diagnostics_view(request: HttpRequest) -> HttpResponse:
-    """Run every ConnectWise call shape the product makes and show one row per check."""
+    """Run every PSA call shape the product makes and show one row per check."""
     _require_manager(request)
     account = account_of(request)
     connection = connection_get(account=account)

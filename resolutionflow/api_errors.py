@@ -3,7 +3,7 @@
 This handles what the foundation knows (DRF's and Django's own errors). Domain errors map to HTTP
 with their domain: the PSA boundary's in `psa.error_responses`, whose handler (the one DRF is set
 to use) answers PSA errors from its table and hands everything else to `exception_handler` here,
-so no view decides on its own what a ConnectWise outage looks like to an API client.
+so no view decides on its own what a PSA outage looks like to an API client.
 """
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ class RedisWithLocalFallback(RedisCache):
                 if first:
                     logger.warning(
                         "Redis cache unreachable (%s): using this process's memory for %.0f s; "
-                        "rate-limit cooldowns and cached ConnectWise data are not shared meanwhile",
+                        "rate-limit cooldowns and cached PSA data are not shared meanwhile",
                         exc,
                         RETRY_SECONDS,
                     )

@@ -57,7 +57,7 @@ def check_shared_cache(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
     return [
         Warning(
             f"{workers} web workers run on a cache that is not shared ({backend}): usage "
-            "limits, API throttles, sign-in counters and ConnectWise's 429 cooldown would be "
+            "limits, API throttles, sign-in counters and the PSA's 429 cooldown would be "
             "counted per process.",
             hint="Set REDIS_URL, or leave CACHES at the embedded shared disk cache.",
             id="resolutionflow.W001",

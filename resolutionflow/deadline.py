@@ -1,8 +1,8 @@
-"""One time budget per request, shared by every ConnectWise call made on its behalf.
+"""One time budget per request, shared by every PSA call made on its behalf.
 
 A web request sets a deadline (`RequestDeadlineMiddleware`): `settings.PSA_REQUEST_DEADLINE`
-seconds for all its ConnectWise calls together, parallel ones and retries included, so pages,
-fragments and the JSON API answer within it whatever ConnectWise does. The client funnel caps
+seconds for all its PSA calls together, parallel ones and retries included, so pages,
+fragments and the JSON API answer within it whatever the PSA does. The client funnel caps
 each call's timeouts by what is left (`remaining`) and stops retrying when nothing is. Parallel
 calls run in pool threads that copy the caller's context, so they share the same deadline rather
 than each waiting its own read timeout times its retries.

@@ -1,6 +1,6 @@
 """gunicorn settings for `make run` and production (`gunicorn -c resolutionflow/gunicorn.conf.py`).
 
-Sizing: a request spends most of its time waiting on ConnectWise (a round trip of 100 ms or
+Sizing: a request spends most of its time waiting on the PSA (a round trip of 100 ms or
 more) and a few milliseconds of CPU rendering. Threads cover the waiting; processes cover the
 CPU, because one Python process runs Python on one core at a time (the GIL). So: one worker
 process per core, and enough threads per worker that waiting requests never queue behind each

@@ -3,7 +3,7 @@
 `make run`/`make dev` write `var/demo.env` once (a random SECRET_KEY and FIELD_ENCRYPTION_KEY,
 and RF_DEMO=1: plain HTTP on loopback, the simulator's port allowed). The settings read it
 before anything else, so every `manage.py` command, gunicorn worker and script in this checkout
-uses the same keys (the encrypted ConnectWise keys in var/db.sqlite3 stay readable) with no
+uses the same keys (the encrypted PSA keys in var/db.sqlite3 stay readable) with no
 variables to set. A variable already in the environment wins. A deploy has no var/demo.env (the
 image leaves var/ out), so none of this applies there. RF_DEMO_ENV_FILE names another file; set
 empty it turns the file off (the test suite does, for runs that do not depend on the checkout).
@@ -48,7 +48,7 @@ def load() -> None:
 
 def ensure() -> Path | None:
     """Write the file with fresh secrets unless it exists (they must never change: the stored
-    ConnectWise keys are encrypted with them)."""
+    PSA keys are encrypted with them)."""
     path = demo_env_path()
     if path is None or path.exists():
         return path

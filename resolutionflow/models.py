@@ -29,7 +29,7 @@ class Membership(models.Model):
         ADMIN = "admin", "Admin"
         ENGINEER = "engineer", "Engineer"
 
-    # One account per user keeps "whose ConnectWise is this?" a single join away.
+    # One account per user keeps "whose PSA is this?" a single join away.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership"
     )

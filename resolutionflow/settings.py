@@ -391,7 +391,7 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "ResolutionFlow PSA API",
-    "DESCRIPTION": "View, filter, update and create ConnectWise tickets.",
+    "DESCRIPTION": "View, filter, update and create tickets in the account's PSA.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -425,20 +425,20 @@ CELERY_BEAT_SCHEDULE = {
         "task": "psa.tasks.refresh_all_reference_data",
         "schedule": float(os.environ.get("PSA_REFERENCE_REFRESH_SECONDS", "600")),
     },
-    # Queued notes whose delivery task was lost still reach ConnectWise (see tickets.outbox).
+    # Queued notes whose delivery task was lost still reach the PSA (see tickets.outbox).
     "sweep-note-outbox": {
         "task": "tickets.tasks.sweep_note_outbox",
         "schedule": float(os.environ.get("NOTE_OUTBOX_SWEEP_SECONDS", "30")),
     },
 }
 
-# --- PSA / ConnectWise ----------------------------------------------------------------------------
+# --- PSA ------------------------------------------------------------------------------------------
 PSA_CONNECT_TIMEOUT = env_float("PSA_CONNECT_TIMEOUT", 5.0)
 PSA_READ_TIMEOUT = env_float("PSA_READ_TIMEOUT", 20.0)
 PSA_MAX_RETRIES = int(os.environ.get("PSA_MAX_RETRIES", "2"))
 PSA_RETRY_AFTER_CAP = env_float("PSA_RETRY_AFTER_CAP", 10.0)
-# One budget per web request for all its ConnectWise calls together (parallel ones and retries
-# included), so every page, fragment and API answer comes back within ~20 s whatever ConnectWise
+# One budget per web request for all its PSA calls together (parallel ones and retries
+# included), so every page, fragment and API answer comes back within ~20 s whatever the PSA
 # does; the rest of the 20 s is for our own work. 0 turns it off. Celery tasks have none.
 PSA_REQUEST_DEADLINE = env_float("PSA_REQUEST_DEADLINE", 15.0)
 PSA_REFERENCE_TTL = int(os.environ.get("PSA_REFERENCE_TTL", "900"))
@@ -454,7 +454,7 @@ PSA_INSECURE_PORTS = [
 ]
 CWSIM_URL = os.environ.get("CWSIM_URL", f"http://127.0.0.1:{os.environ.get('CWSIM_PORT', '8765')}")
 
-# /healthz details (each dependency, each tenant's last ConnectWise check) for monitoring that
+# /healthz details (each dependency, each tenant's last PSA check) for monitoring that
 # sends this as X-Health-Token; strangers get only up/down. Empty: superusers only.
 HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 # What /healthz adds for operators, by key: each a function returning a JSON-able list. The

@@ -25,7 +25,7 @@ def healthz(request: HttpRequest) -> HttpResponse:
     database, cache and broker (503 when one is down).
 
     Strangers (the load balancer included) learn only up or down. Each dependency's state and
-    each account's last ConnectWise check (never a 503: one tenant's ConnectWise being down is
+    each account's last PSA check (never a 503: one tenant's PSA being down is
     not this node being down) are for operators: a signed-in superuser, or a request carrying
     the `HEALTHZ_TOKEN` setting as `X-Health-Token`. Tenants' names, sites and errors are
     nobody else's business."""
@@ -68,7 +68,7 @@ def _cache() -> dict[str, object]:
         if backend.ping():
             return {"ok": True, "backend": "redis"}
         # Pages still work from process memory, but nodes no longer share the 429 cooldown
-        # or cached ConnectWise data: the shared cache is something the app needs.
+        # or cached PSA data: the shared cache is something the app needs.
         return {"ok": False, "backend": "redis", "error": "Redis unreachable; using process memory"}
     if isinstance(backend, DjangoCache):
         return {"ok": True, "backend": "shared-disk"}

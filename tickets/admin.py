@@ -28,7 +28,7 @@ class TicketAuditEntryAdmin(AccountScopedAdmin):
 
 @admin.register(PendingNote)
 class PendingNoteAdmin(AccountScopedAdmin):
-    """The notes outbox: what is waiting for ConnectWise, and why."""
+    """The notes outbox: what is waiting for the PSA, and why."""
 
     list_display = [
         "created_at",

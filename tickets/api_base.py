@@ -1,5 +1,5 @@
 """What every JSON API view shares: the account scope, the error responses every PSA-backed
-call documents, id and text fields that refuse what ConnectWise could never hold, and the
+call documents, id and text fields that refuse what a PSA could never hold, and the
 schema inspector."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
+from psa.selectors import capabilities_for_account
 from resolutionflow.tenancy import HasAccount, account_of
 
 from . import serializers as out
@@ -23,14 +24,14 @@ IDEMPOTENCY_KEY_MAX = 128
 API_ERRORS: dict[int, OpenApiResponse] = {
     code: OpenApiResponse(out.ErrorSerializer, description=description)
     for code, description in [
-        (400, "Invalid input, or ConnectWise rejected it; per-field messages in `fields`."),
+        (400, "Invalid input, or the PSA rejected it; per-field messages in `fields`."),
         (401, "Not signed in: send `Authorization: Token <key>`."),
         (403, "Signed in, but not a member of an account."),
-        (404, "No such record in ConnectWise."),
-        (409, "No usable ConnectWise connection yet, or this draft is being created already."),
+        (404, "No such record in the PSA."),
+        (409, "No usable PSA connection yet, or this draft is being created already."),
         (429, "Too many requests, or an AI usage limit spent: try again after `Retry-After`."),
-        (502, "ConnectWise refused the PSA credentials or sent something unreadable."),
-        (503, "ConnectWise did not answer or is limiting requests (see `Retry-After`)."),
+        (502, "The PSA refused its credentials or sent something unreadable."),
+        (503, "The PSA did not answer or is limiting requests (see `Retry-After`)."),
     ]
 }
 
@@ -45,10 +46,10 @@ def _path_id(name: str, description: str) -> OpenApiParameter:
     return OpenApiParameter(name, schema, OpenApiParameter.PATH, description=description)
 
 
-TICKET_ID = _path_id("ticket_id", "The ConnectWise ticket number.")
-MEMBER_ID = _path_id("member_id", "The ConnectWise member id.")
-BOARD_ID = _path_id("board_id", "The ConnectWise service board id.")
-PATH_IDS = {"ticket_id": "Ticket #", "member_id": "Member ", "board_id": "Board "}
+TICKET_ID = _path_id("ticket_id", "The PSA ticket number.")
+MEMBER_ID = _path_id("member_id", "The PSA member (or resource) id.")
+BOARD_ID = _path_id("board_id", "The PSA board (or queue) id.")
+PATH_IDS = ("ticket_id", "member_id", "board_id")
 
 
 def id_field(**kwargs: Any) -> serializers.IntegerField:
@@ -106,13 +107,19 @@ class AccountApi(APIView):
         return account_of(self.request)
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
-        """After auth: an id in the path that cannot exist in ConnectWise (ids are 32-bit) is a
-        404 without asking ConnectWise, whatever the route converter let through."""
+        """After auth: an id in the path that cannot exist in the PSA (ids are 32-bit) is a
+        404 without asking it, whatever the route converter let through."""
         super().initial(request, *args, **kwargs)
-        for name, label in PATH_IDS.items():
+        for name in PATH_IDS:
             value = kwargs.get(name)
             if value is not None and not 1 <= value <= MAX_ID:
-                raise exceptions.NotFound(f"{label}{value} was not found in ConnectWise.")
+                psa = capabilities_for_account(account=self.account)
+                label = {
+                    "ticket_id": "Ticket #",
+                    "member_id": f"{psa.member_label.capitalize()} ",
+                    "board_id": f"{psa.board_label} ",
+                }[name]
+                raise exceptions.NotFound(f"{label}{value} was not found in {psa.name}.")
 
 
 def idempotency_key(request: Request) -> str | None:

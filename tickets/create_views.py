@@ -1,7 +1,7 @@
 """The New Ticket modal: Quick Create (a prompt or an email file, parsed into a draft) and the
-Full Form that creates the ticket in ConnectWise.
+Full Form that creates the ticket in the PSA.
 
-A create ConnectWise refuses or cannot take keeps the draft: the form comes back with the
+A create the PSA refuses or cannot take keeps the draft: the form comes back with the
 reason next to the fields it names (`psa_errors(on_error=...)`), never an empty modal.
 """
 
@@ -130,7 +130,7 @@ def ticket_new_parse(request: HttpRequest) -> HttpResponse:
 
 
 def _draft_again(request: HttpRequest, exc: PSAError) -> HttpResponse:
-    """The draft as typed, with why ConnectWise did not create it: a refused field next to that
+    """The draft as typed, with why the PSA did not create it: a refused field next to that
     field, anything else above the form (the draft is kept; the toast says it too)."""
     form = TicketDraftForm(request.POST)
     form.is_valid()  # the draft was valid when sent; this rebuilds its cleaned values

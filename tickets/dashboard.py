@@ -16,7 +16,7 @@ from .widgets import DASHBOARD_SECTION, MY_QUEUE, queue_state
 @account_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Active sessions, then My Queue, then the dashboard section. Nothing here calls
-    ConnectWise: sessions show what they cached of their ticket, the widgets load themselves."""
+    the PSA: sessions show what they cached of their ticket, the widgets load themselves."""
     account = account_of(request)
     context = {
         "active_nav": "dashboard",

@@ -52,7 +52,7 @@ def statuses_in_scope(
 def parse_assigned(value: str) -> Assigned | None:
     """`me` / `unassigned` / `all` (blank means all) or a member id; None when it is neither.
 
-    Plain ASCII digits in ConnectWise's 32-bit id range only: str.isdigit() also accepts "²",
+    Plain ASCII digits in the PSA's 32-bit id range only: str.isdigit() also accepts "²",
     which int() refuses, and int() refuses more than 4,300 digits.
     """
     value = value.strip().lower() or "all"
@@ -79,7 +79,7 @@ class TicketQueryForm(forms.Form):
     ticket = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
 
-# Characters a ConnectWise condition cannot hold as themselves (a quote ends the literal and has
+# Characters a PSA's search condition may not hold as themselves (a quote ends the literal and has
 # no documented escape; a backslash is taken as an escape): text made only of them finds nothing
 # particular, so the provider would match every ticket.
 _UNSEARCHABLE = set('"\\')

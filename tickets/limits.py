@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-# ConnectWise record ids are 32-bit signed integers (and so is the audit log's ticket column).
+# PSA record ids are 32-bit signed integers (and so is the audit log's ticket column).
 MAX_ID = 2**31 - 1
-# A ConnectWise ticket summary holds at most 100 characters.
+# The shortest ticket summary a supported PSA holds: 100 characters.
 SUMMARY_MAX = 100
-# The longest search text the list sends; the ConnectWise provider caps at the same length
+# The longest search text the list sends; a provider caps at the same length
 # (`MAX_SEARCH_LENGTH`), so a longer search is said instead of silently cut.
 SEARCH_MAX = 200

@@ -26,7 +26,7 @@ from resolutionflow.models import Account
 from .filter_bar import FilterBar, filter_bar_build
 from .filters import TicketQuery
 from .row_cache import ticket_rows_remember
-from .selectors import NOT_MAPPED, ticket_page_search
+from .selectors import not_mapped_message, ticket_page_search
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def ticket_list_page_get(
 
     Everything comes from one read of the reference cache and one query for the account's
     member mappings (which also says whether this user is mapped, as `member_of_mapping` does
-    everywhere: a mapping that needs confirming is no one yet); ConnectWise is asked once, for
+    everywhere: a mapping that needs confirming is no one yet); the PSA is asked once, for
     the page and its count in parallel. The listed rows are remembered for the panel.
     Raises PSANotConfigured (no connection); a failed search or reference read is returned as
     `error` so the page keeps its filters.
@@ -107,7 +107,9 @@ def ticket_list_page_get(
         )
     if query.assigned == "me" and me is None:
         # Our own refusal, not the PSA's: said as such, with nothing to retry.
-        return TicketListPage(query=query, filter_bar=bar, notice=NOT_MAPPED, capabilities=caps)
+        return TicketListPage(
+            query=query, filter_bar=bar, notice=not_mapped_message(caps), capabilities=caps
+        )
     asked_page = query.page
     try:
         result = ticket_page_search(

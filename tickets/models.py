@@ -11,7 +11,7 @@ from resolutionflow.models import Account
 
 
 class TicketAuditEntry(models.Model):
-    """Every ticket mutation made through ResolutionFlow, whether ConnectWise accepted it or not."""
+    """Every ticket mutation made through ResolutionFlow, whether the PSA accepted it or not."""
 
     class Action(models.TextChoices):
         CREATE = "create", "Created ticket"
@@ -52,7 +52,7 @@ class TicketCreateRequest(models.Model):
 
     A key stays `pending` while one attempt is (or may still be) in flight. `settle_after` is
     when a retry may stop waiting for it: the attempt's lease for a live request, or a short
-    grace after an answer was lost (ConnectWise may still be writing the ticket). A retry after
+    grace after an answer was lost (the PSA may still be writing the ticket). A retry after
     that first looks for the ticket our API member entered, and only then takes the key over,
     so a worker that died mid-request cannot wedge the key and a lost answer cannot file twice.
     """
@@ -74,7 +74,7 @@ class TicketCreateRequest(models.Model):
     attempt_started_at = models.DateTimeField(null=True, blank=True)
     settle_after = models.DateTimeField(null=True, blank=True)
     outcome_unknown = models.BooleanField(default=False)
-    # ConnectWise's `_info.enteredBy` of the ticket made: the API member our keys act as.
+    # The PSA's `_info.enteredBy` of the ticket made: the API member our keys act as.
     entered_by = models.CharField(max_length=100, blank=True)
     # The tenant the key was first sent to (psa.security.connection_target): after the
     # connection is re-pointed, the key is neither replayed nor retried against another tenant.
@@ -97,10 +97,10 @@ class TicketCreateRequest(models.Model):
 
 
 class PendingNote(models.Model):
-    """A note on its way to ConnectWise: the notes outbox.
+    """A note on its way to the PSA: the notes outbox.
 
     Every note goes through here with a client key, so a retried request never posts twice.
-    One that ConnectWise could not take now (down, timing out, 429) stays `pending` and is
+    One that the PSA could not take now (down, timing out, 429) stays `pending` and is
     delivered later by the drain (a Celery task with backoff, the beat sweep, or `outbox_drain`
     under `make run`). A worker claims a row by moving it to `posting` with a lease in one
     conditional UPDATE, so two workers never post the same note. When an attempt's outcome is
@@ -112,7 +112,7 @@ class PendingNote(models.Model):
         PENDING = "pending", "Queued"
         POSTING = "posting", "Posting"
         POSTED = "posted", "Posted"
-        FAILED = "failed", "Refused by ConnectWise"
+        FAILED = "failed", "Refused by the PSA"
         # Accepted for a connection that has since been re-pointed (another site, company or
         # key): never posted anywhere; the writer sees the text to copy.
         HELD = "held", "Not posted: the connection changed"
@@ -166,7 +166,7 @@ class PendingNote(models.Model):
         return self.state in (self.State.PENDING, self.State.POSTING)
 
     def as_posted_note(self) -> PSANote | None:
-        """The note as ConnectWise has it, once posted (for the feed and a replayed request)."""
+        """The note as the PSA has it, once posted (for the feed and a replayed request)."""
         if self.state != self.State.POSTED or self.psa_note_id is None:
             return None
         return PSANote(

@@ -1,5 +1,5 @@
 """The notes API: a ticket's notes with the ones still in the outbox, and adding one (posted
-now, or queued until ConnectWise answers, exactly once per Idempotency-Key)."""
+now, or queued until the PSA answers, exactly once per Idempotency-Key)."""
 
 from __future__ import annotations
 
@@ -54,7 +54,7 @@ NOTE_KEY = idempotency_key_parameter(
 
 class TicketNotesApi(AccountApi):
     """GET lists the ticket's notes with the ones still queued; POST adds one (posted now: 201,
-    or queued until ConnectWise answers: 202)."""
+    or queued until the PSA answers: 202)."""
 
     @extend_schema_serializer(component_name="TicketNotePayload")
     class InputSerializer(serializers.Serializer):
@@ -62,7 +62,7 @@ class TicketNotesApi(AccountApi):
         type = serializers.ChoiceField(
             choices=NOTE_TYPES,
             default="discussion",
-            help_text="One of the note types the account's PSA can store (Autotask has no "
+            help_text="One of the note types the account's PSA can store (not every PSA has "
             "`resolution`); another is refused with a 400 on `type`.",
         )
 
@@ -77,8 +77,8 @@ class TicketNotesApi(AccountApi):
         responses=responses_with_errors({200: out.TicketNotesSerializer}, not_found=True),
     )
     def get(self, request: Request, ticket_id: int) -> Response:
-        """The ticket's notes in ConnectWise (newest 100; time entries are in `/context`) and
-        the notes written here that have not reached ConnectWise yet."""
+        """The ticket's notes in the PSA (newest 100; time entries are in `/context`) and
+        the notes written here that have not reached the PSA yet."""
         found = ticket_notes_list(account=self.account, user=request.user, ticket_id=ticket_id)
         body = {
             "notes": found.notes,
@@ -95,7 +95,7 @@ class TicketNotesApi(AccountApi):
         ),
     )
     def post(self, request: Request, ticket_id: int) -> Response:
-        """Post a note as the engineer's ConnectWise member. When ConnectWise is down, slow or
+        """Post a note as the engineer's PSA member. When the PSA is down, slow or
         limiting requests, the note is kept and posted later, exactly once (202)."""
         kinds = capabilities_for_account(account=self.account).note_kinds
         data = self.InputSerializer(data=request.data, note_kinds=kinds)

@@ -1,9 +1,9 @@
-"""The notes outbox: a note the engineer wrote is never lost and reaches ConnectWise exactly once.
+"""The notes outbox: a note the engineer wrote is never lost and reaches the PSA exactly once.
 
 `tickets.services.ticket_note_add` (the one entry point for views and the API) checks the note
 and hands it to `pending_note_submit`, which stores it as a `PendingNote` with a client key,
 already claimed, and tries it at once. This module owns the rows: it alone creates, claims and
-changes them (`tickets.outbox_selectors` reads them). When ConnectWise cannot take it now (down, timing out, 5xx, 429) the row stays
+changes them (`tickets.outbox_selectors` reads them). When the PSA cannot take it now (down, timing out, 5xx, 429) the row stays
 `pending` and is delivered later by `pending_note_deliver` (called by the Celery task, the beat
 sweep, and the `outbox_drain` loop `make run` starts), with backoff. Exactly once rests on
 three things:
@@ -61,9 +61,9 @@ NOTE_TYPES: tuple[NoteType, ...] = ("discussion", "internal", "resolution")
 LEASE = timedelta(seconds=150)
 # How far before the first attempt a found note may have been written (clock skew).
 CLOCK_SKEW = timedelta(minutes=2)
-# ConnectWise refuses these for good: retrying cannot help, the engineer has to act.
+# The PSA refuses these for good: retrying cannot help, the engineer has to act.
 REFUSED_FOR_GOOD = (PSAValidationError, PSAPermissionError, PSANotFound)
-# The answer was lost or unreadable: the note may be in ConnectWise already.
+# The answer was lost or unreadable: the note may be in the PSA already.
 OUTCOME_UNKNOWN = (PSAUnavailable, PSAResponseError)
 UNPOSTED = (PendingNote.State.PENDING, PendingNote.State.POSTING)
 
@@ -75,9 +75,9 @@ class ConnectionChanged(PSAValidationError):
 
     code = "connection_changed"
 
-    def __init__(self) -> None:
+    def __init__(self, *, psa_name: str) -> None:
         super().__init__(
-            "Not posted: the ConnectWise connection changed (another site, company or key) "
+            f"Not posted: the {psa_name} connection changed (another site, company or key) "
             "after this note was written, so it was not sent to the new one. Copy the text "
             "and add it again if it belongs there."
         )
@@ -88,7 +88,7 @@ def _setting(name: str, default: float) -> float:
 
 
 def backoff_seconds(attempts: int) -> float:
-    """10 s, 20 s, then at most 40 s (x0.75-1 jitter): a recovered ConnectWise gets the note
+    """10 s, 20 s, then at most 40 s (x0.75-1 jitter): a recovered PSA gets the note
     within a minute, and many queued notes do not retry in step."""
     base = _setting("NOTE_OUTBOX_BACKOFF_BASE", 10)
     cap = _setting("NOTE_OUTBOX_BACKOFF_CAP", 40)
@@ -98,7 +98,7 @@ def backoff_seconds(attempts: int) -> float:
 
 @dataclass(frozen=True, slots=True)
 class NoteSubmission:
-    """What `ticket_note_add` did: `note` is set when ConnectWise has it (posted now or before)."""
+    """What `ticket_note_add` did: `note` is set when the PSA has it (posted now or before)."""
 
     outbox: PendingNote
     note: PSANote | None
@@ -123,7 +123,7 @@ def pending_note_submit(
 ) -> NoteSubmission:
     """Store a checked note for the outbox and try it at once; see the module docstring.
 
-    `member`: who writes it in ConnectWise (None: the text is already signed). The same
+    `member`: who writes it in the PSA (None: the text is already signed). The same
     `client_key` never posts twice: a repeated key returns the first request's outcome; one
     reused for a different note is refused."""
     key = (client_key or uuid.uuid4().hex)[:128]
@@ -165,7 +165,7 @@ def _deliver_now(*, account: Account, note: PendingNote) -> NoteSubmission:
     """The first attempt, while the engineer waits, at a note just stored claimed (`posting`): posted, or queued for later, or refused for good (re-raised; the row
     goes, so the same client key is free for the corrected retry)."""
     if _waits_for_earlier(note):
-        # Notes of one ticket reach ConnectWise in the order they were written: this one
+        # Notes of one ticket reach the PSA in the order they were written: this one
         # queues behind the earlier ones still waiting.
         _finish(note, state=PendingNote.State.PENDING, lease_expires_at=None, attempts=0)
         _enqueue(note)
@@ -184,7 +184,7 @@ def _deliver_now(*, account: Account, note: PendingNote) -> NoteSubmission:
         _audit(
             note,
             TicketAuditEntry.Outcome.FAILED,
-            f"{exc.message} Queued: it will post when ConnectWise answers.",
+            f"{exc.message} Queued: it will post when {provider.capabilities.name} answers.",
         )
         _enqueue(note)
         return NoteSubmission(outbox=note, note=None)
@@ -214,7 +214,7 @@ def pending_note_deliver(*, pending_id: int, now: datetime | None = None) -> Pen
     """One delivery attempt for a queued note, if it is due and nobody else holds it.
 
     Returns the row as it stands afterwards (None if it no longer exists). Never raises for a
-    ConnectWise failure: the row records it and when to try again.
+    PSA failure: the row records it and when to try again.
     """
     note = _claim(pending_id, now or timezone.now())
     if note is None:
@@ -261,7 +261,7 @@ def due_note_ids(*, now: datetime | None = None, limit: int = 100) -> list[int]:
 
 
 def outbox_drain(*, now: datetime | None = None, limit: int = 100) -> dict[str, int]:
-    """Deliver every due note once, oldest first. Once an account's ConnectWise fails to answer,
+    """Deliver every due note once, oldest first. Once an account's PSA fails to answer,
     its other notes wait for the next pass instead of each waiting out the same timeout."""
     counts = {"posted": 0, "failed": 0, "queued": 0}
     unreachable: set[int] = set()
@@ -286,7 +286,7 @@ def outbox_drain(*, now: datetime | None = None, limit: int = 100) -> dict[str, 
 
 
 def _waits_for_earlier(note: PendingNote) -> bool:
-    """Whether an earlier note of the same ticket has not reached ConnectWise yet."""
+    """Whether an earlier note of the same ticket has not reached the PSA yet."""
     return PendingNote.objects.filter(
         account_id=note.account_id, ticket_id=note.ticket_id, pk__lt=note.pk, state__in=UNPOSTED
     ).exists()
@@ -330,7 +330,7 @@ def _claim(pk: int, now: datetime) -> PendingNote | None:
         pk=pk, state=PendingNote.State.PENDING, next_attempt_at__lte=now
     ).update(state=PendingNote.State.POSTING, lease_expires_at=lease, attempts=F("attempts") + 1)
     if not won:
-        # A worker died holding it: its POST may or may not have reached ConnectWise.
+        # A worker died holding it: its POST may or may not have reached the PSA.
         won = PendingNote.objects.filter(
             pk=pk, state=PendingNote.State.POSTING, lease_expires_at__lte=now
         ).update(lease_expires_at=lease, attempts=F("attempts") + 1, outcome_unknown=True)
@@ -347,11 +347,11 @@ def _attempt(provider: PSAProvider, note: PendingNote) -> PSANote:
     """Settle a possibly-posted note first, then post. The row must be claimed (`posting`).
     Nothing is read or written when the connection now points at another tenant."""
     if note.connection_target != account_connection_target(note.account_id):
-        raise ConnectionChanged()
+        raise ConnectionChanged(psa_name=provider.capabilities.name)
     if note.outcome_unknown:
         found = _find_posted(provider, note)
         if found is not None:
-            return _mark_posted(note, found, adopted=True)
+            return _mark_posted(note, found, adopted=True, psa_name=provider.capabilities.name)
     try:
         posted = provider.add_note(
             ticket_id=note.ticket_id,
@@ -362,11 +362,11 @@ def _attempt(provider: PSAProvider, note: PendingNote) -> PSANote:
     except OUTCOME_UNKNOWN:
         note.outcome_unknown = True
         raise
-    return _mark_posted(note, posted, adopted=False)
+    return _mark_posted(note, posted, adopted=False, psa_name=provider.capabilities.name)
 
 
 def _same_text(a: str, b: str) -> bool:
-    """ConnectWise may store line breaks as CRLF or trim trailing space."""
+    """The PSA may store line breaks as CRLF or trim trailing space."""
     return " ".join(a.split()) == " ".join(b.split())
 
 
@@ -395,7 +395,7 @@ def _find_posted(provider: PSAProvider, note: PendingNote) -> PSANote | None:
     return None
 
 
-def _mark_posted(note: PendingNote, posted: PSANote, *, adopted: bool) -> PSANote:
+def _mark_posted(note: PendingNote, posted: PSANote, *, adopted: bool, psa_name: str) -> PSANote:
     now = timezone.now()
     _finish(
         note,
@@ -410,7 +410,7 @@ def _mark_posted(note: PendingNote, posted: PSANote, *, adopted: bool) -> PSANot
     _audit(
         note,
         TicketAuditEntry.Outcome.SUCCESS,
-        "Found in ConnectWise after a lost answer; not posted again." if adopted else "",
+        f"Found in {psa_name} after a lost answer; not posted again." if adopted else "",
         after={"note_id": posted.id, "type": note.note_type, "attempts": note.attempts},
     )
     _release_followers(note)
@@ -424,7 +424,7 @@ def _reschedule(note: PendingNote, exc: PSAError) -> None:
         wait = max(wait, float(exc.retry_after))
     if note.outcome_unknown and isinstance(exc, PSAUnavailable) and exc.__cause__ is not None:
         # No answer at all (the client raises from the transport error: a timeout or a dropped
-        # connection): ConnectWise may still be writing the note, so the next look for it
+        # connection): the PSA may still be writing the note, so the next look for it
         # waits until it surely would have finished.
         wait = max(wait, _setting("NOTE_OUTBOX_SETTLE_SECONDS", 40))
     _finish(

@@ -1,4 +1,4 @@
-"""Reads of the notes outbox: what the panel and the API show of the notes not in ConnectWise yet.
+"""Reads of the notes outbox: what the panel and the API show of the notes not in the PSA yet.
 
 The rows are `tickets.outbox`'s; nothing here changes them.
 """
@@ -23,13 +23,13 @@ from .outbox import UNPOSTED
 class TicketNotes:
     notes: list[PSANote]
     pending: list[PendingNote]
-    # Why `notes` is empty when ConnectWise could not be read ("" otherwise).
+    # Why `notes` is empty when the PSA could not be read ("" otherwise).
     unavailable: str = ""
 
 
 def ticket_notes_list(*, account: Account, user: Any, ticket_id: int) -> TicketNotes:
-    """The ticket's notes in ConnectWise plus the ones still in the outbox. Queued notes are
-    shown even while ConnectWise is down: that is when they matter."""
+    """The ticket's notes in the PSA plus the ones still in the outbox. Queued notes are
+    shown even while the PSA is down: that is when they matter."""
     pending = pending_notes_list(account=account, ticket_id=ticket_id, user=user)
     try:
         notes = provider_for_account(account=account).list_ticket_notes(ticket_id=ticket_id)
@@ -41,8 +41,8 @@ def ticket_notes_list(*, account: Account, user: Any, ticket_id: int) -> TicketN
 
 
 def pending_notes_list(*, account: Account, ticket_id: int, user: Any) -> list[PendingNote]:
-    """Notes of the ticket not in ConnectWise yet: everyone's queued ones, and the user's own
-    that ConnectWise refused or that were held when the connection changed (with the reason and
+    """Notes of the ticket not in the PSA yet: everyone's queued ones, and the user's own
+    that the PSA refused or that were held when the connection changed (with the reason and
     the text to copy)."""
     return list(
         PendingNote.objects.filter(account=account, ticket_id=ticket_id).filter(
@@ -53,7 +53,7 @@ def pending_notes_list(*, account: Account, ticket_id: int, user: Any) -> list[P
 
 
 def pending_notes_posted(*, account: Account, ticket_id: int, ids: Iterable[int]) -> list[PSANote]:
-    """Of the outbox rows the page showed (`ids`), the ones that have reached ConnectWise since,
+    """Of the outbox rows the page showed (`ids`), the ones that have reached the PSA since,
     as the feed shows a posted note."""
     rows = PendingNote.objects.filter(
         account=account, ticket_id=ticket_id, pk__in=list(ids), state=PendingNote.State.POSTED

@@ -1,5 +1,5 @@
 """The panel's queued notes (the notes outbox): listed under the composer until they reach
-ConnectWise, refreshed by polling while any wait, and moved into the feed once posted."""
+the PSA, refreshed by polling while any wait, and moved into the feed once posted."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ POLL_SECONDS = 10
 
 def outbox_context(request: HttpRequest, ticket_id: int) -> dict[str, Any]:
     """What the composer's outbox list shows: this ticket's queued notes, the user's refused
-    ones, and (for the feed) the ones that reached ConnectWise since the page last looked."""
+    ones, and (for the feed) the ones that reached the PSA since the page last looked."""
     account = request.membership.account  # type: ignore[attr-defined]
     rows = pending_notes_list(account=account, ticket_id=ticket_id, user=request.user)
     shown = _ids(request.GET.get("shown", ""))

@@ -1,8 +1,8 @@
 """The slide-out panel (htmx fragments): a ticket's header, context, assignees, status and notes.
 
-ConnectWise failures go through the one htmx error path (`psa.htmx_errors`): reads fill their
+PSA failures go through the one htmx error path (`psa.htmx_errors`): reads fill their
 place with a retryable message, writes toast and keep what the engineer typed. What a write
-shows instead when it fails (the control put back as ConnectWise has it, the composer with its
+shows instead when it fails (the control put back as the PSA has it, the composer with its
 draft) is the `on_error` argument of `psa_errors`, never an except block here.
 """
 
@@ -34,7 +34,7 @@ from .sla import sla_state
 
 
 def psa_name(request: HttpRequest) -> str:
-    """The account's PSA as a message names it ("ConnectWise", "Autotask")."""
+    """The account's PSA as a message names it (its capabilities' `name`)."""
     return capabilities_for_account(account=account_of(request)).name
 
 
@@ -162,7 +162,7 @@ def _with_oob(response: HttpResponse, extra_html: str) -> HttpResponse:
 
 
 def _status_moved_on(request: HttpRequest, moved: services.StatusMovedOn) -> HttpResponse:
-    """ConnectWise's status changed since the engineer looked: the control shows it and asks
+    """The PSA's status changed since the engineer looked: the control shows it and asks
     before overwriting it (nothing was sent)."""
     target = next(
         (
@@ -178,7 +178,7 @@ def _status_moved_on(request: HttpRequest, moved: services.StatusMovedOn) -> Htt
     return _with_oob(response, _row_oob(request, moved.ticket))
 
 
-def _status_as_connectwise_has_it(
+def _status_as_the_psa_has_it(
     request: HttpRequest, exc: PSAError, ticket_id: int
 ) -> HttpResponse | None:
     """The status control put back to the ticket's real status (read fresh, else as listed)."""
@@ -198,13 +198,13 @@ def _status_as_connectwise_has_it(
 @account_required
 @psa_errors(
     action="Status not changed",
-    on_error=_status_as_connectwise_has_it,
+    on_error=_status_as_the_psa_has_it,
     said_in_place=(services.StatusMovedOn,),
 )
 def ticket_status_set(request: HttpRequest, ticket_id: int) -> HttpResponse:
     """Reported by what happened to the write: changed (confirmed), taken but not confirmed
     (says so and shows what was written), or not changed (refused or ignored: says why, via
-    `psa_errors`). A change from a view whose status ConnectWise has moved on from is not sent:
+    `psa_errors`). A change from a view whose status the PSA has moved on from is not sent:
     the control asks first."""
     change = services.ticket_status_update(
         account=account_of(request),
@@ -252,10 +252,10 @@ def _resources_as_listed(account: Any, ticket_id: int) -> list[PSAResource] | No
     )
 
 
-def _resources_as_connectwise_has_them(
+def _resources_as_the_psa_has_them(
     request: HttpRequest, exc: PSAError, ticket_id: int, member_id: int | None = None
 ) -> HttpResponse | None:
-    """The assignees section put back as ConnectWise has it (read fresh, else as listed)."""
+    """The assignees section put back as the PSA has it (read fresh, else as listed)."""
     account = account_of(request)
     resources = read_or(
         lambda: selectors.ticket_resources_list(account=account, ticket_id=ticket_id),
@@ -294,7 +294,7 @@ def _resources_after_write(request: HttpRequest, ticket_id: int) -> HttpResponse
 
 @require_POST
 @account_required
-@psa_errors(action="Could not assign", on_error=_resources_as_connectwise_has_them)
+@psa_errors(action="Could not assign", on_error=_resources_as_the_psa_has_them)
 def ticket_resource_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
     added = services.ticket_resource_add(
         account=account_of(request),
@@ -309,7 +309,7 @@ def ticket_resource_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
 
 @require_POST
 @account_required
-@psa_errors(action="Could not remove", on_error=_resources_as_connectwise_has_them)
+@psa_errors(action="Could not remove", on_error=_resources_as_the_psa_has_them)
 def ticket_resource_remove(request: HttpRequest, ticket_id: int, member_id: int) -> HttpResponse:
     account = account_of(request)
     # Named from the cached member list, before the write, so the toast says who went.
@@ -320,7 +320,7 @@ def ticket_resource_remove(request: HttpRequest, ticket_id: int, member_id: int)
         account=account, user=request.user, ticket_id=ticket_id, member_id=member_id
     )
     response = _resources_after_write(request, ticket_id)
-    who = member.name if member else "the member"
+    who = member.name if member else f"the {capabilities_for_account(account=account).member_label}"
     return toast(request, response, f"Removed {who} from #{ticket_id}.")
 
 
@@ -353,8 +353,8 @@ def _composer_with_draft(request: HttpRequest, exc: PSAError, ticket_id: int) ->
 @account_required
 @psa_errors(action="Note not added", on_error=_composer_with_draft)
 def ticket_note_add(request: HttpRequest, ticket_id: int) -> HttpResponse:
-    """Post the note, or queue it when ConnectWise cannot take it now (it posts later, once).
-    The composer needs no ConnectWise call, so it answers even when ConnectWise is down."""
+    """Post the note, or queue it when the PSA cannot take it now (it posts later, once).
+    The composer needs no PSA call, so it answers even when the PSA is down."""
     draft = _note_draft(request, ticket_id)
     submission = services.ticket_note_add(
         account=account_of(request),

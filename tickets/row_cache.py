@@ -1,4 +1,4 @@
-"""The row cache: the panel opens with the listed row's data and no ConnectWise call."""
+"""The row cache: the panel opens with the listed row's data and no PSA call."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from psa.providers.base import PSATicket
 from psa.selectors import cache_generation_get
 from resolutionflow.models import Account
 
-# How long a listed ticket's row is kept: the panel opens from it with no ConnectWise call.
+# How long a listed ticket's row is kept: the panel opens from it with no PSA call.
 ROW_CACHE_TTL = 600
 
 #
@@ -22,7 +22,7 @@ ROW_CACHE_TTL = 600
 # which row value it last stored (and until when that store is surely alive) and writes only
 # rows that changed, or that are past half their TTL. A per-process "alive" key tells when the
 # cache lost what we stored (cleared, evicted, Redis restarted): then everything is written
-# again. A row the cache lost anyway (culled) costs one ConnectWise fetch when its panel opens.
+# again. A row the cache lost anyway (culled) costs one PSA fetch when its panel opens.
 
 _ROWS_ALIVE_KEY = f"tickets:rows:alive:{uuid.uuid4().hex}"
 _ROWS_MEMO_MAX = 5000
@@ -63,7 +63,7 @@ def ticket_rows_remember(*, account: Account, tickets: Sequence[PSATicket]) -> i
 
 
 def ticket_row_cached(*, account: Account, ticket_id: int) -> PSATicket | None:
-    """The ticket as last listed, or None; never calls ConnectWise."""
+    """The ticket as last listed, or None; never calls the PSA."""
     generation = cache_generation_get(account=account)
     ticket = cache.get(_row_key(account, ticket_id, generation))
     return ticket if isinstance(ticket, PSATicket) else None

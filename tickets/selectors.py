@@ -1,4 +1,4 @@
-"""Reads of ConnectWise tickets and reference data, always through the account's own provider.
+"""Reads of PSA tickets and reference data, always through the account's own provider.
 
 "Me" is always `psa.selectors.member_for_user` (or `member_of_mapping` over mappings already
 read): a mapping that needs confirming is no one until an admin confirms it.
@@ -17,6 +17,7 @@ from django.utils import timezone
 from psa.providers.base import (
     PaginatedTicketResult,
     PSABoard,
+    PSACapabilities,
     PSACompany,
     PSAMember,
     PSAPriority,
@@ -32,6 +33,7 @@ from psa.providers.base import (
 )
 from psa.selectors import (
     cache_generation_get,
+    capabilities_for_account,
     mapped_member_ids,
     member_for_user,
     provider_for_account,
@@ -97,10 +99,23 @@ def ticket_page_search(
     return replace(result, items=tuple(_named(result.items, reference)))
 
 
-NOT_MAPPED = (
-    "You are not mapped to a ConnectWise member, so there is no queue of yours to show. "
-    "Ask an owner or admin to map you under Account → Integrations."
-)
+def not_mapped_message(caps: PSACapabilities) -> str:
+    """Why an engineer with no member mapping has no queue, in the connected PSA's words."""
+    return (
+        f"You are not mapped to a{_an(caps.name)} {caps.name} {caps.member_label}, so there is "
+        "no queue of yours to show. Ask an owner or admin to map you under Account → Integrations."
+    )
+
+
+def _an(word: str) -> str:
+    return "n" if word[:1].casefold() in "aeiou" else ""
+
+
+def _not_mapped(caps: PSACapabilities) -> PSAValidationError:
+    return PSAValidationError(
+        not_mapped_message(caps),
+        fields={"assigned": [f"You have no {caps.name} {caps.member_label} mapping."]},
+    )
 
 
 def _search(
@@ -113,10 +128,7 @@ def _search(
 ) -> PaginatedTicketResult:
     if filters.assigned == "me":
         if me is None:
-            raise PSAValidationError(
-                NOT_MAPPED,
-                fields={"assigned": ["You have no ConnectWise member mapping."]},
-            )
+            raise _not_mapped(provider.capabilities)
         filters = replace(filters, me_identifier=me.identifier)
     return provider.search_tickets(
         filters=filters, page=max(1, page), page_size=min(max(1, page_size), MAX_PAGE_SIZE)
@@ -124,7 +136,7 @@ def _search(
 
 
 def ticket_row_get(*, account: Account, ticket_id: int) -> PSATicket:
-    """The ticket as last listed (no ConnectWise call), else read from ConnectWise and kept."""
+    """The ticket as last listed (no PSA call), else read from the PSA and kept."""
     ticket = ticket_row_cached(account=account, ticket_id=ticket_id)
     if ticket is None:
         ticket = ticket_get(account=account, ticket_id=ticket_id)
@@ -152,7 +164,7 @@ def _with_assignee_names(account: Account, tickets: Sequence[PSATicket]) -> list
 
 
 def _named(tickets: Sequence[PSATicket], reference: ReferenceData) -> list[PSATicket]:
-    """ConnectWise lists assignees by identifier only; names come from the cached member list."""
+    """A PSA may list assignees by identifier only; names come from the cached member list."""
     names = {m.identifier.casefold(): m.name for m in reference.members}
 
     def named(ticket: PSATicket) -> PSATicket:
@@ -193,9 +205,10 @@ def boards_list(*, account: Account) -> list[PSABoard]:
 def statuses_list(*, account: Account, board_id: int) -> list[PSAStatus]:
     reference = reference_data_get(account=account)
     if not any(b.id == board_id for b in reference.boards):
+        caps = capabilities_for_account(account=account)
         raise PSAValidationError(
-            f"Board {board_id} does not exist in ConnectWise.",
-            fields={"board_id": [f"Unknown board {board_id}."]},
+            f"{caps.board_label} {board_id} does not exist in {caps.name}.",
+            fields={"board_id": [f"Unknown {caps.board_label.casefold()} {board_id}."]},
         )
     statuses = [s for s in reference.statuses_for(board_id) if not s.inactive]
     return sorted(statuses, key=lambda s: (s.sort_order, s.name))
@@ -206,7 +219,7 @@ def priorities_list(*, account: Account) -> list[PSAPriority]:
 
 
 def members_list(*, account: Account, include_inactive: bool = False) -> list[MemberOption]:
-    """All ConnectWise members; ResolutionFlow-mapped ones first, then by name."""
+    """All the PSA's members; ResolutionFlow-mapped ones first, then by name."""
     mapped = mapped_member_ids(account=account)
     members = [
         MemberOption(member=m, is_rf_user=m.id in mapped)
@@ -260,17 +273,18 @@ def ticket_prompt_parse(
             contact_names=contacts, configuration_names=devices
         ),
         context_company_id=context_company_id,
+        psa=provider.capabilities,
     )
 
 
-# --- the dashboard's widgets: each one answer from ConnectWise -----------------------------------
+# --- the dashboard's widgets: each one answer from the PSA -----------------------------------------
 
 # "Recently updated" looks this far back.
 RECENT_WINDOW = timedelta(hours=24)
 # How long the boards of an engineer's open tickets are trusted; assignments move slowly, and a
-# widget that asked for them again every load would cost a second ConnectWise round trip.
+# widget that asked for them again every load would cost a second PSA round trip.
 MY_BOARDS_TTL = 300
-# The largest page ConnectWise answers: the one query that finds the engineer's boards reads the
+# The largest page the PSA answers: the one query that finds the engineer's boards reads the
 # engineer's open tickets and the unassigned ones together, on one page.
 BOARDS_PROBE_SIZE = 1000
 
@@ -292,9 +306,7 @@ class UnassignedOnBoards:
 def _me_or_refuse(account: Account, user: Any) -> PSAMember:
     me = member_for_user(account=account, user=user)
     if me is None:
-        raise PSAValidationError(
-            NOT_MAPPED, fields={"assigned": ["You have no ConnectWise member mapping."]}
-        )
+        raise _not_mapped(capabilities_for_account(account=account))
     return me
 
 
@@ -304,7 +316,7 @@ def _my_boards_key(account: Account, me: PSAMember) -> str:
 
 
 def unassigned_on_my_boards(*, account: Account, user: Any, limit: int = 5) -> UnassignedOnBoards:
-    """The dashboard's "Unassigned on your boards", in one ConnectWise round trip.
+    """The dashboard's "Unassigned on your boards", in one PSA round trip.
 
     With the engineer's boards known (cached from an earlier answer), one search of unassigned
     open tickets on them. Otherwise one query for the engineer's open tickets and all
@@ -357,7 +369,7 @@ def recently_updated_mine(
     *, account: Account, user: Any, limit: int = 5, now: datetime | None = None
 ) -> PaginatedTicketResult:
     """The engineer's tickets (closed ones too) updated in the last 24 hours, newest first, so a
-    client's reply shows up; one ConnectWise round trip."""
+    client's reply shows up; one PSA round trip."""
     me = _me_or_refuse(account, user)
     since = (now or timezone.now()) - RECENT_WINDOW
     result = provider_for_account(account=account).search_tickets(

@@ -101,7 +101,7 @@ class StatusUpdateSerializer(serializers.Serializer):
     ticket_id = serializers.IntegerField()
     previous_status = serializers.CharField()
     new_status = serializers.CharField()
-    # False: ConnectWise took the write but reading the ticket back failed (`new_status` is
+    # False: the PSA took the write but reading the ticket back failed (`new_status` is
     # what was written, `unconfirmed_because` why it could not be checked).
     confirmed = serializers.BooleanField()
     unconfirmed_because = serializers.CharField(allow_blank=True)
@@ -118,29 +118,29 @@ class NoteSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
         choices=["note", "time_entry"],
         help_text="`time_entry`: the notes of a time entry (with the time worked), "
-        "as ConnectWise's ticket view shows them; `note`: a ticket note.",
+        "as the PSA's ticket view shows them; `note`: a ticket note.",
     )
     time_start = serializers.DateTimeField(allow_null=True)
     time_end = serializers.DateTimeField(allow_null=True)
 
 
 class PostedNoteSerializer(NoteSerializer):
-    """A note ConnectWise has (201): posted now, or by the first request with the same key."""
+    """A note the PSA has (201): posted now, or by the first request with the same key."""
 
-    queued = serializers.BooleanField(help_text="Always false here: the note is in ConnectWise.")
+    queued = serializers.BooleanField(help_text="Always false here: the note is in the PSA.")
     client_key = serializers.CharField(
         help_text="The note's Idempotency-Key (generated when none was sent)."
     )
 
 
 class QueuedNoteSerializer(serializers.Serializer):
-    """A note in the outbox (202): ConnectWise could not take it yet, or refused it for good."""
+    """A note in the outbox (202): the PSA could not take it yet, or refused it for good."""
 
     queued = serializers.BooleanField(help_text="True while it waits to be posted.")
     state = serializers.ChoiceField(
         choices=["queued", "posting", "failed", "held"],
-        help_text="`queued`: will post when ConnectWise answers; `posting`: being sent now; "
-        "`failed`: ConnectWise refused it for good (see `last_error`; the text is kept); "
+        help_text="`queued`: will post when the PSA answers; `posting`: being sent now; "
+        "`failed`: the PSA refused it for good (see `last_error`; the text is kept); "
         "`held`: not posted because the connection was re-pointed at another tenant since.",
     )
     outbox_id = serializers.IntegerField()
@@ -156,13 +156,13 @@ class QueuedNoteSerializer(serializers.Serializer):
 
 
 class TicketNotesSerializer(serializers.Serializer):
-    notes = NoteSerializer(many=True, help_text="The ticket's notes in ConnectWise, oldest first.")
+    notes = NoteSerializer(many=True, help_text="The ticket's notes in the PSA, oldest first.")
     pending = QueuedNoteSerializer(
-        many=True, help_text="Notes written here that are not in ConnectWise yet."
+        many=True, help_text="Notes written here that are not in the PSA yet."
     )
     notes_unavailable = serializers.CharField(
         allow_blank=True,
-        help_text="Why `notes` is empty when ConnectWise could not be read ('' otherwise).",
+        help_text="Why `notes` is empty when the PSA could not be read ('' otherwise).",
     )
 
 
@@ -272,7 +272,7 @@ class ParseMetaSerializer(serializers.Serializer):
     output_tokens = serializers.IntegerField()
     model_calls = serializers.IntegerField()
     tool_calls = serializers.IntegerField()
-    psa_waves = serializers.IntegerField(help_text="Rounds of parallel ConnectWise lookups.")
+    psa_waves = serializers.IntegerField(help_text="Rounds of parallel PSA lookups.")
 
 
 class AiParseResponseSerializer(serializers.Serializer):
@@ -287,7 +287,7 @@ class AiParseResponseSerializer(serializers.Serializer):
     warnings = serializers.ListField(child=serializers.CharField())
     possible_duplicates = DuplicateSerializer(many=True)
     contact_id = serializers.IntegerField(
-        allow_null=True, help_text="The contact the prompt names, found in ConnectWise."
+        allow_null=True, help_text="The contact the prompt names, found in the PSA."
     )
     contact_name = serializers.CharField(allow_null=True)
     configuration_ids = serializers.ListField(

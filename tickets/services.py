@@ -1,5 +1,5 @@
-"""Ticket writes. Each one validates against the account's reference data before ConnectWise sees
-it, verifies the change actually took (ConnectWise can answer 200 and ignore a change), attributes
+"""Ticket writes. Each one validates against the account's reference data before the PSA sees
+it, verifies the change actually took (the PSA can answer 200 and ignore a change), attributes
 it to the engineer's own member and leaves an audit entry whatever the outcome."""
 
 from __future__ import annotations
@@ -36,9 +36,9 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True, slots=True)
 class StatusChange:
-    """A status write ConnectWise took. `confirmed` is False when reading the ticket back
+    """A status write the PSA took. `confirmed` is False when reading the ticket back
     failed: the write stands, `ticket` shows what was written and `unconfirmed_because` why
-    it could not be checked. (A write ConnectWise refused or ignored raises instead.)"""
+    it could not be checked. (A write the PSA refused or ignored raises instead.)"""
 
     ticket_id: int
     previous_status: str
@@ -49,7 +49,7 @@ class StatusChange:
 
 
 class StatusMovedOn(PSAError):
-    """The ticket's status changed in ConnectWise since the engineer saw it: the change is not
+    """The ticket's status changed in the PSA since the engineer saw it: the change is not
     sent until they confirm overwriting the newer status."""
 
     code = "status_changed_meanwhile"
@@ -57,7 +57,7 @@ class StatusMovedOn(PSAError):
 
     def __init__(self, message: str, *, ticket: PSATicket, wanted: str) -> None:
         super().__init__(message)
-        self.ticket = ticket  # as ConnectWise has it now
+        self.ticket = ticket  # as the PSA has it now
         self.wanted = wanted  # the status the engineer picked
 
 
@@ -73,17 +73,17 @@ def ticket_status_update(
     seen_status_id: int | None = None,
 ) -> StatusChange:
     """Set the ticket's status. `seen_status_id`: the status the engineer's view showed; when
-    ConnectWise has moved on from it meanwhile, `StatusMovedOn` is raised and nothing is sent.
+    the PSA has moved on from it meanwhile, `StatusMovedOn` is raised and nothing is sent.
 
     Reported by what happened to the write: confirmed (read back as asked); taken but not
     confirmed (the read-back failed: `confirmed=False`); refused or ignored (raises)."""
-    ticket_id = existing_ticket_id(ticket_id)
+    ticket_id = existing_ticket_id(ticket_id, account=account)
     provider = provider_for_account(account=account)
     current = provider.get_ticket(ticket_id=ticket_id)
     reference = reference_data_get(account=account, provider=provider)
     psa = provider.capabilities
     # Where statuses are one global list, it is repeated under every board: look in this one's,
-    # or in the whole list for a ticket on no board (an Autotask ticket may have no queue).
+    # or in the whole list for a ticket on no board (where the PSA allows one).
     offered = reference.statuses_for(current.board_id) if current.board_id is not None else ()
     if not offered and not psa.statuses_per_board:
         offered = reference.statuses
@@ -122,7 +122,7 @@ def ticket_status_update(
         try:
             updated = provider.get_ticket(ticket_id=ticket_id)
         except PSAError as exc:
-            # ConnectWise took the write; only checking it failed. Say so, never "not changed".
+            # The PSA took the write; only checking it failed. Say so, never "not changed".
             written = replace(
                 current, status_id=target.id, status_name=target.name, closed=target.closed
             )
@@ -140,7 +140,7 @@ def ticket_status_update(
             )
         if updated.status_id != status_id:
             raise PSAChangeNotApplied(
-                f"ConnectWise accepted the change but ticket #{ticket_id} is still "
+                f"{provider.capabilities.name} accepted the change but ticket #{ticket_id} is still "
                 f"“{updated.status_name}”. A workflow rule may block “{target.name}”."
             )
         audit.set(after={"status_id": updated.status_id, "status": updated.status_name})
@@ -159,13 +159,17 @@ def ticket_resource_add(
     *, account: Account, user: Any, ticket_id: int, member_id: int, role_id: int | None = None
 ) -> PSAResource:
     """Assign the member; `role_id` where the PSA's assignments carry a role (None: the default)."""
-    ticket_id = existing_ticket_id(ticket_id)
+    ticket_id = existing_ticket_id(ticket_id, account=account)
     provider = provider_for_account(account=account)
     member = member_of_reference(reference_data_get(account=account, provider=provider), member_id)
+    caps = provider.capabilities
     if member is None:
-        raise field_error("member_id", f"Member {member_id} does not exist in ConnectWise.")
+        raise field_error(
+            "member_id",
+            f"{caps.member_label.capitalize()} {member_id} does not exist in {caps.name}.",
+        )
     if member.inactive:
-        raise field_error("member_id", f"{member.name} is inactive in ConnectWise.")
+        raise field_error("member_id", f"{member.name} is inactive in {caps.name}.")
     with audited(
         account=account, user=user, action=TicketAuditEntry.Action.RESOURCE_ADD, ticket_id=ticket_id
     ) as audit:
@@ -174,18 +178,18 @@ def ticket_resource_add(
         added = next((r for r in current if r.member_id == member_id), None)
         if added is None:
             raise PSAChangeNotApplied(
-                f"ConnectWise did not keep {member.name} on ticket #{ticket_id}."
+                f"{caps.name} did not keep {member.name} on ticket #{ticket_id}."
             )
         audit.set(after={"member_id": member_id, "member": member.identifier, "role": added.role})
     return resources_flag_rf_users(account=account, resources=[added])[0]
 
 
 def ticket_resource_remove(*, account: Account, user: Any, ticket_id: int, member_id: int) -> None:
-    ticket_id = existing_ticket_id(ticket_id)
+    ticket_id = existing_ticket_id(ticket_id, account=account)
     provider = provider_for_account(account=account)
     # Named, never numbered: an engineer knows "Anika Patel", not "member 21".
     member = member_of_reference(reference_data_get(account=account, provider=provider), member_id)
-    who = member.name if member else "That member"
+    who = member.name if member else f"That {provider.capabilities.member_label}"
     with audited(
         account=account,
         user=user,
@@ -197,7 +201,7 @@ def ticket_resource_remove(*, account: Account, user: Any, ticket_id: int, membe
             provider.remove_resource(ticket_id=ticket_id, member_id=member_id)
         except PSANotFound as exc:
             # The ticket is there but the member is not on it (removed from another tab or in
-            # ConnectWise meanwhile): say who, by name.
+            # the PSA meanwhile): say who, by name.
             try:
                 still = provider.list_resources(ticket_id=ticket_id)
             except PSAError:
@@ -210,7 +214,7 @@ def ticket_resource_remove(*, account: Account, user: Any, ticket_id: int, membe
             ) from exc
         if any(r.member_id == member_id for r in provider.list_resources(ticket_id=ticket_id)):
             raise PSAChangeNotApplied(
-                f"ConnectWise still lists {who} on ticket #{ticket_id}. "
+                f"{provider.capabilities.name} still lists {who} on ticket #{ticket_id}. "
                 "A workflow rule may keep them on it."
             )
 
@@ -227,19 +231,19 @@ def ticket_note_add(
     note_type: NoteType,
     client_key: str | None = None,
 ) -> NoteSubmission:
-    """Post a note as the engineer's own ConnectWise member (unmapped engineers sign the text),
-    or queue it in the outbox when ConnectWise cannot take it now; see `tickets.outbox`.
+    """Post a note as the engineer's own PSA member (unmapped engineers sign the text),
+    or queue it in the outbox when the PSA cannot take it now; see `tickets.outbox`.
 
     The same `client_key` never posts twice: a repeated key returns the first request's
-    outcome. Raises the PSAError when ConnectWise refuses the note for good (400/403/404): the
+    outcome. Raises the PSAError when the PSA refuses the note for good (400/403/404): the
     caller shows it and keeps the draft."""
-    ticket_id = existing_ticket_id(ticket_id)
+    ticket_id = existing_ticket_id(ticket_id, account=account)
     text = text.strip()
     if not text:
         raise field_error("text", "Write something before adding the note.")
     kinds = capabilities_for_account(account=account).note_kinds
     if note_type not in NOTE_TYPES or note_type not in kinds:
-        # Only the kinds the account's PSA can store (Autotask has no resolution note).
+        # Only the kinds the account's PSA can store (`note_kinds`: not every PSA has resolution).
         raise field_error("type", f"Choose {', '.join(kinds[:-1])} or {kinds[-1]}.")
     me = member_for_user(account=account, user=user)
     if me is None:

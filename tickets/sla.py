@@ -1,4 +1,4 @@
-"""ConnectWise's SLA line, read as a due time.
+"""The PSA's SLA line, read as a due time.
 
 A ticket's `slaStatus` is text such as "Respond by Mon 11/16 06:54 AM UTC": the next SLA step and
 when it is due, without a year. Past that time the panel says how long the ticket has been
@@ -23,7 +23,7 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 @dataclass(frozen=True, slots=True)
 class SlaState:
-    text: str  # ConnectWise's own words
+    text: str  # The PSA's own words
     due: datetime | None  # None when the text names no time we can read
     overdue: str  # "Overdue by 14 days"; "" when not (yet) overdue
 
@@ -32,7 +32,7 @@ def sla_state(
     *, text: str, entered: datetime | None, now: datetime, closed: bool = False
 ) -> SlaState:
     """The SLA line of a ticket entered at `entered`, as of `now`. A closed ticket is never
-    overdue (ConnectWise clears the line when it closes; an old one is history, not a warning)."""
+    overdue (the PSA clears the line when it closes; an old one is history, not a warning)."""
     due = _due(text, entered or now)
     overdue = "" if closed or due is None else overdue_text(now - due)
     return SlaState(text=text, due=due, overdue=overdue)

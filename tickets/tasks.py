@@ -10,7 +10,7 @@ from django.utils import timezone
 
 @shared_task(bind=True, max_retries=None, ignore_result=True)
 def deliver_pending_note(self: Any, pending_id: int) -> str:
-    """One attempt at a queued note; when ConnectWise still cannot take it, this task comes back
+    """One attempt at a queued note; when the PSA still cannot take it, this task comes back
     at the note's next attempt time (the backoff lives on the row, shared by every worker).
 
     Only the task that made the attempt retries: one that found the note not due yet, or held

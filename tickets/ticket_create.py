@@ -1,8 +1,8 @@
 """Ticket create, idempotent: the same draft sent twice (a double click, a network retry, an
-answer lost on the way back) makes one ConnectWise ticket.
+answer lost on the way back) makes one ticket in the PSA.
 
 A create key is claimed before the POST and settled before it is released; an answer that was
-lost is looked for in ConnectWise (`_find_just_created`) instead of posting again.
+lost is looked for in the PSA (`_find_just_created`) instead of posting again.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from psa.providers.base import (
+    PSACapabilities,
     PSAError,
     PSAResponseError,
     PSATicket,
@@ -45,8 +46,9 @@ class CreateInProgress(PSAError):
 
 
 def _validated_create(
-    payload: TicketCreatePayload, reference: ReferenceData
+    payload: TicketCreatePayload, reference: ReferenceData, caps: PSACapabilities
 ) -> TicketCreatePayload:
+    psa = caps.name
     errors: dict[str, list[str]] = {}
     summary = " ".join(payload.summary.split())
     if not summary:
@@ -56,26 +58,30 @@ def _validated_create(
             f"Keep the summary to {SUMMARY_MAX} characters (it has {len(summary)})."
         ]
     if not any(c.id == payload.company_id for c in reference.companies):
-        errors["company_id"] = [f"Company {payload.company_id} does not exist in ConnectWise."]
+        errors["company_id"] = [f"Company {payload.company_id} does not exist in {psa}."]
     if not any(b.id == payload.board_id and not b.inactive for b in reference.boards):
-        errors["board_id"] = [f"Board {payload.board_id} does not exist in ConnectWise."]
+        errors["board_id"] = [f"{caps.board_label} {payload.board_id} does not exist in {psa}."]
     elif payload.status_id is not None and not any(
         s.id == payload.status_id for s in reference.statuses_for(payload.board_id)
     ):
-        errors["status_id"] = ["That status does not belong to the chosen board."]
+        errors["status_id"] = [
+            f"That status does not belong to the chosen {caps.board_label.casefold()}."
+        ]
     if payload.priority_id is not None and not any(
         p.id == payload.priority_id for p in reference.priorities
     ):
-        errors["priority_id"] = [f"Priority {payload.priority_id} does not exist in ConnectWise."]
+        errors["priority_id"] = [f"Priority {payload.priority_id} does not exist in {psa}."]
     if payload.assigned_member_id is not None:
         member = member_of_reference(reference, payload.assigned_member_id)
         if member is None:
-            errors["assigned_member_id"] = [f"Member {payload.assigned_member_id} does not exist."]
+            errors["assigned_member_id"] = [
+                f"{caps.member_label.capitalize()} {payload.assigned_member_id} does not exist."
+            ]
         elif member.inactive:
-            errors["assigned_member_id"] = [f"{member.name} is inactive in ConnectWise."]
+            errors["assigned_member_id"] = [f"{member.name} is inactive in {psa}."]
     if errors:
         raise PSAValidationError(
-            "Some fields need attention before ConnectWise accepts the ticket.", fields=errors
+            f"Some fields need attention before {psa} accepts the ticket.", fields=errors
         )
     return replace(
         payload, summary=summary, description=(payload.description or "").strip() or None
@@ -86,7 +92,7 @@ def _validated_create(
 # read timeout, an assignment, a look for a lost answer), so a key older than this is a dead
 # worker's. Reconciling then releasing it is what keeps a key from answering 409 forever.
 CREATE_LEASE = timedelta(seconds=90)
-# After a create got no answer at all (timeout, dropped connection), ConnectWise may still be
+# After a create got no answer at all (timeout, dropped connection), the PSA may still be
 # writing the ticket: a retry within this time that finds nothing is told to wait, not sent.
 CREATE_SETTLE = timedelta(seconds=40)
 # A lost create is searched for from a minute before its attempt started (clock skew).
@@ -101,10 +107,12 @@ def ticket_create(
     payload: TicketCreatePayload,
     idempotency_key: str | None = None,
 ) -> PSATicket:
-    """Create a ticket in ConnectWise. The same `idempotency_key` never creates a second ticket:
+    """Create a ticket in the PSA. The same `idempotency_key` never creates a second ticket:
     a retry first settles the earlier attempt (finds its ticket, or learns it never landed)."""
     provider = provider_for_account(account=account)
-    payload = _validated_create(payload, reference_data_get(account=account, provider=provider))
+    payload = _validated_create(
+        payload, reference_data_get(account=account, provider=provider), provider.capabilities
+    )
     request = _claim_idempotency_key(
         account=account, user=user, key=idempotency_key, payload=payload, provider=provider
     )
@@ -119,7 +127,7 @@ def ticket_create(
         try:
             ticket = provider.create_ticket(payload=payload)
         except (PSAUnavailable, PSAResponseError) as exc:
-            # The POST may have reached ConnectWise before the answer was lost: look before
+            # The POST may have reached the PSA before the answer was lost: look before
             # letting the engineer retry, so a flaky network can't file the ticket twice.
             try:
                 found = _find_just_created(
@@ -164,7 +172,7 @@ def _claim_idempotency_key(
     A key already pending is settled first: held by a live request (within its lease, or
     within the grace after a lost answer) it answers 409; otherwise the earlier attempt's
     ticket is looked for (ours, in its window, newest first) and adopted, or, when it never
-    landed, the key is taken over for this attempt. When ConnectWise cannot be asked, its
+    landed, the key is taken over for this attempt. When the PSA cannot be asked, its
     PSAError propagates and the key stays as it was: nothing is sent that could file twice.
     """
     if not key:
@@ -190,7 +198,8 @@ def _claim_idempotency_key(
         # First sent to the tenant the connection pointed at then: neither replayed nor
         # retried against the one it points at now (its ids mean other tickets there).
         raise PSAValidationError(
-            "Not sent: the ConnectWise connection changed after this ticket was first sent. "
+            f"Not sent: the {provider.capabilities.name} connection changed after this ticket "
+            "was first sent. "
             "Start a new ticket for the new connection.",
             fields={"Idempotency-Key": ["Used before the connection changed."]},
         )
@@ -214,7 +223,7 @@ def _claim_idempotency_key(
         wait = int((settle_after - now).total_seconds()) + 1
         raise CreateInProgress(
             "This ticket is already being created (the same draft was sent twice), or "
-            "ConnectWise has not finished the first attempt yet. "
+            f"{provider.capabilities.name} has not finished the first attempt yet. "
             f"Try again in {wait} seconds; it will not be filed twice.",
         )
     # Settled: the earlier attempt made nothing. Take the key over, unless another retry
@@ -256,7 +265,7 @@ def _done(request: TicketCreateRequest | None, *, ticket_id: int, entered_by: st
 
 def _outcome_unknown(request: TicketCreateRequest | None, *, no_answer: bool) -> None:
     """The POST's answer was lost and its ticket not found (yet). Keep the key, so the next
-    attempt looks again before creating; wait longer when ConnectWise never answered."""
+    attempt looks again before creating; wait longer when the PSA never answered."""
     if request is None:
         return
     now = timezone.now()
@@ -266,7 +275,7 @@ def _outcome_unknown(request: TicketCreateRequest | None, *, no_answer: bool) ->
 
 
 def _release(request: TicketCreateRequest | None) -> None:
-    """ConnectWise surely made nothing (it refused, or the call never left): free the key."""
+    """The PSA surely made nothing (it refused, or the call never left): free the key."""
     if request is not None and request.state == TicketCreateRequest.State.PENDING:
         request.delete()
 
@@ -277,7 +286,7 @@ def _remember_api_member(*, account: Account, identifier: str) -> None:
 
 
 def api_member_identifier(*, account: Account, provider: Any) -> str:
-    """The ConnectWise member our API keys act as: what the provider saw on its own writes, or
+    """The PSA member our API keys act as: what the provider saw on its own writes, or
     what an earlier create recorded (`_info.enteredBy`); "" while nothing has shown it."""
     known = str(provider.api_member_identifier or "")
     if known:
@@ -303,13 +312,13 @@ def _find_just_created(
     payload: TicketCreatePayload,
     since: Any,
 ) -> PSATicket | None:
-    """The ticket ConnectWise made for `payload` after `since`, when our POST's answer was lost.
+    """The ticket the PSA made for `payload` after `since`, when our POST's answer was lost.
 
     Only a ticket OUR API member entered (`_info.enteredBy`) counts, so an engineer's identical
-    ticket typed into ConnectWise is never adopted; and never one another key already owns.
+    ticket typed into the PSA is never adopted; and never one another key already owns.
     Searched newest first within the time window (a minute of clock skew allowed), so a
     normal-priority ticket at a company with many open, more urgent tickets is still found.
-    Raises the PSAError when ConnectWise cannot be asked.
+    Raises the PSAError when the PSA cannot be asked.
     """
     ours = api_member_identifier(account=account, provider=provider).casefold()
     window = since - CREATE_SKEW
@@ -337,7 +346,7 @@ def _find_just_created(
     engineers = {identifier.casefold() for identifier in _mapped_member_identifiers(account)}
     unclaimed = [t for t in matches if t.entered_by and t.entered_by.casefold() not in engineers]
     logger.warning(
-        "Settling a lost create for account %s without knowing its ConnectWise API member: "
+        "Settling a lost create for account %s without knowing its PSA API member: "
         "%d candidate(s).",
         account.pk,
         len(unclaimed),

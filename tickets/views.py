@@ -2,7 +2,7 @@
 ticket, its panel on the same page.
 
 Views parse input, call one selector or service and render a template or one of its partials.
-ConnectWise failures go through the one htmx error path (`psa.htmx_errors`): not connected is a
+PSA failures go through the one htmx error path (`psa.htmx_errors`): not connected is a
 page of its own; a filter bar that could not load, or a linked ticket that could not open, is
 said in its place on an otherwise working page. The panel's fragments are in `panel_views`, the
 New Ticket modal in `create_views`, the dependent selects' options in `options_views`.

@@ -1,10 +1,11 @@
 """The dashboard's ticket widgets (spec section 4): My Queue, Unassigned on your boards and
 Recently updated, yours.
 
-Every widget has the same states and one template (`tickets/widget.html`): hidden (no
-ConnectWise connection), prompt (no member mapping), load (the skeleton the dashboard renders
-without calling ConnectWise; it asks for the widget on load), populated, empty and error (with
-a Retry), and paused (the PSA's hourly request budget is nearly spent: psa.budget). Each costs at most one ConnectWise round trip, and re-reads itself when a ticket
+Every widget has the same states and one template (`tickets/widget.html`): hidden (no PSA
+connection), prompt (no member mapping), load (the skeleton the dashboard renders without
+calling the PSA; it asks for the widget on load), populated, empty and error (with a Retry), and
+paused (the PSA's hourly request budget is nearly spent: psa.budget). Each is one provider
+search (its round trips are the provider's: README "Speed"), and re-reads itself when a ticket
 changes anywhere on the page (`ticketUpdated` / `ticketCreated`), so a ticket shown in two
 widgets is never stale in one of them.
 """
@@ -46,7 +47,7 @@ class Widget:
     title: str
     url_name: str
     empty: str
-    later: str  # after the error's headline: what the widget will show once ConnectWise answers
+    later: str  # after the error's headline: what the widget will show once the PSA answers
     prompt: str = "Map your PSA member to see your queue"
     timed: bool = False  # rows show when the ticket was last updated
 
@@ -94,8 +95,8 @@ DASHBOARD_SECTION = (UNASSIGNED, RECENT)
 
 def queue_state(*, account: object, user: object) -> str:
     """hidden (no connection), prompt (no usable mapping) or load — decided without calling
-    ConnectWise. A mapping that needs confirming (the connection now points at another
-    ConnectWise) is no usable mapping: the widgets ask for it rather than fail."""
+    the PSA. A mapping that needs confirming (the connection now points at another tenant) is no
+    usable mapping: the widgets ask for it rather than fail."""
     connection = connection_get(account=account)  # type: ignore[arg-type]
     if connection is None or not connection.is_active:
         return "hidden"

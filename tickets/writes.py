@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from psa.providers.base import PSAError, PSAMember, PSANotFound, PSAValidationError, ReferenceData
+from psa.selectors import capabilities_for_account
 from resolutionflow.models import Account
 
 from .limits import MAX_ID
@@ -24,8 +25,8 @@ class Audit:
 
 
 def _storable(value: Any) -> Any:
-    """ConnectWise text can hold NUL characters, which PostgreSQL refuses in text and jsonb: an
-    audit row must never turn a change ConnectWise already made into a 500."""
+    """PSA text can hold NUL characters, which PostgreSQL refuses in text and jsonb: an audit
+    row must never turn a change the PSA already made into a 500."""
     if isinstance(value, str):
         return value.replace("\x00", "")
     if isinstance(value, dict):
@@ -60,11 +61,12 @@ def audited(
     )
 
 
-def existing_ticket_id(ticket_id: int) -> int:
-    """A ticket number that cannot exist in ConnectWise is "not found" before any call (and
-    before the audit log, whose ticket column could not even hold it)."""
+def existing_ticket_id(ticket_id: int, *, account: Account) -> int:
+    """A ticket number that cannot exist in the PSA (ids are 32-bit) is "not found" before any
+    call (and before the audit log, whose ticket column could not even hold it)."""
     if not 1 <= ticket_id <= MAX_ID:
-        raise PSANotFound(f"Ticket #{ticket_id} was not found in ConnectWise.")
+        psa = capabilities_for_account(account=account).name
+        raise PSANotFound(f"Ticket #{ticket_id} was not found in {psa}.")
     return ticket_id
 
 

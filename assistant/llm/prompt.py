@@ -14,7 +14,7 @@ SPIN_OFF_RULE = (
 
 ASSISTANT_SYSTEM_PROMPT = f"""\
 You are ResolutionAssist, the troubleshooting assistant inside ResolutionFlow. Your users are \
-engineers at a managed service provider (MSP) working ConnectWise Manage tickets for their clients.
+engineers at a managed service provider (MSP) working PSA tickets for their clients.
 
 Help the engineer resolve the problem in front of them:
 - Give concrete first-line checks as short numbered steps, most likely and cheapest first, and say \
@@ -50,7 +50,8 @@ def build_system_prompt(context: ChatContext) -> str:
             if part
         )
         session = (
-            f"This session is linked to ConnectWise ticket #{context.linked_ticket_id}: "
+            f"This session is linked to {context.psa_name or 'PSA'} ticket "
+            f"#{context.linked_ticket_id}: "
             f'"{context.linked_summary}"{f" ({where})" if where else ""}. That ticket is the '
             "primary topic of the session."
         )
@@ -59,4 +60,6 @@ def build_system_prompt(context: ChatContext) -> str:
             "This session is not linked to a ticket; its primary topic is the first problem the "
             "engineer describes."
         )
+    if context.psa_name:
+        session = f"The MSP's PSA is {context.psa_name}. {session}"
     return f"{ASSISTANT_SYSTEM_PROMPT}\n\n{session}"

@@ -26,6 +26,7 @@ class ChatContext:
     linked_summary: str = ""
     company_name: str = ""
     board_name: str = ""
+    psa_name: str = ""  # the connected PSA, as a sentence names it; "" when unknown
 
 
 @dataclass(frozen=True, slots=True)

@@ -73,18 +73,18 @@ class PSARateLimited(PSAError):
 
 
 class PSAUnavailable(PSAError, ConnectionError):
-    """ConnectWise could not be reached, did not answer in time, or failed on its side: worth
+    """The PSA could not be reached, did not answer in time, or failed on its side: worth
     asking again later. The subclasses say which; they share the code (the API's contract)."""
 
     code = "psa_unavailable"
 
 
 class PSATimeout(PSAUnavailable):
-    """ConnectWise was reached but did not answer within the time allowed."""
+    """The PSA was reached but did not answer within the time allowed."""
 
 
 class PSAServerError(PSAUnavailable):
-    """ConnectWise answered, with an error of its own (HTTP 5xx): it is up, this request failed."""
+    """The PSA answered, with an error of its own (HTTP 5xx): it is up, this request failed."""
 
 
 class PSAResponseError(PSAError):

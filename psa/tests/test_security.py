@@ -101,7 +101,7 @@ def test_hosts_resolving_to_internal_addresses_are_refused(monkeypatch, settings
     settings.PSA_INSECURE_HOSTS = []
     _resolve_to(monkeypatch, address)
 
-    with pytest.raises(ValidationError, match="only connects to public ConnectWise sites"):
+    with pytest.raises(ValidationError, match="only connects to public PSA sites"):
         validate_site_url("https://evil.example.com")
 
 

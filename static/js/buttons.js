@@ -1,5 +1,5 @@
 // The page's small buttons that need no request: close a dialog, skip to the ticket rows, keep
-// the status ConnectWise has, copy a ticket number.
+// the status the PSA has, copy a ticket number.
 import { showToast } from "./toasts.js";
 
 document.addEventListener("click", function (e) {
@@ -14,7 +14,7 @@ document.addEventListener("click", function (e) {
   }
   var dismiss = t.closest("[data-dismiss-notice]");
   if (dismiss) {
-    // "Keep" the status ConnectWise has: the question goes, focus goes back to the select.
+    // "Keep" the status the PSA has: the question goes, focus goes back to the select.
     var control = dismiss.closest(".status-control");
     dismiss.closest(".status-notice").remove();
     var select = control && control.querySelector("select");

@@ -60,7 +60,7 @@ document.addEventListener("htmx:load", function (e) {
 });
 
 // A Create that was sent keeps its idempotency key until the ticket is created: the draft
-// reopened after Esc, a reload or an unknown outcome is the same ticket to ConnectWise, never
+// reopened after Esc, a reload or an unknown outcome is the same ticket to the PSA, never
 // a second one.
 function createKeyName() {
   var origin = document.querySelector("#ticket-form input[name=origin]");

@@ -1,7 +1,7 @@
 // Prefetch: a focused ticket row's panel sections start loading before it is opened.
 // When a row keeps focus (j/k) or the pointer (hover) for PREFETCH_DELAY_MS, its context and
 // assignees sections are fetched once, from the URLs the row carries (rendered by the server, so
-// no path is built here); opening that ticket then swaps them in without waiting on ConnectWise.
+// no path is built here); opening that ticket then swaps them in without waiting on the PSA.
 // Moving on to another row first cancels the wait (nothing is fetched) or aborts the fetch. A row
 // is fetched at most once per PREFETCH_MAX_AGE_MS; older prefetched sections are dropped and
 // fetched again when the panel opens, never shown as fresh. Any change made through the panel
@@ -70,7 +70,7 @@ function rowLink(target) {
 }
 
 // A row clicked before its wait is over is being opened: its panel loads the sections itself,
-// and a prefetch started now would only read ConnectWise a second time.
+// and a prefetch started now would only read the PSA a second time.
 document.addEventListener("click", function (e) { if (rowLink(e.target)) clearTimeout(timer); });
 document.addEventListener("focusin", function (e) { var link = rowLink(e.target); if (link) focusRow(link); });
 document.addEventListener("mouseover", function (e) { var link = rowLink(e.target); if (link) focusRow(link); });

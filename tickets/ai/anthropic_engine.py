@@ -2,7 +2,7 @@
 
 The model sees the account's reference NAMES (companies with identifiers, boards and their statuses,
 priorities, active members) so it can recognise them. It may call three lookups before answering -
-`search_contacts`, `search_configurations` (one ConnectWise wave per round, through the provider)
+`search_contacts`, `search_configurations` (one PSA wave per round, through the provider)
 and `search_companies` (the reference data, no network) - and then calls `record_ticket_fields`
 with names and words only. Ids come from `resolver.resolve`, which checks the model's contact and
 device names against what the tenant answered, so nothing the model says - including a prompt that
@@ -52,7 +52,7 @@ from .vocab.member import ME_WORDS
 log = logging.getLogger(__name__)
 
 MAX_ROUNDS = 3  # lookup rounds before the model must record the fields
-# (contact names, device names) -> what the tenant has: one parallel wave of ConnectWise calls.
+# (contact names, device names) -> what the tenant has: one parallel wave of PSA calls.
 TenantLookup = Callable[[Sequence[str], Sequence[str]], TenantMatches]
 
 

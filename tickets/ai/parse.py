@@ -16,7 +16,14 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 
-from psa.providers.base import PSAError, PSAMember, PSATicket, ReferenceData, TenantMatches
+from psa.providers.base import (
+    PSACapabilities,
+    PSAError,
+    PSAMember,
+    PSATicket,
+    ReferenceData,
+    TenantMatches,
+)
 from resolutionflow.ai import AIError, configured
 
 from . import offline
@@ -30,7 +37,7 @@ from .types import DuplicateCandidate, Extraction, ParseMeta, ParseResult
 log = logging.getLogger(__name__)
 
 AI_UNAVAILABLE = "AI service unavailable; used the offline parser"
-LOOKUP_FAILED = "Could not look up contacts and devices in ConnectWise"
+LOOKUP_FAILED = "Could not look up contacts and devices in {psa}"
 
 
 def _lookup_once(
@@ -38,6 +45,7 @@ def _lookup_once(
     extraction: Extraction,
     run: ModelRun | None,
     warnings: list[str],
+    psa: PSACapabilities | None,
 ) -> tuple[TenantMatches, int]:
     """What the tenant has for the extraction's names: one wave at most (0 when nothing is new)."""
     known = run.found if run else TenantMatches()
@@ -54,7 +62,8 @@ def _lookup_once(
     try:
         found = lookup(contacts, devices)
     except PSAError as exc:
-        warnings.append(f"{LOOKUP_FAILED}: {exc.message}")
+        where = LOOKUP_FAILED.format(psa=psa.name if psa else "the PSA")
+        warnings.append(f"{where}: {exc.message}")
         return known, 1
     return (
         TenantMatches(
@@ -95,6 +104,7 @@ def parse_ticket_prompt(
     context_company_id: int | None = None,
     use_llm: bool | None = None,
     engine: AnthropicExtractor | None = None,
+    psa: PSACapabilities | None = None,
 ) -> ParseResult:
     """Parse a quick-create prompt into ids from `reference` and the tenant; never raises for bad
     input, outages or a failing model.
@@ -106,13 +116,16 @@ def parse_ticket_prompt(
     use_llm: None = Anthropic when settings.ANTHROPIC_API_KEY is set (or an `engine` is given);
     True/False force it on/off. An `AIError` falls back to the offline parser with a warning.
     `open_tickets(company_id)` feeds duplicate detection; a PSAError from it only adds a warning.
+    psa: the connected PSA's capabilities, so warnings name it and its people ("resource").
     """
     started = time.perf_counter()
     # The modal's paste reaches here unchecked (the API refuses more): read what the API would.
     prompt = (prompt or "").strip()[:MAX_PROMPT_CHARS]
     warnings: list[str] = []
     if not prompt:
-        result = resolve(Extraction(), reference, me, context_company_id=context_company_id)
+        result = resolve(
+            Extraction(), reference, me, context_company_id=context_company_id, psa=psa
+        )
         return dataclasses.replace(result, warnings=("The prompt is empty", *result.warnings))
 
     if use_llm is None:
@@ -142,7 +155,7 @@ def parse_ticket_prompt(
                 description=extraction.description or offline_extraction.description,
             )
 
-    tenant, waves = _lookup_once(lookup, extraction, run, warnings)
+    tenant, waves = _lookup_once(lookup, extraction, run, warnings, psa)
     result = resolve(
         extraction,
         reference,
@@ -150,6 +163,7 @@ def parse_ticket_prompt(
         tenant=tenant,
         context_company_id=context_company_id,
         prompt=prompt,
+        psa=psa,
     )
 
     duplicates: tuple[DuplicateCandidate, ...] = ()

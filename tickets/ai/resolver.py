@@ -27,6 +27,7 @@ import re
 
 from psa.providers.base import (
     PSABoard,
+    PSACapabilities,
     PSACompany,
     PSAConfiguration,
     PSAContact,
@@ -223,9 +224,10 @@ def resolve(
     tenant: TenantMatches | None = None,
     context_company_id: int | None = None,
     prompt: str = "",
+    psa: PSACapabilities | None = None,
 ) -> ParseResult:
     """Map an extraction onto ids in `reference` and `tenant`; every unresolved required id lands
-    in missing_fields."""
+    in missing_fields. `psa`: the connected PSA's capabilities, for the warnings' words."""
     warnings: list[str] = []
     company, contact, configurations = _company_contact_configurations(
         extraction, reference, tenant or TenantMatches(), context_company_id, warnings
@@ -236,7 +238,7 @@ def resolve(
     status, warning = resolve_status(extraction.status_text, board, reference)
     if warning:
         warnings.append(warning)
-    assignee_id = resolve_assignee(extraction, reference, me, warnings)
+    assignee_id = resolve_assignee(extraction, reference, me, warnings, psa=psa)
 
     summary = clean_summary(extraction.summary)
     description = (extraction.description or "").strip() or None

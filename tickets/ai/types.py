@@ -53,7 +53,7 @@ class ParseMeta:
     output_tokens: int = 0
     model_calls: int = 0  # Messages API round trips (tool use adds one per round)
     tool_calls: int = 0
-    psa_waves: int = 0  # rounds of parallel ConnectWise lookups made for this parse
+    psa_waves: int = 0  # rounds of parallel PSA lookups made for this parse
 
 
 @dataclass(frozen=True, slots=True)

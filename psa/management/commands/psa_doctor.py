@@ -1,6 +1,6 @@
 """`python manage.py psa_doctor [--account NAME] [--write-ticket ID]`.
 
-Runs every call shape ResolutionFlow sends to the account's ConnectWise tenant and prints one row
+Runs every call shape ResolutionFlow sends to the account's PSA tenant and prints one row
 per check, ending with `N/N checks passed`; exits 0 only when every check passed.
 """
 
@@ -14,11 +14,12 @@ from django.db.models import Q
 
 from psa.diagnostics import diagnostics_run, format_report
 from psa.models import PSAConnection
+from psa.registry import CLIENT_LOGGERS
 
 
 class Command(BaseCommand):
     help = (
-        "Check the account's ConnectWise tenant accepts every call ResolutionFlow makes "
+        "Check the account's PSA tenant accepts every call ResolutionFlow makes "
         "(read-only unless --write-ticket is given)."
     )
 
@@ -38,14 +39,9 @@ class Command(BaseCommand):
         connection = _connection(options.get("account"))
         if options["verbosity"] < 2:
             # The report is the output; the client's per-call log lines would interleave with it.
-            logging.getLogger("psa.connectwise").setLevel(logging.ERROR)
-            logging.getLogger("psa.autotask").setLevel(logging.ERROR)
-        who = (
-            f"Autotask user {connection.username} (discovery {connection.site})"
-            if connection.is_autotask
-            else f"ConnectWise {connection.site} (company {connection.company_id})"
-        )
-        self.stdout.write(f"{who} for account {connection.account.name}")
+            for name in CLIENT_LOGGERS:
+                logging.getLogger(name).setLevel(logging.ERROR)
+        self.stdout.write(f"{connection.tenant_description} for account {connection.account.name}")
         report = diagnostics_run(connection=connection, write_ticket_id=options.get("write_ticket"))
         self.stdout.write(format_report(report))
         if not report.ok:
@@ -66,10 +62,10 @@ def _connection(account: str | None) -> PSAConnection:
     )
     if not found:
         raise CommandError(
-            f"No active ConnectWise connection for account {account!r}. Accounts with one: "
+            f"No active PSA connection for account {account!r}. Accounts with one: "
             f"{names or 'none'}."
             if account
-            else "No account has an active ConnectWise connection."
+            else "No account has an active PSA connection."
         )
     raise CommandError(
         f"More than one account has a connection; choose one with --account ({names})."

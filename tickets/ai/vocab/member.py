@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from psa.providers.base import PSAMember, ReferenceData
+from psa.providers.base import PSACapabilities, PSAMember, ReferenceData
 
 from ..normalize import compact, fold, fold_tokens
 from ..types import Extraction
@@ -80,13 +80,29 @@ def _member_tiers(text: str, members: Sequence[PSAMember]) -> list[list[PSAMembe
     return [tier for tier in (full, single, initials, nickname) if tier]
 
 
-def resolve_member(text: str | None, reference: ReferenceData) -> MemberMatch:
+class _Words:
+    """How a warning names the PSA and its people: the connected one's words, else neutral ones
+    ("PSA member", "in the PSA")."""
+
+    def __init__(self, psa: PSACapabilities | None) -> None:
+        self.kind = psa.name if psa else "PSA"  # "<name> member" or "PSA member"
+        self.place = psa.name if psa else "the PSA"  # "inactive in <name>" or "in the PSA"
+        self.member = psa.member_label if psa else "member"
+
+
+def resolve_member(
+    text: str | None, reference: ReferenceData, *, psa: PSACapabilities | None = None
+) -> MemberMatch:
+    """`psa`: the connected PSA's capabilities, so a warning uses its words."""
     if not text or not fold(text):
         return MemberMatch(None)
     shown = text.strip()
+    words = _Words(psa)
     tiers = _member_tiers(text, reference.members)
     if not tiers:
-        return MemberMatch(None, f"No active ConnectWise member matches '{shown}'; left unassigned")
+        return MemberMatch(
+            None, f"No active {words.kind} {words.member} matches '{shown}'; left unassigned"
+        )
     tier = tiers[0]
     active = [m for m in tier if not m.inactive]
     if len(active) == 1:
@@ -100,38 +116,44 @@ def resolve_member(text: str | None, reference: ReferenceData) -> MemberMatch:
     verb = "is" if len(tier) == 1 else "are"
     return MemberMatch(
         None,
-        f"{names} {verb} inactive in ConnectWise and can't be assigned; left unassigned",
+        f"{names} {verb} inactive in {words.place} and can't be assigned; left unassigned",
         matched=True,
     )
 
 
 def resolve_assignee(
-    extraction: Extraction, reference: ReferenceData, me: PSAMember | None, warnings: list[str]
+    extraction: Extraction,
+    reference: ReferenceData,
+    me: PSAMember | None,
+    warnings: list[str],
+    *,
+    psa: PSACapabilities | None = None,
 ) -> int | None:
     """The assignee's member id ("me" = the requesting engineer's mapped member), or None with
     a warning in `warnings` that says why."""
     member_ids = {m.id for m in reference.members}
+    words = _Words(psa)
     assignee = (extraction.assignee_text or "").strip()
     if extraction.assign_to_me or fold(assignee) in ME_WORDS:
         if me is None:
             warnings.append(
-                "You have no ConnectWise member mapping, so the ticket can't be assigned to you; "
-                "left unassigned"
+                f"You have no {words.kind} {words.member} mapping, so the ticket can't be "
+                "assigned to you; left unassigned"
             )
         elif me.id not in member_ids:
             warnings.append(
-                f"Your mapped member {me.name or me.identifier} is not in this ConnectWise "
-                "account's member list; left unassigned"
+                f"Your mapped {words.member} {me.name or me.identifier} is not in this "
+                f"{words.kind} account's {words.member} list; left unassigned"
             )
         elif me.inactive or any(m.id == me.id and m.inactive for m in reference.members):
             warnings.append(
-                f"Your mapped member {me.name or me.identifier} is inactive in ConnectWise; "
-                "left unassigned"
+                f"Your mapped {words.member} {me.name or me.identifier} is inactive in "
+                f"{words.place}; left unassigned"
             )
         else:
             return me.id
     elif assignee:
-        match = resolve_member(assignee, reference)
+        match = resolve_member(assignee, reference, psa=psa)
         if match.member is not None:
             return match.member.id
         if match.warning:

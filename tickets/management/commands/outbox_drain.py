@@ -15,7 +15,7 @@ logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
-    help = "Deliver queued ConnectWise notes (once, or every --interval seconds with --loop)."
+    help = "Deliver queued PSA notes (once, or every --interval seconds with --loop)."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--loop", action="store_true", help="Keep draining until stopped.")

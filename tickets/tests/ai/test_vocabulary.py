@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from psa.providers.autotask.provider import CAPABILITIES as AUTOTASK
 from psa.providers.base import PSAMember, ReferenceData
 from tickets.ai import ParseResult, parse_ticket_prompt
 from tickets.ai.vocab.priority import classify_priority
@@ -269,7 +270,21 @@ def test_me_is_the_requesting_engineer(reference: ReferenceData, prompt: str) ->
 def test_me_without_a_member_mapping_warns(reference: ReferenceData) -> None:
     result = parse(reference, "Acme Corp printer jammed, assign to me", me=None)
     assert result.assigned_member_id is None
-    assert any("no ConnectWise member mapping" in w for w in result.warnings)
+    assert any("no PSA member mapping" in w for w in result.warnings)
+
+
+def test_warnings_use_the_connected_psas_words(reference: ReferenceData) -> None:
+    """Given the PSA's capabilities, a warning names it and what it calls its people."""
+    for prompt, me, said in [
+        ("Acme Corp printer jammed, assign to me", None, "no Autotask resource mapping"),
+        ("Acme Corp laptop slow, assign to Bob", "jsmith", "No active Autotask resource matches"),
+        ("Acme Corp laptop slow, assign to Peter Walsh", "jsmith", "inactive in Autotask"),
+    ]:
+        result = parse_ticket_prompt(
+            prompt=prompt, reference=reference, me=member(me), use_llm=False, psa=AUTOTASK
+        )
+        assert any(said in w for w in result.warnings), result.warnings
+        assert not any("member" in w or "PSA" in w for w in result.warnings), result.warnings
 
 
 def test_me_mapped_to_a_member_outside_the_reference_is_not_used(reference: ReferenceData) -> None:
@@ -323,7 +338,7 @@ def test_assignee_by_first_last_or_full_name(
         ("Acme Corp laptop slow, assign to Peter Walsh", "inactive"),
         ("Acme Corp laptop slow, assign to Walsh", "inactive"),
         ("Acme Corp laptop slow, assign to Peter", "inactive"),
-        ("Acme Corp laptop slow, assign to Bob", "No active ConnectWise member matches 'Bob'"),
+        ("Acme Corp laptop slow, assign to Bob", "No active PSA member matches 'Bob'"),
         ("Acme Corp laptop slow, assign to Jordan Smithson", "'Jordan Smithson'"),
     ],
 )
