@@ -155,7 +155,7 @@ def bench_provider(sim: Simulator, report: Report) -> None:
 
 def bench_autotask_provider(at_sim: Simulator, report: Report) -> None:
     """Autotask's documented budgets, traced on Lakeside's provider: a list page is 5 calls in 2
-    waves (keys scan, then the page), a panel context 8 calls in 2 waves (ticket-keyed, then what
+    waves (keys scan, then the page), a panel context 10 calls in 2 waves (ticket-keyed, then what
     the ticket names); psa/providers/autotask/ticket_search.py and tickets.py."""
     from psa.providers.autotask.client import route_template
     from psa.providers.autotask.config import AutotaskConfig
