@@ -46,7 +46,10 @@ def _draft_context(request: HttpRequest, form: TicketDraftForm, **extra: Any) ->
     context = {
         "form": form,
         "boards": [b for b in reference.boards if not b.inactive],
-        "statuses": sorted(reference.statuses_for(board_id), key=lambda s: s.sort_order)
+        "statuses": sorted(
+            (s for s in reference.statuses_for(board_id) if not s.inactive),
+            key=lambda s: s.sort_order,
+        )
         if board_id
         else [],
         "priorities": sorted(reference.priorities, key=lambda p: p.sort),
