@@ -58,6 +58,12 @@ def at_tickets_titled(at_sim: Any, title: str) -> list[dict[str, Any]]:
     return answer.json()["items"]
 
 
+def at_active_picklist(at_sim: Any, entity: str, field: str) -> list[dict[str, Any]]:
+    fields = at_get(at_sim, f"{entity}/entityInformation/fields")["fields"]
+    values = next(f for f in fields if f["name"] == field)["picklistValues"]
+    return sorted((v for v in values if v["isActive"]), key=lambda v: v["sortOrder"])
+
+
 # --- the page --------------------------------------------------------------------------------
 
 
@@ -189,6 +195,12 @@ def test_avery_full_form_creates_one_ticket_on_a_double_click(
     summary = f"Front desk printer jams on every page {uuid.uuid4().hex[:6]}"
     company = fill_full_form(modal, summary, company="Birch Acc", queue="Level I Support")
     assert company == "Birch Accounting"
+    # the statuses offered are Autotask's active ones (its picklist is global, not per queue)
+    active = [
+        ("Queue default" if not p else p["label"] + (" (closed)" if p["value"] == "5" else ""))
+        for p in [None, *at_active_picklist(at_sim, "Tickets", "status")]
+    ]
+    expect(modal.locator("#new-status option")).to_have_text(active)
     expect(modal.locator("#summary-count")).to_have_text(str(len(summary)))
     at_control.reset_counters()
 
