@@ -180,6 +180,44 @@ def test_avery_empty_prompt_is_answered_in_the_quick_create_tab(avery_page) -> N
     expect(modal.locator("#tabpanel-quick")).to_be_visible()
 
 
+EMAIL = """From: Sofia Duarte <sofia.duarte5@pine.example>
+To: support@lakesideit.example
+Subject: RE: RE: Plotter not printing large drawings
+
+Hi team,
+
+The plotter still drops every A1 drawing halfway through. Urgent please, we have a deadline.
+
+Thanks,
+Sofia Duarte
+"""
+
+
+def test_avery_pastes_a_clients_email_and_reviews_it(avery_page, at_control) -> None:
+    """The sender's address settles the Autotask company and contact; Sofia Duarte is also the
+    name of a Lakeside resource, and a client's email never assigns the ticket to her."""
+    modal = open_modal(avery_page)
+    modal.locator("[data-tab=quick]").click()
+    modal.locator("#quick-form textarea[name=prompt]").fill(EMAIL)
+    at_control.reset_counters()
+
+    modal.locator("#quick-form button[type=submit]").click()
+
+    expect(modal.locator("#draft .alert-info")).to_contain_text("Review what was understood")
+    expect(modal.locator("#new-company-q")).to_have_value("Pine Architects")
+    expect(modal.locator("input[name=company_id]")).to_have_value(str(PINE))
+    resolved = modal.locator("#draft-resolved")
+    expect(resolved).to_contain_text("Contact: Sofia Duarte")
+    expect(resolved.locator("input[name=contact_id]")).to_have_value("30005")
+    expect(modal.locator("#ticket-form input[name=summary]")).to_have_value(
+        "Plotter not printing large drawings"
+    )
+    expect(modal.locator("select[name=assigned_member_id]")).to_have_value("")
+    description = modal.locator("#ticket-form textarea[name=description]")
+    expect(description).to_have_value(re.compile(r"^From: Sofia Duarte <sofia\.duarte5@pine"))
+    assert at_control.count(POST_TICKETS) == 0
+
+
 # --- New Ticket: the Full Form ---------------------------------------------------------------
 
 
@@ -269,6 +307,43 @@ def test_avery_create_retried_after_an_outage_files_one_ticket(
     ticket_id = created_ticket_id(page)
     [got] = at_tickets_titled(at_sim, summary)
     assert (str(got["id"]), got["companyID"]) == (ticket_id, PINE)
+
+
+def test_avery_closing_while_autotask_creates_still_files_one_ticket(
+    avery_page, at_sim, at_control
+) -> None:
+    """Autotask answers slowly: Create, Esc, reopen. The reopened draft is the same one (same
+    key, still creating); the ticket is filed once and announced though the dialog was closed."""
+    page = avery_page
+    modal = open_modal(page)
+    summary = f"Badge reader at the loading dock {uuid.uuid4().hex[:6]}"
+    fill_full_form(modal, summary, company="Pine Arch", queue="Level I Support")
+    key = modal.locator("#ticket-form input[name=idempotency_key]").input_value()
+    at_control.reset_counters()
+    at_control.config(latency_ms=2500)
+    modal.locator("#ticket-form button[type=submit]").click()
+    expect(modal.locator("#ticket-form button[type=submit]")).to_be_disabled()
+    page.keyboard.press("Escape")
+    expect(modal).to_be_hidden()
+
+    page.keyboard.press("n")
+    expect(modal).to_be_visible()
+    expect(modal.locator("input[name=summary]")).to_have_value(summary)
+    expect(modal.locator("#ticket-form input[name=idempotency_key]")).to_have_value(key)
+    expect(modal.locator("#ticket-form button[type=submit]")).to_be_disabled()
+
+    toast = page.locator("#toasts .toast", has_text="created in Autotask")
+    expect(toast).to_have_text(CREATED, timeout=20_000)
+    expect(modal).to_be_hidden()
+    at_control.config(latency_ms=0)
+    ticket_id = CREATED.match(toast.inner_text().strip()).group(1)  # type: ignore[union-attr]
+    [got] = at_tickets_titled(at_sim, summary)
+    assert (str(got["id"]), got["companyID"]) == (ticket_id, PINE)
+    assert at_control.count(POST_TICKETS) == 1
+    # landed: the next New Ticket is a fresh draft with a new key
+    modal = open_modal(page)
+    expect(modal.locator("input[name=summary]")).to_have_value("")
+    expect(modal.locator("#ticket-form input[name=idempotency_key]")).not_to_have_value(key)
 
 
 def test_avery_create_whose_answer_autotask_lost_is_filed_once_on_retry(
