@@ -180,6 +180,32 @@ def test_avery_empty_prompt_is_answered_in_the_quick_create_tab(avery_page) -> N
     expect(modal.locator("#tabpanel-quick")).to_be_visible()
 
 
+def test_avery_re_parse_replaces_what_the_first_parse_filled(avery_page) -> None:
+    modal = open_modal(avery_page)
+
+    def parse(prompt: str) -> None:
+        modal.locator("[data-tab=quick]").click()
+        modal.locator("#quick-form textarea[name=prompt]").fill(prompt)
+        modal.locator("#quick-form button[type=submit]").click()
+        expect(modal.locator("#tabpanel-full")).to_be_visible()
+        expect(modal.locator("#draft .alert-info")).to_contain_text("Review what was understood")
+
+    parse("Pine Architects internet is down, critical, give it to Priya")
+    expect(modal.locator("#new-company-q")).to_have_value("Pine Architects")
+    expect(modal.locator("select[name=assigned_member_id]")).to_have_value(str(PRIYA))
+    expect(modal.locator("select[name=priority_id] option:checked")).to_have_text("Critical")
+
+    parse("Ransomware suspected on a laptop at Birch Accounting")
+    expect(modal.locator("#new-company-q")).to_have_value("Birch Accounting")
+    expect(modal.locator("input[name=company_id]")).to_have_value("176")
+    # nothing of the first sentence survives that the second one did not say again
+    expect(modal.locator("select[name=assigned_member_id]")).to_have_value("")
+    expect(modal.locator("select[name=priority_id] option:checked")).not_to_have_text("Critical")
+    for box in modal.locator("#ticket-form .is-missing").all():
+        control = box.locator("select, input[type=hidden][name=company_id]").first
+        assert control.input_value() == "", box.inner_text()
+
+
 EMAIL = """From: Sofia Duarte <sofia.duarte5@pine.example>
 To: support@lakesideit.example
 Subject: RE: RE: Plotter not printing large drawings
@@ -497,6 +523,50 @@ def test_avery_my_queue_holds_primary_and_secondary_assignments(avery_page, at_s
     for t in secondary:
         page.fill("#f-search", t["title"])
         expect(page.locator(f"#ticket-row-{t['id']}")).to_be_visible()
+
+
+def test_avery_widget_shows_a_change_announced_during_its_reload(
+    page, e2e_lakeside, base_url, at_sim
+) -> None:
+    """The race of test_widget_refresh.py on Autotask: the first re-read is held and answered
+    stale; the change Autotask got meanwhile is what the widget ends up showing."""
+    import contextlib
+
+    from django.contrib.auth import get_user_model
+    from playwright.sync_api import Error as PlaywrightError
+
+    from tests.e2e.conftest import sign_in_with_session
+
+    widget_url = "**/tickets/widgets/unassigned/"
+    sign_in_with_session(page, get_user_model().objects.get(username="avery"), base_url)
+    page.goto("/")
+    unassigned = page.locator("#unassigned")
+    row = unassigned.locator("a.queue-row").first
+    expect(row).to_be_visible()
+    ticket_id = row.get_attribute("data-ticket-id")
+    assert ticket_id
+    stale = page.request.get("/tickets/widgets/unassigned/", headers={"HX-Request": "true"}).text()
+    held: list[Any] = []
+    page.route(widget_url, lambda route: route.continue_() if held else held.append(route))
+    with page.expect_request(widget_url):
+        page.evaluate("htmx.trigger(document.body, 'ticketUpdated')")
+
+    renamed = "Renamed in Autotask while the widget was reloading"
+    requests.patch(
+        f"{at_sim.base_url}/Tickets",
+        json={"id": int(ticket_id), "title": renamed},
+        headers=DEMO_HEADERS,
+        timeout=10,
+    ).raise_for_status()
+    page.evaluate("htmx.trigger(document.body, 'ticketUpdated')")
+    assert held, "the first re-read was never intercepted"
+    with contextlib.suppress(PlaywrightError):
+        held[0].fulfill(status=200, content_type="text/html; charset=utf-8", body=stale)
+
+    expect(unassigned.locator(f'a.queue-row[data-ticket-id="{ticket_id}"]')).to_contain_text(
+        renamed
+    )
+    expect(unassigned).not_to_have_class("htmx-request")
 
 
 # --- ResolutionAssist: the spin-off ----------------------------------------------------------
