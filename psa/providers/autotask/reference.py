@@ -50,16 +50,9 @@ class ReferenceLists(AutotaskConnection):
         return [mapping.priority_from(v) for v in self.picklists().priorities if v.active]
 
     def list_members(self) -> list[PSAMember]:
-        """Active resources with a user name (the ones an engineer can be mapped to), less the
-        integration's own API user: it has no service desk role, so Autotask refuses it as an
-        assignee, and no engineer signs in as it."""
-        api_user = self.client.config.username.casefold()
+        """Active resources with a user name (the ones an engineer can be mapped to)."""
         return sorted(
-            (
-                m
-                for m in self.resources().values()
-                if not m.inactive and m.identifier and m.identifier.casefold() != api_user
-            ),
+            (m for m in self.resources().values() if not m.inactive and m.identifier),
             key=lambda m: (m.name.lower(), m.id),
         )
 
