@@ -455,7 +455,8 @@ def test_avery_starts_from_the_dashboard(page, e2e_lakeside, base_url, at_sim) -
     recent = page.locator("#recent")
     expect(queue.locator("a.queue-row").first).to_contain_text(f"#{top.id}")
     expect(unassigned.locator("a.queue-row")).to_have_count(5)
-    expect(unassigned).to_contain_text("unassigned on your boards.")
+    expect(unassigned.locator("h2")).to_have_text("Unassigned on your queues")
+    expect(unassigned).to_contain_text("unassigned on your queues.")
     # avery's queues are the ones of the open tickets Autotask has him on
     links = unassigned.locator(".widget-links a")
     expect(links).to_have_text(["Client Portal", "Level II Support"])
@@ -485,6 +486,31 @@ def test_avery_starts_from_the_dashboard(page, e2e_lakeside, base_url, at_sim) -
     expect(recent.locator("a.queue-row", has_text=f"#{ticket_id}")).to_have_count(0)
     expect(page).to_have_url(f"{base_url}/")
     assert not [p for p in problems if "oobErrorNoTarget" in p or "ticket-row" in p], problems
+
+
+def test_blake_without_a_resource_mapping_is_asked_for_one_in_every_widget(
+    page, e2e_lakeside, base_url
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from tests.e2e.conftest import sign_in_with_session
+
+    sign_in_with_session(page, get_user_model().objects.get(username="blake"), base_url)
+
+    page.goto("/")
+
+    # in Autotask's words: a resource is mapped, tickets sit in queues
+    for dom_id, prompt in [
+        ("my-queue", "Map your PSA resource to see your queue"),
+        ("unassigned", "Map your PSA resource to see the unassigned tickets on your queues"),
+        ("recent", "Map your PSA resource to see your recently updated tickets"),
+    ]:
+        link = page.locator(f"#{dom_id}").get_by_role("link", name=prompt)
+        expect(link).to_have_attribute("href", "/account/integrations/")
+    expect(page.locator("#unassigned h2")).to_have_text("Unassigned on your queues")
+    expect(page.locator(".queue-row")).to_have_count(0)
+    expect(page.locator("#active-sessions")).to_contain_text("No open sessions")
+    expect(page.locator("main")).not_to_contain_text("ConnectWise")
 
 
 def test_avery_my_queue_holds_primary_and_secondary_assignments(avery_page, at_sim) -> None:
