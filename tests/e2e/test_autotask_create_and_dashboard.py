@@ -173,6 +173,9 @@ def test_avery_quick_creates_from_one_sentence_with_autotask_ids_only(
 def test_avery_empty_prompt_is_answered_in_the_quick_create_tab(avery_page) -> None:
     modal = open_modal(avery_page)
     modal.locator("[data-tab=quick]").click()
+    expect(modal.locator("#tabpanel-quick")).to_contain_text(
+        "fills in the company, queue, priority and assignee"
+    )
     modal.locator("#quick-form button[type=submit]").click()
 
     error = modal.locator("#tabpanel-quick [role=alert]")
