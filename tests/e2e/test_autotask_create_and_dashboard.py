@@ -488,6 +488,7 @@ def test_avery_starts_from_the_dashboard(page, e2e_lakeside, base_url, at_sim) -
     ).to_have_text(new)
     expect(recent.locator("a.queue-row", has_text=f"#{ticket_id}")).to_have_count(0)
     expect(page).to_have_url(f"{base_url}/")
+    expect(page.locator("body")).not_to_contain_text("ConnectWise")
     assert not [p for p in problems if "oobErrorNoTarget" in p or "ticket-row" in p], problems
 
 
@@ -669,3 +670,4 @@ def test_avery_second_problem_becomes_a_spin_off_autotask_ticket(
     page.reload()
     expect(page.locator("#tasklane .lane-done")).to_contain_text(f"#{ticket_id}")
     expect(page.locator("#tasklane .lane-item")).to_have_count(0)
+    expect(page.locator("body")).not_to_contain_text("ConnectWise")
