@@ -46,7 +46,10 @@ def _draft_context(request: HttpRequest, form: TicketDraftForm, **extra: Any) ->
     context = {
         "form": form,
         "boards": [b for b in reference.boards if not b.inactive],
-        "statuses": sorted(reference.statuses_for(board_id), key=lambda s: s.sort_order)
+        "statuses": sorted(
+            (s for s in reference.statuses_for(board_id) if not s.inactive),
+            key=lambda s: s.sort_order,
+        )
         if board_id
         else [],
         "priorities": sorted(reference.priorities, key=lambda p: p.sort),
@@ -147,7 +150,8 @@ def _draft_again(request: HttpRequest, exc: PSAError) -> HttpResponse:
 @psa_errors(action="Ticket not created", on_error=_draft_again, said_in_place=(PSAValidationError,))
 def ticket_new_create(request: HttpRequest) -> HttpResponse:
     account = account_of(request)
-    form = TicketDraftForm(request.POST)
+    board_label = capabilities_for_account(account=account).board_label
+    form = TicketDraftForm(request.POST, board_label=board_label)
     if not form.is_valid():
         return render(request, "tickets/new_ticket.html#draft", _draft_context(request, form))
     data = form.cleaned_data

@@ -21,7 +21,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     context = {
         "active_nav": "dashboard",
         "state": queue_state(account=account, user=request.user),
-        "queue": MY_QUEUE,
-        "section": DASHBOARD_SECTION,
+        "queue": MY_QUEUE.worded_for(account),
+        "section": tuple(widget.worded_for(account) for widget in DASHBOARD_SECTION),
     }
     return render(request, "tickets/dashboard.html", context)

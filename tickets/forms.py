@@ -101,6 +101,12 @@ class TicketDraftForm(forms.Form):
     configuration_ids = IdListField(required=False)
     idempotency_key = forms.CharField(max_length=128)
 
+    def __init__(self, *args: Any, board_label: str = "Board", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Named as the account's PSA names it (PSACapabilities.board_label): "Choose a queue."
+        # beside a field labelled Queue.
+        self.fields["board_id"].error_messages["required"] = f"Choose a {board_label.lower()}."
+
     def value(self, name: str) -> Any:
         if self.is_bound:
             return self.data.get(name, "")

@@ -26,7 +26,11 @@ def status_options(request: HttpRequest) -> HttpResponse:
     statuses = []
     if board_id:
         reference = reference_data_get(account=account_of(request))
-        statuses = sorted(reference.statuses_for(board_id), key=lambda s: s.sort_order)
+        # a retired (inactive) status cannot be given to a new ticket: the PSA refuses it
+        statuses = sorted(
+            (s for s in reference.statuses_for(board_id) if not s.inactive),
+            key=lambda s: s.sort_order,
+        )
     return render(
         request,
         "tickets/options.html#statuses",

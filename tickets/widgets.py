@@ -13,7 +13,7 @@ widgets is never stale in one of them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -48,8 +48,20 @@ class Widget:
     url_name: str
     empty: str
     later: str  # after the error's headline: what the widget will show once the PSA answers
-    prompt: str = "Map your PSA member to see your queue"
+    prompt: str = "Map your PSA {member} to see your queue"
     timed: bool = False  # rows show when the ticket was last updated
+
+    def worded_for(self, account: Any) -> Widget:
+        """The widget in the account's PSA's words ({boards}: "boards" or "queues", {member}:
+        "member" or "resource"), from its capabilities, without a call to it."""
+        caps = capabilities_for_account(account=account)
+        words = {"boards": caps.board_label_plural.lower(), "member": caps.member_label}
+        return replace(
+            self,
+            title=self.title.format(**words),
+            empty=self.empty.format(**words),
+            prompt=self.prompt.format(**words),
+        )
 
     @property
     def url(self) -> str:
@@ -74,11 +86,11 @@ MY_QUEUE = Widget(
 )
 UNASSIGNED = Widget(
     dom_id="unassigned",
-    title="Unassigned on your boards",
+    title="Unassigned on your {boards}",
     url_name="tickets:widget-unassigned",
-    empty="Nothing unassigned on your boards.",
+    empty="Nothing unassigned on your {boards}.",
     later="Unassigned tickets will show here when it is back.",
-    prompt="Map your PSA member to see the unassigned tickets on your boards",
+    prompt="Map your PSA {member} to see the unassigned tickets on your {boards}",
 )
 RECENT = Widget(
     dom_id="recent",
@@ -86,7 +98,7 @@ RECENT = Widget(
     url_name="tickets:widget-recent",
     empty="None of your tickets changed in the last 24 hours.",
     later="Your recent updates will show here when it is back.",
-    prompt="Map your PSA member to see your recently updated tickets",
+    prompt="Map your PSA {member} to see your recently updated tickets",
     timed=True,
 )
 # Under My Queue on the dashboard, side by side.
@@ -110,7 +122,7 @@ def _render(
 ) -> HttpResponse:
     account = account_of(request)
     state = queue_state(account=account, user=request.user)
-    context: dict[str, Any] = {"widget": widget, "state": state}
+    context: dict[str, Any] = {"widget": widget.worded_for(account), "state": state}
     if state == "load" and low_priority_paused(account=account):
         # Near the PSA's hourly request cap the widgets stand down first (psa.budget), leaving
         # the rest to the ticket list, the panel and writes. Calm, not an error: nothing failed.
@@ -166,7 +178,8 @@ def _unassigned_links(account: Account, board_ids: tuple[int, ...]) -> list[tupl
 
 def _unassigned(account: Account, user: Any) -> Loaded:
     result = selectors.unassigned_on_my_boards(account=account, user=user, limit=WIDGET_SIZE)
-    where = "on your boards" if result.board_ids else "on all boards"
+    boards = capabilities_for_account(account=account).board_label_plural.lower()
+    where = f"on your {boards}" if result.board_ids else f"on all {boards}"
     count = f"At least {result.total}" if result.total_at_least else f"{result.total}"
     return Loaded(
         items=result.items,

@@ -113,3 +113,14 @@ def test_the_list_page_names_the_accounts_psa(client, demo):
     html = client.get("/tickets/").content.decode()
 
     assert "ConnectWise tickets for" in html and "All boards" in html
+
+
+def test_the_new_ticket_form_asks_for_the_board_by_the_psas_name_for_it():
+    from tickets.forms import TicketDraftForm
+
+    on_autotask = TicketDraftForm({"summary": "No queue"}, board_label="Queue")
+    on_connectwise = TicketDraftForm({"summary": "No board"})
+
+    assert not on_autotask.is_valid() and not on_connectwise.is_valid()
+    assert on_autotask.errors["board_id"] == ["Choose a queue."]
+    assert on_connectwise.errors["board_id"] == ["Choose a board."]

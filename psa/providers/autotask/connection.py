@@ -1,7 +1,8 @@
 """The state one Autotask connection keeps, shared by every concern of the provider.
 
 Picklists and resources are tenant-wide and change rarely: each is read once per connection
-(the shared reference cache above the provider hands them back via `remember_reference`).
+(the shared reference cache above the provider hands back the companies via
+`remember_reference`; its member list is only the assignable resources, so not those).
 Company and contact names are learned as records are read, so a list page asks only for the
 ones it has not seen.
 """
@@ -128,9 +129,10 @@ class AutotaskConnection(PSAProvider):
         ]
 
     def remember_reference(self, data: ReferenceData) -> None:
+        # Not the resources: `data.members` are the assignable ones (active, no API user), while
+        # labels need every resource — departed engineers' notes, the API user's tickets (which
+        # is how a lost create is found again). `resources()` reads them once per connection.
         with self._lock:
-            if data.members and self._resources is None:
-                self._resources = {m.id: m for m in data.members}
             for company in data.companies:
                 self._company_names.setdefault(company.id, company.name)
 
