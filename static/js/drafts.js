@@ -1,6 +1,7 @@
 // Drafts: a note box (per ticket) and the New Ticket form survive Esc, closing and reopening.
 // Kept in sessionStorage while typed, put back into the same box when it is shown again, and
-// forgotten once the note is added or queued, or the ticket is created.
+// forgotten once the note is added or queued, or the ticket is created. The Full Form's picks
+// (company, board, status, priority, assignee) come back with its text.
 var PREFIX = "rf-draft:";
 var FIELDS = "textarea, input[name=summary]";
 
@@ -62,9 +63,56 @@ document.addEventListener("htmx:load", function (e) {
 // A Create that was sent keeps its idempotency key until the ticket is created: the draft
 // reopened after Esc, a reload or an unknown outcome is the same ticket to the PSA, never
 // a second one.
-function createKeyName() {
+function newKey(name) {
   var origin = document.querySelector("#ticket-form input[name=origin]");
-  return PREFIX + "new:" + (origin ? origin.value : "") + ":idempotency_key";
+  return PREFIX + "new:" + (origin ? origin.value : "") + ":" + name;
+}
+function createKeyName() { return newKey("idempotency_key"); }
+
+// The picks, saved whole whenever one changes: the company's id and its shown name go together.
+var PICKS = ["company_id", "company_q", "board_id", "status_id", "priority_id", "assigned_member_id"];
+function savePicks(form) {
+  var s = store();
+  if (!s) return;
+  var company = form.querySelector("[name=company_id]");
+  PICKS.forEach(function (name) {
+    var el = form.querySelector("[name=" + name + "]");
+    var value = el ? el.value : "";
+    if (name === "company_q" && !(company && company.value)) value = "";
+    if (value) s.setItem(newKey("pick:" + name), value); else s.removeItem(newKey("pick:" + name));
+  });
+}
+document.addEventListener("change", function (e) {
+  var form = e.target.closest && e.target.closest("#ticket-form");
+  if (form && PICKS.indexOf(e.target.name) !== -1) savePicks(form);
+});
+
+// Put the picks back into a Full Form that came without any (one the server pre-filled, from a
+// ticket or a reviewed Quick Create, keeps its own). The board's statuses are fetched for it,
+// with the saved status chosen.
+function restorePicks(form) {
+  var s = store();
+  var summary = form.querySelector("input[name=summary]");
+  // Only into the draft they were picked for: not into a Quick Create's reviewed form.
+  if (!s || (summary && summary.value !== (s.getItem(newKey("summary")) || ""))) return;
+  if (PICKS.some(function (name) {
+    var el = form.querySelector("[name=" + name + "]");
+    return el && el.value && name !== "status_id";
+  })) return;
+  var saved = {};
+  PICKS.forEach(function (name) { saved[name] = s.getItem(newKey("pick:" + name)) || ""; });
+  if (!PICKS.some(function (name) { return saved[name]; })) return;
+  ["company_id", "company_q", "priority_id", "assigned_member_id", "board_id"].forEach(function (name) {
+    var el = form.querySelector("[name=" + name + "]");
+    if (el && saved[name]) el.value = saved[name];
+  });
+  var board = form.querySelector("select[name=board_id]");
+  if (board && board.value && board.getAttribute("hx-get")) {
+    htmx.ajax("GET", board.getAttribute("hx-get"), {
+      source: board, target: "#new-status", swap: "outerHTML",
+      values: { board_id: board.value, name: "status_id", default: "1", selected: saved.status_id },
+    });
+  }
 }
 document.addEventListener("htmx:beforeRequest", function (e) {
   var s = store();
@@ -78,6 +126,8 @@ document.addEventListener("htmx:load", function (e) {
   var key = s && root && root.querySelector && root.querySelector("#ticket-form input[name=idempotency_key]");
   var saved = key && s.getItem(createKeyName());
   if (saved) key.value = saved;
+  var form = root && root.matches && (root.matches("#ticket-form") ? root : root.querySelector("#ticket-form"));
+  if (form) restorePicks(form);
 });
 
 function noteDone(e) { if (e.detail && e.detail.id) forget(PREFIX + "note:" + e.detail.id); }

@@ -316,7 +316,8 @@ def test_avery_create_retried_after_an_outage_files_one_ticket(
     page = avery_page
     modal = open_modal(page)
     summary = f"UPS alarm in the server room {uuid.uuid4().hex[:6]}"
-    fill_full_form(modal, summary, company="Pine Arch", queue="Level I Support")
+    picked = fill_full_form(modal, summary, company="Pine Arch", queue="Level I Support")
+    modal.locator("select[name=priority_id]").select_option(label="High")
     key = modal.locator("#ticket-form input[name=idempotency_key]").input_value()
     at_control.config(fail_rate=1)
     modal.locator("#ticket-form button[type=submit]").click()
@@ -329,8 +330,12 @@ def test_avery_create_retried_after_an_outage_files_one_ticket(
     page.keyboard.press("n")
     expect(modal.locator("input[name=summary]")).to_have_value(summary)
     expect(modal.locator("#ticket-form input[name=idempotency_key]")).to_have_value(key)
-    # (a kept draft keeps its typed text and its key; the company and queue are picked again)
-    pick_company_and_queue(modal, company="Pine Arch", queue="Level I Support")
+    # The kept draft has its picks back too: the company, the queue (with its statuses), priority.
+    expect(modal.locator("#new-company-q")).to_have_value(picked)
+    expect(modal.locator("input[name=company_id]")).to_have_value(str(PINE))
+    expect(modal.locator("select[name=board_id] option:checked")).to_have_text("Level I Support")
+    expect(modal.locator("#new-status")).to_be_enabled()
+    expect(modal.locator("select[name=priority_id] option:checked")).to_have_text("High")
     modal.get_by_role("button", name="Create ticket").click()
 
     ticket_id = created_ticket_id(page)

@@ -66,6 +66,34 @@ def test_esc_in_the_new_ticket_description_keeps_the_draft(jordan_page) -> None:
     expect(modal.locator("input[name=summary]")).to_have_value("Scanner on floor 2 jams")
 
 
+def test_esc_keeps_the_full_forms_picks_with_its_text(jordan_page) -> None:
+    page = jordan_page
+    page.click("[data-shortcut=n]")
+    modal = page.locator("#modal")
+    modal.locator("#tab-full").click()
+    modal.locator("input[name=summary]").fill("Badge reader offline")
+    modal.locator("#new-company-q").fill("Acme")
+    modal.locator("#new-company-list .combobox-option", has_text="Acme Corp").first.click()
+    expect(modal.locator("input[name=company_id]")).to_have_value("250")
+    modal.locator("select[name=board_id]").select_option(label="Network Operations")
+    status = modal.locator("#new-status")
+    expect(status).to_be_enabled()
+    status.select_option(label="Scheduled")
+    modal.locator("select[name=priority_id]").select_option(index=2)
+    priority = modal.locator("select[name=priority_id] option:checked").inner_text()
+    modal.locator("input[name=summary]").press("Escape")
+    expect(modal).to_be_hidden()
+
+    page.click("[data-shortcut=n]")
+    expect(modal.locator("input[name=summary]")).to_have_value("Badge reader offline")
+    expect(modal.locator("#new-company-q")).to_have_value("Acme Corp")
+    expect(modal.locator("input[name=company_id]")).to_have_value("250")
+    expect(modal.locator("select[name=board_id] option:checked")).to_have_text("Network Operations")
+    # The board's own statuses, fetched again, with the one picked chosen.
+    expect(modal.locator("#new-status option:checked")).to_have_text("Scheduled")
+    expect(modal.locator("select[name=priority_id] option:checked")).to_have_text(priority)
+
+
 def test_esc_with_the_help_open_over_a_panel_closes_only_the_help(jordan_page) -> None:
     page = jordan_page
     open_row(page)
