@@ -1,5 +1,5 @@
 """Screenshots of the demo for the README, at 1280 and 390 px: the dashboard, the list, an open panel,
-both modal tabs; then, at 1280, the states an engineer meets on a bad day: the list waiting on a slow
+both modal tabs; avery's Autotask list and panel; then, at 1280, the states an engineer meets on a bad day: the list waiting on a slow
 ConnectWise, a note queued during an outage, and the list's error when ConnectWise fails.
 
     python scripts/screenshots.py [--base-url http://127.0.0.1:8000] [--sim-url http://127.0.0.1:8790]
@@ -29,9 +29,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-def sign_in(page: Page, base: str) -> None:
+def sign_in(page: Page, base: str, username: str = "jordan") -> None:
     page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", "jordan")
+    page.fill("input[name=username]", username)
     page.fill("input[name=password]", "resolutionflow")
     page.click("button[type=submit]")
     page.wait_for_url(f"{base}/")
@@ -108,17 +108,41 @@ def shoot(page: Page, base: str, out: Path, suffix: str) -> None:
     page.screenshot(path=str(out / f"new-ticket-quick-{suffix}.png"))
 
 
+def shoot_avery(page: Page, base: str, out: Path) -> None:
+    """Lakeside Managed IT on the Autotask simulator: the Queue filter, then a ticket with its
+    primary and secondary resources (each with a role) and related tickets, the role picker open."""
+    page.goto(f"{base}/tickets/")
+    page.wait_for_selector(".ticket-row")
+    page.screenshot(path=str(out / "avery-list.png"))
+    rows = page.locator("li.ticket-row:has(.t-assignees .avatar + .avatar) .ticket-link")
+    (rows.first if rows.count() else page.locator(".ticket-link").first).click()
+    page.wait_for_selector("#notes-feed")
+    page.wait_for_selector("#panel-resources .chips")
+    add = page.locator("#panel-resources select[name=member_id]")
+    add.select_option(index=1)
+    page.wait_for_selector("#panel-resources select[name=role_id] option[selected]")
+    page.screenshot(path=str(out / "avery-panel.png"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--base-url", default="http://127.0.0.1:8000")
     parser.add_argument("--sim-url", default="http://127.0.0.1:8790")
     parser.add_argument("--out", default="docs/screenshots")
+    parser.add_argument("--only", choices=["jordan", "avery"], help="one engineer's shots only")
     args = parser.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        for width, height, suffix in ((1280, 800, "1280"), (390, 844, "390")):
+        if args.only != "jordan":
+            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            sign_in(page, args.base_url, "avery")
+            shoot_avery(page, args.base_url, out)
+            page.close()
+        for width, height, suffix in ((1280, 800, "1280"), (390, 844, "390")) * (
+            args.only != "avery"
+        ):
             page = browser.new_page(viewport={"width": width, "height": height})
             sign_in(page, args.base_url)
             shoot(page, args.base_url, out, suffix)
