@@ -120,7 +120,9 @@ def shoot_avery(page: Page, base: str, out: Path) -> None:
     page.wait_for_selector("#panel-resources .chips")
     add = page.locator("#panel-resources select[name=member_id]")
     add.select_option(index=1)
-    page.wait_for_selector("#panel-resources select[name=role_id] option[selected]")
+    page.wait_for_selector(
+        "#panel-resources select[name=role_id] option[selected]", state="attached"
+    )
     page.screenshot(path=str(out / "avery-panel.png"))
 
 
