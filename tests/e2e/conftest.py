@@ -180,6 +180,17 @@ class SimControl:
         return int(self.stats()["routes"].get(route, 0))
 
 
+def expect_settled(locator: Any) -> None:
+    """Waits until htmx has processed `locator`'s freshly swapped element: htmx takes the
+    `htmx-added` class off in the same task that wires up its hx- attributes, ~20 ms after the
+    element appears. A change made before that (a select picked) would reach no handler."""
+    import re
+
+    from playwright.sync_api import expect
+
+    expect(locator).not_to_have_class(re.compile(r"\bhtmx-added\b"))
+
+
 def wait_until(condition: Callable[[], bool], *, what: str, timeout: float = 10.0) -> None:
     """Polls `condition` (state outside the page: the simulator's counters, the database) until it
     holds; fails after `timeout`. A wait on a condition, never on a guessed time: for "nothing

@@ -17,7 +17,7 @@ from playwright.sync_api import expect
 
 from assistant.models import ChatSession
 from resolutionflow.models import Account, Membership
-from tests.e2e.conftest import sign_in_with_session
+from tests.e2e.conftest import expect_settled, sign_in_with_session
 
 from .test_panel import open_first_ticket
 
@@ -177,6 +177,7 @@ def test_avery_on_autotask_dashboard_list_panel_and_blakes_integrations(
     open_first_ticket(page)
     resources = page.locator("#panel-resources")
     expect(resources).to_have_attribute("aria-busy", "false")
+    expect_settled(resources)
     resources.locator("select[name=member_id]").select_option(index=1)
     expect(resources.locator("select[name=role_id] option").first).not_to_have_text(
         "Their default role"

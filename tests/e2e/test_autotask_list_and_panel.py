@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import wait_until
+from tests.e2e.conftest import expect_settled, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -452,6 +452,7 @@ def test_assign_a_primary_then_a_secondary_resource_each_with_a_role(avery_page,
     }
 
     # avery takes it: the first resource on a ticket is its primary, with avery's default role.
+    expect_settled(resources)
     add = resources.locator("select[name=member_id]")
     add.select_option(str(ABROOKS))
     resources.locator("button[type=submit]", has_text="Add").click()
@@ -470,6 +471,7 @@ def test_assign_a_primary_then_a_secondary_resource_each_with_a_role(avery_page,
     # A second resource is a secondary one, in the role avery picks from that resource's roles.
     other = 29682903  # Mateo Okafor: Security Analyst (default) or Tier 1 Technician
     name = resource_name(at_sim, other)
+    expect_settled(resources)  # the section was swapped by the first add
     resources.locator("select[name=member_id]").select_option(str(other))
     role = resources.locator("select[name=role_id]")
     expect(role.locator("option")).to_have_text(["Security Analyst (default)", "Tier 1 Technician"])
