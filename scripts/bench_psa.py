@@ -410,39 +410,7 @@ def bench_autotask_pages(at_sim: Simulator, report: Report) -> dict[str, Result]
         return result
 
     by_kind: dict[str, Result] = {}
-    list_url = f"/tickets/?board={AT_QUEUE_ID}"
-
-    def list_partial() -> str:
-        return get(list_url, 'id="results"', HTTP_HX_TARGET="results", **htmx)
-
-    _check_budget(add("list", f"list partial {list_url}", list_partial), calls=5, waves=2)
-    ticket_id = _first_row_id(list_partial())
-    panel = add(
-        "panel",
-        f"panel shell /tickets/{ticket_id}/panel/ (after list)",
-        lambda: get(f"/tickets/{ticket_id}/panel/", 'id="panel-title"', **htmx),
-        before_each=list_partial,
-    )
-    panel.target = "0 PSA calls"
-    panel.met = max(panel.calls) == 0
-    api = add("api", f"API search {AT_API_SEARCH}", lambda: get(AT_API_SEARCH, '"items"'))
-    _check_budget(api, calls=5, waves=2)
-    url = f"/tickets/{ticket_id}/context/"
-    context = add("context", f"context partial {url}", lambda: get(url, 'id="notes-feed"', **htmx))
-    _check_budget(context, calls=CONTEXT_CALLS, waves=2)
-    url_r = f"/tickets/{ticket_id}/resources/"
-    resources = add(
-        "resources",
-        f"resources partial {url_r}",
-        lambda: get(url_r, 'id="panel-resources"', **htmx),
-    )
-    resources.target = "informational"
-    queue = add(
-        "queue",
-        "dashboard widget /tickets/queue/",
-        lambda: get("/tickets/queue/", 'id="my-queue"', **htmx),
-    )
-    _check_budget(queue, calls=6, waves=3)  # assigned=me: + the secondary-resource call
+    _bench_autotask_views(add=add, get=get, htmx=htmx, to_results={"HTTP_HX_TARGET": "results"})
     return by_kind
 
 
@@ -564,10 +532,23 @@ def bench_http_autotask(
         report.results.append(result)
         return result
 
+    _bench_autotask_views(add=add, get=get, htmx=htmx, to_results={"HX-Target": "results"})
+    session.close()
+
+
+def _bench_autotask_views(
+    *,
+    add: Callable[..., Result],
+    get: Callable[..., str],
+    htmx: dict[str, str],
+    to_results: dict[str, str],
+) -> None:
+    """avery's rows, the same in-process and over HTTP (`add`, `get` and the header spelling are
+    the caller's), each checked against Autotask's documented call budget."""
     list_url = f"/tickets/?board={AT_QUEUE_ID}"
 
     def list_partial() -> str:
-        return get(list_url, 'id="results"', **htmx, **{"HX-Target": "results"})
+        return get(list_url, 'id="results"', **htmx, **to_results)
 
     _check_budget(add("list", f"list partial {list_url}", list_partial), calls=5, waves=2)
     ticket_id = _first_row_id(list_partial())
@@ -599,7 +580,6 @@ def bench_http_autotask(
         return body
 
     _check_budget(add("queue", "dashboard widget /tickets/queue/", my_queue), calls=6, waves=3)
-    session.close()
 
 
 def _first_row_id(html: str) -> int:

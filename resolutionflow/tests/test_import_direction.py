@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from resolutionflow.tests.trees import plant
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Lowest first: an app may import the apps at or below its own place.
@@ -107,15 +109,8 @@ def test_the_shell_modules_exist() -> None:
 # --- the checker itself, on a planted tree ------------------------------------------------------
 
 
-def _plant(root: Path, files: dict[str, str]) -> None:
-    for name, source in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(source)
-
-
 def test_the_checker_finds_planted_back_arrows(tmp_path: Path) -> None:
-    _plant(
+    plant(
         tmp_path,
         {
             "resolutionflow/__init__.py": "",
@@ -141,7 +136,7 @@ def test_the_checker_finds_planted_back_arrows(tmp_path: Path) -> None:
 
 
 def test_the_checker_passes_a_tree_that_keeps_the_direction(tmp_path: Path) -> None:
-    _plant(
+    plant(
         tmp_path,
         {
             "resolutionflow/__init__.py": "",

@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from resolutionflow.tests.trees import plant
+
 ROOT = Path(__file__).resolve().parents[2]
 
 VENDOR = re.compile(r"connectwise|autotask", re.IGNORECASE)
@@ -102,15 +104,8 @@ def test_every_exemption_is_still_needed() -> None:
 # --- the checker itself, on a planted tree ------------------------------------------------------
 
 
-def _plant(root: Path, files: dict[str, str]) -> None:
-    for name, source in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(source)
-
-
 def test_the_checker_finds_planted_mentions(tmp_path: Path) -> None:
-    _plant(
+    plant(
         tmp_path,
         {
             "tickets/outbox.py": 'MSG = "Refused by ConnectWise"\n',
@@ -138,7 +133,7 @@ def test_the_checker_finds_planted_mentions(tmp_path: Path) -> None:
 
 
 def test_the_checker_passes_a_neutral_tree(tmp_path: Path) -> None:
-    _plant(
+    plant(
         tmp_path,
         {
             "tickets/outbox.py": 'MSG = f"Refused by {caps.name}"\n',

@@ -12,26 +12,19 @@ from typing import Any
 import pytest
 from django.template import Context, Template
 
-from psa.providers.autotask.config import AutotaskConfig
 from psa.providers.autotask.provider import AutotaskProvider
 from psa.providers.base import ReferenceData
 from psa.providers.connectwise.provider import ConnectWiseProvider
 from psa.selectors import capabilities_for_account, reference_data_get
 from psa.tests.factories import AccountFactory
+from psa.tests.providers.at_samples import lakeside_provider
 from tickets.filter_bar import filter_bar_build
 from tickets.filters import TicketQuery
 
 
 @pytest.fixture
 def autotask(at_sim: Any) -> AutotaskProvider:
-    return AutotaskProvider(
-        AutotaskConfig(
-            username="rfdemo@lakesideit.example",
-            secret="rfdemo-secret",
-            integration_code="RFDEMO",
-            discovery_root=at_sim.root_url,
-        )
-    )
+    return lakeside_provider(at_sim)
 
 
 def _bar(reference: ReferenceData, query: TicketQuery, caps: Any) -> Any:

@@ -7,11 +7,11 @@ from typing import Any, get_args
 
 import pytest
 
-from psa.providers.autotask.config import AutotaskConfig
 from psa.providers.autotask.provider import AutotaskProvider
 from psa.providers.base import NoteType, PSACapabilities, PSAProvider
 from psa.providers.connectwise.client import ConnectWiseConfig
 from psa.providers.connectwise.provider import ConnectWiseProvider
+from psa.tests.providers.at_samples import lakeside_provider
 
 
 def _connectwise(cw_sim: Any) -> ConnectWiseProvider:
@@ -22,17 +22,6 @@ def _connectwise(cw_sim: Any) -> ConnectWiseProvider:
             public_key="rfdemo-public",
             private_key="rfdemo-private",
             client_id="resolutionflow-tests",
-        )
-    )
-
-
-def _autotask(at_sim: Any) -> AutotaskProvider:
-    return AutotaskProvider(
-        AutotaskConfig(
-            username="rfdemo@lakesideit.example",
-            secret="rfdemo-secret",
-            integration_code="RFDEMO",
-            discovery_root=at_sim.root_url,
         )
     )
 
@@ -62,7 +51,7 @@ def test_connectwise_statuses_are_per_board_as_its_capabilities_say(cw_sim):
 
 
 def test_autotask_statuses_are_one_global_list_as_its_capabilities_say(at_sim):
-    provider = _autotask(at_sim)
+    provider = lakeside_provider(at_sim)
     caps = provider.capabilities
     assert (caps.name, caps.board_label, caps.status_scope) == ("Autotask", "Queue", "global")
     assert (caps.paging, caps.server_sort, caps.assignee_needs_role) == ("cursor", False, True)
