@@ -1,6 +1,11 @@
 """One cache for the whole service on the embedded default: `make run`'s two gunicorn worker
 processes share the usage meters and the cached ticket rows, so a limit is the limit whichever
-worker counts, and a panel opens from the list's rows whichever worker answers."""
+worker counts, and a panel opens from the list's rows whichever worker answers.
+
+The kernel hands a new connection to whichever worker wakes first, often the same one many
+times in a row, so these tests do not wait for it to spread them: every worker process is
+replaced after a few requests (`GUNICORN_MAX_REQUESTS`), and a request is bound to be served by
+a process that holds nothing in memory from the ones before it."""
 
 from __future__ import annotations
 
@@ -24,6 +29,10 @@ from serving_stack import Stack, sign_in  # noqa: E402
 
 # One access-log line per request: "<worker pid> <path> <status>".
 ACCESS = re.compile(r"^<?(\d+)>? (\S+) (\d{3})$", re.M)
+# A worker process stops taking connections once it has begun this many requests (gthread
+# counts a request before running it), plus those it accepted meanwhile: at most CLIENTS more.
+MAX_REQUESTS = 12
+CLIENTS = 6
 
 
 @pytest.fixture(scope="module")
@@ -36,9 +45,12 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Any:
         env={
             "CACHE_DIR": str(cache_dir),
             "GUNICORN_ACCESS_LOG": "-",
+            "GUNICORN_MAX_REQUESTS": str(MAX_REQUESTS),  # jitter is a tenth: 0
             "GUNICORN_CMD_ARGS": "--access-logformat '%(p)s %(U)s %(s)s'",
             "AI_PARSE_PER_USER": "30",
             "AI_PARSE_PER_ACCOUNT": "300",
+            # Windows start on the clock; a burst must not straddle two of them.
+            "METER_WINDOW_SECONDS": "1000000000",
         },
     )
     yield running
@@ -50,6 +62,13 @@ def _served(stack: Any, path: str) -> Counter[str]:
     assert stack.tmp is not None
     log = (stack.tmp / "gunicorn.log").read_text(errors="replace")
     return Counter(pid for pid, url, _ in ACCESS.findall(log) if url == path)
+
+
+def _last_server(stack: Any, path: str) -> str:
+    """The worker process that answered the latest request for `path`."""
+    assert stack.tmp is not None
+    log = (stack.tmp / "gunicorn.log").read_text(errors="replace")
+    return [pid for pid, url, _ in ACCESS.findall(log) if url == path][-1]
 
 
 def _fresh_connection(session: requests.Session) -> dict[str, str]:
@@ -80,13 +99,15 @@ def test_seventy_ai_parses_a_minute_on_two_workers_accept_exactly_thirty(stack: 
         )
         return response.status_code
 
-    with ThreadPoolExecutor(max_workers=6) as pool:
+    with ThreadPoolExecutor(max_workers=CLIENTS) as pool:
         statuses = list(pool.map(parse, range(70)))
 
     assert statuses.count(429) == 40, Counter(statuses)
     assert sum(1 for s in statuses if s < 400) == 30, Counter(statuses)
     workers = _served(stack, "/tickets/new/parse/")
-    assert len(workers) == 2, workers  # both processes counted against the one limit
+    # No process answers more than MAX_REQUESTS + CLIENTS of them: at least three counted
+    # against the one limit, side by side and one after another.
+    assert len(workers) >= 70 // (MAX_REQUESTS + CLIENTS), workers
 
 
 def test_a_listed_ticket_opens_with_no_connectwise_call_on_either_worker(stack: Any) -> None:
@@ -96,16 +117,21 @@ def test_a_listed_ticket_opens_with_no_connectwise_call_on_either_worker(stack: 
     assert ids, listing.text[:500]
     calls_before = sum(stack.sim_stats()["routes"].values())
 
+    lister = _last_server(stack, "/tickets/")
+
     panel = f"/tickets/{ids[0]}/panel/"
-    for _ in range(12):
+    # One after another, so no process serves more than MAX_REQUESTS of them: within
+    # 2 × MAX_REQUESTS + 1 opens, two processes that did not render the list have opened it.
+    for _ in range(2 * MAX_REQUESTS + 1):
         response = session.get(
             f"{stack.base_url}{panel}",
             headers={**_fresh_connection(session), "HX-Request": "true"},
             timeout=60,
         )
         assert response.status_code == 200
-        if len(_served(stack, panel)) == 2:
+        assert ids[0] in response.text
+        if len(_served(stack, panel).keys() - {lister}) >= 2:
             break
 
-    assert len(_served(stack, panel)) == 2  # each worker opened it at least once
+    assert len(_served(stack, panel).keys() - {lister}) >= 2, (lister, _served(stack, panel))
     assert sum(stack.sim_stats()["routes"].values()) == calls_before
