@@ -1,32 +1,41 @@
-"""`TicketFilters` -> Autotask filter conditions (and the sort keys a search needs).
+"""`TicketFilters` -> Autotask filter conditions.
 
 Assignment: Autotask has a primary resource on the ticket (`assignedResourceID`) and the others
-as `TicketSecondaryResources`. "Mine" means either, like ConnectWise's "my schedule entries", so
-it first reads the resource's secondary assignments (one call, `resourceID eq me`) and then asks
-for `assignedResourceID eq me OR id in [those tickets]`. "Unassigned" is no primary resource
-(`notExist`): Autotask needs a primary before it takes secondaries on a service-desk ticket.
+as `TicketSecondaryResources`. "Mine" means either, like ConnectWise's "my schedule entries".
+A ticket query has no join, so the conditions cover the primary side
+(`assignedResourceID eq me`, or also `notExist` for "mine or unassigned") and name the resource
+whose secondary assignments the search reads beside them (`TicketQuery.secondary_of`).
+"Unassigned" is no primary resource: Autotask needs a primary before it takes secondaries on a
+service-desk ticket.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from psa.providers.autotask import query
 from psa.providers.autotask.mapping import COMPLETE_STATUS
 from psa.providers.base import PSAValidationError, TicketFilters
 
 Condition = query.Condition
-# resource id -> ids of the open tickets it is a secondary resource on (at most 500)
-SecondaryLookup = Callable[[int], list[int]]
 ResourceLookup = Callable[[str], int | None]
 
 
-def ticket_conditions(
-    *,
-    filters: TicketFilters,
-    resource_id_of: ResourceLookup,
-    secondary_tickets_of: SecondaryLookup,
-) -> list[Condition]:
+@dataclass(frozen=True, slots=True)
+class TicketQuery:
+    common: list[Condition]  # every filter but the assignee
+    assignee: Condition | None  # the primary-resource side of the assignee filter
+    secondary_of: int | None  # also this resource's secondary assignments that pass `common`
+
+    @property
+    def conditions(self) -> list[Condition]:
+        """What Autotask can answer in one query: `common` and the primary side."""
+        out = [*self.common, *([self.assignee] if self.assignee is not None else [])]
+        return out or [query.EVERYTHING]
+
+
+def ticket_query(*, filters: TicketFilters, resource_id_of: ResourceLookup) -> TicketQuery:
     out: list[Condition] = []
     if not filters.include_closed:
         out.append(query.cond(op="noteq", field="status", value=COMPLETE_STATUS))
@@ -47,10 +56,8 @@ def ticket_conditions(
     text = " ".join(filters.search.split())
     if text:
         out.append(_search(text))
-    assigned = _assigned(filters, resource_id_of, secondary_tickets_of)
-    if assigned is not None:
-        out.append(assigned)
-    return out or [query.EVERYTHING]
+    assignee, secondary_of = _assigned(filters, resource_id_of)
+    return TicketQuery(common=out, assignee=assignee, secondary_of=secondary_of)
 
 
 def _search(text: str) -> Condition:
@@ -75,16 +82,15 @@ def _search(text: str) -> Condition:
 
 
 def _assigned(
-    filters: TicketFilters,
-    resource_id_of: ResourceLookup,
-    secondary_tickets_of: SecondaryLookup,
-) -> Condition | None:
+    filters: TicketFilters, resource_id_of: ResourceLookup
+) -> tuple[Condition | None, int | None]:
+    """(the primary-resource condition, the resource whose secondary assignments count too)."""
     assigned = filters.assigned
     if assigned == "all":
-        return None
+        return None, None
     nobody = query.cond(op="notExist", field="assignedResourceID")
     if assigned == "unassigned":
-        return nobody
+        return nobody, None
     if isinstance(assigned, int) and not isinstance(assigned, bool):
         who = assigned
     else:
@@ -101,10 +107,7 @@ def _assigned(
                 fields={"assigned": [f"Unknown resource {identifier}."]},
             )
         who = found
-    mine = [query.eq(field="assignedResourceID", value=who)]
-    secondary = secondary_tickets_of(who)
-    if secondary:
-        mine.append(query.in_(field="id", values=secondary))
+    primary = query.eq(field="assignedResourceID", value=who)
     if assigned == "me_or_unassigned":
-        mine.append(nobody)
-    return mine[0] if len(mine) == 1 else query.any_of(*mine)
+        return query.any_of(primary, nobody), who
+    return primary, who

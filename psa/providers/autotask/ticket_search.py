@@ -17,9 +17,11 @@ page and no count (README "The query language"). So a search is two waves:
    Autotask's 3-per-endpoint thread limit by construction.
 
 Call budget per list page (measured in psa/tests/providers/test_autotask_search.py against the simulator):
-``ceil(matches / 500)`` scan calls (1 for ≤ 500 matching tickets) + 3 or 4 page calls; "my
-tickets" adds one `TicketSecondaryResources` call before the scan; a cold connection adds the
-picklists (2) and the resources (1) once. A typical page: 5 calls in 2 waves.
+``ceil(matches / 500)`` scan calls (1 for ≤ 500 matching tickets) + 3 or 4 page calls; a cold
+connection adds the picklists (2) and the resources (1) once. A typical page: 5 calls in 2 waves.
+A resource's tickets ("mine", My Queue) are 2 waves as well, with one more call in each: the
+resource's secondary assignments beside the keys scan, and their tickets beside the page
+(`_assigned_search`).
 
 Past the first page (more than 500 matches) one `query/count` says how many there are. Up to
 `MAX_SCAN_PAGES` pages (2,000), the scan goes on. Beyond it, Autotask's ascending order would hand us the
@@ -40,7 +42,7 @@ from typing import Any
 from psa.providers.autotask import mapping, query
 from psa.providers.autotask.connection import AutotaskConnection
 from psa.providers.autotask.paging import Scan, count, page_of, scan
-from psa.providers.autotask.ticket_query import ticket_conditions
+from psa.providers.autotask.ticket_query import TicketQuery, ticket_query
 from psa.providers.base import PaginatedTicketResult, PSATicket, TicketFilters, TicketOrder
 from psa.providers.parallel import run_parallel
 
@@ -70,12 +72,12 @@ class TicketSearch(AutotaskConnection):
     ) -> PaginatedTicketResult:
         page, page_size = max(1, page), max(1, min(page_size, MAX_PAGE_SIZE))
         lists = self.picklists()
-        conditions = ticket_conditions(
-            filters=filters,
-            resource_id_of=self._resource_id_of,
-            secondary_tickets_of=self._secondary_tickets_of,
-        )
-        keys, total = self._keys(conditions)
+        wanted = ticket_query(filters=filters, resource_id_of=self._resource_id_of)
+        if wanted.secondary_of is not None:
+            return self._assigned_search(
+                wanted, page=page, page_size=page_size, order=order, lists=lists
+            )
+        keys, total = self._keys(wanted.conditions)
         ordered = sort_keys(keys, order=order, lists=lists)
         start = (page - 1) * page_size
         rows = ordered[start : start + page_size]
@@ -86,6 +88,76 @@ class TicketSearch(AutotaskConnection):
             page=page,
             page_size=page_size,
             ordered=len(keys) if len(keys) < total else None,
+        )
+
+    def _assigned_search(
+        self,
+        wanted: TicketQuery,
+        *,
+        page: int,
+        page_size: int,
+        order: TicketOrder,
+        lists: mapping.Picklists,
+    ) -> PaginatedTicketResult:
+        """A resource's tickets, primary or secondary, in two waves.
+
+        1. The primary side's keys scan, beside the resource's secondary assignments.
+        2. Full records, in one query per 400 ids, of the secondary-only tickets that pass the
+           other filters (their sort keys come with them) and of the primary tickets that can
+           land on the page: the page's own ranks, moved up by at most one place per
+           secondary-only ticket. Beside them, names and secondary resources.
+        """
+        assert wanted.secondary_of is not None
+        resource = wanted.secondary_of
+        (keys, primary_total), linked = run_parallel(
+            lambda: self._keys(wanted.conditions),
+            lambda: self._secondary_tickets_of(resource),
+        )
+        primary = sort_keys(keys, order=order, lists=lists)
+        on_primary = {int(k["id"]) for k in keys}
+        extra = [i for i in linked if i not in on_primary]
+        start = (page - 1) * page_size
+        candidates = primary[max(0, start - len(extra)) : start + page_size]
+        ids = [int(k["id"]) for k in candidates] + extra
+        batches = query.chunks(ids, size=MAX_SECONDARY_TICKETS)
+        *found, companies, contacts, secondaries, resources = run_parallel(
+            *(
+                lambda batch=batch: self.rows(
+                    entity="Tickets",
+                    filters=[*wanted.common, query.in_(field="id", values=batch)],
+                    what="the tickets",
+                )
+                for batch in batches
+            ),
+            lambda: self.company_names(k.get("companyID") for k in candidates),
+            lambda: self.contact_names(k.get("contactID") for k in candidates),
+            lambda: self.secondaries_of(ids),
+            self.resources,
+        )
+        by_id = {int(r["id"]): r for rows in found for r in rows}
+        secondary_only = [by_id[i] for i in extra if i in by_id]
+        # Every primary ticket the page can hold is among `candidates`: it sorts after at most
+        # len(extra) secondary-only ones.
+        merged = sort_keys(primary + secondary_only, order=order, lists=lists)
+        page_ids = [int(k["id"]) for k in merged[start : start + page_size]]
+        rows = [by_id[i] for i in page_ids if i in by_id]
+        # Secondary-only tickets name companies and contacts the keys scan did not show;
+        # only those not read before cost a call.
+        companies |= self.company_names(r.get("companyID") for r in rows)
+        contacts |= self.contact_names(r.get("contactID") for r in rows)
+        labels = mapping.Labels(
+            picklists=lists,
+            resources=resources,
+            companies=companies,
+            contacts=contacts,
+            secondaries=secondaries,
+        )
+        return PaginatedTicketResult(
+            items=tuple(mapping.ticket_from(r, labels=labels) for r in rows),
+            total=primary_total + len(secondary_only),
+            page=page,
+            page_size=page_size,
+            ordered=len(keys) + len(secondary_only) if len(keys) < primary_total else None,
         )
 
     def _keys(self, conditions: list[Any]) -> tuple[list[dict[str, Any]], int]:
@@ -189,12 +261,17 @@ class TicketSearch(AutotaskConnection):
     def secondaries_of(self, ticket_ids: list[int]) -> dict[int, tuple[int, ...]]:
         found: dict[int, list[int]] = {}
         for chunk in query.chunks(ticket_ids):
-            for row in self.rows(
+            # Usually one page; hundreds of tickets with a few secondaries each can need more.
+            links = scan(
+                self.client,
                 entity="TicketSecondaryResources",
-                filters=[query.in_(field="ticketID", values=chunk)],
+                search=query.search(
+                    filters=[query.in_(field="ticketID", values=chunk)],
+                    include_fields=("ticketID", "resourceID", "roleID"),
+                ),
                 what="the secondary resources",
-                include_fields=("ticketID", "resourceID", "roleID"),
-            ):
+            )
+            for row in links.items:
                 found.setdefault(int(row["ticketID"]), []).append(int(row["resourceID"]))
         return {ticket: tuple(sorted(ids)) for ticket, ids in found.items()}
 

@@ -6,6 +6,8 @@ from the provider, so an ordering or filtering mistake in the provider cannot hi
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -56,12 +58,14 @@ def _zero_counters(sim: Any) -> None:
     requests.post(f"{sim.root_url}/_sim/reset", json={}, timeout=10)
 
 
-def _all_ids(provider: AutotaskProvider, filters: TicketFilters, **kwargs: Any) -> list[int]:
-    first = provider.search_tickets(filters=filters, page=1, page_size=100, **kwargs)
+def _all_ids(
+    provider: AutotaskProvider, filters: TicketFilters, *, page_size: int = 100, **kwargs: Any
+) -> list[int]:
+    first = provider.search_tickets(filters=filters, page=1, page_size=page_size, **kwargs)
     ids = [t.id for t in first.items]
     page = 2
     while len(ids) < first.total:
-        more = provider.search_tickets(filters=filters, page=page, page_size=100, **kwargs)
+        more = provider.search_tickets(filters=filters, page=page, page_size=page_size, **kwargs)
         assert more.items, "a page inside the total came back empty"
         ids.extend(t.id for t in more.items)
         page += 1
@@ -142,6 +146,58 @@ def test_my_tickets_include_secondary_assignments(at_sim, provider):
     assert _all_ids(provider, filters) == _expected_order(at_sim, mine)
     by_id = TicketFilters(assigned=ABROOKS)
     assert _all_ids(provider, by_id) == _expected_order(at_sim, mine)
+
+
+def test_my_tickets_keep_one_order_across_small_pages(at_sim, provider):
+    # Secondary-only tickets sort in among the primary ones on every page, not only the first.
+    filters = TicketFilters(assigned="me", me_identifier="abrooks")
+    everything = _all_ids(provider, filters)
+    assert _all_ids(provider, filters, page_size=3) == everything
+    for order in ("urgency", "updated"):
+        assert _all_ids(provider, filters, page_size=4, order=order) == _all_ids(
+            provider, filters, order=order
+        )
+    past_the_end = provider.search_tickets(filters=filters, page=99, page_size=3)
+    assert (past_the_end.items, past_the_end.total) == ((), len(everything))
+
+
+def _waves(provider: AutotaskProvider, monkeypatch: pytest.MonkeyPatch, view: Any) -> int:
+    """Round trips `view` waits for: a call that starts after every earlier call has ended
+    opens a new wave."""
+    spans: list[tuple[float, float]] = []
+    lock = threading.Lock()
+    funnel = provider.client.request
+
+    def traced(method: str, path: str, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return funnel(method, path, **kwargs)
+        finally:
+            with lock:
+                spans.append((started, time.perf_counter()))
+
+    monkeypatch.setattr(provider.client, "request", traced)
+    view()
+    waves, ended = 0, float("-inf")
+    for started, finished in sorted(spans):
+        if started >= ended:
+            waves += 1
+        ended = max(ended, finished) if started < ended else finished
+    return waves
+
+
+def test_my_queue_costs_two_waves(at_sim, provider, monkeypatch):
+    filters = TicketFilters(assigned="me", me_identifier="abrooks", include_closed=False)
+    provider.search_tickets(filters=filters, page=1, page_size=5)  # reference data, names
+    _zero_counters(at_sim)
+    # A round trip long enough that calls sent together overlap on a busy test machine.
+    requests.post(f"{at_sim.root_url}/_sim/config", json={"latency_ms": 150}, timeout=10)
+
+    queue = lambda: provider.search_tickets(filters=filters, page=1, page_size=5)  # noqa: E731
+    assert _waves(provider, monkeypatch, queue) == 2
+    routes = _stats(at_sim)["routes"]
+    # keys scan + secondary assignments; then the page's tickets + their secondary resources.
+    assert routes == {"POST /Tickets/query": 2, "POST /TicketSecondaryResources/query": 2}
 
 
 def test_unassigned_and_me_or_unassigned(at_sim, provider):
