@@ -38,6 +38,7 @@ def connection_health_list() -> list[dict[str, object]]:
     return [
         {
             "account": c.account.slug,
+            "provider": c.provider,
             "active": c.is_active,
             "ok": c.healthy,
             "last_checked_at": c.last_checked_at.isoformat() if c.last_checked_at else None,

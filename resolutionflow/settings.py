@@ -459,7 +459,7 @@ CWSIM_URL = os.environ.get("CWSIM_URL", f"http://127.0.0.1:{os.environ.get('CWSI
 HEALTHZ_TOKEN = os.environ.get("HEALTHZ_TOKEN", "")
 # What /healthz adds for operators, by key: each a function returning a JSON-able list. The
 # foundation names no app; the apps' reports are wired here, in the project shell.
-HEALTHZ_REPORTS = {"connectwise": "psa.selectors.connection_health_list"}
+HEALTHZ_REPORTS = {"psa": "psa.selectors.connection_health_list"}
 
 # --- AI -------------------------------------------------------------------------------------------
 ANTHROPIC_API_KEY = os.environ.get("ANTHROPIC_API_KEY", "")

@@ -106,7 +106,7 @@ def test_healthz_tells_strangers_only_up_or_down(client, demo) -> None:
 def test_a_superuser_sees_the_details(client, demo) -> None:
     client.force_login(demo.admin)
     body = client.get("/healthz").json()
-    assert {c["account"] for c in body["connectwise"]} == {"bayside", "northshore"}
+    assert {c["account"] for c in body["psa"]} == {"bayside", "northshore"}
 
 
 def test_healthz_reports_each_dependency(operator, demo) -> None:
@@ -116,9 +116,10 @@ def test_healthz_reports_each_dependency(operator, demo) -> None:
     body = response.json()
     assert response.status_code == 200 and body["ok"] is True
     assert body["database"]["ok"] and body["cache"]["ok"] and body["broker"]["ok"]
-    accounts = {c["account"]: c for c in body["connectwise"]}
+    accounts = {c["account"]: c for c in body["psa"]}
     assert set(accounts) == {"bayside", "northshore"}
     assert all("last_checked_at" in c and "last_error" in c for c in accounts.values())
+    assert {c["provider"] for c in accounts.values()} == {"connectwise"}
 
 
 def test_healthz_is_503_with_redis_down_and_live_still_200(operator, redis_down) -> None:
@@ -159,5 +160,5 @@ def test_healthz_reports_a_failed_connectwise_check_without_failing(operator, de
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    bayside = next(c for c in response.json()["connectwise"] if c["account"] == "bayside")
+    bayside = next(c for c in response.json()["psa"] if c["account"] == "bayside")
     assert bayside["ok"] is False and bayside["last_error"] == "HTTP 401"

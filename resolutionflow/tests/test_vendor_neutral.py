@@ -49,8 +49,6 @@ WIRING = {
     "psa/management/commands/atsim.py",
     "resolutionflow/management/commands/seed_demo.py",
     "resolutionflow/management/commands/rundemo.py",
-    # The simulators' addresses, and the /healthz report key monitoring already reads.
-    "resolutionflow/settings.py",
 }
 
 
