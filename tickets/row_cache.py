@@ -1,4 +1,5 @@
-"""The row cache: the panel opens with the listed row's data and no PSA call."""
+"""The row cache: the panel opens with the listed row's data and no PSA call, and a dashboard
+widget paused to save the PSA's budget still shows what it last showed."""
 
 from __future__ import annotations
 
@@ -7,8 +8,11 @@ import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from django.core.cache import cache
+from django.utils import timezone
 
 from psa.providers.base import PSATicket
 from psa.selectors import cache_generation_get
@@ -16,6 +20,8 @@ from resolutionflow.models import Account
 
 # How long a listed ticket's row is kept: the panel opens from it with no PSA call.
 ROW_CACHE_TTL = 600
+# How long a widget's last rows are kept to show while it is paused: the PSA's budget window.
+WIDGET_SNAPSHOT_TTL = 3600
 
 #
 # Every list load used to pickle all 25 rows into the cache again. Now each process remembers
@@ -67,3 +73,30 @@ def ticket_row_cached(*, account: Account, ticket_id: int) -> PSATicket | None:
     generation = cache_generation_get(account=account)
     ticket = cache.get(_row_key(account, ticket_id, generation))
     return ticket if isinstance(ticket, PSATicket) else None
+
+
+@dataclass(frozen=True)
+class WidgetSnapshot:
+    """What a dashboard widget last showed one engineer, and when."""
+
+    items: tuple[PSATicket, ...]
+    links: list[tuple[str, str]] = field(default_factory=list)
+    footer: str = ""
+    taken_at: datetime = field(default_factory=timezone.now)
+
+
+def _widget_key(account: Account, user_id: int, widget: str) -> str:
+    generation = cache_generation_get(account=account)
+    return f"tickets:widget:{account.pk}:{generation}:{user_id}:{widget}"
+
+
+def widget_snapshot_remember(
+    *, account: Account, user_id: int, widget: str, snapshot: WidgetSnapshot
+) -> None:
+    cache.set(_widget_key(account, user_id, widget), snapshot, timeout=WIDGET_SNAPSHOT_TTL)
+
+
+def widget_snapshot_get(*, account: Account, user_id: int, widget: str) -> WidgetSnapshot | None:
+    """The widget's rows as this engineer last saw them (this tenant only), or None."""
+    snapshot = cache.get(_widget_key(account, user_id, widget))
+    return snapshot if isinstance(snapshot, WidgetSnapshot) else None

@@ -34,6 +34,7 @@ from resolutionflow.models import Account
 from resolutionflow.tenancy import account_of, account_required
 
 from . import selectors
+from .row_cache import WidgetSnapshot, widget_snapshot_get, widget_snapshot_remember
 
 QUEUE_SIZE = 5
 WIDGET_SIZE = 5
@@ -125,13 +126,32 @@ def _render(
     context: dict[str, Any] = {"widget": widget.worded_for(account), "state": state}
     if state == "load" and low_priority_paused(account=account):
         # Near the PSA's hourly request cap the widgets stand down first (psa.budget), leaving
-        # the rest to the ticket list, the panel and writes. Calm, not an error: nothing failed.
+        # the rest to the ticket list, the panel and writes. Calm, not an error: nothing failed;
+        # the rows the engineer last saw here stay, said to be from then.
+        last = widget_snapshot_get(account=account, user_id=request.user.pk, widget=widget.dom_id)
         context.update({"state": "paused", "paused": paused_message(account=account)})
+        if last is not None:
+            context.update(
+                {
+                    "items": last.items,
+                    "links": last.links,
+                    "footer": last.footer,
+                    "as_of": last.taken_at,
+                }
+            )
     elif state == "load":
 
         def populated() -> dict[str, Any]:
             loaded = load(account, request.user)
             selectors.ticket_rows_remember(account=account, tickets=loaded.items)
+            widget_snapshot_remember(
+                account=account,
+                user_id=request.user.pk,
+                widget=widget.dom_id,
+                snapshot=WidgetSnapshot(
+                    items=loaded.items, links=loaded.links, footer=loaded.footer
+                ),
+            )
             return {
                 "state": "populated" if loaded.items else "empty",
                 "items": loaded.items,

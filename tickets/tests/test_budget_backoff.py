@@ -17,6 +17,7 @@ from psa.models import PSAConnection
 from psa.providers.autotask.budget import HourlyBudget
 from psa.providers.autotask.client import AutotaskClient
 from psa.providers.autotask.config import AutotaskConfig
+from psa.selectors import psa_caches_invalidate
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +109,32 @@ def test_at_the_limit_itself_the_list_stops_too_without_calling(avery, lakeside,
     assert not ROW.findall(html)
     assert "budget" in html  # said in the PSA error's words, not a crash
     assert _sim_count(at_sim) == before
+
+
+def _queue_ids(html: str) -> list[str]:
+    return re.findall(r'class="queue-row"[^>]*data-ticket-id="(\d+)"', html)
+
+
+def test_a_paused_widget_still_shows_the_rows_it_last_showed_and_when(avery, lakeside, at_sim):
+    shown = {url: _queue_ids(avery.get(url, headers=HX).content.decode()) for url in WIDGETS}
+    assert shown["/tickets/queue/"], "avery's queue should list tickets"
+
+    _spend_until(at_sim, lakeside, 85)
+    before = _sim_count(at_sim)
+    for url, ids in shown.items():
+        html = avery.get(url, headers=HX).content.decode()
+        assert PAUSED in html
+        assert _queue_ids(html) == ids
+        if ids:
+            assert "Showing what was here" in html
+    assert _sim_count(at_sim) == before
+
+
+def test_a_paused_widget_shows_no_rows_from_before_the_connection_was_repointed(
+    avery, lakeside, at_sim
+):
+    assert _queue_ids(avery.get("/tickets/queue/", headers=HX).content.decode())
+    psa_caches_invalidate(account=lakeside)  # what re-pointing the connection does
+    _spend_until(at_sim, lakeside, 85)
+    html = avery.get("/tickets/queue/", headers=HX).content.decode()
+    assert PAUSED in html and not _queue_ids(html) and "Showing what was here" not in html
