@@ -15,6 +15,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
@@ -29,6 +30,9 @@ logger = logging.getLogger("psa.budget")
 
 # The share of the budget after which low-priority work (prefetch, widgets) stops asking.
 HIGH_WATER = 0.8
+# How often the widgets' check re-reads the PSA's own count (one request of the budget, per
+# tenant across every node): our count misses other integrations' calls on the same tenant.
+RESYNC_SECONDS = 300
 
 
 def high_water() -> float:
@@ -56,9 +60,13 @@ def call_budget_get(*, account: Account, refresh: bool = False) -> CallBudget | 
         return None
 
 
-def low_priority_paused(*, account: Account) -> bool:
-    """Whether prefetch and widgets should stand down to save the PSA's budget (no PSA call)."""
-    budget = call_budget_get(account=account)
+def low_priority_paused(*, account: Account, resync: bool = False) -> bool:
+    """Whether prefetch and widgets should stand down to save the PSA's budget.
+
+    No PSA call, except with `resync` at most once per RESYNC_SECONDS per tenant: then the PSA's
+    own count (other integrations' calls included) replaces ours before deciding."""
+    refresh = resync and cache.add(f"psa:budget:resync:{account.pk}", 1, timeout=RESYNC_SECONDS)
+    budget = call_budget_get(account=account, refresh=refresh)
     return budget is not None and budget.fraction >= high_water()
 
 

@@ -124,7 +124,7 @@ def _render(
     account = account_of(request)
     state = queue_state(account=account, user=request.user)
     context: dict[str, Any] = {"widget": widget.worded_for(account), "state": state}
-    if state == "load" and low_priority_paused(account=account):
+    if state == "load" and low_priority_paused(account=account, resync=True):
         # Near the PSA's hourly request cap the widgets stand down first (psa.budget), leaving
         # the rest to the ticket list, the panel and writes. Calm, not an error: nothing failed;
         # the rows the engineer last saw here stay, said to be from then.

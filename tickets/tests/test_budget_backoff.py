@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 import requests
+from django.core.cache import cache
 
 from psa.models import PSAConnection
 from psa.providers.autotask.budget import HourlyBudget
@@ -55,6 +56,7 @@ def _spend_until(sim: Any, lakeside: Any, used: int) -> None:
     )
     while _sim_count(sim) < used - 1:
         node.get("Tickets/7001")
+    cache.delete(f"psa:budget:{connection.pk}:synced")  # read Autotask's count now, not later
     budget = node.call_budget(refresh=True)
     assert budget is not None and budget.synced and budget.used == used and budget.limit == 100
 
@@ -138,3 +140,26 @@ def test_a_paused_widget_shows_no_rows_from_before_the_connection_was_repointed(
     _spend_until(at_sim, lakeside, 85)
     html = avery.get("/tickets/queue/", headers=HX).content.decode()
     assert PAUSED in html and not _queue_ids(html) and "Showing what was here" not in html
+
+
+def test_widgets_learn_of_other_integrations_calls_every_few_minutes(avery, lakeside, at_sim):
+    # Another integration on the same tenant spends the hour: Autotask counts its calls, ours
+    # does not.
+    other = AutotaskClient(
+        AutotaskConfig(
+            username="rfdemo@lakesideit.example",
+            secret="rfdemo-secret",
+            integration_code="RFDEMO",
+            discovery_root=at_sim.root_url,
+        )
+    )
+    while _sim_count(at_sim) < 85:
+        other.get("Tickets/7001")
+    routes_before = requests.get(f"{at_sim.root_url}/_sim/stats", timeout=10).json()["routes"]
+
+    for url in WIDGETS:
+        assert PAUSED in avery.get(url, headers=HX).content.decode()
+
+    routes = requests.get(f"{at_sim.root_url}/_sim/stats", timeout=10).json()["routes"]
+    asked = {r: n - routes_before.get(r, 0) for r, n in routes.items() if n != routes_before.get(r)}
+    assert asked == {"GET /ThresholdInformation": 1}  # once for the three, nothing else
