@@ -26,7 +26,6 @@ from resolutionflow.throttling import metered
 from . import selectors
 from .ai.eml import MAX_EML_BYTES, EmailFileError, eml_text
 from .forms import TicketDraftForm, int_or_none
-from .limits import SUMMARY_MAX
 from .row_cache import ticket_rows_remember
 from .ticket_create import ticket_create
 
@@ -56,7 +55,7 @@ def _draft_context(request: HttpRequest, form: TicketDraftForm, **extra: Any) ->
         "members": selectors.members_list(account=account),
         "me": member_for_user(account=account, user=request.user),
         "company_name": form.company_name(reference),
-        "summary_max": SUMMARY_MAX,
+        "summary_max": capabilities_for_account(account=account).summary_max,
         "origin": _origin(request),
     }
     context.update(extra)

@@ -30,7 +30,6 @@ from psa.security import account_connection_target
 from psa.selectors import member_mappings_list, provider_for_account, reference_data_get
 from resolutionflow.models import Account
 
-from .limits import SUMMARY_MAX
 from .models import TicketAuditEntry, TicketCreateRequest
 from .writes import audited, member_of_reference
 
@@ -53,9 +52,9 @@ def _validated_create(
     summary = " ".join(payload.summary.split())
     if not summary:
         errors["summary"] = ["Enter a summary."]
-    elif len(summary) > SUMMARY_MAX:
+    elif len(summary) > caps.summary_max:
         errors["summary"] = [
-            f"Keep the summary to {SUMMARY_MAX} characters (it has {len(summary)})."
+            f"Keep the summary to {caps.summary_max} characters (it has {len(summary)})."
         ]
     if not any(c.id == payload.company_id for c in reference.companies):
         errors["company_id"] = [f"Company {payload.company_id} does not exist in {psa}."]

@@ -425,6 +425,7 @@ class PSACapabilities:
     assignee_needs_role: bool  # whether adding an assignee also needs a role (the provider picks)
     note_kinds: tuple[NoteType, ...]  # the note types the PSA can store, in the order offered
     member_label: str = "member"  # what a person in the PSA is called: "member", "resource"
+    summary_max: int = 100  # the most characters a ticket's summary (title) holds there
 
     @property
     def board_label_plural(self) -> str:

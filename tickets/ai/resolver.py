@@ -52,6 +52,8 @@ from .vocab.member import resolve_assignee
 from .vocab.priority import resolve_priority
 from .vocab.status import resolve_status
 
+# An AI-written summary is one line: 100 characters, which every PSA takes
+# (PSACapabilities.summary_max).
 SUMMARY_MAX = 100
 NO_COMPANY = "Could not determine company from context"
 DESCRIPTION_CUT = (

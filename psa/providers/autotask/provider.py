@@ -28,6 +28,7 @@ CAPABILITIES = PSACapabilities(
     assignee_needs_role=True,
     note_kinds=("discussion", "internal"),
     member_label="resource",
+    summary_max=255,
 )
 
 

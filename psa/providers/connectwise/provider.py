@@ -35,6 +35,7 @@ CAPABILITIES = PSACapabilities(
     assignee_needs_role=False,
     note_kinds=("discussion", "internal", "resolution"),
     member_label="member",
+    summary_max=100,
 )
 
 
