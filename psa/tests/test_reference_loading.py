@@ -22,6 +22,7 @@ from psa.simulator.data.scaled import scaled_tenant
 from psa.simulator.server import make_simulator_server
 from psa.simulator.store import TENANTS, TenantRegistry
 from psa.tests.factories import PSAConnectionFactory
+from psa.tests.waves import CallSpans
 
 REFERENCE_KINDS = ("boards", "priorities", "members", "companies")
 LATENCY = 0.2  # seconds per ConnectWise call: large enough that waves dominate the timing
@@ -60,24 +61,16 @@ def _routes(root: str) -> dict[str, int]:
     return requests.get(f"{root}/_sim/stats", timeout=5).json()["routes"]
 
 
-def test_5000_companies_and_500_members_load_in_two_waves_of_parallel_pages(big_sim) -> None:
+def test_5000_companies_and_500_members_load_in_two_waves_of_parallel_pages(
+    big_sim, monkeypatch
+) -> None:
     root, app = big_sim
     store = app.registry.store("baysideit")
     live_companies = {c["id"] for c in store.records("companies") if not c.get("deletedFlag")}
     requests.post(f"{root}/_sim/reset", json={}, timeout=5)
     requests.post(f"{root}/_sim/config", json={"latency_ms": LATENCY * 1000}, timeout=5)
     provider = _provider(root)
-    calls: list[tuple[float, float]] = []
-    send = provider.client.session.request
-
-    def traced(*args: Any, **kwargs: Any) -> Any:
-        started = time.monotonic()
-        try:
-            return send(*args, **kwargs)
-        finally:
-            calls.append((started, time.monotonic()))
-
-    provider.client.session.request = traced  # type: ignore[method-assign]
+    calls = CallSpans(monkeypatch, provider.client.session, "request")
     try:
         data = provider.reference_data()
     finally:
@@ -95,18 +88,7 @@ def test_5000_companies_and_500_members_load_in_two_waves_of_parallel_pages(big_
     # First pages, then every other page and the statuses together: two waves of calls, each
     # wave starting after the one before had answered. Reading the company pages one after
     # another would take `pages + 1`.
-    assert _waves(calls) == 2, sorted(calls)
-
-
-def _waves(calls: list[tuple[float, float]]) -> int:
-    """How many rounds of concurrent calls: a call that starts after every call so far has
-    ended begins a new wave."""
-    waves, ended = 0, float("-inf")
-    for started, finished in sorted(calls):
-        if started >= ended:
-            waves += 1
-        ended = max(ended, finished) if started < ended else finished
-    return waves
+    assert calls.waves == 2, sorted(calls.spans)
 
 
 def test_a_full_first_page_without_a_link_header_asks_count(big_sim, monkeypatch) -> None:

@@ -41,19 +41,23 @@ def avery(client: Any, lakeside: Any, at_sim: Any, monkeypatch: Any) -> Any:
     return client
 
 
+def _lakeside_client(sim: Any, *, budget: HourlyBudget | None = None) -> AutotaskClient:
+    """Lakeside's API user on the simulator; with `budget`, a node of ours (its calls counted in
+    the tenant's shared hour), without, another integration."""
+    config = AutotaskConfig(
+        username="rfdemo@lakesideit.example",
+        secret="rfdemo-secret",
+        integration_code="RFDEMO",
+        discovery_root=sim.root_url,
+    )
+    return AutotaskClient(config, budget=budget)
+
+
 def _spend_until(sim: Any, lakeside: Any, used: int) -> None:
     """Another node of this tenant spends the hour (its calls counted in the shared budget),
     then reads Autotask's count."""
     connection = PSAConnection.objects.get(account=lakeside)
-    node = AutotaskClient(
-        AutotaskConfig(
-            username="rfdemo@lakesideit.example",
-            secret="rfdemo-secret",
-            integration_code="RFDEMO",
-            discovery_root=sim.root_url,
-        ),
-        budget=HourlyBudget(f"psa:budget:{connection.pk}"),
-    )
+    node = _lakeside_client(sim, budget=HourlyBudget(f"psa:budget:{connection.pk}"))
     while _sim_count(sim) < used - 1:
         node.get("Tickets/7001")
     cache.delete(f"psa:budget:{connection.pk}:synced")  # read Autotask's count now, not later
@@ -145,14 +149,7 @@ def test_a_paused_widget_shows_no_rows_from_before_the_connection_was_repointed(
 def test_widgets_learn_of_other_integrations_calls_every_few_minutes(avery, lakeside, at_sim):
     # Another integration on the same tenant spends the hour: Autotask counts its calls, ours
     # does not.
-    other = AutotaskClient(
-        AutotaskConfig(
-            username="rfdemo@lakesideit.example",
-            secret="rfdemo-secret",
-            integration_code="RFDEMO",
-            discovery_root=at_sim.root_url,
-        )
-    )
+    other = _lakeside_client(at_sim)
     while _sim_count(at_sim) < 85:
         other.get("Tickets/7001")
     routes_before = requests.get(f"{at_sim.root_url}/_sim/stats", timeout=10).json()["routes"]

@@ -6,8 +6,6 @@ from the provider, so an ordering or filtering mistake in the provider cannot hi
 
 from __future__ import annotations
 
-import threading
-import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +16,7 @@ from psa.providers.autotask import ticket_search
 from psa.providers.autotask.provider import AutotaskProvider
 from psa.providers.base import PSAValidationError, TicketFilters
 from psa.tests.providers.at_samples import lakeside_provider
+from psa.tests.waves import CallSpans
 
 ABROOKS = 29682900
 COMPLETE = 5
@@ -161,31 +160,6 @@ def test_my_tickets_keep_one_order_across_small_pages(at_sim, provider):
     assert (past_the_end.items, past_the_end.total) == ((), len(everything))
 
 
-def _waves(provider: AutotaskProvider, monkeypatch: pytest.MonkeyPatch, view: Any) -> int:
-    """Round trips `view` waits for: a call that starts after every earlier call has ended
-    opens a new wave."""
-    spans: list[tuple[float, float]] = []
-    lock = threading.Lock()
-    funnel = provider.client.request
-
-    def traced(method: str, path: str, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return funnel(method, path, **kwargs)
-        finally:
-            with lock:
-                spans.append((started, time.perf_counter()))
-
-    monkeypatch.setattr(provider.client, "request", traced)
-    view()
-    waves, ended = 0, float("-inf")
-    for started, finished in sorted(spans):
-        if started >= ended:
-            waves += 1
-        ended = max(ended, finished) if started < ended else finished
-    return waves
-
-
 def test_my_queue_costs_two_waves(at_sim, provider, monkeypatch):
     filters = TicketFilters(assigned="me", me_identifier="abrooks", include_closed=False)
     provider.search_tickets(filters=filters, page=1, page_size=5)  # reference data, names
@@ -193,8 +167,9 @@ def test_my_queue_costs_two_waves(at_sim, provider, monkeypatch):
     # A round trip long enough that calls sent together overlap on a busy test machine.
     requests.post(f"{at_sim.root_url}/_sim/config", json={"latency_ms": 150}, timeout=10)
 
-    queue = lambda: provider.search_tickets(filters=filters, page=1, page_size=5)  # noqa: E731
-    assert _waves(provider, monkeypatch, queue) == 2
+    calls = CallSpans(monkeypatch, provider.client, "request")
+    provider.search_tickets(filters=filters, page=1, page_size=5)
+    assert calls.waves == 2, sorted(calls.spans)
     routes = _stats(at_sim)["routes"]
     # keys scan + secondary assignments; then the page's tickets + their secondary resources.
     assert routes == {"POST /Tickets/query": 2, "POST /TicketSecondaryResources/query": 2}
