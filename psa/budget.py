@@ -60,14 +60,26 @@ def call_budget_get(*, account: Account, refresh: bool = False) -> CallBudget | 
         return None
 
 
-def low_priority_paused(*, account: Account, resync: bool = False) -> bool:
-    """Whether prefetch and widgets should stand down to save the PSA's budget.
+def low_priority_budget(*, account: Account, resync: bool = False) -> CallBudget | None:
+    """The budget low-priority work goes by: None when the PSA has none (nothing to save).
 
     No PSA call, except with `resync` at most once per RESYNC_SECONDS per tenant: then the PSA's
-    own count (other integrations' calls included) replaces ours before deciding."""
-    refresh = resync and cache.add(f"psa:budget:resync:{account.pk}", 1, timeout=RESYNC_SECONDS)
-    budget = call_budget_get(account=account, refresh=refresh)
+    own count (other integrations' calls included) replaces ours."""
+    budget = call_budget_get(account=account)
+    if budget is None or not resync:
+        return budget
+    if cache.add(f"psa:budget:resync:{account.pk}", 1, timeout=RESYNC_SECONDS):
+        return call_budget_get(account=account, refresh=True) or budget
+    return budget
+
+
+def spent_for_low_priority(budget: CallBudget | None) -> bool:
+    """Whether prefetch and widgets should stand down to save what is left of `budget`."""
     return budget is not None and budget.fraction >= high_water()
+
+
+def low_priority_paused(*, account: Account) -> bool:
+    return spent_for_low_priority(low_priority_budget(account=account))
 
 
 def paused_message(*, account: Account) -> str:

@@ -21,7 +21,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
-from psa.budget import low_priority_paused, paused_message
+from psa.budget import low_priority_budget, paused_message, spent_for_low_priority
 from psa.error_responses import shape_of
 from psa.htmx_errors import read_or
 from psa.selectors import (
@@ -124,7 +124,8 @@ def _render(
     account = account_of(request)
     state = queue_state(account=account, user=request.user)
     context: dict[str, Any] = {"widget": widget.worded_for(account), "state": state}
-    if state == "load" and low_priority_paused(account=account, resync=True):
+    budget = low_priority_budget(account=account, resync=True) if state == "load" else None
+    if spent_for_low_priority(budget):
         # Near the PSA's hourly request cap the widgets stand down first (psa.budget), leaving
         # the rest to the ticket list, the panel and writes. Calm, not an error: nothing failed;
         # the rows the engineer last saw here stay, said to be from then.
@@ -144,14 +145,15 @@ def _render(
         def populated() -> dict[str, Any]:
             loaded = load(account, request.user)
             selectors.ticket_rows_remember(account=account, tickets=loaded.items)
-            widget_snapshot_remember(
-                account=account,
-                user_id=request.user.pk,
-                widget=widget.dom_id,
-                snapshot=WidgetSnapshot(
-                    items=loaded.items, links=loaded.links, footer=loaded.footer
-                ),
-            )
+            if budget is not None:  # kept only where a budget can pause the widget
+                widget_snapshot_remember(
+                    account=account,
+                    user_id=request.user.pk,
+                    widget=widget.dom_id,
+                    snapshot=WidgetSnapshot(
+                        items=loaded.items, links=loaded.links, footer=loaded.footer
+                    ),
+                )
             return {
                 "state": "populated" if loaded.items else "empty",
                 "items": loaded.items,
