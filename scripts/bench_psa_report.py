@@ -86,7 +86,7 @@ def markdown(report: Report, command: str) -> str:
         "  `search_tickets board=2` median for lists and the API search; 0 for the panel shell):",
         "  the issue's targets (list ≤ 20 ms over, panel shell ≤ 10 ms, API search ≤ 15 ms over).",
         "- Autotask targets are its documented call budgets (psa/providers/autotask/ticket_search.py,",
-        '  tickets.py): a list page 5 calls in 2 waves ("my tickets" + 1 call, + 1 wave), a panel',
+        '  tickets.py): a list page 5 calls in 2 waves ("my tickets" one more call in each), a panel',
         "  context 10 calls in 2 waves (with the same-device and same-company neighbours).",
         "- CPU ms is this process's CPU time per run (all threads), or for `http` rows the gunicorn",
         "  workers' mean CPU per request: wall time far above RTT × waves + CPU ms means the machine was",
