@@ -75,7 +75,12 @@ class TicketSearch(AutotaskConnection):
         wanted = ticket_query(filters=filters, resource_id_of=self._resource_id_of)
         if wanted.secondary_of is not None:
             return self._assigned_search(
-                wanted, page=page, page_size=page_size, order=order, lists=lists
+                wanted,
+                resource=wanted.secondary_of,
+                page=page,
+                page_size=page_size,
+                order=order,
+                lists=lists,
             )
         keys, total = self._keys(wanted.conditions)
         ordered = sort_keys(keys, order=order, lists=lists)
@@ -94,6 +99,7 @@ class TicketSearch(AutotaskConnection):
         self,
         wanted: TicketQuery,
         *,
+        resource: int,
         page: int,
         page_size: int,
         order: TicketOrder,
@@ -107,8 +113,6 @@ class TicketSearch(AutotaskConnection):
            land on the page: the page's own ranks, moved up by at most one place per
            secondary-only ticket. Beside them, names and secondary resources.
         """
-        assert wanted.secondary_of is not None
-        resource = wanted.secondary_of
         (keys, primary_total), linked = run_parallel(
             lambda: self._keys(wanted.conditions),
             lambda: self._secondary_tickets_of(resource),
