@@ -92,7 +92,11 @@ class TicketSearchApi(AccountApi):
 class TicketCreateApi(AccountApi):
     @extend_schema_serializer(component_name="TicketCreatePayload")
     class InputSerializer(serializers.Serializer):
-        summary = TextField(max_length=SUMMARY_MAX)
+        summary = TextField(
+            max_length=SUMMARY_MAX,
+            help_text="At most as many characters as the connected PSA's ticket summary holds "
+            "(100 or 255); longer is a 400 on this field, before the PSA is asked.",
+        )
         company_id = id_field()
         board_id = id_field()
         status_id = id_field(required=False, allow_null=True)

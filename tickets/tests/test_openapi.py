@@ -116,7 +116,9 @@ def test_request_bodies_have_their_own_components(spec) -> None:
     assert status_body["required"] == ["status_id"]  # a command, not a partial update
     create = spec["components"]["schemas"]["TicketCreatePayloadRequest"]
     assert set(create["required"]) == {"summary", "company_id", "board_id"}
-    assert create["properties"]["summary"]["maxLength"] == 100
+    # The longest any PSA holds; the connected PSA's own limit is said and checked per account.
+    summary = create["properties"]["summary"]
+    assert summary["maxLength"] == 255 and "connected PSA" in summary["description"]
 
 
 def test_path_ids_are_bounded_like_connectwise_ids(spec) -> None:
